@@ -1,0 +1,78 @@
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ENVIRONMENTS, Environment } from '../../config/defaults';
+import { defaultStacks, loadConfigFile } from '../../config/load';
+import { StackConfig } from '../../config/schema';
+import { OutputFile, writeOutput } from '../../synth/output';
+import { provenanceHeader } from '../../synth/provenance';
+import { renderStack, toYaml } from '../../synth/render';
+import { CliIO, Command, UsageError } from '../context';
+import { findDefaultConfig } from './shared';
+
+export const synthCommand: Command = {
+  name: 'synth',
+  summary: 'Write one <name>.k8s.yaml per stack of the config',
+  usage: `Usage: saplings-k8s synth [--config FILE] [--out DIR] [--env NAME]
+
+Validates the config and writes <name>.k8s.yaml for each of its stacks.
+
+Options:
+  -c, --config FILE  Config file (YAML or JSON, one stack per document).
+                     Default: ./saplings.yaml if present, else the built-in
+                     production stack from the deployment guide.
+  -o, --out DIR      Output directory. Default: $CDK8S_OUTDIR or dist
+  -e, --env NAME     Override environment in every stack: ${ENVIRONMENTS.join(', ')}
+      --debug        Show stack traces for unexpected errors
+  -h, --help         Show this help`,
+
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values } = parseArgs({
+      args,
+      options: {
+        config: { type: 'string', short: 'c' },
+        out: { type: 'string', short: 'o' },
+        env: { type: 'string', short: 'e' },
+      },
+      allowPositionals: false,
+    });
+    const environment = parseEnvironment(values.env);
+    const { stacks, source } = loadStacks(values.config, io, environment);
+    const outDir = path.resolve(io.cwd, values.out ?? io.env.CDK8S_OUTDIR ?? 'dist');
+
+    const header = provenanceHeader(source);
+    const files: OutputFile[] = stacks.map((stack) => {
+      const rendered = renderStack(stack);
+      return { path: `${rendered.name}.k8s.yaml`, content: toYaml(rendered.objects, header) };
+    });
+    const result = writeOutput(outDir, files);
+
+    const shown = path.relative(io.cwd, outDir) || '.';
+    for (const file of files) {
+      io.stderr(`${result.written.includes(file.path) ? 'wrote' : 'unchanged'} ${path.join(shown, file.path)}\n`);
+    }
+    for (const file of result.removed) io.stderr(`removed ${path.join(shown, file)} (stack no longer in the config)\n`);
+    return 0;
+  },
+};
+
+/** Validates an `--env` value. */
+export function parseEnvironment(value: string | undefined): Environment | undefined {
+  if (value === undefined) return undefined;
+  if (!(ENVIRONMENTS as readonly string[]).includes(value)) {
+    throw new UsageError(`--env must be one of ${ENVIRONMENTS.join(', ')}, got "${value}"`);
+  }
+  return value as Environment;
+}
+
+/** Loads the stacks a command works on, and names where they came from for provenance. */
+export function loadStacks(
+  configFlag: string | undefined,
+  io: CliIO,
+  environment: Environment | undefined,
+): { stacks: StackConfig[]; source: string } {
+  const file = configFlag ?? findDefaultConfig(io.cwd);
+  if (file === undefined) {
+    return { stacks: defaultStacks({ environment }), source: 'the built-in default config' };
+  }
+  return { stacks: loadConfigFile(file, { environment, cwd: io.cwd }), source: file };
+}

@@ -1,0 +1,77 @@
+import { InputError, formatProblem } from '../config/errors';
+import { packageVersion } from '../synth/provenance';
+import { initCommand } from './commands/init';
+import { schemaCommand } from './commands/schema';
+import { synthCommand } from './commands/synth';
+import { CliIO, Command, UsageError } from './context';
+
+/** Every command, in the order `--help` lists them. */
+const COMMANDS: readonly Command[] = [synthCommand, schemaCommand, initCommand];
+
+const EXIT = { ok: 0, invalidInput: 1, usage: 2 } as const;
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `saplings-k8s ${packageVersion()}: production Kubernetes manifests for Saplings, from one config file
+
+Usage: saplings-k8s <command> [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Options:
+  -h, --help     Show help (also: saplings-k8s <command> --help)
+  -v, --version  Print the version
+      --debug    Show stack traces for unexpected errors
+
+Exit status: 0 ok, 1 invalid input, 2 usage error.
+`;
+}
+
+/** Runs the CLI on `argv` (without node and script) and resolves to the exit status. */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  const debug = argv.includes('--debug');
+  const args = argv.filter((a) => a !== '--debug');
+  const [name, ...rest] = args;
+  try {
+    if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+      (name === undefined ? io.stderr : io.stdout)(usage());
+      return name === undefined ? EXIT.usage : EXIT.ok;
+    }
+    if (name === '-v' || name === '--version') {
+      io.stdout(`${packageVersion()}\n`);
+      return EXIT.ok;
+    }
+    const command = COMMANDS.find((c) => c.name === name);
+    if (!command) throw new UsageError(`unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+    if (rest.includes('-h') || rest.includes('--help')) {
+      io.stdout(`${command.usage}\n`);
+      return EXIT.ok;
+    }
+    return await command.run(rest, io);
+  } catch (err) {
+    return report(err, io, debug);
+  }
+}
+
+function report(err: unknown, io: CliIO, debug: boolean): number {
+  const color = io.env.NO_COLOR === undefined && io.env.FORCE_COLOR !== '0' && process.stderr.isTTY === true;
+  const mark = color ? '\u001b[31m✖\u001b[0m' : '✖';
+  if (err instanceof InputError) {
+    for (const problem of err.problems) io.stderr(`${mark} ${formatProblem(problem)}\n`);
+    const n = err.problems.length;
+    io.stderr(`${n} problem${n === 1 ? '' : 's'}; nothing was written.\n`);
+    return EXIT.invalidInput;
+  }
+  // node:util parseArgs reports unknown or malformed flags with these codes.
+  const code = (err as { code?: string }).code;
+  if (err instanceof UsageError || code?.startsWith('ERR_PARSE_ARGS_')) {
+    io.stderr(`${mark} ${(err as Error).message}\nRun "saplings-k8s --help" for usage.\n`);
+    return EXIT.usage;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  io.stderr(`${mark} ${message}\n`);
+  if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
+  else io.stderr('Run again with --debug for a stack trace.\n');
+  return EXIT.invalidInput;
+}

@@ -1,0 +1,80 @@
+/**
+ * The values the production deployment guide sets, written down once.
+ *
+ * The zod schema uses them as config-file defaults and the constructs use them
+ * as prop defaults, so a library user and a CLI user get the same stack.
+ */
+export const SEED = {
+  name: 'saplings',
+  image: 'saplings:1.0.0',
+  app: {
+    containerName: 'saplings',
+    port: 8000,
+    servicePort: 80,
+    replicas: 3,
+    resources: {
+      requests: { cpu: '1000m', memory: '2Gi' },
+      limits: { cpu: '2000m', memory: '4Gi' },
+    },
+    storage: { size: '100Gi', storageClassName: 'fast-ssd', accessMode: 'ReadWriteMany' as const },
+    dataPath: '/app/data',
+    logsPath: '/app/logs',
+    imagePullSecrets: ['registry-secret'],
+    liveness: { path: '/health', initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    readiness: { path: '/ready', initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2 },
+    metricsPath: '/metrics',
+  },
+  secrets: {
+    keys: ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'DATABASE_URL', 'ENCRYPTION_KEY'],
+  },
+  redis: {
+    name: 'redis',
+    image: 'redis:7-alpine',
+    port: 6379,
+    storage: { size: '20Gi', storageClassName: 'standard' },
+    // The guide's compose file caps Redis at 512M; requests are ours.
+    resources: {
+      requests: { cpu: '100m', memory: '256Mi' },
+      limits: { cpu: '500m', memory: '512Mi' },
+    },
+  },
+  vectorDb: {
+    engine: 'pgvector' as const,
+    storage: { size: '50Gi', storageClassName: 'standard' },
+    resources: {
+      requests: { cpu: '250m', memory: '1Gi' },
+      limits: { cpu: '1000m', memory: '2Gi' },
+    },
+  },
+  autoscaling: {
+    minReplicas: 3,
+    maxReplicas: 20,
+    targetCPUUtilization: 70,
+    targetMemoryUtilization: 80,
+    scaleDown: { stabilizationWindowSeconds: 300, percent: 10, periodSeconds: 60 },
+    scaleUp: { stabilizationWindowSeconds: 60, percent: 50, periodSeconds: 60 },
+  },
+  ingress: {
+    host: 'api.your-domain.com',
+    className: 'nginx',
+    clusterIssuer: 'letsencrypt-prod',
+    maxBodySize: '10m',
+    readTimeoutSeconds: 300,
+    // From the guide's nginx.conf (proxy_send_timeout 300s).
+    sendTimeoutSeconds: 300,
+    // From the guide's nginx.conf: `location /metrics { allow 10.0.0.0/8; deny all; }`.
+    metricsAllowCidrs: ['10.0.0.0/8'],
+  },
+} as const;
+
+/** Environments the guide defines. */
+export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
+
+/** One of the guide's deployment environments. */
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** Log levels the Saplings app understands (Python logging names). */
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'] as const;
+
+/** A Python logging level name. */
+export type LogLevel = (typeof LOG_LEVELS)[number];

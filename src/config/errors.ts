@@ -1,0 +1,153 @@
+import { z } from 'zod';
+
+/** One problem with an input, located as precisely as the input allows. */
+export interface Problem {
+  /** File the problem is in, as the user named it. */
+  readonly file: string;
+  /** 1-based document index, when the file holds several stacks. */
+  readonly document?: number;
+  /** `line:column` for syntax errors. */
+  readonly position?: string;
+  /** Dotted key path (`autoscaling.maxReplicas`), or empty for the whole document. */
+  readonly path: string;
+  /** What is wrong, what was given and what is allowed. */
+  readonly message: string;
+}
+
+/** Renders a problem as one line: `file[#doc]:line:col: key.path: message`. */
+export function formatProblem(p: Problem): string {
+  const where = [p.file + (p.document !== undefined ? ` (document ${p.document})` : ''), p.position, p.path]
+    .filter((part) => part)
+    .join(': ');
+  return `${where}: ${p.message}`;
+}
+
+/** Input the tool refuses: a config or manifest with one or more problems. Exit status 1. */
+export class InputError extends Error {
+  constructor(public readonly problems: readonly Problem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'InputError';
+  }
+}
+
+/** Renders a value for a message: short, single-line, and quoted when a string. */
+export function showValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** The value at `path` in `root`, or undefined. */
+export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node: unknown = root;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+/**
+ * Turns zod issues into problems that name the key path, the bad value and
+ * what is allowed. Unknown keys get a "did you mean" from the keys the schema
+ * allows at that level.
+ */
+export function problemsFromZod(
+  error: z.ZodError,
+  input: unknown,
+  schema: z.ZodType,
+  location: Pick<Problem, 'file' | 'document'>,
+): Problem[] {
+  const problems: Problem[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const allowed = keysAt(schema, issue.path);
+      for (const key of issue.keys) {
+        const suggestion = closest(key, allowed);
+        problems.push({
+          ...location,
+          path: z.core.toDotPath([...issue.path, key]),
+          message:
+            `unknown key` +
+            (suggestion ? `; did you mean "${suggestion}"?` : '') +
+            (allowed.length ? ` Allowed here: ${allowed.join(', ')}` : ''),
+        });
+      }
+      continue;
+    }
+    const value = valueAt(input, issue.path);
+    const alreadyShown = issue.message.includes('got ');
+    problems.push({
+      ...location,
+      path: z.core.toDotPath(issue.path),
+      message: value === undefined && issue.code === 'invalid_type'
+        ? `is required (${describeExpected(issue.message)})`
+        : `${describeExpected(issue.message)}${alreadyShown ? '' : `, got ${showValue(value)}`}`,
+    });
+  }
+  return problems;
+}
+
+function describeExpected(message: string): string {
+  // zod's own wording ("Invalid input: expected string, received number") is
+  // precise; the "received" part is replaced by the actual value.
+  return message
+    .replace(/^Invalid input: /, '')
+    .replace(/^Invalid option: /, '')
+    .replace(/, received \w+$/, '')
+    .replace(/^Too (small|big): /, '');
+}
+
+/** Keys an object schema allows at `path`, looking through defaults, optionals and pipes. */
+export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let node: z.ZodType | undefined = unwrap(schema);
+  for (const key of path) {
+    if (!node) return [];
+    if (node instanceof z.ZodObject) {
+      node = unwrap((node.shape as Record<string, z.ZodType>)[String(key)]);
+    } else if (node instanceof z.ZodArray) {
+      node = unwrap(node.element as z.ZodType);
+    } else if (node instanceof z.ZodRecord) {
+      node = unwrap(node.valueType as z.ZodType);
+    } else {
+      return [];
+    }
+  }
+  return node instanceof z.ZodObject ? Object.keys(node.shape).filter((k) => k !== '$schema') : [];
+}
+
+function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
+  let node = schema;
+  for (;;) {
+    const def = node?._zod.def as { innerType?: z.ZodType; in?: z.ZodType } | undefined;
+    if (def?.innerType) node = def.innerType;
+    else if (def?.in) node = def.in;
+    else return node;
+  }
+}
+
+/** The candidate closest to `word` by edit distance, if any is close enough to be a typo. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

@@ -1,0 +1,120 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as YAML from 'yaml';
+import { Environment } from './defaults';
+import { InputError, Problem, problemsFromZod, showValue } from './errors';
+import { StackConfig, StackConfigInput, StackConfigSchema } from './schema';
+
+/** Options that apply to every stack of a config file. */
+export interface LoadOptions {
+  /** Overrides `environment` in every stack (the `--env` flag). */
+  readonly environment?: Environment;
+  /** Directory a relative file name resolves against; messages keep the name as given. @default process.cwd() */
+  readonly cwd?: string;
+}
+
+/** The config `synth` uses when given none: the guide's production stack. */
+export const DEFAULT_CONFIG: StackConfigInput = { environment: 'production', image: 'saplings:1.0.0' };
+
+/** Validates the built-in default stack. */
+export function defaultStacks(options: LoadOptions = {}): StackConfig[] {
+  return validateStacks([DEFAULT_CONFIG], '(built-in default)', options);
+}
+
+/** Reads, parses and validates a config file holding one or more stacks. Throws {@link InputError}. */
+export function loadConfigFile(file: string, options: LoadOptions = {}): StackConfig[] {
+  return parseConfigText(readText(file, path.resolve(options.cwd ?? process.cwd(), file)), file, options);
+}
+
+/** Parses and validates config text (YAML or JSON, one stack per YAML document). Throws {@link InputError}. */
+export function parseConfigText(text: string, file: string, options: LoadOptions = {}): StackConfig[] {
+  const documents = YAML.parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
+  const syntaxProblems: Problem[] = [];
+  const values: unknown[] = [];
+  const docs = Array.isArray(documents) ? documents : [documents];
+  docs.forEach((doc, index) => {
+    for (const err of doc.errors) {
+      const pos = err.linePos?.[0];
+      syntaxProblems.push({
+        file,
+        document: docs.length > 1 ? index + 1 : undefined,
+        position: pos ? `${pos.line}:${pos.col}` : undefined,
+        path: '',
+        message: `YAML syntax error: ${err.message.split('\n')[0]}`,
+      });
+    }
+    if (doc.errors.length === 0 && doc.contents !== null) values.push(doc.toJS());
+  });
+  if (syntaxProblems.length) throw new InputError(syntaxProblems);
+  if (values.length === 0) {
+    throw new InputError([
+      { file, path: '', message: 'is empty; a stack needs at least "environment" and "image" (run `saplings-k8s init` for a starter)' },
+    ]);
+  }
+  return validateStacks(values, file, options);
+}
+
+/** Validates parsed documents as stacks and checks they don't collide. Throws {@link InputError}. */
+export function validateStacks(values: unknown[], file: string, options: LoadOptions = {}): StackConfig[] {
+  const problems: Problem[] = [];
+  const stacks: StackConfig[] = [];
+  values.forEach((value, index) => {
+    const location = { file, document: values.length > 1 ? index + 1 : undefined };
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      problems.push({ ...location, path: '', message: `must be a mapping of config keys, got ${showValue(value)}` });
+      return;
+    }
+    const input = options.environment ? { ...value, environment: options.environment } : value;
+    const result = StackConfigSchema.safeParse(input);
+    if (result.success) stacks.push(result.data);
+    else problems.push(...problemsFromZod(result.error, input, StackConfigSchema, location));
+  });
+  if (problems.length === 0) problems.push(...collisions(stacks, file));
+  if (problems.length) throw new InputError(problems);
+  return stacks;
+}
+
+function collisions(stacks: StackConfig[], file: string): Problem[] {
+  const problems: Problem[] = [];
+  const seen = { name: new Map<string, number>(), namespace: new Map<string, number>() };
+  stacks.forEach((stack, index) => {
+    const keys = { name: stack.name, namespace: stack.namespace ?? stack.name };
+    for (const key of ['name', 'namespace'] as const) {
+      const first = seen[key].get(keys[key]);
+      if (first !== undefined) {
+        problems.push({
+          file,
+          document: index + 1,
+          path: key,
+          message: `${showValue(keys[key])} is already used by document ${first}; each stack needs its own ${key}`,
+        });
+      } else {
+        seen[key].set(keys[key], index + 1);
+      }
+    }
+  });
+  return problems;
+}
+
+function readText(file: string, resolved: string): string {
+  let bytes: Buffer;
+  try {
+    if (fs.statSync(resolved).isDirectory()) {
+      throw new InputError([{ file, path: '', message: 'is a directory; --config takes a YAML or JSON file such as saplings.yaml' }]);
+    }
+    bytes = fs.readFileSync(resolved);
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : `cannot be read (${code})`;
+    throw new InputError([{ file, path: '', message: `${reason}; run \`saplings-k8s init\` to write a starter saplings.yaml` }]);
+  }
+  if (bytes.includes(0)) {
+    throw new InputError([{ file, path: '', message: 'is a binary file, not YAML or JSON text' }]);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError([{ file, path: '', message: 'is not valid UTF-8 text; save it as UTF-8 YAML or JSON' }]);
+  }
+}

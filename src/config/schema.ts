@@ -1,0 +1,240 @@
+import { z } from 'zod';
+import { appObjectNames } from '../constructs/names';
+import { ENVIRONMENTS, LOG_LEVELS, SEED } from './defaults';
+import { isQuantity, parseQuantity } from './quantity';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/** The longest suffix a stack appends to `name`, so every derived name stays ≤ 63 characters. */
+const LONGEST_NAME_SUFFIX = Math.max(...Object.values(appObjectNames('')).map((n) => n.length));
+
+/** Longest `name` a stack may have. */
+export const MAX_STACK_NAME_LENGTH = 63 - LONGEST_NAME_SUFFIX;
+
+const dnsLabel = (max = 63) =>
+  z
+    .string()
+    .max(max, { error: `must be at most ${max} characters` })
+    .regex(DNS_LABEL, {
+      error: 'must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit',
+    });
+
+const dnsSubdomain = z
+  .string()
+  .max(253)
+  .regex(DNS_SUBDOMAIN, { error: 'must be a DNS-1123 subdomain: lowercase letters, digits, "-" and "."' });
+
+const quantity = (what: string) =>
+  z
+    .union([z.string(), z.number()])
+    .transform((v) => String(v))
+    .refine((v) => isQuantity(v) && (parseQuantity(v) ?? 0) > 0, {
+      error: `must be a positive Kubernetes quantity (${what})`,
+    });
+
+const cpu = quantity('CPU, e.g. 500m or 2');
+const memory = quantity('memory, e.g. 512Mi or 4Gi');
+const size = quantity('storage size, e.g. 20Gi');
+
+const port = z.int().min(1).max(65535);
+const percent = z.int().min(1).max(100);
+
+const resourcesSchema = (defaults: {
+  requests: { cpu: string; memory: string };
+  limits: { cpu: string; memory: string };
+}) =>
+  z
+    .strictObject({
+      requests: z
+        .strictObject({
+          cpu: cpu.default(defaults.requests.cpu).describe('CPU request'),
+          memory: memory.default(defaults.requests.memory).describe('Memory request'),
+        })
+        .prefault({}),
+      limits: z
+        .strictObject({
+          cpu: cpu.default(defaults.limits.cpu).describe('CPU limit'),
+          memory: memory.default(defaults.limits.memory).describe('Memory limit'),
+        })
+        .prefault({}),
+    })
+    .prefault({})
+    .superRefine((r, ctx) => {
+      for (const resource of ['cpu', 'memory'] as const) {
+        const request = parseQuantity(r.requests[resource]);
+        const limit = parseQuantity(r.limits[resource]);
+        if (request !== undefined && limit !== undefined && request > limit) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['requests', resource],
+            input: r.requests[resource],
+            message: `must be ≤ limits.${resource} (${r.limits[resource]}), got ${r.requests[resource]}`,
+          });
+        }
+      }
+    });
+
+const storageSchema = (defaults: { size: string; storageClassName: string }) =>
+  z
+    .strictObject({
+      size: size.default(defaults.size).describe('Requested capacity'),
+      storageClassName: dnsSubdomain.default(defaults.storageClassName).describe('StorageClass of the claim'),
+    })
+    .prefault({});
+
+const appSchema = z
+  .strictObject({
+    port: port.default(SEED.app.port).describe('Port gunicorn listens on'),
+    replicas: z
+      .int()
+      .min(1)
+      .default(SEED.app.replicas)
+      .describe('Fixed replica count, used only when autoscaling is disabled'),
+    resources: resourcesSchema(SEED.app.resources),
+    config: z
+      .record(z.string().regex(ENV_VAR_NAME, { error: 'must be a valid environment variable name' }), z.string())
+      .default({})
+      .describe('Extra ConfigMap entries, exposed to the app as environment variables'),
+    logLevel: z.enum(LOG_LEVELS).optional().describe('LOG_LEVEL; defaults to the environment preset'),
+    gasa: z.boolean().optional().describe('GASA_ENABLED; defaults to the environment preset'),
+    monitoring: z.boolean().optional().describe('MONITORING_ENABLED; defaults to the environment preset'),
+    selfHealing: z.boolean().optional().describe('SELF_HEALING_ENABLED; defaults to the environment preset'),
+    maxWorkers: z.int().min(1).max(64).optional().describe('MAX_WORKERS; defaults to the environment preset'),
+    timeoutSeconds: z.int().min(1).max(3600).optional().describe('TIMEOUT; defaults to the environment preset'),
+    storage: z
+      .strictObject({
+        size: size.default(SEED.app.storage.size).describe('Requested capacity of the data volume'),
+        storageClassName: dnsSubdomain.default(SEED.app.storage.storageClassName).describe('StorageClass'),
+        accessMode: z
+          .enum(['ReadWriteOnce', 'ReadWriteMany', 'ReadWriteOncePod'])
+          .default(SEED.app.storage.accessMode)
+          .describe('ReadWriteMany lets every replica mount the data volume'),
+      })
+      .prefault({}),
+    imagePullSecrets: z
+      .array(dnsSubdomain)
+      .default([...SEED.app.imagePullSecrets])
+      .describe('Secrets for pulling the image from a private registry'),
+  })
+  .prefault({});
+
+const secretsSchema = z
+  .strictObject({
+    name: dnsSubdomain.optional().describe('Secret holding the app credentials; defaults to <name>-secrets'),
+    keys: z
+      .array(z.string().regex(ENV_VAR_NAME, { error: 'must be a valid environment variable name' }))
+      .min(1)
+      .default([...SEED.secrets.keys])
+      .describe('Keys the Secret must hold'),
+    source: z
+      .enum(['existing'])
+      .default('existing')
+      .describe('existing: the Secret is created out of band and only referenced'),
+  })
+  .prefault({});
+
+const redisSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Deploy Redis and wire REDIS_URL'),
+    image: z.string().min(1).default(SEED.redis.image).describe('Redis image'),
+    storage: storageSchema(SEED.redis.storage),
+    resources: resourcesSchema(SEED.redis.resources),
+  })
+  .prefault({});
+
+const vectorDbSchema = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe('Deploy a vector database and wire its connection settings'),
+    engine: z.enum(['pgvector', 'qdrant']).default(SEED.vectorDb.engine).describe('Vector database engine'),
+    image: z.string().min(1).optional().describe("Image; defaults to the engine's pinned image"),
+    storage: storageSchema(SEED.vectorDb.storage),
+    resources: resourcesSchema(SEED.vectorDb.resources),
+  })
+  .prefault({});
+
+const autoscalingSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Create a HorizontalPodAutoscaler; replicas is then left to it'),
+    minReplicas: z.int().min(1).default(SEED.autoscaling.minReplicas),
+    maxReplicas: z.int().min(1).default(SEED.autoscaling.maxReplicas),
+    targetCPUUtilization: percent.default(SEED.autoscaling.targetCPUUtilization).describe('Percent of CPU request'),
+    targetMemoryUtilization: percent
+      .default(SEED.autoscaling.targetMemoryUtilization)
+      .describe('Percent of memory request'),
+  })
+  .prefault({})
+  .superRefine((a, ctx) => {
+    if (a.maxReplicas < a.minReplicas) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxReplicas'],
+        input: a.maxReplicas,
+        message: `must be ≥ minReplicas (${a.minReplicas}), got ${a.maxReplicas}`,
+      });
+    }
+  });
+
+const ingressSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Expose the app through an Ingress'),
+    host: z
+      .string()
+      .max(253)
+      .regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, {
+        error: 'must be a DNS name such as api.example.com (a leading "*." wildcard is allowed)',
+      })
+      .default(SEED.ingress.host)
+      .describe('Public host name'),
+    className: dnsSubdomain.default(SEED.ingress.className).describe('spec.ingressClassName'),
+    clusterIssuer: dnsSubdomain.default(SEED.ingress.clusterIssuer).describe('cert-manager ClusterIssuer'),
+    tlsSecretName: dnsSubdomain.optional().describe('Secret cert-manager writes the certificate to; defaults to <name>-tls'),
+    rateLimitRps: z.int().min(1).optional().describe('Requests per second per client IP; defaults to the environment preset'),
+    maxBodySize: z
+      .string()
+      .regex(/^\d+[kKmMgG]?$/, { error: 'must be an nginx size such as 10m' })
+      .default(SEED.ingress.maxBodySize)
+      .describe('Largest request body nginx accepts'),
+    readTimeoutSeconds: z.int().min(1).max(3600).default(SEED.ingress.readTimeoutSeconds),
+    sendTimeoutSeconds: z.int().min(1).max(3600).default(SEED.ingress.sendTimeoutSeconds),
+    metricsAllowCidrs: z
+      .array(z.union([z.cidrv4(), z.cidrv6()], { error: 'must be a CIDR such as 10.0.0.0/8' }))
+      .min(1)
+      .default([...SEED.ingress.metricsAllowCidrs])
+      .describe('Source ranges allowed to reach /metrics through the ingress'),
+  })
+  .prefault({});
+
+const monitoringSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Expose metrics for Prometheus'),
+    serviceMonitor: z.boolean().default(true).describe('Create a prometheus-operator ServiceMonitor'),
+  })
+  .prefault({});
+
+/** The schema of one stack: one YAML document of a config file. */
+export const StackConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('JSON Schema reference for editors; ignored'),
+    name: dnsLabel(MAX_STACK_NAME_LENGTH)
+      .default(SEED.name)
+      .describe('DNS-1123 label that prefixes every object name'),
+    namespace: dnsLabel().optional().describe('Namespace of the stack; defaults to name'),
+    environment: z.enum(ENVIRONMENTS).describe('Selects the preset for log level, workers, timeouts and rate limit'),
+    image: z.string().min(1).describe('App image, pinned by tag or digest (saplings:1.0.0)'),
+    app: appSchema,
+    secrets: secretsSchema,
+    redis: redisSchema,
+    vectorDb: vectorDbSchema,
+    autoscaling: autoscalingSchema,
+    ingress: ingressSchema,
+    monitoring: monitoringSchema,
+  })
+  .meta({ title: 'saplings-k8s stack', description: 'One Saplings stack: app, Redis, vector DB, autoscaling, ingress and monitoring' });
+
+/** A stack config as written in a file: everything but `environment` and `image` is optional. */
+export type StackConfigInput = z.input<typeof StackConfigSchema>;
+
+/** A stack config after validation, with every default applied. */
+export type StackConfig = z.output<typeof StackConfigSchema>;

@@ -1,0 +1,113 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { backingServiceNames } from './names';
+import { pullPolicyFor, selectPods } from './pods';
+import { ComputeResources, newClaim, setContainerResources } from './resources';
+
+/** A port a backing service listens on. */
+export interface BackingServicePort {
+  /** Port name, shared by the container and the Service. */
+  readonly name: string;
+  /** Port number, the same on the container and the Service. */
+  readonly number: number;
+}
+
+/** Persistent storage of a backing service. */
+export interface BackingServiceStorage {
+  /** Requested capacity. */
+  readonly size: string;
+  /** StorageClass of the claim. */
+  readonly storageClassName: string;
+}
+
+/** Props for {@link BackingService}. */
+export interface BackingServiceProps {
+  /** Object name prefix and value of the `app` label. */
+  readonly name: string;
+  /** `app.kubernetes.io/component` label. */
+  readonly component: string;
+  /** Container image. */
+  readonly image: string;
+  /** Ports to expose; the first is the primary one. */
+  readonly ports: BackingServicePort[];
+  /** Where the data volume is mounted. */
+  readonly dataPath: string;
+  /** Data volume claim. */
+  readonly storage: BackingServiceStorage;
+  /** CPU and memory. */
+  readonly resources: ComputeResources;
+  /** Container arguments. @default - the image's own command */
+  readonly args?: string[];
+  /** Plain and secret-backed environment variables. @default - none */
+  readonly env?: Record<string, kplus.EnvValue>;
+  /** Liveness probe. */
+  readonly liveness: kplus.Probe;
+  /** Readiness probe. */
+  readonly readiness: kplus.Probe;
+}
+
+/**
+ * One stateful pod behind a ClusterIP Service, with its data on a
+ * ReadWriteOnce claim: the shape shared by Redis and the vector databases.
+ *
+ * It runs a single replica with the `Recreate` strategy, because a rolling
+ * update would start the new pod while the old one still holds the RWO volume.
+ */
+export class BackingService extends Construct {
+  /** Labels that select the pod. */
+  public readonly selectorLabels: Record<string, string>;
+  /** The single-replica Deployment. */
+  public readonly deployment: kplus.Deployment;
+  /** The workload's container. */
+  public readonly container: kplus.Container;
+  /** The ClusterIP Service; its name is the host clients connect to. */
+  public readonly service: kplus.Service;
+  /** The data volume claim. */
+  public readonly dataClaim: kplus.PersistentVolumeClaim;
+
+  constructor(scope: Construct, id: string, props: BackingServiceProps) {
+    super(scope, id);
+    const names = backingServiceNames(props.name);
+    this.selectorLabels = { app: props.name };
+    const labels = { ...this.selectorLabels, 'app.kubernetes.io/component': props.component };
+
+    this.dataClaim = newClaim(this, 'DataClaim', {
+      name: names.dataClaim,
+      labels,
+      size: props.storage.size,
+      storageClassName: props.storage.storageClassName,
+      accessMode: kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE,
+    });
+
+    this.deployment = new kplus.Deployment(this, 'Deployment', {
+      metadata: { name: names.deployment, labels },
+      replicas: 1,
+      select: false,
+      podMetadata: { labels },
+      strategy: kplus.DeploymentStrategy.recreate(),
+    });
+
+    this.container = this.deployment.addContainer({
+      name: props.name,
+      image: props.image,
+      imagePullPolicy: pullPolicyFor(props.image),
+      args: props.args,
+      ports: props.ports.map((p) => ({ name: p.name, number: p.number })),
+      envVariables: props.env,
+      liveness: props.liveness,
+      readiness: props.readiness,
+    });
+    setContainerResources(this.deployment, 0, props.resources);
+    this.container.mount(
+      props.dataPath,
+      kplus.Volume.fromPersistentVolumeClaim(this, 'DataVolume', this.dataClaim, { name: 'data' }),
+    );
+
+    this.service = new kplus.Service(this, 'Service', {
+      metadata: { name: names.service, labels },
+      type: kplus.ServiceType.CLUSTER_IP,
+      ports: props.ports.map((p) => ({ name: p.name, port: p.number, targetPort: p.number, protocol: kplus.Protocol.TCP })),
+    });
+    selectPods(this.deployment, this.service, this.selectorLabels);
+  }
+}

@@ -1,0 +1,91 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { SEED } from '../config/defaults';
+import { ENVIRONMENT_PRESETS } from '../config/presets';
+import { appObjectNames } from './names';
+import { SaplingsApp } from './saplings-app';
+
+const NGINX = 'nginx.ingress.kubernetes.io';
+
+/** Props for {@link IngressWithTls}. */
+export interface IngressWithTlsProps {
+  /** The app to expose. */
+  readonly app: SaplingsApp;
+  /** Public host name. */
+  readonly host: string;
+  /** `spec.ingressClassName`. @default 'nginx' */
+  readonly className?: string;
+  /** cert-manager ClusterIssuer that signs the certificate. @default 'letsencrypt-prod' */
+  readonly clusterIssuer?: string;
+  /** Secret cert-manager writes the certificate to. @default '<app name>-tls' */
+  readonly tlsSecretName?: string;
+  /** Requests per second per client IP (`limit-rps`). @default - the app environment's preset (100 in production) */
+  readonly rateLimitRps?: number;
+  /** Largest request body (`proxy-body-size`). @default '10m' */
+  readonly maxBodySize?: string;
+  /** Upstream read timeout in seconds (`proxy-read-timeout`). @default 300 */
+  readonly readTimeoutSeconds?: number;
+  /** Upstream send timeout in seconds (`proxy-send-timeout`). @default 300 */
+  readonly sendTimeoutSeconds?: number;
+  /** Source ranges allowed to reach `/metrics` through the ingress. @default ['10.0.0.0/8'] */
+  readonly metricsAllowCidrs?: string[];
+}
+
+/**
+ * An ingress-nginx Ingress with a cert-manager certificate for a SaplingsApp.
+ *
+ * `/metrics` gets a second Ingress for that exact path, open only to
+ * internal ranges: ingress-nginx prefers an Exact path over the main
+ * Ingress' `/` prefix, so the public rule never serves metrics.
+ */
+export class IngressWithTls extends Construct {
+  /** Public host name. */
+  public readonly host: string;
+  /** The public Ingress for `/`. */
+  public readonly ingress: kplus.Ingress;
+  /** The Ingress for `/metrics`, limited to internal source ranges. */
+  public readonly metricsIngress: kplus.Ingress;
+
+  constructor(scope: Construct, id: string, props: IngressWithTlsProps) {
+    super(scope, id);
+    const { app } = props;
+    const names = appObjectNames(app.name);
+    const defaults = SEED.ingress;
+    this.host = props.host;
+    const className = props.className ?? defaults.className;
+    const tls: kplus.IngressTls[] = [{ hosts: [this.host], secret: kplus.Secret.fromSecretName(this, 'TlsSecret', props.tlsSecretName ?? names.tlsSecret) }];
+    const backend = kplus.IngressBackend.fromService(app.service);
+
+    this.ingress = new kplus.Ingress(this, 'Ingress', {
+      metadata: {
+        name: names.ingress,
+        labels: app.selectorLabels,
+        annotations: {
+          'cert-manager.io/cluster-issuer': props.clusterIssuer ?? defaults.clusterIssuer,
+          [`${NGINX}/limit-rps`]: String(props.rateLimitRps ?? ENVIRONMENT_PRESETS[app.environment].rateLimitRps),
+          [`${NGINX}/proxy-body-size`]: props.maxBodySize ?? defaults.maxBodySize,
+          [`${NGINX}/proxy-read-timeout`]: String(props.readTimeoutSeconds ?? defaults.readTimeoutSeconds),
+          [`${NGINX}/proxy-send-timeout`]: String(props.sendTimeoutSeconds ?? defaults.sendTimeoutSeconds),
+        },
+      },
+      className,
+      tls,
+      rules: [{ host: this.host, path: '/', pathType: kplus.HttpIngressPathType.PREFIX, backend }],
+    });
+
+    // No cluster-issuer annotation here: cert-manager would issue a second
+    // Certificate for the same Secret. ingress-nginx shares the host's TLS.
+    this.metricsIngress = new kplus.Ingress(this, 'MetricsIngress', {
+      metadata: {
+        name: names.metricsIngress,
+        labels: app.selectorLabels,
+        annotations: {
+          [`${NGINX}/whitelist-source-range`]: (props.metricsAllowCidrs ?? [...defaults.metricsAllowCidrs]).join(','),
+        },
+      },
+      className,
+      tls,
+      rules: [{ host: this.host, path: SEED.app.metricsPath, pathType: kplus.HttpIngressPathType.EXACT, backend }],
+    });
+  }
+}

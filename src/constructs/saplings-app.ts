@@ -1,0 +1,214 @@
+import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Environment, LogLevel, SEED } from '../config/defaults';
+import { ENVIRONMENT_PRESETS } from '../config/presets';
+import { appObjectNames } from './names';
+import { RedisStore } from './redis-store';
+import { pullPolicyFor, selectPods } from './pods';
+import { ComputeResources, newClaim, setContainerResources } from './resources';
+import { VectorDb } from './vector-db';
+
+/** Persistent storage for the app's `/app/data` volume. */
+export interface AppStorage {
+  /** Requested capacity. @default '100Gi' */
+  readonly size?: string;
+  /** StorageClass of the claim. @default 'fast-ssd' */
+  readonly storageClassName?: string;
+  /** Access mode; ReadWriteMany lets every replica mount the volume. @default 'ReadWriteMany' */
+  readonly accessMode?: 'ReadWriteOnce' | 'ReadWriteMany' | 'ReadWriteOncePod';
+}
+
+/** Props for {@link SaplingsApp}. */
+export interface SaplingsAppProps {
+  /** Container image, pinned by tag or digest. */
+  readonly image: string;
+  /** Prefix of every object name and value of the `app` label. @default 'saplings' */
+  readonly name?: string;
+  /** Port gunicorn listens on. @default 8000 */
+  readonly port?: number;
+  /** Replica count while no Autoscaler targets the app. @default 3 */
+  readonly replicas?: number;
+  /** CPU and memory requests and limits. @default - requests 1000m/2Gi, limits 2000m/4Gi */
+  readonly resources?: ComputeResources;
+  /** Extra ConfigMap entries, exposed to the app as environment variables. @default - none */
+  readonly config?: Record<string, string>;
+  /** Deployment environment; selects the preset for the settings below. @default 'production' */
+  readonly environment?: Environment;
+  /** LOG_LEVEL. @default - from the environment preset */
+  readonly logLevel?: LogLevel;
+  /** GASA_ENABLED. @default - from the environment preset */
+  readonly gasa?: boolean;
+  /** MONITORING_ENABLED. @default - from the environment preset */
+  readonly monitoring?: boolean;
+  /** SELF_HEALING_ENABLED. @default - from the environment preset */
+  readonly selfHealing?: boolean;
+  /** MAX_WORKERS. @default - from the environment preset */
+  readonly maxWorkers?: number;
+  /** TIMEOUT in seconds. @default - from the environment preset */
+  readonly timeoutSeconds?: number;
+  /** The `/app/data` volume claim. @default - 100Gi ReadWriteMany on fast-ssd */
+  readonly storage?: AppStorage;
+  /** Secrets for pulling the image. @default ['registry-secret'] */
+  readonly imagePullSecrets?: string[];
+  /** Secret holding the app's credentials, created out of band. @default '<name>-secrets' */
+  readonly secretName?: string;
+  /** Redis to wire through REDIS_URL. @default - REDIS_URL is unset */
+  readonly redis?: RedisStore;
+  /** Vector database to wire through its connection settings. @default - no vector database settings */
+  readonly vectorDb?: VectorDb;
+}
+
+/**
+ * The Saplings agent service: Deployment, Service, ConfigMap, data claim,
+ * and references to its Secret, wired to Redis and a vector database when given.
+ */
+export class SaplingsApp extends Construct {
+  /** Prefix of every object name and value of the `app` label. */
+  public readonly name: string;
+  /** Deployment environment. */
+  public readonly environment: Environment;
+  /** Port the container listens on. */
+  public readonly port: number;
+  /** Name of the Service port that serves HTTP and `/metrics`. */
+  public readonly portName = 'http';
+  /** Labels that select the app's pods. */
+  public readonly selectorLabels: Record<string, string>;
+  /** The app Deployment. */
+  public readonly deployment: kplus.Deployment;
+  /** The app's only container. */
+  public readonly container: kplus.Container;
+  /** ClusterIP Service in front of the pods. */
+  public readonly service: kplus.Service;
+  /** Non-secret settings, loaded into the container's environment. */
+  public readonly configMap: kplus.ConfigMap;
+  /** The app's Secret, created out of band and loaded into the container's environment. */
+  public readonly secret: kplus.ISecret;
+  /** Claim for `/app/data`. */
+  public readonly dataClaim: kplus.PersistentVolumeClaim;
+  /** The Redis this app uses, if any. */
+  public readonly redis?: RedisStore;
+  /** The vector database this app uses, if any. */
+  public readonly vectorDb?: VectorDb;
+
+  constructor(scope: Construct, id: string, props: SaplingsAppProps) {
+    super(scope, id);
+    this.name = props.name ?? SEED.name;
+    this.environment = props.environment ?? 'production';
+    this.port = props.port ?? SEED.app.port;
+    this.redis = props.redis;
+    this.vectorDb = props.vectorDb;
+    const names = appObjectNames(this.name);
+    const preset = ENVIRONMENT_PRESETS[this.environment];
+    const storage = { ...SEED.app.storage, ...props.storage };
+    this.selectorLabels = { app: this.name };
+
+    this.configMap = new kplus.ConfigMap(this, 'Config', {
+      metadata: { name: names.configMap, labels: this.selectorLabels },
+      data: {
+        ENVIRONMENT: this.environment,
+        LOG_LEVEL: props.logLevel ?? preset.logLevel,
+        ...(this.redis ? { REDIS_URL: this.redis.url } : {}),
+        GASA_ENABLED: String(props.gasa ?? preset.gasa),
+        MONITORING_ENABLED: String(props.monitoring ?? preset.monitoring),
+        SELF_HEALING_ENABLED: String(props.selfHealing ?? preset.selfHealing),
+        MAX_WORKERS: String(props.maxWorkers ?? preset.maxWorkers),
+        TIMEOUT: String(props.timeoutSeconds ?? preset.timeoutSeconds),
+        ...this.vectorDb?.connection.config,
+        ...props.config,
+      },
+    });
+
+    this.secret = kplus.Secret.fromSecretName(this, 'Secret', props.secretName ?? names.secret);
+
+    this.dataClaim = newClaim(this, 'DataClaim', {
+      name: names.dataClaim,
+      labels: this.selectorLabels,
+      size: storage.size,
+      storageClassName: storage.storageClassName,
+      accessMode: toAccessMode(storage.accessMode),
+    });
+
+    this.deployment = new kplus.Deployment(this, 'Deployment', {
+      metadata: { name: names.deployment, labels: this.selectorLabels },
+      select: false,
+      podMetadata: { labels: this.selectorLabels },
+      strategy: kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: kplus.PercentOrAbsolute.absolute(1),
+        maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
+      }),
+    });
+    // The replica default is applied late: once an Autoscaler attaches, the HPA owns
+    // the count and `replicas` is left out. An explicit count stays, so cdk8s-plus'
+    // own validation reports the conflict with the HPA.
+    const deployment = this.deployment;
+    Object.defineProperty(deployment, 'replicas', {
+      get: () => props.replicas ?? (deployment.hasAutoscaler ? undefined : SEED.app.replicas),
+    });
+
+    const { liveness, readiness } = SEED.app;
+    this.container = this.deployment.addContainer({
+      name: SEED.app.containerName,
+      image: props.image,
+      imagePullPolicy: pullPolicyFor(props.image),
+      ports: [{ number: this.port, name: this.portName }],
+      envVariables: {
+        PORT: kplus.EnvValue.fromValue(String(this.port)),
+        ...this.vectorDb?.connection.env,
+      },
+      envFrom: [kplus.Env.fromConfigMap(this.configMap), kplus.Env.fromSecret(this.secret)],
+      liveness: httpProbe(this.port, liveness),
+      readiness: httpProbe(this.port, readiness),
+    });
+    setContainerResources(this.deployment, 0, props.resources ?? SEED.app.resources);
+    this.container.mount(
+      SEED.app.dataPath,
+      kplus.Volume.fromPersistentVolumeClaim(this, 'DataVolume', this.dataClaim, { name: 'data-volume' }),
+    );
+    this.container.mount(SEED.app.logsPath, kplus.Volume.fromEmptyDir(this, 'LogsVolume', 'logs-volume'));
+
+    const pullSecrets = props.imagePullSecrets ?? [...SEED.app.imagePullSecrets];
+    if (pullSecrets.length > 0) {
+      // cdk8s-plus takes a single registry secret; the guide's pod spec takes a list.
+      ApiObject.of(this.deployment).addJsonPatch(
+        JsonPatch.add('/spec/template/spec/imagePullSecrets', pullSecrets.map((name) => ({ name }))),
+      );
+    }
+
+    this.service = new kplus.Service(this, 'Service', {
+      metadata: { name: names.service, labels: this.selectorLabels },
+      type: kplus.ServiceType.CLUSTER_IP,
+      ports: [{ name: this.portName, port: SEED.app.servicePort, targetPort: this.port, protocol: kplus.Protocol.TCP }],
+    });
+    selectPods(this.deployment, this.service, this.selectorLabels);
+  }
+}
+
+function toAccessMode(mode: NonNullable<AppStorage['accessMode']>): kplus.PersistentVolumeAccessMode {
+  switch (mode) {
+    case 'ReadWriteOnce':
+      return kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE;
+    case 'ReadWriteMany':
+      return kplus.PersistentVolumeAccessMode.READ_WRITE_MANY;
+    case 'ReadWriteOncePod':
+      return kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE_POD;
+  }
+}
+
+interface HttpProbeSettings {
+  readonly path: string;
+  readonly initialDelaySeconds: number;
+  readonly periodSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly failureThreshold: number;
+}
+
+function httpProbe(port: number, p: HttpProbeSettings): kplus.Probe {
+  return kplus.Probe.fromHttpGet(p.path, {
+    port,
+    initialDelaySeconds: Duration.seconds(p.initialDelaySeconds),
+    periodSeconds: Duration.seconds(p.periodSeconds),
+    timeoutSeconds: Duration.seconds(p.timeoutSeconds),
+    failureThreshold: p.failureThreshold,
+  });
+}

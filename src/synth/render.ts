@@ -1,0 +1,37 @@
+import { App } from 'cdk8s';
+import * as YAML from 'yaml';
+import { StackConfig } from '../config/schema';
+import { SaplingsStack } from './saplings-stack';
+
+/** A Kubernetes object as plain JSON. */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: unknown };
+  readonly [key: string]: unknown;
+}
+
+/** The objects of one stack, in apply order. */
+export interface RenderedStack {
+  /** The stack's `name`; its file is `<name>.k8s.yaml`. */
+  readonly name: string;
+  /** The objects, ready to serialize. */
+  readonly objects: KubeObject[];
+}
+
+/**
+ * Builds one stack in an App of its own.
+ *
+ * One App per stack keeps synthesis linear in the number of stacks: cdk8s
+ * walks the whole construct tree of an App for every chart it renders.
+ */
+export function renderStack(config: StackConfig): RenderedStack {
+  const chart = new SaplingsStack(new App(), config.name, { config });
+  return { name: config.name, objects: chart.toJson() as KubeObject[] };
+}
+
+/** Serializes objects as a multi-document YAML stream, after a comment header. */
+export function toYaml(objects: readonly KubeObject[], header: string): string {
+  const body = objects.map((o) => YAML.stringify(o, { lineWidth: 0 })).join('---\n');
+  return `${header}${body}`;
+}
