@@ -28,7 +28,7 @@ export function loadConfigFile(file: string, options: LoadOptions = {}): StackCo
 
 /** Parses and validates config text (YAML or JSON, one stack per YAML document). Throws {@link InputError}. */
 export function parseConfigText(text: string, file: string, options: LoadOptions = {}): StackConfig[] {
-  const documents = YAML.parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
+  const documents = YAML.parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
   const syntaxProblems: Problem[] = [];
   const values: unknown[] = [];
   const docs = Array.isArray(documents) ? documents : [documents];
@@ -40,7 +40,7 @@ export function parseConfigText(text: string, file: string, options: LoadOptions
         document: docs.length > 1 ? index + 1 : undefined,
         position: pos ? `${pos.line}:${pos.col}` : undefined,
         path: '',
-        message: `YAML syntax error: ${err.message.split('\n')[0]}`,
+        message: `YAML syntax error: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
       });
     }
     if (doc.errors.length === 0 && doc.contents !== null) values.push(doc.toJS());

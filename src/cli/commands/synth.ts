@@ -1,11 +1,12 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS, Environment } from '../../config/defaults';
+import { InputError, Problem } from '../../config/errors';
 import { defaultStacks, loadConfigFile } from '../../config/load';
 import { StackConfig } from '../../config/schema';
 import { OutputFile, writeOutput } from '../../synth/output';
 import { provenanceHeader } from '../../synth/provenance';
-import { renderStack, toYaml } from '../../synth/render';
+import { RenderedStack, renderStack, toYaml } from '../../synth/render';
 import { CliIO, Command, UsageError } from '../context';
 import { findDefaultConfig } from './shared';
 
@@ -40,8 +41,8 @@ Options:
     const outDir = path.resolve(io.cwd, values.out ?? io.env.CDK8S_OUTDIR ?? 'dist');
 
     const header = provenanceHeader(source);
-    const files: OutputFile[] = stacks.map((stack) => {
-      const rendered = renderStack(stack);
+    const files: OutputFile[] = stacks.map((stack, index) => {
+      const rendered = renderOrExplain(stack, { file: source, document: stacks.length > 1 ? index + 1 : undefined });
       return { path: `${rendered.name}.k8s.yaml`, content: toYaml(rendered.objects, header) };
     });
     const result = writeOutput(outDir, files);
@@ -75,4 +76,20 @@ export function loadStacks(
     return { stacks: defaultStacks({ environment }), source: 'the built-in default config' };
   }
   return { stacks: loadConfigFile(file, { environment, cwd: io.cwd }), source: file };
+}
+
+/**
+ * Renders a stack; construct validation errors (props that conflict in a way
+ * the schema cannot see) become input problems, not crashes.
+ */
+function renderOrExplain(stack: StackConfig, location: Pick<Problem, 'file' | 'document'>): RenderedStack {
+  try {
+    return renderStack(stack);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : '';
+    // cdk8s gathers node.addValidation() results into one error; anything else is a bug and keeps its trace.
+    if (!message.startsWith('Validation failed')) throw err;
+    const lines = message.split('\n').slice(1).map((l) => l.trim()).filter((l) => l);
+    throw new InputError(lines.map((line) => ({ ...location, path: '', message: line })));
+  }
 }

@@ -1,0 +1,186 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { InputError, formatProblem } from '../../src/config/errors';
+import { DEFAULT_CONFIG, defaultStacks, loadConfigFile, parseConfigText } from '../../src/config/load';
+
+/** The rendered problem lines of a config that must be refused. */
+function problems(text: string, file = 'saplings.yaml'): string[] {
+  try {
+    parseConfigText(text, file);
+  } catch (err) {
+    if (err instanceof InputError) return err.problems.map(formatProblem);
+    throw err;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+const minimal = 'environment: production\nimage: saplings:1.0.0\n';
+
+describe('loading configs', () => {
+  test('the built-in default is the guide\'s production stack', () => {
+    const [stack] = defaultStacks();
+    expect(DEFAULT_CONFIG).toStrictEqual({ environment: 'production', image: 'saplings:1.0.0' });
+    expect(stack).toMatchObject({
+      name: 'saplings',
+      environment: 'production',
+      image: 'saplings:1.0.0',
+      app: { port: 8000, storage: { size: '100Gi', storageClassName: 'fast-ssd', accessMode: 'ReadWriteMany' } },
+      secrets: { keys: ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'DATABASE_URL', 'ENCRYPTION_KEY'], source: 'existing' },
+      autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 20, targetCPUUtilization: 70, targetMemoryUtilization: 80 },
+      ingress: { host: 'api.your-domain.com', className: 'nginx', clusterIssuer: 'letsencrypt-prod', metricsAllowCidrs: ['10.0.0.0/8'] },
+    });
+  });
+
+  test('a file holds one stack per YAML document', () => {
+    const stacks = parseConfigText(`${minimal}name: a\n---\n${minimal}name: b\n`, 'fleet.yaml');
+    expect(stacks.map((s) => s.name)).toStrictEqual(['a', 'b']);
+  });
+
+  test('JSON is accepted', () => {
+    expect(parseConfigText('{"environment": "staging", "image": "saplings:1.0.0"}', 'c.json')[0].environment).toBe('staging');
+  });
+
+  test('--env overrides environment in every stack', () => {
+    const stacks = parseConfigText(`${minimal}name: a\n---\n${minimal}name: b\n`, 'f.yaml', { environment: 'development' });
+    expect(stacks.map((s) => s.environment)).toStrictEqual(['development', 'development']);
+  });
+
+  test('cpu may be written as a number and is kept as a quantity string', () => {
+    const [stack] = parseConfigText(`${minimal}app:\n  resources:\n    limits: { cpu: 2 }\n`, 'c.yaml');
+    expect(stack.app.resources.limits.cpu).toBe('2');
+  });
+});
+
+describe('refusing bad configs', () => {
+  test('a missing required key names it', () => {
+    expect(problems('environment: production\n')).toStrictEqual([
+      'saplings.yaml: image: is required (expected string)',
+    ]);
+  });
+
+  test('a bad enum value shows the value and the allowed ones', () => {
+    expect(problems('environment: prod\nimage: saplings:1.0.0\n')).toStrictEqual([
+      'saplings.yaml: environment: expected one of "development"|"staging"|"production", got "prod"',
+    ]);
+  });
+
+  test('an unknown key suggests the closest known one', () => {
+    const [line] = problems(`${minimal}app:\n  replicaz: 3\n`);
+    expect(line).toMatch(/^saplings\.yaml: app\.replicaz: unknown key; did you mean "replicas"\?/);
+    expect(line).toContain('Allowed here: port, replicas,');
+  });
+
+  test('unknown top-level keys are refused too', () => {
+    expect(problems(`${minimal}autoscale: {}\n`)[0]).toMatch(/^saplings\.yaml: autoscale: unknown key; did you mean "autoscaling"\?/);
+  });
+
+  test('maxReplicas below minReplicas', () => {
+    expect(problems(`${minimal}autoscaling: { minReplicas: 5, maxReplicas: 2 }\n`)).toStrictEqual([
+      'saplings.yaml: autoscaling.maxReplicas: must be ≥ minReplicas (5), got 2',
+    ]);
+  });
+
+  test('a request above its limit', () => {
+    expect(problems(`${minimal}app:\n  resources:\n    requests: { memory: 8Gi }\n`)).toStrictEqual([
+      'saplings.yaml: app.resources.requests.memory: must be ≤ limits.memory (4Gi), got 8Gi',
+    ]);
+  });
+
+  test('every problem is reported at once', () => {
+    const lines = problems('environment: prod\nimage: 3\nautoscaling: { minReplicas: 0 }\n');
+    expect(lines.map((l) => l.split(': ')[1])).toStrictEqual(['environment', 'image', 'autoscaling.minReplicas']);
+  });
+
+  test.each([
+    ['a port out of range', 'app: { port: 70000 }', 'app.port', '70000'],
+    ['a utilization over 100', 'autoscaling: { targetCPUUtilization: 150 }', 'autoscaling.targetCPUUtilization', '150'],
+    ['a non-quantity size', 'redis: { storage: { size: lots } }', 'redis.storage.size', '"lots"'],
+    ['a zero size', 'app: { storage: { size: "0" } }', 'app.storage.size', '"0"'],
+    ['an invalid name', 'name: My_Stack', 'name', '"My_Stack"'],
+    ['a name too long for derived names', `name: ${'a'.repeat(60)}`, 'name', 'a'.repeat(20)],
+    ['an invalid host', 'ingress: { host: "not a host" }', 'ingress.host', '"not a host"'],
+    ['an invalid CIDR', 'ingress: { metricsAllowCidrs: [10.0.0.0/33] }', 'ingress.metricsAllowCidrs[0]', '"10.0.0.0/33"'],
+    ['an unknown engine', 'vectorDb: { engine: chroma }', 'vectorDb.engine', '"chroma"'],
+    ['a zero rate limit', 'ingress: { rateLimitRps: 0 }', 'ingress.rateLimitRps', '0'],
+  ])('%s names the key and shows the value', (_what, yaml, keyPath, shown) => {
+    const [line] = problems(`${minimal}${yaml}\n`);
+    expect(line.startsWith(`saplings.yaml: ${keyPath}: `)).toBe(true);
+    expect(line).toContain(shown);
+  });
+
+  test('a wildcard host is allowed', () => {
+    expect(() => parseConfigText(`${minimal}ingress: { host: "*.example.com" }\n`, 'c.yaml')).not.toThrow();
+  });
+
+  test('YAML syntax errors give line:column', () => {
+    expect(problems(`${minimal}app:\n  port: [8000\n`)[0]).toMatch(/^saplings\.yaml: \d+:\d+: YAML syntax error: /);
+  });
+
+  test('duplicate keys are a syntax error', () => {
+    expect(problems(`${minimal}image: saplings:2.0.0\n`)[0]).toMatch(/^saplings\.yaml: 3:1: YAML syntax error: Map keys must be unique/);
+  });
+
+  test('an empty file is explained', () => {
+    expect(problems('# nothing here\n')).toStrictEqual([
+      'saplings.yaml: is empty; a stack needs at least "environment" and "image" (run `saplings-k8s init` for a starter)',
+    ]);
+  });
+
+  test('a document that is not a mapping is explained', () => {
+    expect(problems('- a\n- b\n')[0]).toBe('saplings.yaml: must be a mapping of config keys, got ["a","b"]');
+  });
+
+  test('problems in a multi-stack file name the document', () => {
+    expect(problems(`${minimal}name: a\n---\nenvironment: production\nname: b\n`)).toStrictEqual([
+      'saplings.yaml (document 2): image: is required (expected string)',
+    ]);
+  });
+
+  test('stack names and namespaces must be unique across documents', () => {
+    expect(problems(`${minimal}name: a\n---\n${minimal}name: b\nnamespace: a\n---\n${minimal}name: a\nnamespace: c\n`)).toStrictEqual([
+      'saplings.yaml (document 2): namespace: "a" is already used by document 1; each stack needs its own namespace',
+      'saplings.yaml (document 3): name: "a" is already used by document 1; each stack needs its own name',
+    ]);
+  });
+});
+
+describe('reading files', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'saplings-load-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function refused(file: string): string {
+    try {
+      loadConfigFile(file, { cwd: dir });
+    } catch (err) {
+      if (err instanceof InputError) return err.problems.map(formatProblem).join('\n');
+      throw err;
+    }
+    throw new Error('expected refusal');
+  }
+
+  test('reads a file relative to cwd and keeps its name in messages', () => {
+    fs.writeFileSync(path.join(dir, 'ok.yaml'), minimal);
+    expect(loadConfigFile('ok.yaml', { cwd: dir })[0].image).toBe('saplings:1.0.0');
+    fs.writeFileSync(path.join(dir, 'bad.yaml'), 'environment: production\n');
+    expect(refused('bad.yaml')).toBe('bad.yaml: image: is required (expected string)');
+  });
+
+  test('a missing file', () => {
+    expect(refused('nope.yaml')).toBe('nope.yaml: file not found; run `saplings-k8s init` to write a starter saplings.yaml');
+  });
+
+  test('a directory', () => {
+    expect(refused('.')).toBe('.: is a directory; --config takes a YAML or JSON file such as saplings.yaml');
+  });
+
+  test('a binary file', () => {
+    fs.writeFileSync(path.join(dir, 'bin.yaml'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
+    expect(refused('bin.yaml')).toBe('bin.yaml: is a binary file, not YAML or JSON text');
+  });
+
+  test('an empty file', () => {
+    fs.writeFileSync(path.join(dir, 'empty.yaml'), '');
+    expect(refused('empty.yaml')).toMatch(/^empty\.yaml: is empty;/);
+  });
+});

@@ -1,0 +1,284 @@
+import { find, all, render } from '../helpers/manifests';
+
+describe('the default stack (the guide\'s production stack)', () => {
+  const objects = render();
+
+  test('matches the snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('every namespaced object lives in namespace saplings', () => {
+    for (const o of objects.filter((o) => o.kind !== 'Namespace')) {
+      expect(`${o.kind}/${o.metadata.name}: ${o.metadata.namespace}`).toBe(`${o.kind}/${o.metadata.name}: saplings`);
+    }
+  });
+
+  test('Namespace saplings is labelled name: saplings and carries no namespace itself', () => {
+    const ns = find(objects, 'Namespace');
+    expect(ns.metadata).toStrictEqual({ name: 'saplings', labels: { name: 'saplings' } });
+  });
+
+  test('ConfigMap saplings-config holds the guide\'s values', () => {
+    expect(find(objects, 'ConfigMap', 'saplings-config').data).toMatchObject({
+      ENVIRONMENT: 'production',
+      LOG_LEVEL: 'INFO',
+      REDIS_URL: 'redis://redis-service:6379',
+      GASA_ENABLED: 'true',
+      MONITORING_ENABLED: 'true',
+      MAX_WORKERS: '4',
+      TIMEOUT: '120',
+    });
+  });
+
+  describe('Deployment saplings-app', () => {
+    const deployment = find(objects, 'Deployment', 'saplings-app');
+    const pod = deployment.spec.template.spec;
+    const container = pod.containers[0];
+
+    test('is labelled and selected by app: saplings', () => {
+      expect(deployment.metadata.labels).toMatchObject({ app: 'saplings' });
+      expect(deployment.spec.selector).toStrictEqual({ matchLabels: { app: 'saplings' } });
+      expect(deployment.spec.template.metadata.labels).toMatchObject({ app: 'saplings' });
+    });
+
+    test('leaves replicas to the HPA', () => {
+      expect(deployment.spec).not.toHaveProperty('replicas');
+    });
+
+    test('rolls out one extra pod at a time and never drops below the current count', () => {
+      expect(deployment.spec.strategy).toStrictEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+    });
+
+    test('runs container saplings on port 8000 named http, pinned to saplings:1.0.0', () => {
+      expect(pod.containers).toHaveLength(1);
+      expect(container.name).toBe('saplings');
+      expect(container.image).toBe('saplings:1.0.0');
+      expect(container.ports).toStrictEqual([{ containerPort: 8000, name: 'http' }]);
+      expect(container.env).toContainEqual({ name: 'PORT', value: '8000' });
+    });
+
+    test('loads the ConfigMap and the Secret saplings-secrets into the environment', () => {
+      expect(container.envFrom).toStrictEqual([
+        { configMapRef: { name: 'saplings-config' } },
+        { secretRef: { name: 'saplings-secrets' } },
+      ]);
+    });
+
+    test('requests 1000m / 2Gi and is limited to 2000m / 4Gi', () => {
+      expect(container.resources).toStrictEqual({
+        requests: { cpu: '1000m', memory: '2Gi' },
+        limits: { cpu: '2000m', memory: '4Gi' },
+      });
+    });
+
+    test('probes /health (30/10/5/3) and /ready (5/5/3/2) on port 8000', () => {
+      expect(container.livenessProbe).toMatchObject({
+        httpGet: { path: '/health', port: 8000 },
+        initialDelaySeconds: 30,
+        periodSeconds: 10,
+        timeoutSeconds: 5,
+        failureThreshold: 3,
+      });
+      expect(container.readinessProbe).toMatchObject({
+        httpGet: { path: '/ready', port: 8000 },
+        initialDelaySeconds: 5,
+        periodSeconds: 5,
+        timeoutSeconds: 3,
+        failureThreshold: 2,
+      });
+    });
+
+    test('mounts /app/data from saplings-data-pvc and /app/logs from an emptyDir', () => {
+      expect(container.volumeMounts).toEqual(
+        expect.arrayContaining([
+          { name: 'data-volume', mountPath: '/app/data' },
+          { name: 'logs-volume', mountPath: '/app/logs' },
+        ]),
+      );
+      expect(pod.volumes).toEqual(
+        expect.arrayContaining([
+          { name: 'data-volume', persistentVolumeClaim: expect.objectContaining({ claimName: 'saplings-data-pvc' }) },
+          { name: 'logs-volume', emptyDir: {} },
+        ]),
+      );
+    });
+
+    test('pulls with registry-secret', () => {
+      expect(pod.imagePullSecrets).toStrictEqual([{ name: 'registry-secret' }]);
+    });
+  });
+
+  test('Service saplings-service is a ClusterIP on port 80 (http) to 8000, selecting app: saplings', () => {
+    const service = find(objects, 'Service', 'saplings-service');
+    expect(service.spec).toMatchObject({
+      type: 'ClusterIP',
+      selector: { app: 'saplings' },
+      ports: [{ name: 'http', port: 80, targetPort: 8000, protocol: 'TCP' }],
+    });
+  });
+
+  describe('Ingress saplings-ingress', () => {
+    const ingress = find(objects, 'Ingress', 'saplings-ingress');
+
+    test('routes / (Prefix) on api.your-domain.com to saplings-service:80', () => {
+      expect(ingress.spec.rules).toStrictEqual([
+        {
+          host: 'api.your-domain.com',
+          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'saplings-service', port: { number: 80 } } } }] },
+        },
+      ]);
+    });
+
+    test('terminates TLS with saplings-tls from cluster issuer letsencrypt-prod', () => {
+      expect(ingress.spec.tls).toStrictEqual([{ hosts: ['api.your-domain.com'], secretName: 'saplings-tls' }]);
+      expect(ingress.metadata.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt-prod');
+    });
+
+    test('uses ingressClassName and real ingress-nginx annotations only', () => {
+      expect(ingress.spec.ingressClassName).toBe('nginx');
+      expect(ingress.metadata.annotations).toStrictEqual({
+        'cert-manager.io/cluster-issuer': 'letsencrypt-prod',
+        'nginx.ingress.kubernetes.io/limit-rps': '100',
+        'nginx.ingress.kubernetes.io/proxy-body-size': '10m',
+        'nginx.ingress.kubernetes.io/proxy-read-timeout': '300',
+        'nginx.ingress.kubernetes.io/proxy-send-timeout': '300',
+      });
+    });
+
+    test('/metrics is served only to 10.0.0.0/8, through its own Exact-path Ingress', () => {
+      const metrics = find(objects, 'Ingress', 'saplings-metrics-ingress');
+      expect(metrics.metadata.annotations).toStrictEqual({ 'nginx.ingress.kubernetes.io/whitelist-source-range': '10.0.0.0/8' });
+      expect(metrics.spec.rules[0].http.paths).toStrictEqual([
+        { path: '/metrics', pathType: 'Exact', backend: { service: { name: 'saplings-service', port: { number: 80 } } } },
+      ]);
+    });
+  });
+
+  test('PVC saplings-data-pvc is RWX 100Gi on fast-ssd; Redis gets RWO 20Gi on standard', () => {
+    expect(find(objects, 'PersistentVolumeClaim', 'saplings-data-pvc').spec).toMatchObject({
+      accessModes: ['ReadWriteMany'],
+      resources: { requests: { storage: '100Gi' } },
+      storageClassName: 'fast-ssd',
+    });
+    expect(find(objects, 'PersistentVolumeClaim', 'redis-data-pvc').spec).toMatchObject({
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '20Gi' } },
+      storageClassName: 'standard',
+    });
+  });
+
+  test('Redis redis:7-alpine is limited to 512Mi behind redis-service:6379', () => {
+    const redis = find(objects, 'Deployment', 'redis').spec.template.spec.containers[0];
+    expect(redis.image).toBe('redis:7-alpine');
+    expect(redis.resources.limits.memory).toBe('512Mi');
+    expect(find(objects, 'Service', 'redis-service').spec.ports).toStrictEqual([
+      { name: 'redis', port: 6379, targetPort: 6379, protocol: 'TCP' },
+    ]);
+  });
+
+  test('HPA saplings-hpa scales saplings-app 3..20 on CPU 70% and memory 80% with the guide\'s behaviour', () => {
+    const hpa = find(objects, 'HorizontalPodAutoscaler', 'saplings-hpa');
+    expect(hpa.apiVersion).toBe('autoscaling/v2');
+    expect(hpa.spec).toMatchObject({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'saplings-app' },
+      minReplicas: 3,
+      maxReplicas: 20,
+      metrics: [
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+        { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } },
+      ],
+      behavior: {
+        scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 10, periodSeconds: 60 }] },
+        scaleUp: { stabilizationWindowSeconds: 60, policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] },
+      },
+    });
+  });
+
+  test('a ServiceMonitor scrapes /metrics on the http port of app: saplings', () => {
+    const monitor = find(objects, 'ServiceMonitor');
+    expect(monitor.apiVersion).toBe('monitoring.coreos.com/v1');
+    expect(monitor.spec).toMatchObject({
+      selector: { matchLabels: { app: 'saplings' } },
+      endpoints: [{ port: 'http', path: '/metrics' }],
+    });
+  });
+
+  test('writes no Secret: its values never reach the output', () => {
+    expect(all(objects, 'Secret')).toHaveLength(0);
+  });
+});
+
+describe('stack options', () => {
+  test('name prefixes every app object and namespace defaults to it', () => {
+    const objects = render({ name: 'tenant-a' });
+    expect(find(objects, 'Namespace').metadata.name).toBe('tenant-a');
+    for (const name of ['tenant-a-app']) find(objects, 'Deployment', name);
+    find(objects, 'Service', 'tenant-a-service');
+    find(objects, 'ConfigMap', 'tenant-a-config');
+    find(objects, 'HorizontalPodAutoscaler', 'tenant-a-hpa');
+    find(objects, 'Ingress', 'tenant-a-ingress');
+    expect(find(objects, 'Deployment', 'tenant-a-app').spec.template.spec.containers[0].envFrom[1]).toStrictEqual({
+      secretRef: { name: 'tenant-a-secrets' },
+    });
+  });
+
+  test('autoscaling disabled: no HPA and app.replicas is used', () => {
+    const objects = render({ autoscaling: { enabled: false }, app: { replicas: 2 } });
+    expect(all(objects, 'HorizontalPodAutoscaler')).toHaveLength(0);
+    expect(find(objects, 'Deployment', 'saplings-app').spec.replicas).toBe(2);
+  });
+
+  test('redis disabled: no Redis objects and no REDIS_URL', () => {
+    const objects = render({ redis: { enabled: false } });
+    expect(objects.filter((o) => o.metadata.name.startsWith('redis'))).toHaveLength(0);
+    expect(find(objects, 'ConfigMap').data).not.toHaveProperty('REDIS_URL');
+  });
+
+  test('ingress and ServiceMonitor can be turned off', () => {
+    const objects = render({ ingress: { enabled: false }, monitoring: { serviceMonitor: false } });
+    expect(all(objects, 'Ingress')).toHaveLength(0);
+    expect(all(objects, 'ServiceMonitor')).toHaveLength(0);
+  });
+
+  test('monitoring disabled turns MONITORING_ENABLED off and drops the ServiceMonitor', () => {
+    const objects = render({ monitoring: { enabled: false } });
+    expect(find(objects, 'ConfigMap').data.MONITORING_ENABLED).toBe('false');
+    expect(all(objects, 'ServiceMonitor')).toHaveLength(0);
+  });
+
+  test('vectorDb pgvector adds a database and wires DATABASE_URL to it', () => {
+    const objects = render({ vectorDb: { enabled: true, engine: 'pgvector' } });
+    find(objects, 'Deployment', 'pgvector');
+    find(objects, 'Service', 'pgvector-service');
+    find(objects, 'PersistentVolumeClaim', 'pgvector-data-pvc');
+    const env = find(objects, 'Deployment', 'saplings-app').spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({
+      name: 'DATABASE_URL',
+      value: 'postgresql://saplings:$(POSTGRES_PASSWORD)@pgvector-service:5432/saplings',
+    });
+  });
+
+  test('development preset: DEBUG, no GASA, 2 workers, 60 s, 1000 rps', () => {
+    const objects = render({ environment: 'development' });
+    expect(find(objects, 'ConfigMap').data).toMatchObject({
+      ENVIRONMENT: 'development',
+      LOG_LEVEL: 'DEBUG',
+      GASA_ENABLED: 'false',
+      SELF_HEALING_ENABLED: 'false',
+      MAX_WORKERS: '2',
+      TIMEOUT: '60',
+    });
+    expect(find(objects, 'Ingress', 'saplings-ingress').metadata.annotations['nginx.ingress.kubernetes.io/limit-rps']).toBe('1000');
+  });
+
+  test('explicit keys override the preset', () => {
+    const objects = render({ environment: 'staging', app: { logLevel: 'ERROR', maxWorkers: 6 }, ingress: { rateLimitRps: 42 } });
+    expect(find(objects, 'ConfigMap').data).toMatchObject({ LOG_LEVEL: 'ERROR', MAX_WORKERS: '6', TIMEOUT: '120' });
+    expect(find(objects, 'Ingress', 'saplings-ingress').metadata.annotations['nginx.ingress.kubernetes.io/limit-rps']).toBe('42');
+  });
+
+  test('extra app.config entries land in the ConfigMap', () => {
+    const objects = render({ app: { config: { FEATURE_X: 'on' } } });
+    expect(find(objects, 'ConfigMap').data.FEATURE_X).toBe('on');
+  });
+});
