@@ -38,6 +38,8 @@ const cpu = quantity('CPU, e.g. 500m or 2');
 const memory = quantity('memory, e.g. 512Mi or 4Gi');
 const size = quantity('storage size, e.g. 20Gi');
 
+// Quantities are transformed (numbers become strings), so their defaults are
+// `prefault`s: input-side defaults, which the JSON Schema can show.
 const port = z.int().min(1).max(65535);
 const percent = z.int().min(1).max(100);
 
@@ -49,14 +51,14 @@ const resourcesSchema = (defaults: {
     .strictObject({
       requests: z
         .strictObject({
-          cpu: cpu.default(defaults.requests.cpu).describe('CPU request'),
-          memory: memory.default(defaults.requests.memory).describe('Memory request'),
+          cpu: cpu.prefault(defaults.requests.cpu).describe('CPU request'),
+          memory: memory.prefault(defaults.requests.memory).describe('Memory request'),
         })
         .prefault({}),
       limits: z
         .strictObject({
-          cpu: cpu.default(defaults.limits.cpu).describe('CPU limit'),
-          memory: memory.default(defaults.limits.memory).describe('Memory limit'),
+          cpu: cpu.prefault(defaults.limits.cpu).describe('CPU limit'),
+          memory: memory.prefault(defaults.limits.memory).describe('Memory limit'),
         })
         .prefault({}),
     })
@@ -79,7 +81,7 @@ const resourcesSchema = (defaults: {
 const storageSchema = (defaults: { size: string; storageClassName: string }) =>
   z
     .strictObject({
-      size: size.default(defaults.size).describe('Requested capacity'),
+      size: size.prefault(defaults.size).describe('Requested capacity'),
       storageClassName: dnsSubdomain.default(defaults.storageClassName).describe('StorageClass of the claim'),
     })
     .prefault({});
@@ -105,7 +107,7 @@ const appSchema = z
     timeoutSeconds: z.int().min(1).max(3600).optional().describe('TIMEOUT; defaults to the environment preset'),
     storage: z
       .strictObject({
-        size: size.default(SEED.app.storage.size).describe('Requested capacity of the data volume'),
+        size: size.prefault(SEED.app.storage.size).describe('Requested capacity of the data volume'),
         storageClassName: dnsSubdomain.default(SEED.app.storage.storageClassName).describe('StorageClass'),
         accessMode: z
           .enum(['ReadWriteOnce', 'ReadWriteMany', 'ReadWriteOncePod'])

@@ -41,3 +41,17 @@ describe('environment presets', () => {
     expect(ENVIRONMENT_PRESETS.production).toMatchObject({ logLevel: 'INFO', maxWorkers: 4, timeoutSeconds: 120, rateLimitRps: 100 });
   });
 });
+
+describe('README config reference', () => {
+  test('documents every key of the schema down to the second level', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    const schema = configJsonSchema() as { properties: Record<string, { properties?: Record<string, unknown> }> };
+    const missing: string[] = [];
+    for (const [key, node] of Object.entries(schema.properties)) {
+      if (key === '$schema') continue;
+      const paths = node.properties ? Object.keys(node.properties).map((child) => `${key}.${child}`) : [key];
+      missing.push(...paths.filter((p) => !readme.includes(`\`${p}`)));
+    }
+    expect(missing).toStrictEqual([]);
+  });
+});
