@@ -3,12 +3,15 @@ import * as path from 'node:path';
 import * as YAML from 'yaml';
 import { Environment } from './defaults';
 import { InputError, Problem, problemsFromZod, showValue } from './errors';
+import { environmentGates } from './gates';
 import { StackConfig, StackConfigInput, StackConfigSchema } from './schema';
 
 /** Options that apply to every stack of a config file. */
 export interface LoadOptions {
   /** Overrides `environment` in every stack (the `--env` flag). */
   readonly environment?: Environment;
+  /** Receives problems that don't stop synthesis (staging's gate violations). @default - they are dropped */
+  readonly onWarning?: (problem: Problem) => void;
   /** Directory a relative file name resolves against; messages keep the name as given. @default process.cwd() */
   readonly cwd?: string;
 }
@@ -66,8 +69,17 @@ export function validateStacks(values: unknown[], file: string, options: LoadOpt
     }
     const input = options.environment ? { ...value, environment: options.environment } : value;
     const result = StackConfigSchema.safeParse(input);
-    if (result.success) stacks.push(result.data);
-    else problems.push(...problemsFromZod(result.error, input, StackConfigSchema, location));
+    if (!result.success) {
+      problems.push(...problemsFromZod(result.error, input, StackConfigSchema, location));
+      return;
+    }
+    stacks.push(result.data);
+    const { environment } = result.data;
+    for (const gate of environment === 'development' ? [] : environmentGates(result.data)) {
+      const problem = { ...location, path: gate.path, message: `${gate.message} (${environment === 'production' ? 'refused in production' : 'a warning in staging, refused in production'})` };
+      if (environment === 'production') problems.push(problem);
+      else options.onWarning?.(problem);
+    }
   });
   if (problems.length === 0) problems.push(...collisions(stacks, file));
   if (problems.length) throw new InputError(problems);

@@ -190,6 +190,7 @@ const ingressSchema = z
       .default(SEED.ingress.host)
       .describe('Public host name'),
     className: dnsSubdomain.default(SEED.ingress.className).describe('spec.ingressClassName'),
+    tls: z.boolean().default(true).describe('Terminate TLS with a cert-manager certificate; required in production'),
     clusterIssuer: dnsSubdomain.default(SEED.ingress.clusterIssuer).describe('cert-manager ClusterIssuer'),
     tlsSecretName: dnsSubdomain.optional().describe('Secret cert-manager writes the certificate to; defaults to <name>-tls'),
     rateLimitRps: z.int().min(1).optional().describe('Requests per second per client IP; defaults to the environment preset'),

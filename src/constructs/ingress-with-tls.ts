@@ -15,6 +15,8 @@ export interface IngressWithTlsProps {
   readonly host: string;
   /** `spec.ingressClassName`. @default 'nginx' */
   readonly className?: string;
+  /** Terminate TLS with a cert-manager certificate; off only for clusters without cert-manager. @default true */
+  readonly tls?: boolean;
   /** cert-manager ClusterIssuer that signs the certificate. @default 'letsencrypt-prod' */
   readonly clusterIssuer?: string;
   /** Secret cert-manager writes the certificate to. @default '<app name>-tls' */
@@ -53,7 +55,10 @@ export class IngressWithTls extends Construct {
     const defaults = SEED.ingress;
     this.host = props.host;
     const className = props.className ?? defaults.className;
-    const tls: kplus.IngressTls[] = [{ hosts: [this.host], secret: kplus.Secret.fromSecretName(this, 'TlsSecret', props.tlsSecretName ?? names.tlsSecret) }];
+    const tlsEnabled = props.tls ?? true;
+    const tls: kplus.IngressTls[] | undefined = tlsEnabled
+      ? [{ hosts: [this.host], secret: kplus.Secret.fromSecretName(this, 'TlsSecret', props.tlsSecretName ?? names.tlsSecret) }]
+      : undefined;
     const backend = kplus.IngressBackend.fromService(app.service);
 
     this.ingress = new kplus.Ingress(this, 'Ingress', {
@@ -61,7 +66,7 @@ export class IngressWithTls extends Construct {
         name: names.ingress,
         labels: app.selectorLabels,
         annotations: {
-          'cert-manager.io/cluster-issuer': props.clusterIssuer ?? defaults.clusterIssuer,
+          ...(tlsEnabled ? { 'cert-manager.io/cluster-issuer': props.clusterIssuer ?? defaults.clusterIssuer } : {}),
           [`${NGINX}/limit-rps`]: String(props.rateLimitRps ?? ENVIRONMENT_PRESETS[app.environment].rateLimitRps),
           [`${NGINX}/proxy-body-size`]: props.maxBodySize ?? defaults.maxBodySize,
           [`${NGINX}/proxy-read-timeout`]: String(props.readTimeoutSeconds ?? defaults.readTimeoutSeconds),

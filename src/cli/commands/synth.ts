@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS, Environment } from '../../config/defaults';
-import { InputError, Problem } from '../../config/errors';
+import { InputError, Problem, formatProblem } from '../../config/errors';
 import { defaultStacks, loadConfigFile } from '../../config/load';
 import { StackConfig } from '../../config/schema';
-import { OutputFile, writeOutput } from '../../synth/output';
+import { OutputFile, diffOutput, isEmptyDiff, writeOutput } from '../../synth/output';
 import { provenanceHeader } from '../../synth/provenance';
 import { RenderedStack, renderStack, toYaml } from '../../synth/render';
 import { CliIO, Command, UsageError } from '../context';
@@ -13,7 +13,7 @@ import { findDefaultConfig } from './shared';
 export const synthCommand: Command = {
   name: 'synth',
   summary: 'Write one <name>.k8s.yaml per stack of the config',
-  usage: `Usage: saplings-k8s synth [--config FILE] [--out DIR] [--env NAME]
+  usage: `Usage: saplings-k8s synth [--config FILE] [--out DIR] [--env NAME] [--check]
 
 Validates the config and writes <name>.k8s.yaml for each of its stacks.
 
@@ -23,6 +23,8 @@ Options:
                      production stack from the deployment guide.
   -o, --out DIR      Output directory. Default: $CDK8S_OUTDIR or dist
   -e, --env NAME     Override environment in every stack: ${ENVIRONMENTS.join(', ')}
+      --check        Write nothing; exit 1 and list the files that would
+                     change if DIR differs from what would be generated (CI)
       --debug        Show stack traces for unexpected errors
   -h, --help         Show this help`,
 
@@ -33,6 +35,7 @@ Options:
         config: { type: 'string', short: 'c' },
         out: { type: 'string', short: 'o' },
         env: { type: 'string', short: 'e' },
+        check: { type: 'boolean' },
       },
       allowPositionals: false,
     });
@@ -45,13 +48,25 @@ Options:
       const rendered = renderOrExplain(stack, { file: source, document: stacks.length > 1 ? index + 1 : undefined });
       return { path: `${rendered.name}.k8s.yaml`, content: toYaml(rendered.objects, header) };
     });
-    const result = writeOutput(outDir, files);
-
     const shown = path.relative(io.cwd, outDir) || '.';
-    for (const file of files) {
-      io.stderr(`${result.written.includes(file.path) ? 'wrote' : 'unchanged'} ${path.join(shown, file.path)}\n`);
+    const show = (file: string) => path.join(shown, file);
+    if (values.check) {
+      const diff = diffOutput(outDir, files);
+      if (isEmptyDiff(diff)) {
+        io.stderr(`${shown} is up to date (${files.length} file${files.length === 1 ? '' : 's'})\n`);
+        return 0;
+      }
+      for (const file of diff.added) io.stdout(`would add ${show(file)}\n`);
+      for (const file of diff.changed) io.stdout(`would change ${show(file)}\n`);
+      for (const file of diff.removed) io.stdout(`would remove ${show(file)}\n`);
+      io.stderr(`${shown} differs from the config; run saplings-k8s synth to update it\n`);
+      return 1;
     }
-    for (const file of result.removed) io.stderr(`removed ${path.join(shown, file)} (stack no longer in the config)\n`);
+
+    const diff = writeOutput(outDir, files);
+    const written = new Set([...diff.added, ...diff.changed]);
+    for (const file of files) io.stderr(`${written.has(file.path) ? 'wrote' : 'unchanged'} ${show(file.path)}\n`);
+    for (const file of diff.removed) io.stderr(`removed ${show(file)} (stack no longer in the config)\n`);
     return 0;
   },
 };
@@ -73,9 +88,10 @@ export function loadStacks(
 ): { stacks: StackConfig[]; source: string } {
   const file = configFlag ?? findDefaultConfig(io.cwd);
   if (file === undefined) {
-    return { stacks: defaultStacks({ environment }), source: 'the built-in default config' };
+    return { stacks: defaultStacks({ environment, onWarning: (p) => io.stderr(`⚠ ${formatProblem(p)}\n`) }), source: 'the built-in default config' };
   }
-  return { stacks: loadConfigFile(file, { environment, cwd: io.cwd }), source: file };
+  const onWarning = (problem: Problem) => io.stderr(`⚠ ${formatProblem(problem)}\n`);
+  return { stacks: loadConfigFile(file, { environment, cwd: io.cwd, onWarning }), source: file };
 }
 
 /**

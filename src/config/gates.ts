@@ -1,0 +1,31 @@
+import { isPinnedImage } from '../constructs/pods';
+import { StackConfig } from './schema';
+
+/** A setting that is fine while developing but not in front of users. */
+export interface GateViolation {
+  /** Dotted key path of the setting. */
+  readonly path: string;
+  /** What is wrong and what to do instead. */
+  readonly message: string;
+}
+
+/**
+ * Settings that production refuses and staging warns about: they work, but
+ * make a deploy unreproducible or unsafe.
+ */
+export function environmentGates(stack: StackConfig): GateViolation[] {
+  const violations: GateViolation[] = [];
+  if (!isPinnedImage(stack.image)) {
+    violations.push({
+      path: 'image',
+      message: `"${stack.image}" is not pinned; use a version tag (saplings:1.0.0) or a digest (saplings@sha256:…), never :latest or no tag`,
+    });
+  }
+  if (stack.ingress.enabled && !stack.ingress.tls) {
+    violations.push({
+      path: 'ingress.tls',
+      message: 'the ingress serves plain HTTP; set ingress.tls: true (cert-manager issues the certificate) or disable the ingress',
+    });
+  }
+  return violations;
+}

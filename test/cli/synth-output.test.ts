@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CLI, runCli, snapshotDir, tempDir } from '../helpers/cli';
+
+function fleet(prefix: string, count: number): string {
+  return Array.from({ length: count }, (_, i) => `name: ${prefix}${i}\nenvironment: production\nimage: saplings:1.0.0\n`).join('---\n');
+}
+
+function runAsync(args: string[], cwd: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: 'ignore' });
+    child.on('close', resolve);
+  });
+}
+
+describe('synth --check', () => {
+  test('exits 0 when the directory is up to date, 1 with the files that would change, and writes nothing', () => {
+    const cwd = tempDir();
+    fs.writeFileSync(path.join(cwd, 'saplings.yaml'), fleet('s', 2));
+    expect(runCli(['synth'], cwd).status).toBe(0);
+    expect(runCli(['synth', '--check'], cwd)).toMatchObject({ status: 0, stdout: '' });
+
+    const before = snapshotDir(path.join(cwd, 'dist'));
+    fs.writeFileSync(path.join(cwd, 'saplings.yaml'), `${fleet('s', 1)}app: { maxWorkers: 6 }\n---\n${fleet('t', 1)}`);
+    const run = runCli(['synth', '--check'], cwd);
+    expect(run.status).toBe(1);
+    expect(run.stdout.split('\n').filter(Boolean).sort()).toStrictEqual([
+      'would add dist/t0.k8s.yaml',
+      'would change dist/s0.k8s.yaml',
+      'would remove dist/s1.k8s.yaml',
+    ]);
+    expect(snapshotDir(path.join(cwd, 'dist'))).toStrictEqual(before);
+  });
+
+  test('a missing directory differs', () => {
+    const cwd = tempDir();
+    const run = runCli(['synth', '--check', '--out', 'nowhere'], cwd);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('would add nowhere/saplings.k8s.yaml\n');
+    expect(fs.existsSync(path.join(cwd, 'nowhere'))).toBe(false);
+  });
+});
+
+describe('concurrent synth runs into one directory', () => {
+  test('do not interleave: the result is entirely one run\'s output', async () => {
+    const cwd = tempDir();
+    fs.writeFileSync(path.join(cwd, 'a.yaml'), fleet('a', 40));
+    fs.writeFileSync(path.join(cwd, 'b.yaml'), fleet('b', 40));
+    for (const which of ['a', 'b']) {
+      expect(runCli(['synth', '-c', `${which}.yaml`, '--out', `only-${which}`], cwd).status).toBe(0);
+    }
+    const expected = { a: snapshotDir(path.join(cwd, 'only-a')), b: snapshotDir(path.join(cwd, 'only-b')) };
+
+    for (let round = 0; round < 3; round++) {
+      const statuses = await Promise.all([
+        runAsync(['synth', '-c', 'a.yaml', '--out', 'shared'], cwd),
+        runAsync(['synth', '-c', 'b.yaml', '--out', 'shared'], cwd),
+      ]);
+      expect(statuses).toStrictEqual([0, 0]);
+      const result = snapshotDir(path.join(cwd, 'shared'));
+      expect([expected.a, expected.b]).toContainEqual(result);
+      expect(fs.readdirSync(cwd).filter((f) => f.includes('saplings-k8s'))).toStrictEqual([]);
+    }
+  });
+});
+
+describe('the output lock', () => {
+  test('a run waits while another process holds the lock, then completes', async () => {
+    const cwd = tempDir();
+    const lock = path.join(cwd, '.dist.saplings-k8s.lock');
+    // This test process is alive, so its pid makes the lock a live one.
+    fs.writeFileSync(lock, String(process.pid));
+    const run = runAsync(['synth'], cwd);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(fs.existsSync(path.join(cwd, 'dist'))).toBe(false);
+    fs.rmSync(lock);
+    expect(await run).toBe(0);
+    expect(fs.readdirSync(path.join(cwd, 'dist'))).toStrictEqual(['saplings.k8s.yaml']);
+  });
+
+  test('a lock left by a process that no longer runs is taken over', () => {
+    const cwd = tempDir();
+    const lock = path.join(cwd, '.dist.saplings-k8s.lock');
+    const dead = spawn(process.execPath, ['-e', '']);
+    return new Promise<void>((resolve) => {
+      dead.on('close', () => {
+        fs.writeFileSync(lock, String(dead.pid));
+        expect(runCli(['synth'], cwd).status).toBe(0);
+        expect(fs.existsSync(lock)).toBe(false);
+        resolve();
+      });
+    });
+  });
+});
