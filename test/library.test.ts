@@ -1,0 +1,143 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart, Testing } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+import { Autoscaler, IngressWithTls, RedisStore, SaplingsApp, VectorDb } from '../src';
+
+// Synthesized manifests are plain JSON; `any` keeps the assertions short.
+type Manifest = Record<string, any>;
+
+function objectsOfKind(manifests: Manifest[], kind: string): Manifest[] {
+  return manifests.filter((m) => m.kind === kind);
+}
+
+/** The only object of `kind`; fails the test if there are none or several. */
+function onlyOfKind(manifests: Manifest[], kind: string): Manifest {
+  const found = objectsOfKind(manifests, kind);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+const PUBLIC_CLASSES = ['SaplingsApp', 'RedisStore', 'VectorDb', 'Autoscaler', 'IngressWithTls', 'SaplingsServiceMonitor'];
+
+describe('using saplings-k8s as a library', () => {
+  let outdir: string;
+  let chart: Chart;
+  let manifests: Manifest[];
+
+  beforeAll(() => {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'saplings-k8s-library-'));
+
+    // The library example, as a user writes it; only the outdir is ours.
+    const app = new App({ outdir });
+    chart = new Chart(app, 'team-a', { namespace: 'team-a' });
+    const redis = new RedisStore(chart, 'redis', {});
+    const vectorDb = new VectorDb(chart, 'vectors', { engine: 'qdrant' });
+    const sap = new SaplingsApp(chart, 'agents', { image: 'saplings:2.0.0', redis, vectorDb });
+    new Autoscaler(chart, 'scale', { target: sap, minReplicas: 2, maxReplicas: 6 });
+    new IngressWithTls(chart, 'web', { app: sap, host: 'agents.example.com', clusterIssuer: 'letsencrypt-prod' });
+    app.synth();
+
+    manifests = Testing.synth(chart);
+  });
+
+  afterAll(() => {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  });
+
+  test('THEN app.synth() writes the chart\'s objects to team-a.k8s.yaml', () => {
+    expect(fs.readdirSync(outdir)).toStrictEqual(['team-a.k8s.yaml']);
+    const written = parseAllDocuments(fs.readFileSync(path.join(outdir, 'team-a.k8s.yaml'), 'utf8')).map((d) => d.toJS());
+    expect(written).toStrictEqual(manifests);
+  });
+
+  test('THEN it holds the app, Redis, qdrant, the HPA and both Ingresses', () => {
+    expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toStrictEqual([
+      'ConfigMap/saplings-config',
+      'Deployment/qdrant',
+      'Deployment/redis',
+      'Deployment/saplings-app',
+      'HorizontalPodAutoscaler/saplings-hpa',
+      'Ingress/saplings-ingress',
+      'Ingress/saplings-metrics-ingress',
+      'PersistentVolumeClaim/qdrant-data-pvc',
+      'PersistentVolumeClaim/redis-data-pvc',
+      'PersistentVolumeClaim/saplings-data-pvc',
+      'Service/qdrant-service',
+      'Service/redis-service',
+      'Service/saplings-service',
+    ]);
+  });
+
+  test('THEN every object is in namespace team-a', () => {
+    expect(manifests.length).toBeGreaterThan(0);
+    for (const m of manifests) {
+      expect({ object: `${m.kind}/${m.metadata.name}`, namespace: m.metadata.namespace }).toStrictEqual({
+        object: `${m.kind}/${m.metadata.name}`,
+        namespace: 'team-a',
+      });
+    }
+  });
+
+  test('THEN the app is wired to Redis and qdrant through its ConfigMap', () => {
+    const configMap = onlyOfKind(manifests, 'ConfigMap');
+    expect(configMap.data).toMatchObject({
+      REDIS_URL: 'redis://redis-service:6379',
+      QDRANT_URL: 'http://qdrant-service:6333',
+      VECTOR_DB_ENGINE: 'qdrant',
+    });
+  });
+
+  test('THEN the HPA scales saplings-app between 2 and 6 and the Deployment leaves replicas to it', () => {
+    const hpa = onlyOfKind(manifests, 'HorizontalPodAutoscaler');
+    expect(hpa.spec).toMatchObject({ minReplicas: 2, maxReplicas: 6, scaleTargetRef: { name: 'saplings-app' } });
+    const app = objectsOfKind(manifests, 'Deployment').find((d) => d.metadata.name === 'saplings-app');
+    expect(app?.spec).not.toHaveProperty('replicas');
+    expect(app?.spec.template.spec.containers[0].image).toBe('saplings:2.0.0');
+  });
+
+  test('THEN the Ingress serves agents.example.com with a letsencrypt-prod certificate', () => {
+    const ingress = objectsOfKind(manifests, 'Ingress').find((i) => i.metadata.name === 'saplings-ingress');
+    expect(ingress?.spec.rules.map((r: Manifest) => r.host)).toStrictEqual(['agents.example.com']);
+    expect(ingress?.spec.tls).toStrictEqual([{ hosts: ['agents.example.com'], secretName: 'saplings-tls' }]);
+    expect(ingress?.metadata.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt-prod');
+  });
+});
+
+describe('the package root', () => {
+  test.each(PUBLIC_CLASSES)('src/index exports %s', (name) => {
+    const root: Record<string, unknown> = require('../src');
+    expect(typeof root[name]).toBe('function');
+  });
+
+  describe('as installed (package.json main, built by `npm run build`)', () => {
+    const packageRoot = path.join(__dirname, '..');
+
+    test('THEN it resolves to lib/src/index.js', () => {
+      expect(require.resolve(packageRoot)).toBe(path.join(packageRoot, 'lib', 'src', 'index.js'));
+    });
+
+    test.each(PUBLIC_CLASSES)('THEN it exports %s', (name) => {
+      const root: Record<string, unknown> = require(packageRoot);
+      expect(typeof root[name]).toBe('function');
+    });
+
+    test('THEN its classes synthesize the library example', () => {
+      const built: typeof import('../src') = require(packageRoot);
+      const builtChart = new Chart(Testing.app(), 'team-a', { namespace: 'team-a' });
+      const redis = new built.RedisStore(builtChart, 'redis', {});
+      const vectorDb = new built.VectorDb(builtChart, 'vectors', { engine: 'qdrant' });
+      const sap = new built.SaplingsApp(builtChart, 'agents', { image: 'saplings:2.0.0', redis, vectorDb });
+      new built.Autoscaler(builtChart, 'scale', { target: sap, minReplicas: 2, maxReplicas: 6 });
+      new built.IngressWithTls(builtChart, 'web', { app: sap, host: 'agents.example.com', clusterIssuer: 'letsencrypt-prod' });
+      const manifests: Manifest[] = Testing.synth(builtChart);
+      expect(onlyOfKind(manifests, 'HorizontalPodAutoscaler').spec).toMatchObject({ minReplicas: 2, maxReplicas: 6 });
+      expect(onlyOfKind(manifests, 'ConfigMap').data).toMatchObject({
+        REDIS_URL: 'redis://redis-service:6379',
+        QDRANT_URL: 'http://qdrant-service:6333',
+      });
+      expect(manifests.every((m) => m.metadata.namespace === 'team-a')).toBe(true);
+    });
+  });
+});
