@@ -4,6 +4,7 @@ import * as YAML from 'yaml';
 import { Environment } from './defaults';
 import { InputError, Problem, problemsFromZod, showValue } from './errors';
 import { environmentGates } from './gates';
+import { requiredSecretKeys } from './secrets';
 import { StackConfig, StackConfigInput, StackConfigSchema } from './schema';
 
 /** Options that apply to every stack of a config file. */
@@ -12,6 +13,8 @@ export interface LoadOptions {
   readonly environment?: Environment;
   /** Receives problems that don't stop synthesis (staging's gate violations). @default - they are dropped */
   readonly onWarning?: (problem: Problem) => void;
+  /** Environment variables `secrets.fromEnv` reads. @default - none: fromEnv finds nothing */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   /** Directory a relative file name resolves against; messages keep the name as given. @default process.cwd() */
   readonly cwd?: string;
 }
@@ -73,9 +76,15 @@ export function validateStacks(values: unknown[], file: string, options: LoadOpt
       problems.push(...problemsFromZod(result.error, input, StackConfigSchema, location));
       return;
     }
-    stacks.push(result.data);
-    const { environment } = result.data;
-    for (const gate of environment === 'development' ? [] : environmentGates(result.data)) {
+    const stack = withInlineValues(result.data, options.env ?? {});
+    problems.push(...missingInlineValues(stack).map((key) => ({
+      ...location,
+      path: `secrets.values.${key}`,
+      message: `has no value; set it under secrets.values${stack.secrets.fromEnv ? ` or export ${key} before synth` : ', or set secrets.fromEnv: true and export it'}`,
+    })));
+    stacks.push(stack);
+    const { environment } = stack;
+    for (const gate of environment === 'development' ? [] : environmentGates(stack)) {
       const problem = { ...location, path: gate.path, message: `${gate.message} (${environment === 'production' ? 'refused in production' : 'a warning in staging, refused in production'})` };
       if (environment === 'production') problems.push(problem);
       else options.onWarning?.(problem);
@@ -84,6 +93,20 @@ export function validateStacks(values: unknown[], file: string, options: LoadOpt
   if (problems.length === 0) problems.push(...collisions(stacks, file));
   if (problems.length) throw new InputError(problems);
   return stacks;
+}
+
+/** Fills inline secret values from the environment, for `secrets.fromEnv`. */
+function withInlineValues(stack: StackConfig, env: Readonly<Record<string, string | undefined>>): StackConfig {
+  if (stack.secrets.source !== 'inline' || !stack.secrets.fromEnv) return stack;
+  const fromEnv = Object.fromEntries(
+    requiredSecretKeys(stack).flatMap((key) => (env[key] !== undefined ? [[key, env[key] as string]] : [])),
+  );
+  return { ...stack, secrets: { ...stack.secrets, values: { ...fromEnv, ...stack.secrets.values } } };
+}
+
+function missingInlineValues(stack: StackConfig): string[] {
+  if (stack.secrets.source !== 'inline') return [];
+  return requiredSecretKeys(stack).filter((key) => stack.secrets.values?.[key] === undefined);
 }
 
 function collisions(stacks: StackConfig[], file: string): Problem[] {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { appObjectNames } from '../constructs/names';
 import { ENVIRONMENTS, LOG_LEVELS, SEED } from './defaults';
 import { isQuantity, parseQuantity } from './quantity';
+import { PRIVATE_IPV4_RANGES } from '../constructs/cidr';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -122,24 +123,72 @@ const appSchema = z
   })
   .prefault({});
 
+const envVarName = z.string().regex(ENV_VAR_NAME, { error: 'must be a valid environment variable name' });
+
 const secretsSchema = z
   .strictObject({
     name: dnsSubdomain.optional().describe('Secret holding the app credentials; defaults to <name>-secrets'),
     keys: z
-      .array(z.string().regex(ENV_VAR_NAME, { error: 'must be a valid environment variable name' }))
+      .array(envVarName)
       .min(1)
       .default([...SEED.secrets.keys])
-      .describe('Keys the Secret must hold'),
+      .describe('Keys the Secret must hold (REDIS_PASSWORD, POSTGRES_PASSWORD and QDRANT_API_KEY are added when needed)'),
     source: z
-      .enum(['existing'])
+      .enum(['existing', 'external', 'inline'])
       .default('existing')
-      .describe('existing: the Secret is created out of band and only referenced'),
+      .describe('existing: created out of band; external: an ExternalSecret; inline: written with values (development only)'),
+    external: z
+      .strictObject({
+        storeName: dnsSubdomain.describe('SecretStore or ClusterSecretStore to read from'),
+        storeKind: z.enum(['SecretStore', 'ClusterSecretStore']).default('ClusterSecretStore'),
+        remoteKeyPrefix: z.string().default('').describe('Prepended to each key to form its remote key'),
+        refreshInterval: z
+          .string()
+          .regex(/^(\d+(ns|us|µs|ms|s|m|h))+$/, { error: 'must be a Go duration such as 1h or 30m' })
+          .default('1h'),
+      })
+      .optional()
+      .describe('Where source: external reads the values'),
+    values: z.record(envVarName, z.string()).optional().describe('source: inline only: the values, written into the manifest'),
+    fromEnv: z.boolean().default(false).describe('source: inline only: read missing values from environment variables at synth time'),
+  })
+  .prefault({})
+  .superRefine((secrets, ctx) => {
+    if (secrets.source === 'external' && !secrets.external) {
+      ctx.addIssue({ code: 'custom', path: ['external'], input: undefined, message: 'is required when source is external (set at least external.storeName)' });
+    }
+    if (secrets.source !== 'external' && secrets.external) {
+      ctx.addIssue({ code: 'custom', path: ['external'], input: secrets.external, message: `applies only to source: external, but source is ${secrets.source}` });
+    }
+    if (secrets.source !== 'inline') {
+      for (const key of ['values', 'fromEnv'] as const) {
+        if (key === 'values' ? secrets.values : secrets.fromEnv) {
+          ctx.addIssue({ code: 'custom', path: [key], input: secrets[key], message: `applies only to source: inline, but source is ${secrets.source}` });
+        }
+      }
+    }
+  });
+
+const networkSchema = z
+  .strictObject({
+    ingressControllerNamespace: dnsLabel().default('ingress-nginx').describe('Namespace of the ingress controller, allowed to reach the app'),
+    prometheusNamespace: dnsLabel().default('monitoring').describe('Namespace of Prometheus, allowed to scrape the app'),
+    egressCidrs: z
+      .array(z.union([z.cidrv4(), z.cidrv6()], { error: 'must be a CIDR such as 0.0.0.0/0' }))
+      .default(['0.0.0.0/0'])
+      .describe('Ranges the app may reach outside the cluster (the LLM APIs)'),
+    egressExceptCidrs: z
+      .array(z.cidrv4({ error: 'must be an IPv4 CIDR such as 10.0.0.0/8' }))
+      .default([...PRIVATE_IPV4_RANGES])
+      .describe('Ranges carved out of egressCidrs: private, link-local (cloud metadata) and CGNAT by default'),
+    egressPorts: z.array(port).min(1).default([443]).describe('Ports the app may reach outside the cluster'),
   })
   .prefault({});
 
 const redisSchema = z
   .strictObject({
     enabled: z.boolean().default(true).describe('Deploy Redis and wire REDIS_URL'),
+    auth: z.boolean().optional().describe('Require a password (REDIS_PASSWORD in the Secret); defaults to on outside development'),
     image: z.string().min(1).default(SEED.redis.image).describe('Redis image'),
     storage: storageSchema(SEED.redis.storage),
     resources: resourcesSchema(SEED.redis.resources),
@@ -151,6 +200,7 @@ const vectorDbSchema = z
     enabled: z.boolean().default(false).describe('Deploy a vector database and wire its connection settings'),
     engine: z.enum(['pgvector', 'qdrant']).default(SEED.vectorDb.engine).describe('Vector database engine'),
     image: z.string().min(1).optional().describe("Image; defaults to the engine's pinned image"),
+    auth: z.boolean().optional().describe('Qdrant: require QDRANT_API_KEY from the Secret; defaults to on outside development (Postgres always has a password)'),
     storage: storageSchema(SEED.vectorDb.storage),
     resources: resourcesSchema(SEED.vectorDb.resources),
   })
@@ -233,6 +283,17 @@ export const StackConfigSchema = z
     autoscaling: autoscalingSchema,
     ingress: ingressSchema,
     monitoring: monitoringSchema,
+    network: networkSchema,
+  })
+  .superRefine((stack, ctx) => {
+    if (stack.secrets.source === 'inline' && stack.environment !== 'development') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['secrets', 'source'],
+        input: 'inline',
+        message: `inline writes secret values into the manifests and is allowed only in development, not ${stack.environment}; use existing or external`,
+      });
+    }
   })
   .meta({ title: 'saplings-k8s stack', description: 'One Saplings stack: app, Redis, vector DB, autoscaling, ingress and monitoring' });
 

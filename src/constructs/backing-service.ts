@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { backingServiceNames } from './names';
 import { pullPolicyFor, selectPods } from './pods';
 import { ComputeResources, newClaim, setContainerResources } from './resources';
+import { RunAsUser, mountScratch, restrictedContainerContext, restrictedPodContext } from './security';
+import { TrafficPolicy } from './traffic-policy';
 
 /** A port a backing service listens on. */
 export interface BackingServicePort {
@@ -10,6 +12,14 @@ export interface BackingServicePort {
   readonly name: string;
   /** Port number, the same on the container and the Service. */
   readonly number: number;
+}
+
+/** What a client needs to reach a backing service. */
+export interface ServiceConnection {
+  /** Non-secret settings, for the client's ConfigMap. */
+  readonly config: Record<string, string>;
+  /** Environment variables that reference secrets, in the order they must be defined. */
+  readonly env: Record<string, kplus.EnvValue>;
 }
 
 /** Persistent storage of a backing service. */
@@ -44,6 +54,10 @@ export interface BackingServiceProps {
   readonly liveness: kplus.Probe;
   /** Readiness probe. */
   readonly readiness: kplus.Probe;
+  /** The user the image runs as. */
+  readonly runAsUser: RunAsUser;
+  /** Directories the process writes besides its data, mounted as emptyDirs. @default ['/tmp'] */
+  readonly scratchPaths?: string[];
 }
 
 /**
@@ -64,10 +78,17 @@ export class BackingService extends Construct {
   public readonly service: kplus.Service;
   /** The data volume claim. */
   public readonly dataClaim: kplus.PersistentVolumeClaim;
+  /** The pod's own ServiceAccount, which mounts no API token. */
+  public readonly serviceAccount: kplus.ServiceAccount;
+  /** The pod's NetworkPolicies; clients add themselves with `allowFrom`. */
+  public readonly trafficPolicy: TrafficPolicy;
+  /** Ports the pod and Service listen on. */
+  public readonly ports: BackingServicePort[];
 
   constructor(scope: Construct, id: string, props: BackingServiceProps) {
     super(scope, id);
     const names = backingServiceNames(props.name);
+    this.ports = props.ports;
     this.selectorLabels = { app: props.name };
     const labels = { ...this.selectorLabels, 'app.kubernetes.io/component': props.component };
 
@@ -79,9 +100,17 @@ export class BackingService extends Construct {
       accessMode: kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE,
     });
 
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: names.deployment, labels },
+      automountToken: false,
+    });
+
     this.deployment = new kplus.Deployment(this, 'Deployment', {
       metadata: { name: names.deployment, labels },
       replicas: 1,
+      serviceAccount: this.serviceAccount,
+      automountServiceAccountToken: false,
+      securityContext: restrictedPodContext(props.runAsUser),
       select: false,
       podMetadata: { labels },
       strategy: kplus.DeploymentStrategy.recreate(),
@@ -96,12 +125,14 @@ export class BackingService extends Construct {
       envVariables: props.env,
       liveness: props.liveness,
       readiness: props.readiness,
+      securityContext: restrictedContainerContext(props.runAsUser),
     });
     setContainerResources(this.deployment, 0, props.resources);
     this.container.mount(
       props.dataPath,
       kplus.Volume.fromPersistentVolumeClaim(this, 'DataVolume', this.dataClaim, { name: 'data' }),
     );
+    mountScratch(this, this.container, props.scratchPaths ?? ['/tmp']);
 
     this.service = new kplus.Service(this, 'Service', {
       metadata: { name: names.service, labels },
@@ -109,5 +140,6 @@ export class BackingService extends Construct {
       ports: props.ports.map((p) => ({ name: p.name, port: p.number, targetPort: p.number, protocol: kplus.Protocol.TCP })),
     });
     selectPods(this.deployment, this.service, this.selectorLabels);
+    this.trafficPolicy = new TrafficPolicy(this, 'TrafficPolicy', { name: props.name, podLabels: this.selectorLabels });
   }
 }

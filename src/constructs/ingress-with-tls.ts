@@ -31,6 +31,8 @@ export interface IngressWithTlsProps {
   readonly sendTimeoutSeconds?: number;
   /** Source ranges allowed to reach `/metrics` through the ingress. @default ['10.0.0.0/8'] */
   readonly metricsAllowCidrs?: string[];
+  /** Namespace the ingress controller runs in; its pods may reach the app. @default 'ingress-nginx' */
+  readonly controllerNamespace?: string;
 }
 
 /**
@@ -77,6 +79,8 @@ export class IngressWithTls extends Construct {
       tls,
       rules: [{ host: this.host, path: '/', pathType: kplus.HttpIngressPathType.PREFIX, backend }],
     });
+
+    app.trafficPolicy.allowFrom({ namespace: props.controllerNamespace ?? 'ingress-nginx' }, [{ port: app.port }]);
 
     // No cluster-issuer annotation here: cert-manager would issue a second
     // Certificate for the same Secret. ingress-nginx shares the host's TLS.

@@ -16,6 +16,16 @@ export function appObjectNames(name: string) {
     metricsIngress: `${name}-metrics-ingress`,
     tlsSecret: `${name}-tls`,
     serviceMonitor: `${name}-monitor`,
+    disruptionBudget: `${name}-pdb`,
+    ...trafficPolicyNames(name),
+  };
+}
+
+/** Names of the NetworkPolicies of a workload named `name`. */
+export function trafficPolicyNames(name: string) {
+  return {
+    ingressPolicy: `${name}-netpol-ingress`,
+    egressPolicy: `${name}-netpol-egress`,
   };
 }
 

@@ -2,8 +2,12 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SEED } from '../config/defaults';
-import { BackingService, BackingServiceStorage } from './backing-service';
+import { BackingService, BackingServiceStorage, ServiceConnection } from './backing-service';
 import { ComputeResources } from './resources';
+import { RunAsUser, SecretKeyRef, fromSecretKey } from './security';
+
+/** The Secret key a stack's Redis password is read from, by convention. */
+export const REDIS_PASSWORD_KEY = 'REDIS_PASSWORD';
 
 /** Props for {@link RedisStore}. */
 export interface RedisStoreProps {
@@ -11,19 +15,25 @@ export interface RedisStoreProps {
   readonly name?: string;
   /** Redis image. @default 'redis:7-alpine' */
   readonly image?: string;
+  /** The image's own user; the official Alpine image's `redis` is 999:1000. @default - { uid: 999, gid: 1000 } */
+  readonly runAsUser?: RunAsUser;
   /** Data volume claim. @default - 20Gi ReadWriteOnce on standard */
   readonly storage?: Partial<BackingServiceStorage>;
   /** CPU and memory. @default - requests 100m/256Mi, limits 500m/512Mi */
   readonly resources?: ComputeResources;
+  /** Secret key holding the password Redis requires. @default - no password, for development only */
+  readonly password?: SecretKeyRef;
 }
 
 /** Redis with append-only persistence, the app's memory store and cache. */
 export class RedisStore extends Construct {
   /** Port Redis listens on. */
   public readonly port: number = SEED.redis.port;
-  /** Connection URL the app uses, e.g. `redis://redis-service:6379`. */
+  /** Connection URL without credentials, e.g. `redis://redis-service:6379`. */
   public readonly url: string;
-  /** The Redis pod, Service and claim. */
+  /** Settings that connect a client, including the password when one is required. */
+  public readonly connection: ServiceConnection;
+  /** The Redis pod, Service, claim, ServiceAccount and NetworkPolicy. */
   public readonly workload: BackingService;
   /** The Redis Deployment. */
   public readonly deployment: kplus.Deployment;
@@ -34,13 +44,18 @@ export class RedisStore extends Construct {
 
   constructor(scope: Construct, id: string, props: RedisStoreProps = {}) {
     super(scope, id);
+    const password = props.password ? fromSecretKey(this, props.password) : undefined;
     this.workload = new BackingService(this, 'Workload', {
       name: props.name ?? SEED.redis.name,
       component: 'redis',
       image: props.image ?? SEED.redis.image,
+      runAsUser: props.runAsUser ?? { uid: 999, gid: 1000 },
       ports: [{ name: 'redis', number: this.port }],
       // Append-only persistence, so a restart keeps agent memory and not just the last snapshot.
-      args: ['--appendonly', 'yes', '--dir', '/data'],
+      // Kubernetes expands $(REDIS_PASSWORD) from the env below; the value is never in the manifest.
+      args: ['--appendonly', 'yes', '--dir', '/data', ...(password ? ['--requirepass', '$(REDIS_PASSWORD)'] : [])],
+      // redis-cli (the readiness probe) authenticates with REDISCLI_AUTH.
+      env: password ? { REDIS_PASSWORD: password, REDISCLI_AUTH: password } : undefined,
       dataPath: '/data',
       storage: { ...SEED.redis.storage, ...props.storage },
       resources: props.resources ?? SEED.redis.resources,
@@ -62,5 +77,12 @@ export class RedisStore extends Construct {
     this.service = this.workload.service;
     this.dataClaim = this.workload.dataClaim;
     this.url = `redis://${this.service.name}:${this.port}`;
+    this.connection = {
+      config: { REDIS_URL: this.url },
+      // The container's env wins over the ConfigMap's password-less REDIS_URL.
+      env: password
+        ? { REDIS_PASSWORD: password, REDIS_URL: kplus.EnvValue.fromValue(`redis://:$(REDIS_PASSWORD)@${this.service.name}:${this.port}`) }
+        : {},
+    };
   }
 }

@@ -4,9 +4,12 @@ import { Construct } from 'constructs';
 import { Environment, LogLevel, SEED } from '../config/defaults';
 import { ENVIRONMENT_PRESETS } from '../config/presets';
 import { appObjectNames } from './names';
-import { RedisStore } from './redis-store';
+import { PRIVATE_IPV4_RANGES, cidrContains } from './cidr';
 import { pullPolicyFor, selectPods } from './pods';
+import { RedisStore } from './redis-store';
 import { ComputeResources, newClaim, setContainerResources } from './resources';
+import { RunAsUser, mountScratch, restrictedContainerContext, restrictedPodContext } from './security';
+import { KUBE_DNS, TrafficPolicy } from './traffic-policy';
 import { VectorDb } from './vector-db';
 
 /** Persistent storage for the app's `/app/data` volume. */
@@ -57,20 +60,36 @@ export interface SaplingsAppProps {
   readonly redis?: RedisStore;
   /** Vector database to wire through its connection settings. @default - no vector database settings */
   readonly vectorDb?: VectorDb;
+  /** The image's own user; the guide's Dockerfile creates `saplings` with `useradd -r`, 999:999 on Debian. @default - { uid: 999, gid: 999 } */
+  readonly runAsUser?: RunAsUser;
+  /** Where the app may open connections outside the cluster (the LLM APIs). @default - TCP 443 to any public IPv4 address */
+  readonly internetEgress?: InternetEgress;
 }
+
+/** Outbound access to the internet, for the LLM APIs. */
+export interface InternetEgress {
+  /** Destination ranges. @default ['0.0.0.0/0'] */
+  readonly cidrs?: string[];
+  /** Ranges excluded from `cidrs` where they fall inside them. @default - the private, link-local and CGNAT ranges */
+  readonly exceptCidrs?: string[];
+  /** Destination ports. @default [443] */
+  readonly ports?: number[];
+}
+
 
 /**
  * The Saplings agent service: Deployment, Service, ConfigMap, data claim,
- * and references to its Secret, wired to Redis and a vector database when given.
+ * ServiceAccount, PodDisruptionBudget and NetworkPolicies, and the reference
+ * to its Secret, wired to Redis and a vector database when given.
  */
 export class SaplingsApp extends Construct {
   /** Prefix of every object name and value of the `app` label. */
   public readonly name: string;
   /** Deployment environment. */
   public readonly environment: Environment;
-  /** Port the container listens on. */
+  /** Port the container listens on; it serves the API, probes and `/metrics`. */
   public readonly port: number;
-  /** Name of the Service port that serves HTTP and `/metrics`. */
+  /** Name of the container and Service port that serves HTTP and `/metrics`. */
   public readonly portName = 'http';
   /** Labels that select the app's pods. */
   public readonly selectorLabels: Record<string, string>;
@@ -86,6 +105,12 @@ export class SaplingsApp extends Construct {
   public readonly secret: kplus.ISecret;
   /** Claim for `/app/data`. */
   public readonly dataClaim: kplus.PersistentVolumeClaim;
+  /** The pods' own ServiceAccount, which mounts no API token. */
+  public readonly serviceAccount: kplus.ServiceAccount;
+  /** Keeps all but one pod up during voluntary disruptions such as node drains. */
+  public readonly disruptionBudget: kplus.k8s.KubePodDisruptionBudget;
+  /** The pods' NetworkPolicies; an Ingress or ServiceMonitor adds its allow rule here. */
+  public readonly trafficPolicy: TrafficPolicy;
   /** The Redis this app uses, if any. */
   public readonly redis?: RedisStore;
   /** The vector database this app uses, if any. */
@@ -101,20 +126,21 @@ export class SaplingsApp extends Construct {
     const names = appObjectNames(this.name);
     const preset = ENVIRONMENT_PRESETS[this.environment];
     const storage = { ...SEED.app.storage, ...props.storage };
+    const user = props.runAsUser ?? { uid: 999, gid: 999 };
     this.selectorLabels = { app: this.name };
+    const backends = [this.redis, this.vectorDb].filter((b) => b !== undefined);
 
     this.configMap = new kplus.ConfigMap(this, 'Config', {
       metadata: { name: names.configMap, labels: this.selectorLabels },
       data: {
         ENVIRONMENT: this.environment,
         LOG_LEVEL: props.logLevel ?? preset.logLevel,
-        ...(this.redis ? { REDIS_URL: this.redis.url } : {}),
         GASA_ENABLED: String(props.gasa ?? preset.gasa),
         MONITORING_ENABLED: String(props.monitoring ?? preset.monitoring),
         SELF_HEALING_ENABLED: String(props.selfHealing ?? preset.selfHealing),
         MAX_WORKERS: String(props.maxWorkers ?? preset.maxWorkers),
         TIMEOUT: String(props.timeoutSeconds ?? preset.timeoutSeconds),
-        ...this.vectorDb?.connection.config,
+        ...Object.assign({}, ...backends.map((b) => b.connection.config)),
         ...props.config,
       },
     });
@@ -129,10 +155,18 @@ export class SaplingsApp extends Construct {
       accessMode: toAccessMode(storage.accessMode),
     });
 
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: names.deployment, labels: this.selectorLabels },
+      automountToken: false,
+    });
+
     this.deployment = new kplus.Deployment(this, 'Deployment', {
       metadata: { name: names.deployment, labels: this.selectorLabels },
       select: false,
       podMetadata: { labels: this.selectorLabels },
+      serviceAccount: this.serviceAccount,
+      automountServiceAccountToken: false,
+      securityContext: restrictedPodContext(user),
       strategy: kplus.DeploymentStrategy.rollingUpdate({
         maxSurge: kplus.PercentOrAbsolute.absolute(1),
         maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
@@ -154,11 +188,12 @@ export class SaplingsApp extends Construct {
       ports: [{ number: this.port, name: this.portName }],
       envVariables: {
         PORT: kplus.EnvValue.fromValue(String(this.port)),
-        ...this.vectorDb?.connection.env,
+        ...Object.assign({}, ...backends.map((b) => b.connection.env)),
       },
       envFrom: [kplus.Env.fromConfigMap(this.configMap), kplus.Env.fromSecret(this.secret)],
       liveness: httpProbe(this.port, liveness),
       readiness: httpProbe(this.port, readiness),
+      securityContext: restrictedContainerContext(user),
     });
     setContainerResources(this.deployment, 0, props.resources ?? SEED.app.resources);
     this.container.mount(
@@ -166,6 +201,8 @@ export class SaplingsApp extends Construct {
       kplus.Volume.fromPersistentVolumeClaim(this, 'DataVolume', this.dataClaim, { name: 'data-volume' }),
     );
     this.container.mount(SEED.app.logsPath, kplus.Volume.fromEmptyDir(this, 'LogsVolume', 'logs-volume'));
+    // gunicorn keeps worker heartbeat files in the temp directory.
+    mountScratch(this, this.container, ['/tmp']);
 
     const pullSecrets = props.imagePullSecrets ?? [...SEED.app.imagePullSecrets];
     if (pullSecrets.length > 0) {
@@ -174,6 +211,20 @@ export class SaplingsApp extends Construct {
         JsonPatch.add('/spec/template/spec/imagePullSecrets', pullSecrets.map((name) => ({ name }))),
       );
     }
+    // Spread replicas over zones, then nodes, so one failure never takes them all.
+    // ScheduleAnyway: a single-zone or small cluster still schedules every replica.
+    ApiObject.of(this.deployment).addJsonPatch(
+      JsonPatch.add(
+        '/spec/template/spec/topologySpreadConstraints',
+        ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+          maxSkew: 1,
+          topologyKey,
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: { matchLabels: this.selectorLabels },
+          matchLabelKeys: ['pod-template-hash'],
+        })),
+      ),
+    );
 
     this.service = new kplus.Service(this, 'Service', {
       metadata: { name: names.service, labels: this.selectorLabels },
@@ -181,6 +232,29 @@ export class SaplingsApp extends Construct {
       ports: [{ name: this.portName, port: SEED.app.servicePort, targetPort: this.port, protocol: kplus.Protocol.TCP }],
     });
     selectPods(this.deployment, this.service, this.selectorLabels);
+
+    // maxUnavailable 1 keeps at least minReplicas - 1 pods up at the HPA's floor,
+    // drains one pod at a time above it, and never blocks a drain of the last pod.
+    this.disruptionBudget = new kplus.k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+      metadata: { name: names.disruptionBudget, labels: this.selectorLabels },
+      spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selectorLabels } },
+    });
+
+    this.trafficPolicy = new TrafficPolicy(this, 'TrafficPolicy', { name: this.name, podLabels: this.selectorLabels });
+    this.trafficPolicy.allowTo(KUBE_DNS.peer, KUBE_DNS.ports);
+    for (const backend of backends) {
+      const ports = backend.workload.ports.map((p) => ({ port: p.number }));
+      this.trafficPolicy.allowTo({ podLabels: backend.workload.selectorLabels }, ports);
+      backend.workload.trafficPolicy.allowFrom({ podLabels: this.selectorLabels }, ports);
+    }
+    const egress = props.internetEgress ?? {};
+    const exceptCidrs = egress.exceptCidrs ?? PRIVATE_IPV4_RANGES;
+    for (const cidr of egress.cidrs ?? ['0.0.0.0/0']) {
+      this.trafficPolicy.allowTo(
+        { cidr, except: exceptCidrs.filter((except) => cidrContains(cidr, except)) },
+        (egress.ports ?? [443]).map((port) => ({ port })),
+      );
+    }
   }
 }
 

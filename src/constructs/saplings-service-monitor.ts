@@ -10,6 +10,8 @@ export interface SaplingsServiceMonitorProps {
   readonly app: SaplingsApp;
   /** Scrape interval. @default '30s' */
   readonly interval?: string;
+  /** Namespace Prometheus runs in; its pods may reach the app's metrics port. @default 'monitoring' */
+  readonly prometheusNamespace?: string;
 }
 
 /** A prometheus-operator ServiceMonitor that scrapes a SaplingsApp's `/metrics`. */
@@ -20,6 +22,7 @@ export class SaplingsServiceMonitor extends Construct {
   constructor(scope: Construct, id: string, props: SaplingsServiceMonitorProps) {
     super(scope, id);
     const { app } = props;
+    app.trafficPolicy.allowFrom({ namespace: props.prometheusNamespace ?? 'monitoring' }, [{ port: app.port }]);
     this.serviceMonitor = new ServiceMonitor(this, 'Resource', {
       metadata: { name: appObjectNames(app.name).serviceMonitor, labels: app.selectorLabels },
       spec: {

@@ -2,9 +2,10 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SEED } from '../config/defaults';
-import { BackingService, BackingServicePort, BackingServiceStorage } from './backing-service';
+import { BackingService, BackingServicePort, BackingServiceStorage, ServiceConnection } from './backing-service';
 import { appObjectNames, backingServiceNames } from './names';
 import { ComputeResources } from './resources';
+import { RunAsUser, fromSecretKey } from './security';
 
 /** Vector database engines SaplingsApp can use. */
 export const VECTOR_DB_ENGINES = ['pgvector', 'qdrant'] as const;
@@ -14,9 +15,24 @@ export type VectorDbEngine = (typeof VECTOR_DB_ENGINES)[number];
 
 /** Images each engine runs by default, pinned. */
 export const VECTOR_DB_IMAGES: Readonly<Record<VectorDbEngine, string>> = {
-  // The pgvector project's image: official Postgres 16 (Debian) with the extension built in.
+  // The pgvector project's image: the official Debian-based Postgres 16 with the extension built in.
   pgvector: 'pgvector/pgvector:0.8.0-pg16',
-  qdrant: 'qdrant/qdrant:v1.13.4',
+  // The -unprivileged build runs as a non-root user; the plain image runs as root.
+  qdrant: 'qdrant/qdrant:v1.13.4-unprivileged',
+};
+
+/** The user each engine's default image runs as. */
+export const VECTOR_DB_USERS: Readonly<Record<VectorDbEngine, RunAsUser>> = {
+  // `postgres` in the Debian-based official image.
+  pgvector: { uid: 999, gid: 999 },
+  // `qdrant` in the -unprivileged image.
+  qdrant: { uid: 1000, gid: 1000 },
+};
+
+/** Secret keys each engine reads its credential from. */
+export const VECTOR_DB_SECRET_KEYS: Readonly<Record<VectorDbEngine, string>> = {
+  pgvector: 'POSTGRES_PASSWORD',
+  qdrant: 'QDRANT_API_KEY',
 };
 
 /** Props for {@link VectorDb}. */
@@ -25,22 +41,18 @@ export interface VectorDbProps {
   readonly engine: VectorDbEngine;
   /** Object name prefix; the Service is `<name>-service`. @default - the engine name */
   readonly name?: string;
-  /** Image. @default - pgvector/pgvector:0.8.0-pg16 or qdrant/qdrant:v1.13.4 */
+  /** Image. @default - pgvector/pgvector:0.8.0-pg16 or qdrant/qdrant:v1.13.4-unprivileged */
   readonly image?: string;
+  /** The image's own user. @default - 999:999 for pgvector, 1000:1000 for qdrant */
+  readonly runAsUser?: RunAsUser;
   /** Data volume claim. @default - 50Gi ReadWriteOnce on standard */
   readonly storage?: Partial<BackingServiceStorage>;
   /** CPU and memory. @default - requests 250m/1Gi, limits 1000m/2Gi */
   readonly resources?: ComputeResources;
-  /** Secret holding `POSTGRES_PASSWORD` (pgvector only). @default 'saplings-secrets' */
+  /** Secret holding `POSTGRES_PASSWORD` (pgvector) or `QDRANT_API_KEY` (qdrant). @default 'saplings-secrets' */
   readonly credentialsSecretName?: string;
-}
-
-/** What the app needs to reach a vector database. */
-export interface VectorDbConnection {
-  /** Non-secret settings, for the app's ConfigMap. */
-  readonly config: Record<string, string>;
-  /** Environment variables that reference secrets, for the app's container. */
-  readonly env: Record<string, kplus.EnvValue>;
+  /** Qdrant only: require an API key from the Secret. Postgres always requires its password. @default false */
+  readonly requireApiKey?: boolean;
 }
 
 /** A single-node vector database: Postgres with pgvector, or Qdrant. */
@@ -49,7 +61,7 @@ export class VectorDb extends Construct {
   public readonly engine: VectorDbEngine;
   /** Ports the database listens on. */
   public readonly ports: BackingServicePort[];
-  /** The database pod, Service and claim. */
+  /** The database pod, Service, claim, ServiceAccount and NetworkPolicy. */
   public readonly workload: BackingService;
   /** The database Deployment. */
   public readonly deployment: kplus.Deployment;
@@ -58,36 +70,42 @@ export class VectorDb extends Construct {
   /** Claim for the data directory. */
   public readonly dataClaim: kplus.PersistentVolumeClaim;
   /** Settings that connect the app to this database. */
-  public readonly connection: VectorDbConnection;
+  public readonly connection: ServiceConnection;
+  /** Secret keys this database reads; the app's Secret must hold them. */
+  public readonly secretKeys: string[];
 
   constructor(scope: Construct, id: string, props: VectorDbProps) {
     super(scope, id);
     this.engine = props.engine;
     const name = props.name ?? props.engine;
+    const host = backingServiceNames(name).service;
+    const credential = fromSecretKey(this, {
+      secretName: props.credentialsSecretName ?? appObjectNames(SEED.name).secret,
+      key: VECTOR_DB_SECRET_KEYS[props.engine],
+    });
     const common = {
       name,
       component: 'vector-db',
       image: props.image ?? VECTOR_DB_IMAGES[props.engine],
+      runAsUser: props.runAsUser ?? VECTOR_DB_USERS[props.engine],
       storage: { ...SEED.vectorDb.storage, ...props.storage },
       resources: props.resources ?? SEED.vectorDb.resources,
     };
-    const host = backingServiceNames(name).service;
 
     if (props.engine === 'pgvector') {
-      const password = kplus.EnvValue.fromSecretValue({
-        secret: kplus.Secret.fromSecretName(this, 'Credentials', props.credentialsSecretName ?? appObjectNames(SEED.name).secret),
-        key: 'POSTGRES_PASSWORD',
-      });
       const pgReady = ['pg_isready', '-U', PG.user, '-d', PG.database];
       this.ports = [{ name: 'postgres', number: 5432 }];
+      this.secretKeys = [VECTOR_DB_SECRET_KEYS.pgvector];
       this.workload = new BackingService(this, 'Workload', {
         ...common,
         ports: this.ports,
         dataPath: PG.dataPath,
+        // The socket and lock file live in /var/run/postgresql.
+        scratchPaths: ['/tmp', '/var/run/postgresql'],
         env: {
           POSTGRES_DB: kplus.EnvValue.fromValue(PG.database),
           POSTGRES_USER: kplus.EnvValue.fromValue(PG.user),
-          POSTGRES_PASSWORD: password,
+          POSTGRES_PASSWORD: credential,
           // initdb refuses a non-empty directory, and a fresh volume has lost+found at its root.
           PGDATA: kplus.EnvValue.fromValue(`${PG.dataPath}/pgdata`),
         },
@@ -97,7 +115,7 @@ export class VectorDb extends Construct {
       this.connection = {
         config: { VECTOR_DB_ENGINE: 'pgvector' },
         env: {
-          POSTGRES_PASSWORD: password,
+          POSTGRES_PASSWORD: credential,
           // Kubernetes expands $(POSTGRES_PASSWORD) from the variable above, so no password is written down.
           DATABASE_URL: kplus.EnvValue.fromValue(
             `postgresql://${PG.user}:$(POSTGRES_PASSWORD)@${host}:${this.ports[0].number}/${PG.database}`,
@@ -105,20 +123,25 @@ export class VectorDb extends Construct {
         },
       };
     } else {
+      const apiKey = props.requireApiKey ?? false;
       this.ports = [
         { name: 'http', number: 6333 },
         { name: 'grpc', number: 6334 },
       ];
+      this.secretKeys = apiKey ? [VECTOR_DB_SECRET_KEYS.qdrant] : [];
       this.workload = new BackingService(this, 'Workload', {
         ...common,
         ports: this.ports,
         dataPath: '/qdrant/storage',
+        scratchPaths: ['/tmp', '/qdrant/snapshots'],
+        env: apiKey ? { QDRANT__SERVICE__API_KEY: credential } : undefined,
+        // Health endpoints stay open without the API key.
         liveness: kplus.Probe.fromHttpGet('/livez', { port: 6333, ...probeTiming(15, 10) }),
         readiness: kplus.Probe.fromHttpGet('/readyz', { port: 6333, ...probeTiming(5, 5) }),
       });
       this.connection = {
         config: { VECTOR_DB_ENGINE: 'qdrant', QDRANT_URL: `http://${host}:${this.ports[0].number}` },
-        env: {},
+        env: apiKey ? { QDRANT_API_KEY: credential } : {},
       };
     }
     this.deployment = this.workload.deployment;

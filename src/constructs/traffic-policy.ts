@@ -1,0 +1,109 @@
+import { Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { trafficPolicyNames } from './names';
+
+/** Who is on the other end of an allowed connection. */
+export interface TrafficPeer {
+  /** Pods with these labels; with `namespace` unset, in the policy's own namespace. @default - any pod */
+  readonly podLabels?: Record<string, string>;
+  /** Pods in this namespace, matched by its `kubernetes.io/metadata.name` label. @default - the policy's namespace */
+  readonly namespace?: string;
+  /** An IP range instead of pods. Excludes `podLabels` and `namespace`. @default - pods, not an IP range */
+  readonly cidr?: string;
+  /** Ranges carved out of `cidr`. @default - none */
+  readonly except?: string[];
+}
+
+/** A port an allowed connection uses. */
+export interface TrafficPort {
+  /** Port number on the receiving pod. */
+  readonly port: number;
+  /** Transport protocol. @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP';
+}
+
+/** Props for {@link TrafficPolicy}. */
+export interface TrafficPolicyProps {
+  /** Name prefix: the policies are `<name>-netpol-ingress` and `<name>-netpol-egress`. */
+  readonly name: string;
+  /** Labels of the pods the policies apply to. */
+  readonly podLabels: Record<string, string>;
+}
+
+interface Rule {
+  readonly peer: TrafficPeer;
+  readonly ports: TrafficPort[];
+}
+
+/**
+ * The NetworkPolicies of one workload, built from the connections made to it.
+ *
+ * Constructs call {@link allowFrom} and {@link allowTo} as they are wired
+ * together, so every allow rule follows from a reference between constructs
+ * rather than from a hand-written list. A policy object appears with its first
+ * rule; once it exists, the pods accept (or send) only the listed traffic.
+ */
+export class TrafficPolicy extends Construct {
+  private readonly name: string;
+  private readonly podLabels: Record<string, string>;
+  private readonly ingressRules: Rule[] = [];
+  private readonly egressRules: Rule[] = [];
+  /** The ingress policy, once an ingress rule exists. */
+  public ingressPolicy?: kplus.k8s.KubeNetworkPolicy;
+  /** The egress policy, once an egress rule exists. */
+  public egressPolicy?: kplus.k8s.KubeNetworkPolicy;
+
+  constructor(scope: Construct, id: string, props: TrafficPolicyProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.podLabels = props.podLabels;
+  }
+
+  /** Lets `peer` open connections to these pods on `ports`. */
+  public allowFrom(peer: TrafficPeer, ports: TrafficPort[]): void {
+    this.ingressPolicy ??= this.policy('Ingress', this.ingressRules);
+    this.ingressRules.push({ peer, ports });
+  }
+
+  /** Lets these pods open connections to `peer` on `ports`. */
+  public allowTo(peer: TrafficPeer, ports: TrafficPort[]): void {
+    this.egressPolicy ??= this.policy('Egress', this.egressRules);
+    this.egressRules.push({ peer, ports });
+  }
+
+  private policy(direction: 'Ingress' | 'Egress', rules: Rule[]): kplus.k8s.KubeNetworkPolicy {
+    const side = direction === 'Ingress' ? 'from' : 'to';
+    return new kplus.k8s.KubeNetworkPolicy(this, direction, {
+      metadata: { name: trafficPolicyNames(this.name)[direction === 'Ingress' ? 'ingressPolicy' : 'egressPolicy'], labels: this.podLabels },
+      spec: {
+        podSelector: { matchLabels: this.podLabels },
+        policyTypes: [direction],
+        [direction.toLowerCase()]: Lazy.any({
+          produce: () => rules.map((r) => ({ [side]: [toPeer(r.peer)], ports: r.ports.map(toPort) })),
+        }),
+      },
+    });
+  }
+}
+
+/** Every pod in the namespace may resolve names through the cluster DNS. */
+export const KUBE_DNS: { peer: TrafficPeer; ports: TrafficPort[] } = {
+  peer: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } },
+  ports: [
+    { port: 53, protocol: 'UDP' },
+    { port: 53, protocol: 'TCP' },
+  ],
+};
+
+function toPeer(peer: TrafficPeer): kplus.k8s.NetworkPolicyPeer {
+  if (peer.cidr) return { ipBlock: { cidr: peer.cidr, except: peer.except?.length ? peer.except : undefined } };
+  return {
+    namespaceSelector: peer.namespace ? { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } } : undefined,
+    podSelector: peer.podLabels ? { matchLabels: peer.podLabels } : peer.namespace ? undefined : {},
+  };
+}
+
+function toPort(p: TrafficPort): kplus.k8s.NetworkPolicyPort {
+  return { port: kplus.k8s.IntOrString.fromNumber(p.port), protocol: p.protocol ?? 'TCP' };
+}

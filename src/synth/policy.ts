@@ -1,0 +1,55 @@
+import { Finding } from './findings';
+import { FindingSink, collectResources, podTemplateOf, PodTemplate } from './policy/objects';
+import { checkPodSecurity } from './policy/pod-security';
+import { checkConfigMap, checkContainerPractices } from './policy/practices';
+import { Inventory, checkRelations, checkServiceAccountToken } from './policy/relations';
+
+export { findCredentials, isSecretLikeName } from './policy/credentials';
+export type { PolicyRule } from './policy/objects';
+
+/** Options for {@link checkPolicy}. */
+export interface PolicyOptions {
+  /**
+   * The file the objects came from, copied onto every finding.
+   * @default - findings carry no file
+   */
+  readonly file?: string;
+}
+
+/**
+ * Checks a set of Kubernetes objects, ours or anyone's, for security and
+ * reliability problems and returns the findings sorted by object, then path.
+ *
+ * - `pss-*` (all `error`): the Pod Security Standards, baseline and
+ *   restricted, as Kubernetes v1.28 defines them, on every pod template of a
+ *   Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet,
+ *   ReplicationController, Job and CronJob.
+ * - `practice-*`: resources, probes, pinned images, pull policy, read-only
+ *   root filesystem, ServiceAccount tokens, PodDisruptionBudgets,
+ *   NetworkPolicies, Service selectors, HPA targets and plain-text secrets.
+ *
+ * Objects relate to each other only within a namespace; an object without
+ * `metadata.namespace` is in `default`. Entries that are not objects with a
+ * `kind`, and fields of the wrong type, are skipped: the function never throws
+ * on malformed input (shape errors are the validator's job).
+ */
+export function checkPolicy(objects: readonly unknown[], options?: PolicyOptions): Finding[] {
+  const sink = new FindingSink(typeof options?.file === 'string' ? options.file : undefined);
+  const resources = collectResources(Array.isArray(objects) ? objects : []);
+  const templates: PodTemplate[] = [];
+  for (const r of resources) {
+    const template = podTemplateOf(r);
+    if (template !== undefined) templates.push(template);
+  }
+  const inventory = new Inventory(resources, templates);
+  for (const template of templates) {
+    checkPodSecurity(template, sink);
+    checkContainerPractices(template, sink);
+    checkServiceAccountToken(template, inventory, sink);
+  }
+  for (const r of resources) {
+    if (r.kind === 'ConfigMap') checkConfigMap(r, sink);
+  }
+  checkRelations(inventory, sink);
+  return sink.sorted();
+}

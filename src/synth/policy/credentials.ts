@@ -1,0 +1,122 @@
+import { joinAnd } from './json';
+
+/*
+ * Recognises credentials in text and secret-looking variable names. The CLI's
+ * leak guard runs findCredentials on every string of every non-Secret object,
+ * so each detector looks for a shape with a distinctive prefix or framing and
+ * stays quiet on ordinary configuration (hostnames, URLs without a password,
+ * image names, `MAX_TOKENS`).
+ */
+
+interface Detector {
+  readonly kind: string;
+  readonly found: (text: string) => boolean;
+}
+
+// A `$(VAR)` reference is expanded by the kubelet from another variable, usually
+// one filled from a Secret; `${VAR}` is a template placeholder. Neither is a credential.
+const REFERENCES = /^(?:\$\([A-Za-z_][A-Za-z0-9_.-]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*\})+$/;
+const REFERENCE = /\$\([A-Za-z_][A-Za-z0-9_.-]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*\}/;
+
+function matches(pattern: RegExp, accept: (match: RegExpExecArray) => boolean = () => true): (text: string) => boolean {
+  return (text) => {
+    const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+    for (let m = global.exec(text); m !== null; m = global.exec(text)) {
+      if (accept(m)) return true;
+    }
+    return false;
+  };
+}
+
+const DETECTORS: readonly Detector[] = [
+  {
+    kind: 'OpenAI-style API key',
+    // sk-…, sk-proj-…, sk-ant-…: a random body has letters and digits; `sk-learn-notebook-image` has no digit.
+    found: matches(/(?<![A-Za-z0-9])sk-([A-Za-z0-9_-]{20,})/, (m) => /\d/.test(m[1]) && /[A-Za-z]/.test(m[1])),
+  },
+  {
+    kind: 'AWS access key id',
+    found: matches(/(?<![A-Za-z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Za-z0-9])/),
+  },
+  {
+    kind: 'PEM private key',
+    found: matches(/-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/),
+  },
+  {
+    kind: 'GitHub token',
+    found: matches(/(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/),
+  },
+  {
+    kind: 'Slack token',
+    found: matches(/(?<![A-Za-z0-9])xox[abprs]-[A-Za-z0-9-]{10,}/),
+  },
+  {
+    kind: 'Google API key',
+    found: matches(/(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/),
+  },
+  {
+    kind: 'password in URL',
+    // scheme://user:password@host; the user may be empty (`redis://:secret@redis:6379`).
+    found: matches(
+      /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:@/?#]*:([^\s@/?#]+)@/,
+      (m) => !REFERENCES.test(m[1]) && !/^\*+$/.test(m[1]),
+    ),
+  },
+];
+
+/**
+ * The kinds of credential found in `text`, in a fixed order and each once:
+ * `OpenAI-style API key`, `AWS access key id`, `PEM private key`,
+ * `GitHub token`, `Slack token`, `Google API key`, `password in URL`.
+ * A URL whose password is a `$(VAR)` reference is not a credential.
+ */
+export function findCredentials(text: string): string[] {
+  if (typeof text !== 'string' || text === '') return [];
+  return DETECTORS.filter((d) => d.found(text)).map((d) => d.kind);
+}
+
+// Words that make a variable or key name look like it holds a secret.
+const SECRET_WORDS = new Set(['PASSWORD', 'PASSWD', 'PASSPHRASE', 'SECRET', 'TOKEN', 'CREDENTIAL', 'CREDENTIALS', 'APIKEY', 'PRIVATEKEY']);
+const SECRET_PAIRS = new Set(['API KEY', 'PRIVATE KEY']);
+// A last word that says the value points at a secret rather than being one: `API_KEY_FILE`, `SECRET_NAME`.
+const POINTER_WORDS = new Set(['FILE', 'PATH', 'DIR', 'NAME', 'URL', 'URI', 'ENDPOINT']);
+
+/**
+ * Whether a variable or key name looks like it holds a secret: it has the
+ * word PASSWORD, SECRET, TOKEN, CREDENTIAL, API_KEY or PRIVATE_KEY in any case
+ * and separator style (`DB_PASSWORD`, `apiKey`, `hf-token`). Whole words
+ * only, so `MAX_TOKENS` and `TOKENIZER` are not secrets, and names that end in
+ * FILE, PATH, DIR, NAME, URL, URI or ENDPOINT point at a secret rather than
+ * hold one.
+ */
+export function isSecretLikeName(name: string): boolean {
+  if (typeof name !== 'string') return false;
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter((w) => w !== '')
+    .map((w) => w.toUpperCase());
+  if (words.length === 0 || POINTER_WORDS.has(words[words.length - 1])) return false;
+  return words.some((word, i) => SECRET_WORDS.has(word) || (i > 0 && SECRET_PAIRS.has(`${words[i - 1]} ${word}`)));
+}
+
+/**
+ * Why a `name: value` pair (an env var, a ConfigMap entry) holds a secret in
+ * plain text, as a phrase for a message, or `undefined` when it does not.
+ * The name counts only when the value has content of its own: an empty
+ * value, `true`/`false`, or a value that takes its secret from a `$(VAR)`
+ * reference is not a leak. The phrase never repeats the value.
+ */
+export function plaintextSecret(name: string, value: string): string | undefined {
+  const kinds = [...new Set([...findCredentials(name), ...findCredentials(value)])];
+  const trimmed = value.trim();
+  const inert = trimmed === '' || /^(?:true|false)$/i.test(trimmed) || REFERENCE.test(trimmed);
+  const parts: string[] = [];
+  if (!inert && isSecretLikeName(name)) parts.push('its name marks it as a secret and it has a literal value');
+  if (kinds.length > 0) parts.push(`it looks like ${joinAnd(kinds.map(withArticle))}`);
+  return parts.length === 0 ? undefined : parts.join(', and ');
+}
+
+function withArticle(kind: string): string {
+  return /^[AEIOU]/i.test(kind) ? `an ${kind}` : `a ${kind}`;
+}
