@@ -1,12 +1,14 @@
 import { InputError, formatProblem } from '../config/errors';
+import { FindingsError, formatFinding } from '../synth/findings';
 import { packageVersion } from '../synth/provenance';
 import { initCommand } from './commands/init';
 import { schemaCommand } from './commands/schema';
 import { synthCommand } from './commands/synth';
+import { validateCommand } from './commands/validate';
 import { CliIO, Command, UsageError } from './context';
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: readonly Command[] = [synthCommand, schemaCommand, initCommand];
+const COMMANDS: readonly Command[] = [synthCommand, validateCommand, schemaCommand, initCommand];
 
 const EXIT = { ok: 0, invalidInput: 1, usage: 2 } as const;
 
@@ -61,6 +63,12 @@ function report(err: unknown, io: CliIO, debug: boolean): number {
     for (const problem of err.problems) io.stderr(`${mark} ${formatProblem(problem)}\n`);
     const n = err.problems.length;
     io.stderr(`${n} problem${n === 1 ? '' : 's'}; nothing was written.\n`);
+    return EXIT.invalidInput;
+  }
+  if (err instanceof FindingsError) {
+    for (const finding of err.findings) io.stderr(`${mark} ${formatFinding(finding)}\n`);
+    const n = err.findings.length;
+    io.stderr(`${n} error${n === 1 ? '' : 's'} in the generated objects; nothing was written.\n`);
     return EXIT.invalidInput;
   }
   // node:util parseArgs reports unknown or malformed flags with these codes.

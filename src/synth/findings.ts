@@ -21,3 +21,11 @@ export interface Finding {
 export function formatFinding(f: Finding): string {
   return [f.file, f.object, f.path, `${f.severity}: ${f.message} [${f.rule}]`].filter((p) => p).join(': ');
 }
+
+/** Objects that fail the checks run before anything is written. Exit status 1. */
+export class FindingsError extends Error {
+  constructor(public readonly findings: readonly Finding[]) {
+    super(findings.map(formatFinding).join('\n'));
+    this.name = 'FindingsError';
+  }
+}

@@ -13,9 +13,20 @@ describe('the default stack (the guide\'s production stack)', () => {
     }
   });
 
-  test('Namespace saplings is labelled name: saplings and carries no namespace itself', () => {
+  test('Namespace saplings is labelled name: saplings, enforces PSS restricted v1.28, and carries no namespace itself', () => {
     const ns = find(objects, 'Namespace');
-    expect(ns.metadata).toStrictEqual({ name: 'saplings', labels: { name: 'saplings' } });
+    expect(ns.metadata).toStrictEqual({
+      name: 'saplings',
+      labels: {
+        name: 'saplings',
+        'pod-security.kubernetes.io/enforce': 'restricted',
+        'pod-security.kubernetes.io/enforce-version': 'v1.28',
+        'pod-security.kubernetes.io/audit': 'restricted',
+        'pod-security.kubernetes.io/audit-version': 'v1.28',
+        'pod-security.kubernetes.io/warn': 'restricted',
+        'pod-security.kubernetes.io/warn-version': 'v1.28',
+      },
+    });
   });
 
   test('ConfigMap saplings-config holds the guide\'s values', () => {
@@ -280,5 +291,73 @@ describe('stack options', () => {
   test('extra app.config entries land in the ConfigMap', () => {
     const objects = render({ app: { config: { FEATURE_X: 'on' } } });
     expect(find(objects, 'ConfigMap').data.FEATURE_X).toBe('on');
+  });
+});
+
+describe('security of the stack', () => {
+  test('the namespace denies all traffic by default and allows DNS', () => {
+    const objects = render();
+    expect(find(objects, 'NetworkPolicy', 'default-deny').spec).toStrictEqual({
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+    });
+    expect(find(objects, 'NetworkPolicy', 'allow-dns').spec).toMatchObject({
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{ ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] }],
+    });
+  });
+
+  test('the ingress controller and Prometheus namespaces come from the config', () => {
+    const objects = render({ network: { ingressControllerNamespace: 'traefik', prometheusNamespace: 'observability' } });
+    const sources = find(objects, 'NetworkPolicy', 'saplings-netpol-ingress').spec.ingress.map(
+      (rule: any) => rule.from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'],
+    );
+    expect(sources).toStrictEqual(['traefik', 'observability']);
+  });
+
+  test('in production Redis requires REDIS_PASSWORD and the app reaches it through $(REDIS_PASSWORD)', () => {
+    const objects = render();
+    const redis = find(objects, 'Deployment', 'redis').spec.template.spec.containers[0];
+    expect(redis.args.slice(-2)).toStrictEqual(['--requirepass', '$(REDIS_PASSWORD)']);
+    const env = find(objects, 'Deployment', 'saplings-app').spec.template.spec.containers[0].env;
+    expect(env.map((e: any) => e.name)).toStrictEqual(['PORT', 'REDIS_PASSWORD', 'REDIS_URL']);
+    expect(env[1].valueFrom).toStrictEqual({ secretKeyRef: { name: 'saplings-secrets', key: 'REDIS_PASSWORD' } });
+    expect(env[2].value).toBe('redis://:$(REDIS_PASSWORD)@redis-service:6379');
+    expect(JSON.stringify(find(objects, 'ConfigMap').data)).not.toContain('PASSWORD');
+  });
+
+  test('in development Redis has no password', () => {
+    const objects = render({ environment: 'development' });
+    expect(find(objects, 'Deployment', 'redis').spec.template.spec.containers[0].args).not.toContain('--requirepass');
+    expect(find(objects, 'Deployment', 'saplings-app').spec.template.spec.containers[0].env).toStrictEqual([
+      { name: 'PORT', value: '8000' },
+    ]);
+  });
+
+  test('secrets.source external: an ExternalSecret for every key the stack needs', () => {
+    const objects = render({
+      vectorDb: { enabled: true, engine: 'pgvector' },
+      secrets: { source: 'external', external: { storeName: 'vault', remoteKeyPrefix: 'saplings/prod/' } },
+    });
+    const external = find(objects, 'ExternalSecret', 'saplings-secrets');
+    expect(external.apiVersion).toBe('external-secrets.io/v1');
+    expect(external.spec).toMatchObject({
+      secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' },
+      target: { name: 'saplings-secrets', creationPolicy: 'Owner' },
+      refreshInterval: '1h',
+    });
+    expect(external.spec.data.map((d: any) => [d.secretKey, d.remoteRef.key])).toStrictEqual(
+      ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'DATABASE_URL', 'ENCRYPTION_KEY', 'REDIS_PASSWORD', 'POSTGRES_PASSWORD'].map((k) => [k, `saplings/prod/${k}`]),
+    );
+    expect(all(objects, 'Secret')).toHaveLength(0);
+  });
+
+  test('secrets.source inline in development writes the Secret with its values', () => {
+    const values = { OPENAI_API_KEY: 'dev-openai', ANTHROPIC_API_KEY: 'dev-anthropic', DATABASE_URL: 'sqlite://', ENCRYPTION_KEY: 'dev-key' };
+    const objects = render({ environment: 'development', secrets: { source: 'inline', values } });
+    const secret = find(objects, 'Secret', 'saplings-secrets');
+    expect(secret.stringData).toStrictEqual(values);
+    expect(all(objects, 'ExternalSecret')).toHaveLength(0);
   });
 });

@@ -1,12 +1,12 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS, Environment } from '../../config/defaults';
-import { InputError, Problem, formatProblem } from '../../config/errors';
+import { Problem, formatProblem } from '../../config/errors';
 import { defaultStacks, loadConfigFile } from '../../config/load';
 import { StackConfig } from '../../config/schema';
-import { OutputFile, diffOutput, isEmptyDiff, writeOutput } from '../../synth/output';
-import { provenanceHeader } from '../../synth/provenance';
-import { RenderedStack, renderStack, toYaml } from '../../synth/render';
+import { formatFinding } from '../../synth/findings';
+import { diffOutput, isEmptyDiff, writeOutput } from '../../synth/output';
+import { synthesize } from '../../synth/synthesize';
 import { CliIO, Command, UsageError } from '../context';
 import { findDefaultConfig } from './shared';
 
@@ -43,11 +43,8 @@ Options:
     const { stacks, source } = loadStacks(values.config, io, environment);
     const outDir = path.resolve(io.cwd, values.out ?? io.env.CDK8S_OUTDIR ?? 'dist');
 
-    const header = provenanceHeader(source);
-    const files: OutputFile[] = stacks.map((stack, index) => {
-      const rendered = renderOrExplain(stack, { file: source, document: stacks.length > 1 ? index + 1 : undefined });
-      return { path: `${rendered.name}.k8s.yaml`, content: toYaml(rendered.objects, header) };
-    });
+    const { files, findings } = synthesize(stacks, { source });
+    for (const finding of findings) io.stderr(`⚠ ${formatFinding(finding)}\n`);
     const shown = path.relative(io.cwd, outDir) || '.';
     const show = (file: string) => path.join(shown, file);
     if (values.check) {
@@ -94,18 +91,3 @@ export function loadStacks(
   return { stacks: loadConfigFile(file, { environment, cwd: io.cwd, onWarning }), source: file };
 }
 
-/**
- * Renders a stack; construct validation errors (props that conflict in a way
- * the schema cannot see) become input problems, not crashes.
- */
-function renderOrExplain(stack: StackConfig, location: Pick<Problem, 'file' | 'document'>): RenderedStack {
-  try {
-    return renderStack(stack);
-  } catch (err) {
-    const message = err instanceof Error ? err.message : '';
-    // cdk8s gathers node.addValidation() results into one error; anything else is a bug and keeps its trace.
-    if (!message.startsWith('Validation failed')) throw err;
-    const lines = message.split('\n').slice(1).map((l) => l.trim()).filter((l) => l);
-    throw new InputError(lines.map((line) => ({ ...location, path: '', message: line })));
-  }
-}

@@ -1,0 +1,148 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import * as YAML from 'yaml';
+import { Finding, formatFinding } from '../../synth/findings';
+import { validateObjects } from '../../synth/k8s-validate';
+import { findLeaks } from '../../synth/leak-guard';
+import { checkPolicy } from '../../synth/policy';
+import { KubeObject, renderStack } from '../../synth/render';
+import { CliIO, Command, UsageError } from '../context';
+import { loadStacks, parseEnvironment } from './synth';
+
+const MANIFEST_FILE = /\.(ya?ml|json)$/;
+
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'Check a config and/or any Kubernetes manifests (API, security policy, leaks)',
+  usage: `Usage: saplings-k8s validate [--config FILE] [--env NAME] [PATH...]
+
+Checks a config, existing manifests (anyone's, not only ours), or both:
+  - the config against the schema, then the objects it synthesizes;
+  - every object against the Kubernetes 1.28 API, strictly (unknown fields fail);
+  - Pod Security Standards "restricted" and kube-score/Polaris-style practices;
+  - credentials outside Secrets.
+PATH may be a file or a directory (its .yaml, .yml and .json files, recursively).
+With neither --config nor PATH, checks ./saplings.yaml or the built-in stack.
+
+Prints one line per finding: file: Kind/name: field.path: severity: message [rule]
+Exit status 1 when any finding is an error.
+
+Options:
+  -c, --config FILE  Config file to check
+  -e, --env NAME     Override environment in every stack of the config`,
+
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { config: { type: 'string', short: 'c' }, env: { type: 'string', short: 'e' } },
+      allowPositionals: true,
+    });
+    const findings: Finding[] = [];
+    let checked = 0;
+
+    if (values.config !== undefined || positionals.length === 0) {
+      const { stacks } = loadStacks(values.config, io, parseEnvironment(values.env));
+      for (const stack of stacks) {
+        const objects = renderStack(stack).objects;
+        findings.push(...checkAll(objects, `${stack.name}.k8s.yaml`));
+        checked += objects.length;
+      }
+    }
+
+    const manifests = positionals.flatMap((p) => manifestFiles(path.resolve(io.cwd, p), p));
+    const parsed = manifests.map((file) => readManifests(file.absolute, file.shown));
+    for (const file of parsed) findings.push(...file.syntax);
+    const objects = parsed.flatMap((file) => file.objects);
+    findings.push(...checkFiles(objects));
+    checked += objects.length;
+
+    for (const finding of findings) io.stdout(`${formatFinding(finding)}\n`);
+    const errors = findings.filter((f) => f.severity === 'error').length;
+    io.stderr(`${checked} object${checked === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} other finding${findings.length - errors === 1 ? '' : 's'}\n`);
+    return errors > 0 ? 1 : 0;
+  },
+};
+
+interface SourcedObject {
+  readonly object: KubeObject;
+  readonly file: string;
+}
+
+function checkAll(objects: readonly KubeObject[], file: string): Finding[] {
+  return [...validateObjects(objects, { file }), ...checkPolicy(objects, { file }), ...findLeaks(objects, file)];
+}
+
+/**
+ * Checks manifests read from files. The API check and the leak guard look at
+ * one file at a time; the policy looks at a whole directory at once, because
+ * its relations (Service selectors, HPA targets, PDB and NetworkPolicy
+ * coverage) span the files of one stack, as in a file-per-resource layout.
+ */
+function checkFiles(sources: readonly SourcedObject[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const [file, group] of groupBy(sources, (s) => s.file)) {
+    const objects = group.map((s) => s.object);
+    findings.push(...validateObjects(objects, { file }));
+    findings.push(...findLeaks(objects.filter((o) => o !== null && typeof o === 'object'), file));
+  }
+  for (const group of groupBy(sources, (s) => path.dirname(s.file)).values()) {
+    const fileOf = new Map<string, string>();
+    for (const s of group) {
+      const key = `${s.object?.kind}/${s.object?.metadata?.name}`;
+      if (!fileOf.has(key)) fileOf.set(key, s.file);
+    }
+    const policy = checkPolicy(group.map((s) => s.object));
+    findings.push(...policy.map((f) => ({ ...f, file: f.file ?? fileOf.get(f.object) })));
+  }
+  return findings;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}
+
+function manifestFiles(absolute: string, shown: string): { absolute: string; shown: string }[] {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(absolute);
+  } catch {
+    throw new UsageError(`${shown}: no such file or directory`);
+  }
+  if (!stat.isDirectory()) return [{ absolute, shown }];
+  return fs
+    .readdirSync(absolute)
+    .sort()
+    .flatMap((entry) => {
+      const child = path.join(absolute, entry);
+      const childShown = path.join(shown, entry);
+      if (entry.startsWith('.')) return [];
+      if (fs.statSync(child).isDirectory()) return manifestFiles(child, childShown);
+      return MANIFEST_FILE.test(entry) ? [{ absolute: child, shown: childShown }] : [];
+    });
+}
+
+function readManifests(absolute: string, shown: string): { objects: SourcedObject[]; syntax: Finding[] } {
+  const text = fs.readFileSync(absolute, 'utf8');
+  const documents = YAML.parseAllDocuments(text, { prettyErrors: true });
+  const docs = Array.isArray(documents) ? documents : [documents];
+  const syntax: Finding[] = [];
+  const objects: SourcedObject[] = [];
+  docs.forEach((doc, index) => {
+    for (const err of doc.errors) {
+      const pos = err.linePos?.[0];
+      syntax.push({
+        severity: 'error',
+        rule: 'yaml-syntax',
+        file: pos ? `${shown}:${pos.line}:${pos.col}` : shown,
+        object: `document #${index + 1}`,
+        path: '',
+        message: err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
+      });
+    }
+    if (doc.errors.length === 0 && doc.contents !== null) objects.push({ object: doc.toJS() as KubeObject, file: shown });
+  });
+  return { objects, syntax };
+}
