@@ -13,11 +13,11 @@ export function qdrantRequiresApiKey(stack: StackConfig): boolean {
 }
 
 /**
- * Every key the app's Secret must hold: the configured ones, plus the
- * credentials of the backing services this stack wires up.
+ * Every key the app's Secret must hold: the configured ones (and any inline
+ * value's key), plus the credentials of the backing services this stack wires up.
  */
 export function requiredSecretKeys(stack: StackConfig): string[] {
-  const keys = [...stack.secrets.keys];
+  const keys = [...stack.secrets.keys, ...Object.keys(stack.secrets.source === 'inline' ? (stack.secrets.values ?? {}) : {})];
   if (redisRequiresPassword(stack)) keys.push(REDIS_PASSWORD_KEY);
   if (stack.vectorDb.enabled && stack.vectorDb.engine === 'pgvector') keys.push(VECTOR_DB_SECRET_KEYS.pgvector);
   if (qdrantRequiresApiKey(stack)) keys.push(VECTOR_DB_SECRET_KEYS.qdrant);

@@ -88,6 +88,6 @@ export function loadStacks(
     return { stacks: defaultStacks({ environment, onWarning: (p) => io.stderr(`⚠ ${formatProblem(p)}\n`) }), source: 'the built-in default config' };
   }
   const onWarning = (problem: Problem) => io.stderr(`⚠ ${formatProblem(problem)}\n`);
-  return { stacks: loadConfigFile(file, { environment, cwd: io.cwd, onWarning }), source: file };
+  return { stacks: loadConfigFile(file, { environment, cwd: io.cwd, env: io.env, onWarning }), source: file };
 }
 
