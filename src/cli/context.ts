@@ -8,6 +8,8 @@ export interface CliIO {
   readonly cwd: string;
   /** Environment variables. */
   readonly env: NodeJS.ProcessEnv;
+  /** Whether stderr is a terminal, so a progress line may be redrawn. @default false */
+  readonly stderrIsTTY?: boolean;
 }
 
 /** A command line the CLI cannot make sense of. Exit status 2. */

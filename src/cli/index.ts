@@ -1,6 +1,7 @@
 import { InputError, formatProblem } from '../config/errors';
 import { FindingsError, formatFinding } from '../synth/findings';
 import { packageVersion } from '../synth/provenance';
+import { diagramCommand } from './commands/diagram';
 import { initCommand } from './commands/init';
 import { schemaCommand } from './commands/schema';
 import { synthCommand } from './commands/synth';
@@ -8,7 +9,7 @@ import { validateCommand } from './commands/validate';
 import { CliIO, Command, UsageError } from './context';
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: readonly Command[] = [synthCommand, validateCommand, schemaCommand, initCommand];
+const COMMANDS: readonly Command[] = [synthCommand, validateCommand, diagramCommand, schemaCommand, initCommand];
 
 const EXIT = { ok: 0, invalidInput: 1, usage: 2 } as const;
 

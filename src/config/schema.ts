@@ -266,6 +266,15 @@ const monitoringSchema = z
   })
   .prefault({});
 
+const gitopsSchema = z
+  .strictObject({
+    syncWaves: z
+      .boolean()
+      .default(false)
+      .describe('Annotate objects with argocd.argoproj.io/sync-wave in apply order'),
+  })
+  .prefault({});
+
 /** The schema of one stack: one YAML document of a config file. */
 export const StackConfigSchema = z
   .strictObject({
@@ -284,6 +293,7 @@ export const StackConfigSchema = z
     ingress: ingressSchema,
     monitoring: monitoringSchema,
     network: networkSchema,
+    gitops: gitopsSchema,
   })
   .superRefine((stack, ctx) => {
     if (stack.secrets.source === 'inline' && stack.environment !== 'development') {

@@ -70,7 +70,10 @@ export function writeOutput(outDir: string, files: readonly OutputFile[]): Outpu
         fs.mkdirSync(path.dirname(destination), { recursive: true });
         fs.renameSync(path.join(staging, rel), destination);
       }
-      for (const rel of diff.removed) fs.rmSync(path.join(target, rel));
+      for (const rel of diff.removed) {
+        fs.rmSync(path.join(target, rel));
+        removeEmptyParents(target, path.dirname(rel));
+      }
       return diff;
     } finally {
       fs.rmSync(staging, { recursive: true, force: true });
@@ -109,6 +112,15 @@ function withLock<T>(target: string, fn: () => T): T {
     return fn();
   } finally {
     fs.rmSync(lock, { force: true });
+  }
+}
+
+/** Removes `rel` and its parents up to `root` while they are empty (a removed stack's folder). */
+function removeEmptyParents(root: string, rel: string): void {
+  for (let dir = rel; dir !== '.' && dir !== ''; dir = path.dirname(dir)) {
+    const absolute = path.join(root, dir);
+    if (fs.readdirSync(absolute).length > 0) return;
+    fs.rmdirSync(absolute);
   }
 }
 

@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import * as YAML from 'yaml';
 import { StackConfig } from '../config/schema';
+import { sortForApply, withSyncWaves } from './apply-order';
 import { SaplingsStack } from './saplings-stack';
 
 /** A Kubernetes object as plain JSON. */
@@ -27,11 +28,13 @@ export interface RenderedStack {
  */
 export function renderStack(config: StackConfig): RenderedStack {
   const chart = new SaplingsStack(new App(), config.name, { config });
-  return { name: config.name, objects: chart.toJson() as KubeObject[] };
+  const objects = sortForApply(chart.toJson() as KubeObject[]);
+  return { name: config.name, objects: config.gitops.syncWaves ? withSyncWaves(objects) : objects };
 }
 
 /** Serializes objects as a multi-document YAML stream, after a comment header. */
 export function toYaml(objects: readonly KubeObject[], header: string): string {
+  // lineWidth 0: long values (URLs, CIDR lists) stay on one line, so diffs stay one line.
   const body = objects.map((o) => YAML.stringify(o, { lineWidth: 0 })).join('---\n');
   return `${header}${body}`;
 }

@@ -6,20 +6,33 @@ import { findLeaks } from './leak-guard';
 import { OutputFile } from './output';
 import { checkPolicy } from './policy';
 import { provenanceHeader } from './provenance';
-import { KubeObject, renderStack, toYaml } from './render';
+import { KubeObject, renderStack } from './render';
+import { Layout, rootFiles, stackFiles } from './layout';
 
 /** Options for {@link synthesize}. */
 export interface SynthesizeOptions {
   /** Where the config came from, for the provenance header and messages. */
   readonly source: string;
+  /** How objects are split into files. @default 'file-per-stack' */
+  readonly layout?: Layout;
 }
 
 /** The files to write, and what the checks found that is not an error. */
 export interface Synthesized {
-  /** One file per stack, in config order. */
+  /** The files of every stack, in config order, then any root files. */
   readonly files: OutputFile[];
   /** Warnings and notes from the checks; errors are thrown instead. */
   readonly findings: Finding[];
+}
+
+/** What processing a run of stacks produced, as plain data a worker thread can send back. */
+export interface StackResults {
+  /** Files of the stacks that rendered. */
+  readonly files: OutputFile[];
+  /** Every finding of the checks, all severities. */
+  readonly findings: Finding[];
+  /** Props that conflict, found while rendering. */
+  readonly problems: Problem[];
 }
 
 /**
@@ -31,21 +44,45 @@ export interface Synthesized {
  * for objects that fail a check, with every problem of every stack at once.
  */
 export function synthesize(stacks: readonly StackConfig[], options: SynthesizeOptions): Synthesized {
+  return finish(stacks, [processStacks(stacks, options, 0, stacks.length)], options);
+}
+
+/**
+ * Renders and checks `stacks`, which start at `offset` among `total` stacks
+ * of the config (for document numbers in messages). Never throws for bad
+ * input: problems and findings are returned, so chunks can be merged.
+ */
+export function processStacks(
+  stacks: readonly StackConfig[],
+  options: SynthesizeOptions,
+  offset: number,
+  total: number,
+  onStack?: () => void,
+): StackResults {
   const header = provenanceHeader(options.source);
-  const files: OutputFile[] = [];
-  const findings: Finding[] = [];
-  const problems: Problem[] = [];
+  const layout = options.layout ?? 'file-per-stack';
+  const results: StackResults = { files: [], findings: [], problems: [] };
   stacks.forEach((stack, index) => {
-    const file = `${stack.name}.k8s.yaml`;
-    const location = { file: options.source, document: stacks.length > 1 ? index + 1 : undefined };
-    const objects = renderOrExplain(stack, location, problems);
-    if (!objects) return;
-    findings.push(...checkObjects(objects, stack, file));
-    files.push({ path: file, content: toYaml(objects, header) });
+    const location = { file: options.source, document: total > 1 ? offset + index + 1 : undefined };
+    const objects = renderOrExplain(stack, location, results.problems);
+    if (objects) {
+      results.findings.push(...checkObjects(objects, stack, `${stack.name}.k8s.yaml`));
+      results.files.push(...stackFiles({ name: stack.name, objects }, layout, header));
+    }
+    onStack?.();
   });
+  return results;
+}
+
+/** Merges the results of consecutive chunks of `stacks`, adds the root files, and throws on any error. */
+export function finish(stacks: readonly StackConfig[], chunks: readonly StackResults[], options: SynthesizeOptions): Synthesized {
+  const problems = chunks.flatMap((c) => c.problems);
   if (problems.length) throw new InputError(problems);
+  const findings = chunks.flatMap((c) => c.findings);
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length) throw new FindingsError(errors);
+  const layout = options.layout ?? 'file-per-stack';
+  const files = [...chunks.flatMap((c) => c.files), ...rootFiles(stacks.map((s) => s.name), layout, provenanceHeader(options.source))];
   return { files, findings: findings.filter((f) => f.severity !== 'info') };
 }
 

@@ -6,14 +6,15 @@ import { defaultStacks, loadConfigFile } from '../../config/load';
 import { StackConfig } from '../../config/schema';
 import { formatFinding } from '../../synth/findings';
 import { diffOutput, isEmptyDiff, writeOutput } from '../../synth/output';
-import { synthesize } from '../../synth/synthesize';
+import { LAYOUTS, Layout } from '../../synth/layout';
+import { synthesizeFleet } from '../../synth/fleet';
 import { CliIO, Command, UsageError } from '../context';
 import { findDefaultConfig } from './shared';
 
 export const synthCommand: Command = {
   name: 'synth',
   summary: 'Write one <name>.k8s.yaml per stack of the config',
-  usage: `Usage: saplings-k8s synth [--config FILE] [--out DIR] [--env NAME] [--check]
+  usage: `Usage: saplings-k8s synth [--config FILE] [--out DIR] [--env NAME] [--layout L] [--check]
 
 Validates the config and writes <name>.k8s.yaml for each of its stacks.
 
@@ -23,6 +24,9 @@ Options:
                      production stack from the deployment guide.
   -o, --out DIR      Output directory. Default: $CDK8S_OUTDIR or dist
   -e, --env NAME     Override environment in every stack: ${ENVIRONMENTS.join(', ')}
+  -l, --layout L     file-per-stack (default): <name>.k8s.yaml per stack;
+                     file-per-resource: <name>/<NN>-<kind>-<name>.yaml plus a
+                     kustomization.yaml per stack and one at the root
       --check        Write nothing; exit 1 and list the files that would
                      change if DIR differs from what would be generated (CI)
       --debug        Show stack traces for unexpected errors
@@ -36,6 +40,7 @@ Options:
         out: { type: 'string', short: 'o' },
         env: { type: 'string', short: 'e' },
         check: { type: 'boolean' },
+        layout: { type: 'string', short: 'l' },
       },
       allowPositionals: false,
     });
@@ -43,7 +48,8 @@ Options:
     const { stacks, source } = loadStacks(values.config, io, environment);
     const outDir = path.resolve(io.cwd, values.out ?? io.env.CDK8S_OUTDIR ?? 'dist');
 
-    const { files, findings } = synthesize(stacks, { source });
+    const progress = progressLine(io, stacks.length);
+    const { files, findings } = await synthesizeFleet(stacks, { source, layout: parseLayout(values.layout), onProgress: progress.update }).finally(progress.clear);
     for (const finding of findings) io.stderr(`⚠ ${formatFinding(finding)}\n`);
     const shown = path.relative(io.cwd, outDir) || '.';
     const show = (file: string) => path.join(shown, file);
@@ -62,11 +68,48 @@ Options:
 
     const diff = writeOutput(outDir, files);
     const written = new Set([...diff.added, ...diff.changed]);
-    for (const file of files) io.stderr(`${written.has(file.path) ? 'wrote' : 'unchanged'} ${show(file.path)}\n`);
-    for (const file of diff.removed) io.stderr(`removed ${show(file)} (stack no longer in the config)\n`);
+    if (files.length <= LIST_FILES_UP_TO) {
+      for (const file of files) io.stderr(`${written.has(file.path) ? 'wrote' : 'unchanged'} ${show(file.path)}\n`);
+      for (const file of diff.removed) io.stderr(`removed ${show(file)} (stack no longer in the config)\n`);
+    } else {
+      io.stderr(
+        `${shown}: ${stacks.length} stacks, ${files.length} files: ${written.size} written, ` +
+          `${files.length - written.size} unchanged, ${diff.removed.length} removed\n`,
+      );
+    }
     return 0;
   },
 };
+
+/** Beyond this many files, synth prints a summary instead of a line per file. */
+const LIST_FILES_UP_TO = 25;
+
+/** Fleets larger than this show a progress line, when stderr is a terminal. */
+const PROGRESS_ABOVE = 50;
+
+/** A redrawn `synthesizing N/M stacks` line on a terminal; nothing otherwise. */
+function progressLine(io: CliIO, total: number): { update: (done: number) => void; clear: () => void } {
+  if (!io.stderrIsTTY || total <= PROGRESS_ABOVE) return { update: () => undefined, clear: () => undefined };
+  let last = 0;
+  return {
+    update: (done) => {
+      const now = Date.now();
+      if (now - last < 100 && done < total) return;
+      last = now;
+      io.stderr(`\rsynthesizing ${done}/${total} stacks`);
+    },
+    clear: () => io.stderr('\r\u001b[K'),
+  };
+}
+
+/** Validates a `--layout` value. */
+function parseLayout(value: string | undefined): Layout {
+  if (value === undefined) return 'file-per-stack';
+  if (!(LAYOUTS as readonly string[]).includes(value)) {
+    throw new UsageError(`--layout must be one of ${LAYOUTS.join(', ')}, got "${value}"`);
+  }
+  return value as Layout;
+}
 
 /** Validates an `--env` value. */
 export function parseEnvironment(value: string | undefined): Environment | undefined {

@@ -1,0 +1,39 @@
+import { parseArgs } from 'node:util';
+import { mermaidDiagram } from '../../synth/diagram';
+import { renderStack } from '../../synth/render';
+import { CliIO, Command, UsageError } from '../context';
+import { loadStacks, parseEnvironment } from './synth';
+
+export const diagramCommand: Command = {
+  name: 'diagram',
+  summary: 'Print a Mermaid flowchart of what a config deploys',
+  usage: `Usage: saplings-k8s diagram [--config FILE] [--env NAME] [--format mermaid]
+
+Prints a Mermaid flowchart per stack, drawn from the synthesized objects:
+Ingress → Service → Deployment, each Deployment's ConfigMap, Secret and claims,
+the connections the NetworkPolicies allow, and the HPA and ServiceMonitor.
+Paste it into a Markdown file between \`\`\`mermaid fences; GitHub renders it.
+
+Options:
+  -c, --config FILE   Config file (default ./saplings.yaml or the built-in stack)
+  -e, --env NAME      Override environment
+      --format F      mermaid (the only format; SVG needs a browser renderer,
+                      which nothing offline provides)`,
+
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values } = parseArgs({
+      args,
+      options: { config: { type: 'string', short: 'c' }, env: { type: 'string', short: 'e' }, format: { type: 'string' } },
+      allowPositionals: false,
+    });
+    if (values.format !== undefined && values.format !== 'mermaid') {
+      throw new UsageError(`--format must be mermaid, got "${values.format}"; SVG rendering needs a browser, which saplings-k8s does not download`);
+    }
+    const { stacks } = loadStacks(values.config, io, parseEnvironment(values.env));
+    for (const stack of stacks) {
+      if (stacks.length > 1) io.stdout(`%% stack ${stack.name}\n`);
+      io.stdout(mermaidDiagram(renderStack(stack).objects));
+    }
+    return 0;
+  },
+};
