@@ -18,14 +18,42 @@ interface Detector {
 const REFERENCES = /^(?:\$\([A-Za-z_][A-Za-z0-9_.-]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*\})+$/;
 const REFERENCE = /\$\([A-Za-z_][A-Za-z0-9_.-]*\)|\$\{[A-Za-z_][A-Za-z0-9_]*\}/;
 
+// Every pattern starts with a literal prefix and has no nested quantifier, and
+// each search resumes after the previous match, so a scan is linear in the text.
 function matches(pattern: RegExp, accept: (match: RegExpExecArray) => boolean = () => true): (text: string) => boolean {
+  const global = new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`);
   return (text) => {
-    const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+    global.lastIndex = 0;
     for (let m = global.exec(text); m !== null; m = global.exec(text)) {
       if (accept(m)) return true;
     }
     return false;
   };
+}
+
+const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
+const AUTHORITY_END = /[\s/?#]/g;
+
+/**
+ * scheme://user:password@host, found from each `://` rather than by a regular
+ * expression: a scheme pattern tried at every offset of a long base64 blob is
+ * quadratic. The user may be empty (`redis://:secret@redis:6379`).
+ */
+function hasPasswordInUrl(text: string): boolean {
+  for (let i = text.indexOf('://'); i >= 0; i = text.indexOf('://', i + 3)) {
+    if (i === 0 || !SCHEME_CHAR.test(text[i - 1])) continue;
+    AUTHORITY_END.lastIndex = i + 3;
+    const end = AUTHORITY_END.exec(text)?.index ?? text.length;
+    const authority = text.slice(i + 3, end);
+    const at = authority.lastIndexOf('@');
+    if (at < 0) continue;
+    const userinfo = authority.slice(0, at);
+    const colon = userinfo.indexOf(':');
+    if (colon < 0) continue;
+    const password = userinfo.slice(colon + 1);
+    if (password !== '' && !REFERENCES.test(password) && !/^\*+$/.test(password)) return true;
+  }
+  return false;
 }
 
 const DETECTORS: readonly Detector[] = [
@@ -54,14 +82,7 @@ const DETECTORS: readonly Detector[] = [
     kind: 'Google API key',
     found: matches(/(?<![A-Za-z0-9])AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/),
   },
-  {
-    kind: 'password in URL',
-    // scheme://user:password@host; the user may be empty (`redis://:secret@redis:6379`).
-    found: matches(
-      /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:@/?#]*:([^\s@/?#]+)@/,
-      (m) => !REFERENCES.test(m[1]) && !/^\*+$/.test(m[1]),
-    ),
-  },
+  { kind: 'password in URL', found: hasPasswordInUrl },
 ];
 
 /**
@@ -104,13 +125,19 @@ export function isSecretLikeName(name: string): boolean {
  * Why a `name: value` pair (an env var, a ConfigMap entry) holds a secret in
  * plain text, as a phrase for a message, or `undefined` when it does not.
  * The name counts only when the value has content of its own: an empty
- * value, `true`/`false`, or a value that takes its secret from a `$(VAR)`
- * reference is not a leak. The phrase never repeats the value.
+ * value, `true`/`false`, an absolute file path, or a value that takes its
+ * secret from a `$(VAR)` reference is not a leak. The phrase never repeats
+ * the value.
  */
 export function plaintextSecret(name: string, value: string): string | undefined {
   const kinds = [...new Set([...findCredentials(name), ...findCredentials(value)])];
   const trimmed = value.trim();
-  const inert = trimmed === '' || /^(?:true|false)$/i.test(trimmed) || REFERENCE.test(trimmed);
+  const inert =
+    trimmed === '' ||
+    /^(?:true|false)$/i.test(trimmed) ||
+    REFERENCE.test(trimmed) ||
+    // An absolute path points at a mounted secret (GOOGLE_APPLICATION_CREDENTIALS=/var/secrets/key.json).
+    /^\/\S*$/.test(trimmed);
   const parts: string[] = [];
   if (!inert && isSecretLikeName(name)) parts.push('its name marks it as a secret and it has a literal value');
   if (kinds.length > 0) parts.push(`it looks like ${joinAnd(kinds.map(withArticle))}`);

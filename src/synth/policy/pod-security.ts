@@ -60,67 +60,78 @@ const HOST_NAMESPACES: ReadonlyArray<readonly [field: string, what: string]> = [
   ['hostIPC', 'IPC'],
 ];
 
+/** One pod template, with what every control reads. */
+interface Pod {
+  readonly template: PodTemplate;
+  readonly containers: readonly ContainerRef[];
+  readonly securityContext: Json;
+  readonly securityContextPath: Path;
+  /** Since v1.25 the Linux-only restricted controls do not apply to Windows pods. */
+  readonly windows: boolean;
+  readonly report: (path: Path, rule: PolicyRule, message: string) => void;
+}
+
+type Control = (pod: Pod) => void;
+
 /** Reports every Pod Security Standards (baseline and restricted) violation of a pod template. Severity `error`. */
 export function checkPodSecurity(template: PodTemplate, sink: FindingSink): void {
-  const containers = containersOf(template);
-  const podSecurityContext = asObject(template.spec.securityContext) ?? {};
-  const podSecurityContextPath: Path = [...template.specPath, 'securityContext'];
-  // Since v1.25 the Linux-only restricted controls do not apply to Windows pods.
-  const windows = asObject(template.spec.os)?.name === 'windows';
-  const report = (path: Path, rule: PolicyRule, message: string): void =>
-    sink.report(template.owner, 'error', rule, path, message);
+  const pod: Pod = {
+    template,
+    containers: containersOf(template),
+    securityContext: asObject(template.spec.securityContext) ?? {},
+    securityContextPath: [...template.specPath, 'securityContext'],
+    windows: asObject(template.spec.os)?.name === 'windows',
+    report: (path, rule, message) => sink.report(template.owner, 'error', rule, path, message),
+  };
+  for (const control of CONTROLS) control(pod);
+}
 
-  // Baseline: HostProcess.
-  if (asObject(podSecurityContext.windowsOptions)?.hostProcess === true) {
+const hostProcess: Control = ({ containers, securityContext, securityContextPath, report }) => {
+  const setters: Array<[Json, Path, string]> = [[securityContext, securityContextPath, 'the pod']];
+  for (const c of containers) setters.push([c.securityContext, c.securityContextPath, c.label]);
+  for (const [context, path, who] of setters) {
+    if (asObject(context.windowsOptions)?.hostProcess !== true) continue;
     report(
-      [...podSecurityContextPath, 'windowsOptions', 'hostProcess'],
+      [...path, 'windowsOptions', 'hostProcess'],
       'pss-host-process',
-      'the pod runs as a Windows HostProcess with full access to the node, which Pod Security baseline forbids; remove windowsOptions.hostProcess or set it to false',
+      `${who} runs as a Windows HostProcess with full access to the node, which Pod Security baseline forbids; remove windowsOptions.hostProcess or set it to false`,
     );
   }
-  for (const c of containers) {
-    if (asObject(c.securityContext.windowsOptions)?.hostProcess === true) {
-      report(
-        [...c.securityContextPath, 'windowsOptions', 'hostProcess'],
-        'pss-host-process',
-        `${c.label} runs as a Windows HostProcess with full access to the node, which Pod Security baseline forbids; remove windowsOptions.hostProcess or set it to false`,
-      );
-    }
-  }
+};
 
-  // Baseline: host namespaces.
+const hostNamespaces: Control = ({ template, report }) => {
   for (const [field, what] of HOST_NAMESPACES) {
-    if (template.spec[field] === true) {
-      report(
-        [...template.specPath, field],
-        'pss-host-namespaces',
-        `${field}: true shares the node's ${what} namespace with the pod, which Pod Security baseline forbids; remove ${field} or set it to false`,
-      );
-    }
+    if (template.spec[field] !== true) continue;
+    report(
+      [...template.specPath, field],
+      'pss-host-namespaces',
+      `${field}: true shares the node's ${what} namespace with the pod, which Pod Security baseline forbids; remove ${field} or set it to false`,
+    );
   }
+};
 
-  // Baseline: privileged containers.
+const privileged: Control = ({ containers, report }) => {
   for (const c of containers) {
-    if (c.securityContext.privileged === true) {
-      report(
-        [...c.securityContextPath, 'privileged'],
-        'pss-privileged',
-        `${c.label} runs privileged, with every device and capability of the node, which Pod Security baseline forbids; remove privileged or set it to false`,
-      );
-    }
+    if (c.securityContext.privileged !== true) continue;
+    report(
+      [...c.securityContextPath, 'privileged'],
+      'pss-privileged',
+      `${c.label} runs privileged, with every device and capability of the node, which Pod Security baseline forbids; remove privileged or set it to false`,
+    );
   }
+};
 
-  // Baseline and restricted: capabilities.
+const capabilities: Control = ({ containers, windows, report }) => {
   for (const c of containers) checkCapabilities(c, windows, report);
+};
 
-  // Baseline: hostPath volumes; restricted: volume types.
-  checkVolumes(template, report);
+const volumes: Control = ({ template, report }) => checkVolumes(template, report);
 
-  // Baseline: host ports.
+const hostPorts: Control = ({ containers, report }) => {
   for (const c of containers) {
     asList(c.container.ports).forEach((port, index) => {
       const hostPort = isObject(port) ? port.hostPort : undefined;
-      if (hostPort === undefined || hostPort === null || hostPort === 0) return;
+      if (!isSet(hostPort) || hostPort === 0) return;
       report(
         [...c.path, 'ports', index, 'hostPort'],
         'pss-host-ports',
@@ -128,79 +139,94 @@ export function checkPodSecurity(template: PodTemplate, sink: FindingSink): void
       );
     });
   }
+};
 
-  // Baseline: AppArmor.
-  checkAppArmor(template, containers, podSecurityContext, podSecurityContextPath, report);
+const appArmor: Control = ({ template, containers, securityContext, securityContextPath, report }) =>
+  checkAppArmor(template, containers, securityContext, securityContextPath, report);
 
-  // Baseline: SELinux.
-  checkSeLinux(podSecurityContext.seLinuxOptions, [...podSecurityContextPath, 'seLinuxOptions'], 'the pod', report);
+const seLinux: Control = ({ containers, securityContext, securityContextPath, report }) => {
+  checkSeLinux(securityContext.seLinuxOptions, [...securityContextPath, 'seLinuxOptions'], 'the pod', report);
   for (const c of containers) {
     checkSeLinux(c.securityContext.seLinuxOptions, [...c.securityContextPath, 'seLinuxOptions'], c.label, report);
   }
+};
 
-  // Baseline: /proc mount type.
+const procMount: Control = ({ containers, report }) => {
   for (const c of containers) {
-    const procMount = c.securityContext.procMount;
-    if (procMount !== undefined && procMount !== null && procMount !== 'Default') {
-      report(
-        [...c.securityContextPath, 'procMount'],
-        'pss-proc-mount',
-        `${c.label} sets procMount ${describeValue(procMount)}, which unmasks /proc and is forbidden by Pod Security baseline; remove procMount or set it to Default`,
-      );
-    }
+    const value = c.securityContext.procMount;
+    if (!isSet(value) || value === 'Default') continue;
+    report(
+      [...c.securityContextPath, 'procMount'],
+      'pss-proc-mount',
+      `${c.label} sets procMount ${describeValue(value)}, which unmasks /proc and is forbidden by Pod Security baseline; remove procMount or set it to Default`,
+    );
   }
+};
 
-  // Baseline and restricted: seccomp.
-  checkSeccomp(containers, podSecurityContext, podSecurityContextPath, windows, report);
+const seccomp: Control = ({ containers, securityContext, securityContextPath, windows, report }) =>
+  checkSeccomp(containers, securityContext, securityContextPath, windows, report);
 
-  // Baseline: sysctls.
-  asList(podSecurityContext.sysctls).forEach((sysctl, index) => {
+const sysctls: Control = ({ securityContext, securityContextPath, report }) => {
+  asList(securityContext.sysctls).forEach((sysctl, index) => {
     const name = isObject(sysctl) ? sysctl.name : undefined;
     if (typeof name !== 'string' || SAFE_SYSCTLS.includes(name)) return;
     report(
-      [...podSecurityContextPath, 'sysctls', index, 'name'],
+      [...securityContextPath, 'sysctls', index, 'name'],
       'pss-sysctls',
       `sysctl ${quote(name)} is not in the Pod Security baseline safe set; remove it, or use only ${SAFE_SYSCTLS.join(', ')}`,
     );
   });
+};
 
-  // Restricted: privilege escalation.
-  if (!windows) {
-    for (const c of containers) {
-      const value = c.securityContext.allowPrivilegeEscalation;
-      if (value === false) continue;
-      const wrong = value === true ? 'sets allowPrivilegeEscalation: true' : 'does not set allowPrivilegeEscalation, which defaults to true';
-      report(
-        [...c.securityContextPath, 'allowPrivilegeEscalation'],
-        'pss-allow-privilege-escalation',
-        `${c.label} ${wrong}, so setuid binaries can gain privileges; Pod Security restricted requires securityContext.allowPrivilegeEscalation: false`,
-      );
-    }
-  }
-
-  // Restricted: running as non-root.
-  checkRunAsNonRoot(containers, podSecurityContext, podSecurityContextPath, report);
-
-  // Restricted: running as a non-root user.
-  if (podSecurityContext.runAsUser === 0) {
+const privilegeEscalation: Control = ({ containers, windows, report }) => {
+  if (windows) return;
+  for (const c of containers) {
+    const value = c.securityContext.allowPrivilegeEscalation;
+    if (value === false) continue;
+    const wrong = value === true ? 'sets allowPrivilegeEscalation: true' : 'does not set allowPrivilegeEscalation, which defaults to true';
     report(
-      [...podSecurityContextPath, 'runAsUser'],
-      'pss-run-as-user',
-      'the pod sets runAsUser: 0 (root), which Pod Security restricted forbids; set runAsUser to a non-zero UID such as 10001',
+      [...c.securityContextPath, 'allowPrivilegeEscalation'],
+      'pss-allow-privilege-escalation',
+      `${c.label} ${wrong}, so setuid binaries can gain privileges; Pod Security restricted requires securityContext.allowPrivilegeEscalation: false`,
     );
   }
-  for (const c of containers) {
-    if (c.securityContext.runAsUser === 0) {
-      report(
-        [...c.securityContextPath, 'runAsUser'],
-        'pss-run-as-user',
-        `${c.label} sets runAsUser: 0 (root), which Pod Security restricted forbids; set runAsUser to a non-zero UID such as 10001`,
-      );
-    }
-  }
-}
+};
 
-type Report = (path: Path, rule: PolicyRule, message: string) => void;
+const runAsNonRoot: Control = ({ containers, securityContext, securityContextPath, report }) =>
+  checkRunAsNonRoot(containers, securityContext, securityContextPath, report);
+
+const runAsUser: Control = ({ containers, securityContext, securityContextPath, report }) => {
+  const setters: Array<[Json, Path, string]> = [[securityContext, securityContextPath, 'the pod']];
+  for (const c of containers) setters.push([c.securityContext, c.securityContextPath, c.label]);
+  for (const [context, path, who] of setters) {
+    if (context.runAsUser !== 0) continue;
+    report(
+      [...path, 'runAsUser'],
+      'pss-run-as-user',
+      `${who} sets runAsUser: 0 (root), which Pod Security restricted forbids; set runAsUser to a non-zero UID such as 10001`,
+    );
+  }
+};
+
+// In the order the Pod Security Standards page lists them, baseline then restricted.
+const CONTROLS: readonly Control[] = [
+  hostProcess,
+  hostNamespaces,
+  privileged,
+  capabilities,
+  volumes,
+  hostPorts,
+  appArmor,
+  seLinux,
+  procMount,
+  seccomp,
+  sysctls,
+  privilegeEscalation,
+  runAsNonRoot,
+  runAsUser,
+];
+
+type Report = Pod['report'];
 
 function checkCapabilities(c: ContainerRef, windows: boolean, report: Report): void {
   const capabilities = asObject(c.securityContext.capabilities) ?? {};
@@ -296,7 +322,7 @@ function checkSeLinux(options: unknown, path: Path, who: string, report: Report)
     report(
       [...path, 'type'],
       'pss-selinux',
-      `${who} sets SELinux type ${describeValue(type)}, which Pod Security baseline forbids; remove it or use ${SELINUX_TYPES.join(', ')}`,
+      `${who} sets SELinux type ${describeValue(type)}, which Pod Security baseline forbids; remove it or use one of ${SELINUX_TYPES.join(', ')}`,
     );
   }
   for (const field of ['user', 'role']) {

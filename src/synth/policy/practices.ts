@@ -68,6 +68,8 @@ function checkResources(owner: Resource, c: ContainerRef, sink: FindingSink): vo
 
 /** The parts of an image reference that decide whether it is pinned. */
 interface ImageReference {
+  /** The image without tag and digest. */
+  readonly repository: string;
   readonly tag?: string;
   readonly digest?: string;
 }
@@ -80,6 +82,7 @@ function parseImage(image: string): ImageReference {
   const colon = nameAndTag.lastIndexOf(':');
   const tag = colon > nameAndTag.lastIndexOf('/') ? nameAndTag.slice(colon + 1) : undefined;
   return {
+    repository: tag === undefined ? nameAndTag : nameAndTag.slice(0, colon),
     ...(tag !== undefined && tag !== '' ? { tag } : {}),
     ...(digest !== undefined && /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/.test(digest) ? { digest } : {}),
   };
@@ -97,7 +100,7 @@ function checkImage(owner: Resource, c: ContainerRef, sink: FindingSink): void {
       'error',
       'practice-image-pinned',
       [...c.path, 'image'],
-      `${c.label} image ${quote(image)} ${wrong} and can change under a running Deployment; pin a version tag (app:1.4.2) or a digest (app@sha256:…)`,
+      `${c.label} image ${quote(image)} ${wrong}, so each pod start may run different code; pin a version tag (${ref.repository}:<version>) or a digest (${ref.repository}@sha256:<digest>)`,
     );
     return;
   }

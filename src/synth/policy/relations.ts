@@ -151,16 +151,27 @@ function checkDisruptionBudget(template: PodTemplate, inventory: Inventory, sink
 function checkZeroDisruptions(pdb: Resource, inventory: Inventory, sink: FindingSink): void {
   const spec = asObject(pdb.object.spec);
   if (spec === undefined) return;
-  const fix = 'so a node drain can never evict a pod and blocks; allow at least one disruption, e.g. maxUnavailable: 1';
   const maxUnavailable = spec.maxUnavailable;
   if (maxUnavailable === 0 || (typeof maxUnavailable === 'string' && percent(maxUnavailable) === 0)) {
-    sink.report(pdb, 'warning', 'practice-pdb', ['spec', 'maxUnavailable'], `maxUnavailable: ${String(maxUnavailable)} allows no disruptions, ${fix}`);
+    sink.report(
+      pdb,
+      'warning',
+      'practice-pdb',
+      ['spec', 'maxUnavailable'],
+      `maxUnavailable: ${String(maxUnavailable)} allows no voluntary disruption, so node drains and cluster upgrades hang on these pods; set maxUnavailable: 1`,
+    );
     return;
   }
   const minAvailable = spec.minAvailable;
   if (typeof minAvailable === 'string') {
     if (percent(minAvailable) === 100) {
-      sink.report(pdb, 'warning', 'practice-pdb', ['spec', 'minAvailable'], `minAvailable: ${minAvailable} allows no disruptions, ${fix}`);
+      sink.report(
+        pdb,
+        'warning',
+        'practice-pdb',
+        ['spec', 'minAvailable'],
+        `minAvailable: ${minAvailable} allows no voluntary disruption, so node drains and cluster upgrades hang on these pods; set maxUnavailable: 1 instead`,
+      );
     }
     return;
   }
@@ -173,12 +184,13 @@ function checkZeroDisruptions(pdb: Resource, inventory: Inventory, sink: Finding
   if (selected.length === 0 || counts.some((n) => n === undefined)) return;
   const pods = counts.reduce<number>((sum, n) => sum + (n ?? 0), 0);
   if (minAvailable < pods) return;
+  const owners = selected.map((t) => t.owner.id).join(', ');
   sink.report(
     pdb,
     'warning',
     'practice-pdb',
     ['spec', 'minAvailable'],
-    `minAvailable: ${minAvailable} is at least the ${pods} pod${pods === 1 ? '' : 's'} it selects (${selected.map((t) => t.owner.id).join(', ')}), which allows no disruptions, ${fix}`,
+    `minAvailable: ${minAvailable} is not below the ${pods} pod${pods === 1 ? '' : 's'} it selects (${owners}), so no voluntary disruption is allowed and node drains hang on these pods; set maxUnavailable: 1 instead, or a minAvailable below ${pods}`,
   );
 }
 
