@@ -15,12 +15,7 @@ export interface GateViolation {
  */
 export function environmentGates(stack: StackConfig): GateViolation[] {
   const violations: GateViolation[] = [];
-  if (!isPinnedImage(stack.image)) {
-    violations.push({
-      path: 'image',
-      message: `"${stack.image}" is not pinned; use a version tag (saplings:1.0.0) or a digest (saplings@sha256:…), never :latest or no tag`,
-    });
-  }
+  if (!isPinnedImage(stack.image)) violations.push({ path: 'image', message: unpinnedImageMessage(stack.image) });
   if (stack.ingress.enabled && !stack.ingress.tls) {
     violations.push({
       path: 'ingress.tls',
@@ -28,4 +23,9 @@ export function environmentGates(stack: StackConfig): GateViolation[] {
     });
   }
   return violations;
+}
+
+/** Why an image reference is not acceptable for a reproducible deploy. */
+export function unpinnedImageMessage(image: string): string {
+  return `"${image}" is not pinned; use a version tag (saplings:1.0.0) or a digest (saplings@sha256:…), never :latest or no tag`;
 }

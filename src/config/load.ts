@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import * as YAML from 'yaml';
 import { Environment } from './defaults';
 import { InputError, Problem, problemsFromZod, showValue } from './errors';
-import { environmentGates } from './gates';
+import { isPinnedImage } from '../constructs/pods';
+import { environmentGates, unpinnedImageMessage } from './gates';
 import { requiredSecretKeys } from './secrets';
 import { StackConfig, StackConfigInput, StackConfigSchema } from './schema';
 
@@ -74,6 +75,11 @@ export function validateStacks(values: unknown[], file: string, options: LoadOpt
     const result = StackConfigSchema.safeParse(input);
     if (!result.success) {
       problems.push(...problemsFromZod(result.error, input, StackConfigSchema, location));
+      // The image gate needs only two keys, so it is reported with the schema problems, not after them.
+      const raw = input as { environment?: unknown; image?: unknown };
+      if (raw.environment === 'production' && typeof raw.image === 'string' && !isPinnedImage(raw.image)) {
+        problems.push({ ...location, path: 'image', message: `${unpinnedImageMessage(raw.image)} (refused in production)` });
+      }
       return;
     }
     const stack = withInlineValues(result.data, options.env ?? {});

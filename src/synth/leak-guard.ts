@@ -34,7 +34,7 @@ export function findLeaks(objects: readonly KubeObject[], file?: string): Findin
           rule: 'leak-credential',
           path,
           // The value itself is never echoed: the message would leak it to CI logs.
-          message: `looks like a ${kind} outside a Secret; move it into the app's Secret and reference it`,
+          message: `looks like ${/^[aeiouAEIOU]/.test(kind) ? 'an' : 'a'} ${kind} outside a Secret; move it into the app's Secret and reference it`,
         });
       }
     });
