@@ -1,40 +1,54 @@
-/**
- * Kubernetes resource quantities (`500m`, `2Gi`, `1.5`, `1e3`).
- *
- * Only what the config needs: validating a quantity and comparing two of them.
+/*
+ * Kubernetes resource quantities, per k8s.io/apimachinery/pkg/api/resource:
+ *   <signed number><suffix>, suffix one of Ki Mi Gi Ti Pi Ei | n u m "" k M G T P E | e<int> E<int>
+ * Shared by the config schema and the manifest validator.
  */
 
-const QUANTITY = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
+const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
-const MULTIPLIERS: Record<string, number> = {
+const MULTIPLIERS: Readonly<Record<string, number>> = {
   '': 1,
-  'n': 1e-9,
-  'u': 1e-6,
-  'm': 1e-3,
-  'k': 1e3,
-  'M': 1e6,
-  'G': 1e9,
-  'T': 1e12,
-  'P': 1e15,
-  'E': 1e18,
-  'Ki': 2 ** 10,
-  'Mi': 2 ** 20,
-  'Gi': 2 ** 30,
-  'Ti': 2 ** 40,
-  'Pi': 2 ** 50,
-  'Ei': 2 ** 60,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
+
+/** What a quantity looks like, for messages. */
+export const QUANTITY_HELP =
+  'a quantity is a number with an optional suffix: binary Ki, Mi, Gi, Ti, Pi, Ei, decimal m, k, M, G, T, P, E, or an exponent (e.g. 512Mi, 2Gi, 500m, 1.5, 1e3)';
 
 /** Whether `value` is a syntactically valid Kubernetes quantity. */
 export function isQuantity(value: string): boolean {
   return QUANTITY.test(value);
 }
 
-/** The numeric value of a quantity (`2Gi` → 2147483648), or `undefined` if it is not one. */
-export function parseQuantity(value: string): number | undefined {
+/** The value of a quantity written as a string or a number (`2Gi` → 2147483648), or `undefined` if it is not one. */
+export function parseQuantity(value: string | number): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   const match = QUANTITY.exec(value);
   if (!match) return undefined;
   const [, number, suffix = ''] = match;
   const multiplier = /^[eE]/.test(suffix) ? 10 ** Number(suffix.slice(1)) : MULTIPLIERS[suffix];
   return Number(number) * multiplier;
+}
+
+/** A hint for common mistakes: `2GB` → `2G or 2Gi`. */
+export function quantityHint(value: string): string {
+  const m = /^([+-]?(?:\d+\.?\d*|\.\d+))\s*([KMGTPE])i?B$/i.exec(value);
+  if (!m) return '';
+  const prefix = m[2].toUpperCase() === 'K' ? 'k' : m[2].toUpperCase();
+  const binary = `${m[2].toUpperCase()}i`;
+  return ` (did you mean ${m[1]}${binary} or ${m[1]}${prefix}?)`;
 }

@@ -1,6 +1,6 @@
 import { checkLabels, selectorMatches } from './metadata';
 import { dnsLabelError, envVarNameError, ianaSvcNameError } from './names';
-import { parseQuantity } from './quantity';
+import { parseQuantity } from '../../config/quantity';
 import { PathSegment, Reporter, isObject, quote } from './report';
 
 /*
