@@ -129,19 +129,4 @@ describe('Autoscaler', () => {
       expect(onlyOfKind(manifests, 'Deployment').spec).not.toHaveProperty('replicas');
     });
   });
-
-  test('GIVEN an explicit replicas on the SaplingsApp WHEN an Autoscaler targets it THEN synthesis fails naming replicas', () => {
-    const chart = Testing.chart();
-    const app = new SaplingsApp(chart, 'Saplings', { image: 'saplings:1.0.0', replicas: 5 });
-    new Autoscaler(chart, 'Scale', { target: app });
-    expect(() => Testing.synth(chart)).toThrow('HorizontalPodAutoscaler target cannot have a fixed number of replicas (5)');
-  });
-
-  test('GIVEN minReplicas above maxReplicas THEN the constructor throws', () => {
-    const chart = Testing.chart();
-    const app = new SaplingsApp(chart, 'Saplings', { image: 'saplings:1.0.0' });
-    expect(() => new Autoscaler(chart, 'Scale', { target: app, minReplicas: 5, maxReplicas: 2 })).toThrow(
-      "'minReplicas' (5) must be less than or equal to 'maxReplicas' (2)",
-    );
-  });
 });

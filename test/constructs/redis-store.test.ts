@@ -46,12 +46,15 @@ describe('RedisStore', () => {
     const deployment = onlyOfKind(manifests, 'Deployment');
     const container = deployment.spec.template.spec.containers[0];
 
-    test('THEN it creates a Deployment, a Service and a claim', () => {
+    test('THEN it creates a Deployment, a Service, a claim and a ServiceAccount, and no NetworkPolicy before a client connects', () => {
       expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toStrictEqual([
         'Deployment/redis',
         'PersistentVolumeClaim/redis-data-pvc',
         'Service/redis-service',
+        'ServiceAccount/redis',
       ]);
+      expect(redis.workload.trafficPolicy.ingressPolicy).toBeUndefined();
+      expect(redis.workload.trafficPolicy.egressPolicy).toBeUndefined();
     });
 
     test('THEN one replica of redis:7-alpine is replaced with Recreate, so the RWO volume is never shared', () => {
@@ -60,12 +63,22 @@ describe('RedisStore', () => {
       expect(container).toMatchObject({ name: 'redis', image: 'redis:7-alpine', imagePullPolicy: 'IfNotPresent' });
     });
 
-    test('THEN Redis persists append-only to /data', () => {
+    test('THEN Redis persists append-only to /data, with an emptyDir at /tmp', () => {
       expect(container.args).toStrictEqual(['--appendonly', 'yes', '--dir', '/data']);
-      expect(container.volumeMounts).toStrictEqual([{ name: 'data', mountPath: '/data' }]);
+      expect(container.volumeMounts).toStrictEqual([
+        { name: 'data', mountPath: '/data' },
+        { name: 'scratch-tmp', mountPath: '/tmp' },
+      ]);
       expect(deployment.spec.template.spec.volumes).toStrictEqual([
         { name: 'data', persistentVolumeClaim: { claimName: 'redis-data-pvc', readOnly: false } },
+        { name: 'scratch-tmp', emptyDir: {} },
       ]);
+    });
+
+    test('THEN without a password Redis gets no credential env and requires none', () => {
+      expect(container).not.toHaveProperty('env');
+      expect(container.args).not.toContain('--requirepass');
+      expect(redis.connection).toStrictEqual({ config: { REDIS_URL: 'redis://redis-service:6379' }, env: {} });
     });
 
     test('THEN the claim is the guide\'s redis-data-pvc: 20Gi ReadWriteOnce on standard', () => {
@@ -109,17 +122,19 @@ describe('RedisStore', () => {
       expect(redis.port).toBe(6379);
     });
 
-    test('THEN deployment, service and dataClaim are the synthesized objects', () => {
+    test('THEN deployment, service, dataClaim and the ServiceAccount are the synthesized objects', () => {
       expect(ApiObject.of(redis.deployment).toJson()).toStrictEqual(deployment);
       expect(ApiObject.of(redis.service).toJson()).toStrictEqual(onlyOfKind(manifests, 'Service'));
       expect(ApiObject.of(redis.dataClaim).toJson()).toStrictEqual(onlyOfKind(manifests, 'PersistentVolumeClaim'));
+      expect(ApiObject.of(redis.workload.serviceAccount).toJson()).toStrictEqual(onlyOfKind(manifests, 'ServiceAccount'));
     });
 
-    // Bug: cdk8s-plus' default container securityContext sets runAsNonRoot without a uid,
-    // and redis:7-alpine has no USER (it starts as root, then drops to uid 999 itself),
-    // so the kubelet refuses it: "container has runAsNonRoot and image will run as root".
-    it.failing('THEN the kubelet admits the image, which has no USER and starts as root', () => {
+    // redis:7-alpine has no USER: it starts as root, then drops to its `redis` user (999:1000)
+    // itself. The pod starts it as that user directly, so the kubelet can verify non-root.
+    it('THEN it runs as the image\'s redis user by number, 999:1000, which the kubelet admits', () => {
       const podSpec = deployment.spec.template.spec;
+      expect(podSpec.securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 1000, runAsNonRoot: true, fsGroup: 1000 });
+      expect(container.securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 1000, runAsNonRoot: true });
       expect(kubeletAdmitsRunAsNonRoot(podSpec, container, '')).toBe(true);
     });
   });
@@ -132,7 +147,9 @@ describe('RedisStore', () => {
         'Deployment/cache',
         'PersistentVolumeClaim/cache-data-pvc',
         'Service/cache-service',
+        'ServiceAccount/cache',
       ]);
+      expect(onlyOfKind(manifests, 'Deployment').spec.template.spec.serviceAccountName).toBe('cache');
       expect(onlyOfKind(manifests, 'Service').spec.selector).toStrictEqual({ app: 'cache' });
       expect(redis.url).toBe('redis://cache-service:6379');
     });
@@ -153,5 +170,46 @@ describe('RedisStore', () => {
       .spec.containers[0];
     expect(container).toMatchObject({ image: 'redis:latest', imagePullPolicy: 'Always' });
     expect(container.resources).toStrictEqual(resources);
+  });
+
+  describe('GIVEN a password in a Secret key', () => {
+    const { redis, manifests } = synthRedis({ password: { secretName: 'redis-credentials', key: 'redis-pass' } });
+    const container = onlyOfKind(manifests, 'Deployment').spec.template.spec.containers[0];
+    const fromSecret = { valueFrom: { secretKeyRef: { name: 'redis-credentials', key: 'redis-pass' } } };
+
+    test('THEN Redis requires it, by $(REDIS_PASSWORD) expansion, at the end of its args', () => {
+      expect(container.args).toStrictEqual(['--appendonly', 'yes', '--dir', '/data', '--requirepass', '$(REDIS_PASSWORD)']);
+    });
+
+    test('THEN REDIS_PASSWORD and the redis-cli probe\'s REDISCLI_AUTH come from the Secret key', () => {
+      expect(container.env).toStrictEqual([
+        { name: 'REDIS_PASSWORD', ...fromSecret },
+        { name: 'REDISCLI_AUTH', ...fromSecret },
+      ]);
+    });
+
+    test('THEN the Secret is only referenced: no Secret object is written', () => {
+      expect(objectsOfKind(manifests, 'Secret')).toStrictEqual([]);
+    });
+
+    test('THEN connection gives a client REDIS_PASSWORD, then a REDIS_URL built from it', () => {
+      expect(Object.keys(redis.connection.env)).toStrictEqual(['REDIS_PASSWORD', 'REDIS_URL']);
+      // toEqual: cdk8s-plus keeps an `optional: undefined` key in the unsynthesized value.
+      expect(redis.connection.env.REDIS_PASSWORD.valueFrom).toEqual({
+        secretKeyRef: { name: 'redis-credentials', key: 'redis-pass' },
+      });
+      expect(redis.connection.env.REDIS_URL.value).toBe('redis://:$(REDIS_PASSWORD)@redis-service:6379');
+    });
+
+    test('THEN connection.config and url stay password-less', () => {
+      expect(redis.connection.config).toStrictEqual({ REDIS_URL: 'redis://redis-service:6379' });
+      expect(redis.url).toBe('redis://redis-service:6379');
+    });
+  });
+
+  test('GIVEN runAsUser THEN the pod, the container and fsGroup use it', () => {
+    const podSpec = onlyOfKind(synthRedis({ runAsUser: { uid: 1001, gid: 1002 } }).manifests, 'Deployment').spec.template.spec;
+    expect(podSpec.securityContext).toMatchObject({ runAsUser: 1001, runAsGroup: 1002, fsGroup: 1002 });
+    expect(podSpec.containers[0].securityContext).toMatchObject({ runAsUser: 1001, runAsGroup: 1002 });
   });
 });

@@ -50,12 +50,16 @@ describe('SaplingsApp', () => {
   describe('GIVEN only an image', () => {
     const manifests = synthApp();
 
-    test('THEN it creates the guide\'s Deployment, Service, ConfigMap and claim and nothing else', () => {
+    test('THEN it creates the guide\'s objects, its ServiceAccount, PDB and egress NetworkPolicy, and nothing else', () => {
+      // No ingress NetworkPolicy: nothing is wired to reach the app yet.
       expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toStrictEqual([
         'ConfigMap/saplings-config',
         'Deployment/saplings-app',
+        'NetworkPolicy/saplings-netpol-egress',
         'PersistentVolumeClaim/saplings-data-pvc',
+        'PodDisruptionBudget/saplings-pdb',
         'Service/saplings-service',
+        'ServiceAccount/saplings-app',
       ]);
     });
 
@@ -123,15 +127,17 @@ describe('SaplingsApp', () => {
       });
     });
 
-    test('THEN /app/data is the saplings-data-pvc claim and /app/logs an emptyDir', () => {
+    test('THEN /app/data is the saplings-data-pvc claim, and /app/logs and /tmp are emptyDirs', () => {
       const podSpec = onlyOfKind(manifests, 'Deployment').spec.template.spec;
       expect(podSpec.containers[0].volumeMounts).toStrictEqual([
         { name: 'data-volume', mountPath: '/app/data' },
         { name: 'logs-volume', mountPath: '/app/logs' },
+        { name: 'scratch-tmp', mountPath: '/tmp' },
       ]);
       expect(podSpec.volumes).toStrictEqual([
         { name: 'data-volume', persistentVolumeClaim: { claimName: 'saplings-data-pvc', readOnly: false } },
         { name: 'logs-volume', emptyDir: {} },
+        { name: 'scratch-tmp', emptyDir: {} },
       ]);
     });
 
@@ -174,19 +180,24 @@ describe('SaplingsApp', () => {
       });
     });
 
-    // Bug: cdk8s-plus' default container securityContext sets runAsNonRoot without a uid,
-    // and the guide's image declares `USER saplings`, a name the kubelet cannot verify.
-    it.failing('THEN the kubelet can verify the guide image\'s non-root user (USER saplings)', () => {
+    // The guide's image declares `USER saplings`, a name the kubelet cannot verify, so the
+    // pod names the uid `useradd -r` gives it on Debian: 999, group 999.
+    it('THEN it runs as the image\'s saplings user by number, 999:999, which the kubelet can verify', () => {
       const podSpec = onlyOfKind(manifests, 'Deployment').spec.template.spec;
-      expect(kubeletAdmitsRunAsNonRoot(podSpec, podSpec.containers[0], 'saplings')).toBe(true);
+      const container = podSpec.containers[0];
+      expect(podSpec.securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, runAsNonRoot: true });
+      expect(container.securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, runAsNonRoot: true });
+      expect(kubeletAdmitsRunAsNonRoot(podSpec, container, 'saplings')).toBe(true);
     });
 
-    // Bug: the root filesystem is read-only and nothing is mounted at /tmp, where
-    // gunicorn (the guide's CMD) creates its worker heartbeat files.
-    it.failing('THEN gunicorn has a writable /tmp when the root filesystem is read-only', () => {
-      const container = appContainer(manifests);
-      const mountPaths = (container.volumeMounts as Manifest[]).map((m) => m.mountPath);
-      expect(container.securityContext?.readOnlyRootFilesystem !== true || mountPaths.includes('/tmp')).toBe(true);
+    // gunicorn (the guide's CMD) creates its worker heartbeat files in /tmp.
+    it('THEN gunicorn has an emptyDir at /tmp while the root filesystem is read-only', () => {
+      const podSpec = onlyOfKind(manifests, 'Deployment').spec.template.spec;
+      const container = podSpec.containers[0];
+      expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
+      const tmp = (container.volumeMounts as Manifest[]).filter((m) => m.mountPath === '/tmp');
+      expect(tmp).toStrictEqual([{ name: 'scratch-tmp', mountPath: '/tmp' }]);
+      expect(podSpec.volumes).toContainEqual({ name: 'scratch-tmp', emptyDir: {} });
     });
   });
 
@@ -241,8 +252,11 @@ describe('SaplingsApp', () => {
       expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toStrictEqual([
         'ConfigMap/agents-config',
         'Deployment/agents-app',
+        'NetworkPolicy/agents-netpol-egress',
         'PersistentVolumeClaim/agents-data-pvc',
+        'PodDisruptionBudget/agents-pdb',
         'Service/agents-service',
+        'ServiceAccount/agents-app',
       ]);
     });
 
@@ -255,6 +269,17 @@ describe('SaplingsApp', () => {
         { secretRef: { name: 'agents-secrets' } },
       ]);
       expect(deployment.spec.template.spec.volumes[0].persistentVolumeClaim.claimName).toBe('agents-data-pvc');
+    });
+
+    test('THEN the pods, PDB, spread constraints and NetworkPolicy select app: agents and use ServiceAccount agents-app', () => {
+      const podSpec = onlyOfKind(manifests, 'Deployment').spec.template.spec;
+      expect(podSpec.serviceAccountName).toBe('agents-app');
+      expect(onlyOfKind(manifests, 'PodDisruptionBudget').spec.selector).toStrictEqual({ matchLabels: { app: 'agents' } });
+      expect(podSpec.topologySpreadConstraints.map((c: Manifest) => c.labelSelector)).toStrictEqual([
+        { matchLabels: { app: 'agents' } },
+        { matchLabels: { app: 'agents' } },
+      ]);
+      expect(onlyOfKind(manifests, 'NetworkPolicy').spec.podSelector).toStrictEqual({ matchLabels: { app: 'agents' } });
     });
   });
 
@@ -281,8 +306,15 @@ describe('SaplingsApp', () => {
       ['service', 'Service'],
       ['configMap', 'ConfigMap'],
       ['dataClaim', 'PersistentVolumeClaim'],
+      ['serviceAccount', 'ServiceAccount'],
+      ['disruptionBudget', 'PodDisruptionBudget'],
     ] as const)('THEN %s is the synthesized %s', (field, kind) => {
       expect(ApiObject.of(app[field]).toJson()).toStrictEqual(onlyOfKind(manifests, kind));
+    });
+
+    test('THEN trafficPolicy holds the synthesized egress policy and, with nothing wired in, no ingress policy', () => {
+      expect(app.trafficPolicy.egressPolicy?.toJson()).toStrictEqual(onlyOfKind(manifests, 'NetworkPolicy'));
+      expect(app.trafficPolicy.ingressPolicy).toBeUndefined();
     });
 
     test('WHEN a user adds to the ConfigMap through the field THEN the entry is synthesized', () => {
@@ -417,6 +449,89 @@ describe('SaplingsApp', () => {
       const app = objectsOfKind(manifests, 'Deployment').find((m) => m.metadata.name === 'saplings-app');
       expect(app?.spec.template.spec.containers[0].env).toStrictEqual([{ name: 'PORT', value: '8000' }]);
     });
+  });
+
+  describe('GIVEN a RedisStore that requires a password', () => {
+    const chart = Testing.chart();
+    const redis = new RedisStore(chart, 'Redis', { password: { secretName: 'saplings-secrets', key: 'REDIS_PASSWORD' } });
+    new SaplingsApp(chart, 'Saplings', { image: 'saplings:1.0.0', redis });
+    const manifests = Testing.synth(chart);
+    const app = objectsOfKind(manifests, 'Deployment').find((m) => m.metadata.name === 'saplings-app');
+    const configMap = objectsOfKind(manifests, 'ConfigMap').find((m) => m.metadata.name === 'saplings-config');
+
+    test('THEN the container reads REDIS_PASSWORD from the Secret, then builds REDIS_URL from it, in that order', () => {
+      // Kubernetes expands $(REDIS_PASSWORD) only from a variable defined earlier in the list.
+      expect(app?.spec.template.spec.containers[0].env).toStrictEqual([
+        { name: 'PORT', value: '8000' },
+        { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'saplings-secrets', key: 'REDIS_PASSWORD' } } },
+        { name: 'REDIS_URL', value: 'redis://:$(REDIS_PASSWORD)@redis-service:6379' },
+      ]);
+    });
+
+    test('THEN the ConfigMap keeps the password-less REDIS_URL and never a password', () => {
+      expect(configMap?.data.REDIS_URL).toBe('redis://redis-service:6379');
+      expect(configMap?.data).not.toHaveProperty('REDIS_PASSWORD');
+      expect(JSON.stringify(configMap)).not.toContain('PASSWORD');
+    });
+  });
+
+  describe('GIVEN a qdrant VectorDb that requires an API key', () => {
+    const chart = Testing.chart();
+    const vectorDb = new VectorDb(chart, 'Vectors', { engine: 'qdrant', requireApiKey: true });
+    new SaplingsApp(chart, 'Saplings', { image: 'saplings:1.0.0', vectorDb });
+    const manifests = Testing.synth(chart);
+
+    test('THEN the container reads QDRANT_API_KEY from the Secret and the ConfigMap holds no key', () => {
+      const app = objectsOfKind(manifests, 'Deployment').find((m) => m.metadata.name === 'saplings-app');
+      expect(app?.spec.template.spec.containers[0].env).toStrictEqual([
+        { name: 'PORT', value: '8000' },
+        { name: 'QDRANT_API_KEY', valueFrom: { secretKeyRef: { name: 'saplings-secrets', key: 'QDRANT_API_KEY' } } },
+      ]);
+      const configMap = objectsOfKind(manifests, 'ConfigMap').find((m) => m.metadata.name === 'saplings-config');
+      expect(configMap?.data).toMatchObject({ VECTOR_DB_ENGINE: 'qdrant', QDRANT_URL: 'http://qdrant-service:6333' });
+      expect(JSON.stringify(configMap)).not.toContain('API_KEY');
+    });
+  });
+
+  describe('GIVEN the default replica spread', () => {
+    const podSpec = onlyOfKind(synthApp(), 'Deployment').spec.template.spec;
+
+    test('THEN replicas spread over zones, then nodes, by at most one pod, without blocking scheduling', () => {
+      expect(podSpec.topologySpreadConstraints).toStrictEqual(
+        ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+          maxSkew: 1,
+          topologyKey,
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: { matchLabels: { app: 'saplings' } },
+          // Counts only the pods of the current ReplicaSet, so a rollout is not skewed by the old one.
+          matchLabelKeys: ['pod-template-hash'],
+        })),
+      );
+    });
+  });
+
+  describe('GIVEN the PodDisruptionBudget', () => {
+    const manifests = synthApp();
+    const pdb = onlyOfKind(manifests, 'PodDisruptionBudget');
+
+    test('THEN it is policy/v1 saplings-pdb selecting exactly the app\'s pods', () => {
+      expect(pdb).toMatchObject({ apiVersion: 'policy/v1', metadata: { name: 'saplings-pdb', labels: { app: 'saplings' } } });
+      const deployment = onlyOfKind(manifests, 'Deployment');
+      expect(pdb.spec.selector).toStrictEqual({ matchLabels: { app: 'saplings' } });
+      expect(pdb.spec.selector).toStrictEqual(deployment.spec.selector);
+      expect(deployment.spec.template.metadata.labels).toMatchObject(pdb.spec.selector.matchLabels);
+    });
+
+    test('THEN it allows one pod down at a time and sets no minAvailable, so it never blocks draining the last pod', () => {
+      // minAvailable (or maxUnavailable 0) would refuse every eviction of a single-replica app.
+      expect(pdb.spec).toStrictEqual({ maxUnavailable: 1, selector: { matchLabels: { app: 'saplings' } } });
+    });
+  });
+
+  test('GIVEN runAsUser THEN the pod, the container and fsGroup use it', () => {
+    const podSpec = onlyOfKind(synthApp({ runAsUser: { uid: 10001, gid: 10002 } }), 'Deployment').spec.template.spec;
+    expect(podSpec.securityContext).toMatchObject({ runAsUser: 10001, runAsGroup: 10002, fsGroup: 10002 });
+    expect(podSpec.containers[0].securityContext).toMatchObject({ runAsUser: 10001, runAsGroup: 10002 });
   });
 
   test('GIVEN two apps with different names in one chart THEN their objects do not collide', () => {

@@ -52,11 +52,12 @@ describe('VectorDb', () => {
       const container = containerOf(manifests);
       const dataPath: string = container.volumeMounts[0].mountPath;
 
-      test('THEN it creates a Deployment, a Service and a claim named after the engine', () => {
+      test('THEN it creates a Deployment, a Service, a claim and a ServiceAccount named after the engine', () => {
         expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toStrictEqual([
           'Deployment/pgvector',
           'PersistentVolumeClaim/pgvector-data-pvc',
           'Service/pgvector-service',
+          'ServiceAccount/pgvector',
         ]);
       });
 
@@ -99,6 +100,8 @@ describe('VectorDb', () => {
         });
         expect(deployment.spec.template.spec.volumes).toStrictEqual([
           { name: 'data', persistentVolumeClaim: { claimName: 'pgvector-data-pvc', readOnly: false } },
+          { name: 'scratch-tmp', emptyDir: {} },
+          { name: 'scratch-var-run-postgresql', emptyDir: {} },
         ]);
       });
 
@@ -123,18 +126,32 @@ describe('VectorDb', () => {
         expect(ApiObject.of(vectorDb.dataClaim).toJson()).toStrictEqual(onlyOfKind(manifests, 'PersistentVolumeClaim'));
       });
 
-      // Bug: cdk8s-plus' default container securityContext sets runAsNonRoot without a uid;
-      // the Postgres image has no USER (its entrypoint starts as root, then drops to postgres).
-      it.failing('THEN the kubelet admits the image, which has no USER and starts as root', () => {
-        expect(kubeletAdmitsRunAsNonRoot(deployment.spec.template.spec, container, '')).toBe(true);
+      test('THEN the Secret key it reads is POSTGRES_PASSWORD', () => {
+        expect(vectorDb.secretKeys).toStrictEqual(['POSTGRES_PASSWORD']);
       });
 
-      // Bug: with a read-only root filesystem Postgres cannot create its socket and lock
-      // file in /var/run/postgresql, and nothing writable is mounted there.
-      it.failing('THEN /var/run/postgresql is writable when the root filesystem is read-only', () => {
-        const mountPaths = (container.volumeMounts as Manifest[]).map((m) => m.mountPath);
-        expect(container.securityContext?.readOnlyRootFilesystem !== true || mountPaths.includes('/var/run/postgresql')).toBe(
-          true,
+      // The Postgres image has no USER: its entrypoint starts as root, then drops to `postgres`
+      // (999:999 in the Debian-based image). The pod starts it as that user directly.
+      it('THEN it runs as the image\'s postgres user by number, 999:999, which the kubelet admits', () => {
+        const podSpec = deployment.spec.template.spec;
+        expect(podSpec.securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, runAsNonRoot: true, fsGroup: 999 });
+        expect(container.securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, runAsNonRoot: true });
+        expect(kubeletAdmitsRunAsNonRoot(podSpec, container, '')).toBe(true);
+      });
+
+      // Postgres creates its socket and lock file in /var/run/postgresql; /tmp is for its temp files.
+      it('THEN /var/run/postgresql and /tmp are emptyDirs while the root filesystem is read-only', () => {
+        expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
+        expect(container.volumeMounts).toStrictEqual([
+          { name: 'data', mountPath: '/var/lib/postgresql/data' },
+          { name: 'scratch-tmp', mountPath: '/tmp' },
+          { name: 'scratch-var-run-postgresql', mountPath: '/var/run/postgresql' },
+        ]);
+        expect(deployment.spec.template.spec.volumes).toEqual(
+          expect.arrayContaining([
+            { name: 'scratch-tmp', emptyDir: {} },
+            { name: 'scratch-var-run-postgresql', emptyDir: {} },
+          ]),
         );
       });
     });
@@ -154,6 +171,7 @@ describe('VectorDb', () => {
         'Deployment/embeddings',
         'PersistentVolumeClaim/embeddings-data-pvc',
         'Service/embeddings-service',
+        'ServiceAccount/embeddings',
       ]);
       expect(vectorDb.connection.env.DATABASE_URL.value).toBe(
         'postgresql://saplings:$(POSTGRES_PASSWORD)@embeddings-service:5432/saplings',
@@ -173,16 +191,18 @@ describe('VectorDb', () => {
       const deployment = onlyOfKind(manifests, 'Deployment');
       const container = containerOf(manifests);
 
-      test('THEN it creates a Deployment, a Service and a claim named after the engine', () => {
+      test('THEN it creates a Deployment, a Service, a claim and a ServiceAccount named after the engine', () => {
         expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toStrictEqual([
           'Deployment/qdrant',
           'PersistentVolumeClaim/qdrant-data-pvc',
           'Service/qdrant-service',
+          'ServiceAccount/qdrant',
         ]);
       });
 
-      test('THEN it runs a pinned qdrant/qdrant image, one replica, Recreate', () => {
-        expect(container.image).toMatch(/^qdrant\/qdrant:/);
+      test('THEN it runs the pinned -unprivileged qdrant/qdrant image, one replica, Recreate', () => {
+        // The plain image runs as root; the -unprivileged build runs as its qdrant user.
+        expect(container.image).toBe('qdrant/qdrant:v1.13.4-unprivileged');
         expect(container.imagePullPolicy).toBe('IfNotPresent');
         expect(deployment.spec).toMatchObject({ replicas: 1, strategy: { type: 'Recreate' } });
       });
@@ -201,7 +221,11 @@ describe('VectorDb', () => {
       });
 
       test('THEN /qdrant/storage is a 50Gi ReadWriteOnce claim and no Postgres settings leak in', () => {
-        expect(container.volumeMounts).toStrictEqual([{ name: 'data', mountPath: '/qdrant/storage' }]);
+        expect(container.volumeMounts[0]).toStrictEqual({ name: 'data', mountPath: '/qdrant/storage' });
+        expect(deployment.spec.template.spec.volumes[0]).toStrictEqual({
+          name: 'data',
+          persistentVolumeClaim: { claimName: 'qdrant-data-pvc', readOnly: false },
+        });
         expect(onlyOfKind(manifests, 'PersistentVolumeClaim').spec).toMatchObject({
           accessModes: ['ReadWriteOnce'],
           resources: { requests: { storage: '50Gi' } },
@@ -215,18 +239,89 @@ describe('VectorDb', () => {
         expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/livez', port: 6333 } });
       });
 
-      test('THEN connection is QDRANT_URL and the engine in config, with no env', () => {
+      test('THEN connection is QDRANT_URL and the engine in config, with no env, and no Secret key is needed', () => {
         expect(vectorDb.connection).toStrictEqual({
           config: { VECTOR_DB_ENGINE: 'qdrant', QDRANT_URL: 'http://qdrant-service:6333' },
           env: {},
         });
+        expect(vectorDb.secretKeys).toStrictEqual([]);
       });
 
-      // Bug: cdk8s-plus' default container securityContext sets runAsNonRoot without a uid;
-      // the qdrant image declares `USER 0:0` (its build arg USER_ID defaults to 0).
-      it.failing('THEN the kubelet admits the image, which runs as uid 0', () => {
-        expect(kubeletAdmitsRunAsNonRoot(deployment.spec.template.spec, container, '0')).toBe(true);
+      // The plain qdrant image declares `USER 0:0`; the -unprivileged one is built with
+      // USER_ID 1000, and the pod names that uid and group so the kubelet can verify it.
+      it('THEN it runs as the -unprivileged image\'s qdrant user, 1000:1000, which the kubelet admits', () => {
+        const podSpec = deployment.spec.template.spec;
+        expect(podSpec.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, runAsNonRoot: true, fsGroup: 1000 });
+        expect(container.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, runAsNonRoot: true });
+        expect(kubeletAdmitsRunAsNonRoot(podSpec, container, '1000')).toBe(true);
+        // The same pod spec with the plain image's USER 0 and no runAsUser would be refused.
+        const { runAsUser: _pod, ...podContext } = podSpec.securityContext;
+        const { runAsUser: _container, ...containerContext } = container.securityContext;
+        expect(
+          kubeletAdmitsRunAsNonRoot({ securityContext: podContext }, { securityContext: containerContext }, '0'),
+        ).toBe(false);
       });
+
+      // Qdrant writes snapshots to /qdrant/snapshots and temporary files to /tmp.
+      it('THEN /tmp and /qdrant/snapshots are emptyDirs while the root filesystem is read-only', () => {
+        expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
+        expect(container.volumeMounts).toStrictEqual([
+          { name: 'data', mountPath: '/qdrant/storage' },
+          { name: 'scratch-tmp', mountPath: '/tmp' },
+          { name: 'scratch-qdrant-snapshots', mountPath: '/qdrant/snapshots' },
+        ]);
+        expect(deployment.spec.template.spec.volumes).toStrictEqual([
+          { name: 'data', persistentVolumeClaim: { claimName: 'qdrant-data-pvc', readOnly: false } },
+          { name: 'scratch-tmp', emptyDir: {} },
+          { name: 'scratch-qdrant-snapshots', emptyDir: {} },
+        ]);
+      });
+    });
+
+    describe('GIVEN requireApiKey', () => {
+      const { vectorDb, manifests } = synthVectorDb({ engine: 'qdrant', requireApiKey: true });
+      const container = containerOf(manifests);
+
+      test('THEN QDRANT__SERVICE__API_KEY is read from the QDRANT_API_KEY key of saplings-secrets', () => {
+        expect(container.env).toStrictEqual([
+          {
+            name: 'QDRANT__SERVICE__API_KEY',
+            valueFrom: { secretKeyRef: { name: 'saplings-secrets', key: 'QDRANT_API_KEY' } },
+          },
+        ]);
+      });
+
+      test('THEN secretKeys lists QDRANT_API_KEY and the connection passes the key to the app as QDRANT_API_KEY', () => {
+        expect(vectorDb.secretKeys).toStrictEqual(['QDRANT_API_KEY']);
+        expect(Object.keys(vectorDb.connection.env)).toStrictEqual(['QDRANT_API_KEY']);
+        // toEqual: cdk8s-plus keeps an `optional: undefined` key in the unsynthesized value.
+        expect(vectorDb.connection.env.QDRANT_API_KEY.valueFrom).toEqual({
+          secretKeyRef: { name: 'saplings-secrets', key: 'QDRANT_API_KEY' },
+        });
+        expect(vectorDb.connection.config).toStrictEqual({
+          VECTOR_DB_ENGINE: 'qdrant',
+          QDRANT_URL: 'http://qdrant-service:6333',
+        });
+      });
+
+      test('THEN the health probes stay on the open /livez and /readyz', () => {
+        expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/livez', port: 6333 } });
+        expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/readyz', port: 6333 } });
+      });
+    });
+
+    test('GIVEN requireApiKey and credentialsSecretName THEN the key is read from that Secret', () => {
+      const { manifests } = synthVectorDb({ engine: 'qdrant', requireApiKey: true, credentialsSecretName: 'qdrant-creds' });
+      expect(containerOf(manifests).env).toStrictEqual([
+        { name: 'QDRANT__SERVICE__API_KEY', valueFrom: { secretKeyRef: { name: 'qdrant-creds', key: 'QDRANT_API_KEY' } } },
+      ]);
+    });
+
+    test('GIVEN runAsUser THEN the pod, the container and fsGroup use it', () => {
+      const podSpec = onlyOfKind(synthVectorDb({ engine: 'qdrant', runAsUser: { uid: 2000, gid: 3000 } }).manifests, 'Deployment')
+        .spec.template.spec;
+      expect(podSpec.securityContext).toMatchObject({ runAsUser: 2000, runAsGroup: 3000, fsGroup: 3000 });
+      expect(podSpec.containers[0].securityContext).toMatchObject({ runAsUser: 2000, runAsGroup: 3000 });
     });
 
     test('GIVEN storage and an image THEN the claim and container use them', () => {
