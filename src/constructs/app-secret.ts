@@ -58,7 +58,10 @@ export class AppSecret extends Construct {
     if (props.values) {
       this.inlineSecret = new kplus.Secret(this, 'Inline', {
         metadata: { name: props.name, labels: props.labels },
-        stringData: Object.fromEntries(props.keys.map((key) => [key, props.values![key]])),
+        // Every listed key, and any extra value given: nothing passed in is dropped silently.
+        stringData: Object.fromEntries(
+          [...new Set([...props.keys, ...Object.keys(props.values)])].map((key) => [key, props.values![key]]),
+        ),
       });
       this.secret = this.inlineSecret;
       return;

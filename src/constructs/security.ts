@@ -48,11 +48,19 @@ export function restrictedContainerContext(user: RunAsUser): kplus.ContainerSecu
 /**
  * Mounts an emptyDir at each path a process writes to, so the root
  * filesystem can stay read-only. Volume names derive from the paths
- * (`/var/run/postgresql` → `scratch-var-run-postgresql`).
+ * (`/var/run/postgresql` → `scratch-var-run-postgresql`); two paths that map to
+ * one name are refused.
  */
 export function mountScratch(scope: Construct, container: kplus.Container, paths: readonly string[]): void {
+  const seen = new Map<string, string>();
   for (const mountPath of paths) {
-    const name = `scratch${mountPath.replace(/[^a-z0-9]+/g, '-')}`.replace(/-+$/, '');
+    // A volume name is a DNS label: lowercase, at most 63 characters, no trailing '-'.
+    const name = `scratch${mountPath.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`.slice(0, 63).replace(/-+$/, '');
+    const clash = seen.get(name);
+    if (clash !== undefined) {
+      throw new Error(`${scope.node.path}: scratch paths "${clash}" and "${mountPath}" both map to volume name "${name}"; use paths that differ in letters or digits`);
+    }
+    seen.set(name, mountPath);
     container.mount(mountPath, kplus.Volume.fromEmptyDir(scope, name, name));
   }
 }

@@ -62,14 +62,23 @@ export class TrafficPolicy extends Construct {
 
   /** Lets `peer` open connections to these pods on `ports`. */
   public allowFrom(peer: TrafficPeer, ports: TrafficPort[]): void {
+    this.requirePorts('allowFrom', ports);
     this.ingressPolicy ??= this.policy('Ingress', this.ingressRules);
     this.ingressRules.push({ peer, ports });
   }
 
   /** Lets these pods open connections to `peer` on `ports`. */
   public allowTo(peer: TrafficPeer, ports: TrafficPort[]): void {
+    this.requirePorts('allowTo', ports);
     this.egressPolicy ??= this.policy('Egress', this.egressRules);
     this.egressRules.push({ peer, ports });
+  }
+
+  private requirePorts(method: string, ports: TrafficPort[]): void {
+    // A NetworkPolicy rule without ports allows every port, the opposite of what an empty list suggests.
+    if (ports.length === 0) {
+      throw new Error(`${this.node.path}: ${method}() got no ports, which a NetworkPolicy reads as every port; list the ports to allow`);
+    }
   }
 
   private policy(direction: 'Ingress' | 'Egress', rules: Rule[]): kplus.k8s.KubeNetworkPolicy {

@@ -179,19 +179,21 @@ describe('mountScratch', () => {
     expect(mounts).toBeUndefined();
   });
 
-  // Bug: the name keeps only [a-z0-9], so capital letters are dropped instead of
-  // lowercased: `/Data` becomes `scratch-ata`, and `/Cache` `scratch-ache`.
-  it.failing('GIVEN a path with capital letters THEN its letters are kept in the volume name', () => {
+  it('GIVEN a path with capital letters THEN its letters are kept in the volume name', () => {
     const { volumes } = scratchVolumes(['/Data']);
     expect(volumes.map((v) => v.name)).toStrictEqual(['scratch-data']);
   });
 
-  // Bug: a volume name must be a DNS-1123 label. For a long path cdk8s-plus cuts the
-  // derived name at 63 characters wherever it falls, here right after a dash, and the
-  // API server rejects a label that ends in one.
-  it.failing('GIVEN a long path THEN the volume name is still a valid DNS-1123 label', () => {
+  // A volume name must be a DNS-1123 label, even when cut at 63 characters right after a dash.
+  it('GIVEN a long path THEN the volume name is still a valid DNS-1123 label', () => {
     const { volumes } = scratchVolumes(['/var/lib/application/cache/with/a/deeply/nested/working/directory']);
     expect(volumes[0].name.length).toBeLessThanOrEqual(63);
     expect(volumes[0].name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+  });
+
+  it('GIVEN two paths that map to one volume name THEN it refuses them, naming both', () => {
+    expect(() => scratchVolumes(['/a/b', '/a-b'])).toThrow(
+      /scratch paths "\/a\/b" and "\/a-b" both map to volume name "scratch-a-b"; use paths that differ in letters or digits$/,
+    );
   });
 });

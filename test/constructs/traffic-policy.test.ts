@@ -436,19 +436,10 @@ describe('TrafficPolicy', () => {
       expect(internetRules({ cidrs: [] })).toStrictEqual([]);
     });
 
-    // Bug: an empty `ports` list is emitted as `ports: []`, and a NetworkPolicy rule with
-    // no ports matches every port, so "no ports" opens the internet on all of them. The
-    // config schema requires at least one port, but the construct props do not.
-    it.failing('WHEN ports is empty THEN no rule opens the internet on every port', () => {
-      let rules: Manifest[] = [];
-      try {
-        rules = internetRules({ ports: [] });
-      } catch {
-        // Refusing the props is a fix too.
-      }
-      for (const rule of rules) {
-        expect(rule.ports?.length ?? 0).toBeGreaterThan(0);
-      }
+    // A NetworkPolicy rule with no ports matches every port, so an empty list is refused
+    // rather than emitted (the config schema also requires at least one port).
+    test('WHEN ports is empty THEN the props are refused', () => {
+      expect(() => internetRules({ ports: [] })).toThrow(/allowTo\(\) got no ports, which a NetworkPolicy reads as every port; list the ports to allow$/);
     });
   });
 
