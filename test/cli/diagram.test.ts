@@ -1,0 +1,65 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { defaultStacks, loadConfigFile } from '../../src/config/load';
+import { mermaidDiagram } from '../../src/synth/diagram';
+import { renderStack } from '../../src/synth/render';
+import { ROOT, hasStackTrace, runCli, tempDir } from '../helpers/cli';
+
+describe('saplings-k8s diagram', () => {
+  const cwd = tempDir();
+
+  test('with no config prints the default stack\'s flowchart on stdout and exits 0', () => {
+    const run = runCli(['diagram'], cwd);
+    expect(run).toMatchObject({ status: 0, stderr: '' });
+    expect(run.stdout.startsWith('flowchart ')).toBe(true);
+    expect(run.stdout).toContain('Ingress_saplings_ingress --> Service_saplings_service');
+    expect(run.stdout).toBe(mermaidDiagram(renderStack(defaultStacks()[0]).objects));
+  });
+
+  test('--format mermaid is the same as the default', () => {
+    expect(runCli(['diagram', '--format', 'mermaid'], cwd)).toStrictEqual(runCli(['diagram'], cwd));
+  });
+
+  test('draws the config it is given, with --env applied', () => {
+    const qdrant = path.join(ROOT, 'examples/qdrant.yaml');
+    const run = runCli(['diagram', '-c', qdrant], cwd);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('Deployment_saplings_app == ":6333, 6334" ==> Deployment_qdrant');
+    expect(run.stdout).toBe(mermaidDiagram(renderStack(loadConfigFile(qdrant)[0]).objects));
+
+    // Development turns Redis and Qdrant auth off, so they no longer read the Secret.
+    expect(run.stdout).toContain('Deployment_qdrant -. env .-> Secret_saplings_secrets');
+    const dev = runCli(['diagram', '-c', qdrant, '--env', 'development'], cwd);
+    expect(dev.status).toBe(0);
+    expect(dev.stdout).not.toContain('Deployment_qdrant -. env .-> Secret_saplings_secrets');
+    expect(dev.stdout).toBe(mermaidDiagram(renderStack(loadConfigFile(qdrant, { environment: 'development' })[0]).objects));
+  });
+
+  test('prints one flowchart per stack, each after a %% comment naming it', () => {
+    const fleet = path.join(ROOT, 'examples/fleet.yaml');
+    const run = runCli(['diagram', '-c', fleet], cwd);
+    expect(run.status).toBe(0);
+    const [a, b] = loadConfigFile(fleet);
+    expect(run.stdout).toBe(
+      `%% stack tenant-a\n${mermaidDiagram(renderStack(a).objects)}%% stack tenant-b\n${mermaidDiagram(renderStack(b).objects)}`,
+    );
+  });
+
+  test('--format svg is a usage error: exit 2, a message saying why, no stack trace', () => {
+    const run = runCli(['diagram', '--format', 'svg'], cwd);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('--format must be mermaid, got "svg"');
+    expect(run.stderr).toContain('SVG rendering needs a browser');
+    expect(hasStackTrace(run.stderr)).toBe(false);
+  });
+
+  test('an invalid config exits 1 and prints no diagram', () => {
+    fs.writeFileSync(path.join(cwd, 'bad.yaml'), 'environment: production\nimage: saplings:1.0.0\nautoscaling: { minReplicas: 0 }\n');
+    const run = runCli(['diagram', '-c', 'bad.yaml'], cwd);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('bad.yaml: autoscaling.minReplicas');
+    expect(hasStackTrace(run.stderr)).toBe(false);
+  });
+});
