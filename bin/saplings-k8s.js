@@ -3,6 +3,12 @@
 // Thin shim: the CLI is compiled TypeScript in lib/ (built by `npm run build`, run on `npm ci`).
 const { main } = require('../lib/src/cli/index.js');
 
+// `saplings-k8s schema | head` closes the pipe early; that is not an error.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),

@@ -1,6 +1,7 @@
 import * as YAML from 'yaml';
 import { OutputFile } from './output';
-import { RenderedStack, toYaml } from './render';
+import { applyRank } from './apply-order';
+import { KubeObject, RenderedStack, toYaml } from './render';
 
 /** How synthesized objects are split into files. */
 export const LAYOUTS = ['file-per-stack', 'file-per-resource'] as const;
@@ -12,19 +13,30 @@ export type Layout = (typeof LAYOUTS)[number];
  * The files of one stack.
  *
  * - `file-per-stack`: `<stack>.k8s.yaml`, every object in apply order.
- * - `file-per-resource`: `<stack>/<NN>-<kind>-<name>.yaml`, numbered in apply
- *   order, plus `<stack>/kustomization.yaml` listing them, so a reviewer sees
- *   one object per diff and `kubectl apply -k` works.
+ * - `file-per-resource`: `<stack>/<NN>-<kind>-<name>.yaml`, where NN is the
+ *   object's apply rank (01 Namespace … 10 ServiceMonitor), plus
+ *   `<stack>/kustomization.yaml` listing them in apply order, so a reviewer
+ *   sees one object per diff and `kubectl apply -k` works. Numbering by rank,
+ *   not position, keeps every file name stable when another object comes or goes.
  */
 export function stackFiles(stack: RenderedStack, layout: Layout, header: string): OutputFile[] {
-  if (layout === 'file-per-stack') return [{ path: `${stack.name}.k8s.yaml`, content: toYaml(stack.objects, header) }];
-  const width = Math.max(2, String(stack.objects.length).length);
-  const files = stack.objects.map((object, index) => ({
-    path: `${stack.name}/${String(index + 1).padStart(width, '0')}-${object.kind.toLowerCase()}-${object.metadata.name}.yaml`,
-    content: toYaml([object], header),
-  }));
+  if (layout === 'file-per-stack') return [{ path: stackFile(stack.name), content: toYaml(stack.objects, header) }];
+  const files = stack.objects.map((object) => ({ path: resourceFile(stack.name, object), content: toYaml([object], header) }));
   const resources = files.map((f) => f.path.slice(stack.name.length + 1));
   return [...files, { path: `${stack.name}/kustomization.yaml`, content: kustomization(resources, header) }];
+}
+
+/** The file an object of a stack is written to, for messages that point at it. */
+export function fileOf(stackName: string, object: KubeObject, layout: Layout): string {
+  return layout === 'file-per-stack' ? stackFile(stackName) : resourceFile(stackName, object);
+}
+
+function stackFile(stackName: string): string {
+  return `${stackName}.k8s.yaml`;
+}
+
+function resourceFile(stackName: string, object: KubeObject): string {
+  return `${stackName}/${String(applyRank(object.kind)).padStart(2, '0')}-${object.kind.toLowerCase()}-${object.metadata.name}.yaml`;
 }
 
 /** Files that tie the stacks together: a root kustomization for `file-per-resource`. */

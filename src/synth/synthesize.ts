@@ -7,7 +7,7 @@ import { OutputFile } from './output';
 import { checkPolicy } from './policy';
 import { provenanceHeader } from './provenance';
 import { KubeObject, renderStack } from './render';
-import { Layout, rootFiles, stackFiles } from './layout';
+import { Layout, fileOf, rootFiles, stackFiles } from './layout';
 
 /** Options for {@link synthesize}. */
 export interface SynthesizeOptions {
@@ -66,7 +66,10 @@ export function processStacks(
     const location = { file: options.source, document: total > 1 ? offset + index + 1 : undefined };
     const objects = renderOrExplain(stack, location, results.problems);
     if (objects) {
-      results.findings.push(...checkObjects(objects, stack, `${stack.name}.k8s.yaml`));
+      // Findings point at the file each object is written to, whatever the layout.
+      const files = new Map(objects.map((o) => [`${o.kind}/${o.metadata.name}`, fileOf(stack.name, o, layout)]));
+      const findings = checkObjects(objects, stack, fileOf(stack.name, objects[0], 'file-per-stack'));
+      results.findings.push(...findings.map((f) => ({ ...f, file: files.get(f.object) ?? f.file })));
       results.files.push(...stackFiles({ name: stack.name, objects }, layout, header));
     }
     onStack?.();
@@ -92,8 +95,14 @@ export function checkObjects(objects: readonly KubeObject[], stack: StackConfig,
   if (stack.environment !== 'development') {
     findings.push(...checkPolicy(objects, { file }), ...findLeaks(objects, file));
   }
-  return findings;
+  // Staging warns where production refuses (the config gates); the policy agrees.
+  return stack.environment === 'staging'
+    ? findings.map((f) => (STAGING_WARNINGS.has(f.rule) && f.severity === 'error' ? { ...f, severity: 'warning' } : f))
+    : findings;
 }
+
+/** Policy rules that are errors in production but warnings in staging, like the config gates they mirror. */
+const STAGING_WARNINGS: ReadonlySet<string> = new Set(['practice-image-pinned']);
 
 /**
  * Renders a stack; construct validation errors (props that conflict in a way

@@ -63,7 +63,9 @@ describe('saplings-k8s synth', () => {
   test('every example config synthesizes', () => {
     const cwd = tempDir();
     for (const example of fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.yaml'))) {
-      const run = runCli(['synth', '--config', path.join(ROOT, 'examples', example), '--out', example], cwd);
+      // inline-dev.yaml reads its secret values from the environment.
+      const env = { OPENAI_API_KEY: 'dev-openai', ANTHROPIC_API_KEY: 'dev-anthropic', ENCRYPTION_KEY: 'dev-encryption' };
+      const run = runCli(['synth', '--config', path.join(ROOT, 'examples', example), '--out', example], cwd, env);
       expect({ example, status: run.status, stderr: run.stderr }).toMatchObject({ example, status: 0 });
     }
   });

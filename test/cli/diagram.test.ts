@@ -35,13 +35,14 @@ describe('saplings-k8s diagram', () => {
     expect(dev.stdout).toBe(mermaidDiagram(renderStack(loadConfigFile(qdrant, { environment: 'development' })[0]).objects));
   });
 
-  test('prints one flowchart per stack, each after a %% comment naming it', () => {
+  test('prints Markdown with a heading and one mermaid block per stack, since a block holds one flowchart', () => {
     const fleet = path.join(ROOT, 'examples/fleet.yaml');
     const run = runCli(['diagram', '-c', fleet], cwd);
     expect(run.status).toBe(0);
     const [a, b] = loadConfigFile(fleet);
+    const block = (name: string, diagram: string) => `## ${name}\n\n\`\`\`mermaid\n${diagram}\`\`\`\n\n`;
     expect(run.stdout).toBe(
-      `%% stack tenant-a\n${mermaidDiagram(renderStack(a).objects)}%% stack tenant-b\n${mermaidDiagram(renderStack(b).objects)}`,
+      block('tenant-a', mermaidDiagram(renderStack(a).objects)) + block('tenant-b', mermaidDiagram(renderStack(b).objects)),
     );
   });
 

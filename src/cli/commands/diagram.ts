@@ -13,6 +13,8 @@ Prints a Mermaid flowchart per stack, drawn from the synthesized objects:
 Ingress → Service → Deployment, each Deployment's ConfigMap, Secret and claims,
 the connections the NetworkPolicies allow, and the HPA and ServiceMonitor.
 Paste it into a Markdown file between \`\`\`mermaid fences; GitHub renders it.
+For a config with several stacks it prints Markdown: a heading and a fenced
+mermaid block per stack.
 
 Options:
   -c, --config FILE   Config file (default ./saplings.yaml or the built-in stack)
@@ -30,9 +32,13 @@ Options:
       throw new UsageError(`--format must be mermaid, got "${values.format}"; SVG rendering needs a browser, which saplings-k8s does not download`);
     }
     const { stacks } = loadStacks(values.config, io, parseEnvironment(values.env));
+    if (stacks.length === 1) {
+      io.stdout(mermaidDiagram(renderStack(stacks[0]).objects));
+      return 0;
+    }
+    // One Mermaid block holds one flowchart, so several stacks become Markdown with a block each.
     for (const stack of stacks) {
-      if (stacks.length > 1) io.stdout(`%% stack ${stack.name}\n`);
-      io.stdout(mermaidDiagram(renderStack(stack).objects));
+      io.stdout(`## ${stack.name}\n\n\`\`\`mermaid\n${mermaidDiagram(renderStack(stack).objects)}\`\`\`\n\n`);
     }
     return 0;
   },

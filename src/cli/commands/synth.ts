@@ -70,7 +70,7 @@ Options:
     const written = new Set([...diff.added, ...diff.changed]);
     if (files.length <= LIST_FILES_UP_TO) {
       for (const file of files) io.stderr(`${written.has(file.path) ? 'wrote' : 'unchanged'} ${show(file.path)}\n`);
-      for (const file of diff.removed) io.stderr(`removed ${show(file)} (stack no longer in the config)\n`);
+      for (const file of diff.removed) io.stderr(`removed ${show(file)} (no longer generated)\n`);
     } else {
       io.stderr(
         `${shown}: ${stacks.length} stacks, ${files.length} files: ${written.size} written, ` +
