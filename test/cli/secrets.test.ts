@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { hasStackTrace, runCli, tempDir } from '../helpers/cli';
+import { all, find, parseManifests } from '../helpers/manifests';
+
+/*
+ * Secret values never land in staging or production output, whatever the
+ * config or the environment of the CLI: through the built CLI, with a fresh
+ * OpenAI-shaped key in its environment on every run of this file.
+ */
+
+/** `sk-proj-` and 40 random letters and digits (at least one of each, as real keys have). */
+function randomKey(): string {
+  for (;;) {
+    const body = randomBytes(120).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 40);
+    if (body.length === 40 && /\d/.test(body) && /[A-Za-z]/.test(body)) return `sk-proj-${body}`;
+  }
+}
+
+const KEY = randomKey();
+
+/** Every file under `dir`, recursively, with its content. */
+function filesUnder(dir: string): Array<{ file: string; text: string }> {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => {
+      const file = path.join(e.parentPath, e.name);
+      return { file, text: fs.readFileSync(file, 'utf8') };
+    });
+}
+
+/** A temp dir holding `config.yaml` with `text`. */
+function withConfig(text: string): string {
+  const cwd = tempDir('saplings-secrets-');
+  fs.writeFileSync(path.join(cwd, 'config.yaml'), text);
+  return cwd;
+}
+
+const production = 'environment: production\nimage: saplings:1.0.0\n';
+
+describe('a key in the CLI\'s environment', () => {
+  test('is never written with the default secrets.source: existing', () => {
+    const cwd = withConfig(production);
+    const run = runCli(['synth', '--config', 'config.yaml'], cwd, { OPENAI_API_KEY: KEY });
+    expect(run.status).toBe(0);
+    const files = filesUnder(path.join(cwd, 'dist'));
+    expect(files.map((f) => path.basename(f.file))).toStrictEqual(['saplings.k8s.yaml']);
+    for (const { file, text } of files) expect({ file, leaked: text.includes(KEY) }).toStrictEqual({ file, leaked: false });
+    // The Secret is only referenced: no Secret object, no values.
+    expect(all(parseManifests(files[0].text), 'Secret')).toStrictEqual([]);
+    expect(run.stdout + run.stderr).not.toContain(KEY);
+  });
+
+  test('secrets.source: inline with fromEnv is refused in production; nothing is written and the key is not echoed', () => {
+    const cwd = withConfig(`${production}secrets:\n  source: inline\n  fromEnv: true\n`);
+    const run = runCli(['synth', '--config', 'config.yaml'], cwd, { OPENAI_API_KEY: KEY });
+    expect(run.status).toBe(1);
+    expect(hasStackTrace(run.stderr)).toBe(false);
+    expect(run.stderr).toContain(
+      '✖ config.yaml: secrets.source: inline writes secret values into the manifests and is allowed only in development, not production; use existing or external',
+    );
+    expect(fs.readdirSync(cwd)).toStrictEqual(['config.yaml']);
+    expect(run.stdout).not.toContain(KEY);
+    expect(run.stderr).not.toContain(KEY);
+  });
+});
+
+describe('a key in app.config (a ConfigMap entry)', () => {
+  const config = (environment: string) =>
+    `environment: ${environment}\nimage: saplings:1.0.0\napp:\n  config:\n    OPENAI_API_KEY: ${KEY}\n`;
+
+  test.each(['production', 'staging'])('is refused by the leak guard in %s, without echoing the key', (environment) => {
+    const cwd = withConfig(config(environment));
+    const run = runCli(['synth', '--config', 'config.yaml'], cwd);
+    expect(run.status).toBe(1);
+    expect(hasStackTrace(run.stderr)).toBe(false);
+    expect(run.stderr).toContain(
+      "✖ saplings.k8s.yaml: ConfigMap/saplings-config: data.OPENAI_API_KEY: error: looks like an OpenAI-style API key outside a Secret; move it into the app's Secret and reference it [leak-credential]\n",
+    );
+    expect(run.stderr).toMatch(/^\d+ errors? in the generated objects; nothing was written\.$/m);
+    expect(run.stdout).not.toContain(KEY);
+    expect(run.stderr).not.toContain(KEY);
+    expect(run.stderr).not.toContain(KEY.slice(8, 24));
+    expect(fs.readdirSync(cwd)).toStrictEqual(['config.yaml']);
+  });
+
+  test('is written as given in development, where neither the leak guard nor the policy runs', () => {
+    const cwd = withConfig(config('development'));
+    const run = runCli(['synth', '--config', 'config.yaml'], cwd);
+    expect(run.status).toBe(0);
+    const objects = parseManifests(fs.readFileSync(path.join(cwd, 'dist/saplings.k8s.yaml'), 'utf8'));
+    expect(find(objects, 'ConfigMap', 'saplings-config').data.OPENAI_API_KEY).toBe(KEY);
+    expect(run.stderr).not.toContain('✖');
+  });
+});
+
+describe('development with secrets.source: inline and fromEnv', () => {
+  test('writes a Secret whose stringData holds exactly the required keys, from the environment, explicit values first', () => {
+    const cwd = withConfig(
+      'environment: development\nimage: saplings:1.0.0\nsecrets:\n  source: inline\n  fromEnv: true\n  values:\n    DATABASE_URL: sqlite:////app/data/dev.db\n',
+    );
+    const env = {
+      OPENAI_API_KEY: KEY,
+      ANTHROPIC_API_KEY: 'sk-ant-dev-only',
+      ENCRYPTION_KEY: 'dev-encryption-key',
+      DATABASE_URL: 'postgresql://ignored',
+      // Not a key the stack needs, so it must not be picked up.
+      GITHUB_TOKEN: 'ghp_notneeded',
+    };
+    const run = runCli(['synth', '--config', 'config.yaml'], cwd, env);
+    expect(run.status).toBe(0);
+    expect(run.stderr).not.toContain(KEY);
+    const objects = parseManifests(fs.readFileSync(path.join(cwd, 'dist/saplings.k8s.yaml'), 'utf8'));
+    const secret = find(objects, 'Secret', 'saplings-secrets');
+    expect(secret.stringData).toStrictEqual({
+      OPENAI_API_KEY: KEY,
+      ANTHROPIC_API_KEY: 'sk-ant-dev-only',
+      DATABASE_URL: 'sqlite:////app/data/dev.db',
+      ENCRYPTION_KEY: 'dev-encryption-key',
+    });
+    expect(secret.data).toBeUndefined();
+    const container = find(objects, 'Deployment', 'saplings-app').spec.template.spec.containers[0];
+    expect(container.envFrom).toContainEqual({ secretRef: { name: 'saplings-secrets' } });
+    expect(all(objects, 'ExternalSecret')).toStrictEqual([]);
+  });
+});
+
+describe('secrets.source: external', () => {
+  test('writes an external-secrets.io/v1 ExternalSecret for every key the stack needs, and no Secret', () => {
+    const cwd = withConfig(
+      `${production}secrets:\n  source: external\n  external:\n    storeName: vault\n    remoteKeyPrefix: saplings/prod/\nvectorDb:\n  enabled: true\n  engine: pgvector\n`,
+    );
+    const run = runCli(['synth', '--config', 'config.yaml'], cwd, { OPENAI_API_KEY: KEY });
+    expect(run.status).toBe(0);
+    const text = fs.readFileSync(path.join(cwd, 'dist/saplings.k8s.yaml'), 'utf8');
+    expect(text).not.toContain(KEY);
+    const objects = parseManifests(text);
+    expect(all(objects, 'Secret')).toStrictEqual([]);
+    const external = find(objects, 'ExternalSecret', 'saplings-secrets');
+    expect(external.apiVersion).toBe('external-secrets.io/v1');
+    expect(external.metadata.namespace).toBe('saplings');
+    expect(external.spec).toMatchObject({
+      refreshInterval: '1h',
+      secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' },
+      target: { name: 'saplings-secrets', creationPolicy: 'Owner' },
+    });
+    const keys = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'DATABASE_URL', 'ENCRYPTION_KEY', 'REDIS_PASSWORD', 'POSTGRES_PASSWORD'];
+    expect([...external.spec.data].sort((a: any, b: any) => a.secretKey.localeCompare(b.secretKey))).toStrictEqual(
+      keys.sort().map((key) => ({ secretKey: key, remoteRef: { key: `saplings/prod/${key}` } })),
+    );
+  });
+});
