@@ -68,11 +68,17 @@ export function problemsFromZod(
           ...location,
           path: z.core.toDotPath([...issue.path, key]),
           message:
-            `unknown key` +
+            'unknown key' +
             (suggestion ? `; did you mean "${suggestion}"?` : '') +
-            (allowed.length ? ` Allowed here: ${allowed.join(', ')}` : ''),
+            (allowed.length ? `${suggestion ? ' A' : '; a'}llowed here: ${allowed.join(', ')}` : ''),
         });
       }
+      continue;
+    }
+    if (issue.code === 'invalid_key') {
+      // A record key is wrong: say why (the key schema's own message) and show the key, not its value.
+      const reasons = issue.issues.map((inner) => inner.message).join('; ');
+      problems.push({ ...location, path: z.core.toDotPath(issue.path), message: `invalid key: ${reasons}, got ${showValue(issue.path.at(-1))}` });
       continue;
     }
     const value = valueAt(input, issue.path);
@@ -80,7 +86,7 @@ export function problemsFromZod(
     problems.push({
       ...location,
       path: z.core.toDotPath(issue.path),
-      message: value === undefined && issue.code === 'invalid_type'
+      message: value === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')
         ? `is required (${describeExpected(issue.message)})`
         : `${describeExpected(issue.message)}${alreadyShown ? '' : `, got ${showValue(value)}`}`,
     });

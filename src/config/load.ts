@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as YAML from 'yaml';
 import { Environment } from './defaults';
 import { InputError, Problem, problemsFromZod, showValue } from './errors';
 import { isPinnedImage } from '../constructs/pods';
 import { environmentGates, unpinnedImageMessage } from './gates';
 import { requiredSecretKeys } from './secrets';
 import { StackConfig, StackConfigInput, StackConfigSchema } from './schema';
+import { parseYamlStream } from './yaml';
 
 /** Options that apply to every stack of a config file. */
 export interface LoadOptions {
@@ -35,24 +35,19 @@ export function loadConfigFile(file: string, options: LoadOptions = {}): StackCo
 
 /** Parses and validates config text (YAML or JSON, one stack per YAML document). Throws {@link InputError}. */
 export function parseConfigText(text: string, file: string, options: LoadOptions = {}): StackConfig[] {
-  const documents = YAML.parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
-  const syntaxProblems: Problem[] = [];
-  const values: unknown[] = [];
-  const docs = Array.isArray(documents) ? documents : [documents];
-  docs.forEach((doc, index) => {
-    for (const err of doc.errors) {
-      const pos = err.linePos?.[0];
-      syntaxProblems.push({
+  const parsed = parseYamlStream(text);
+  if (parsed.problems.length) {
+    throw new InputError(
+      parsed.problems.map((p) => ({
         file,
-        document: docs.length > 1 ? index + 1 : undefined,
-        position: pos ? `${pos.line}:${pos.col}` : undefined,
+        document: parsed.count > 1 ? p.document : undefined,
+        position: p.position,
         path: '',
-        message: `YAML syntax error: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
-      });
-    }
-    if (doc.errors.length === 0 && doc.contents !== null) values.push(doc.toJS());
-  });
-  if (syntaxProblems.length) throw new InputError(syntaxProblems);
+        message: p.message,
+      })),
+    );
+  }
+  const values = parsed.values.map((v) => v.value);
   if (values.length === 0) {
     throw new InputError([
       { file, path: '', message: 'is empty; a stack needs at least "environment" and "image" (run `saplings-k8s init` for a starter)' },

@@ -52,3 +52,43 @@ export function quantityHint(value: string): string {
   const binary = `${m[2].toUpperCase()}i`;
   return ` (did you mean ${m[1]}${binary} or ${m[1]}${prefix}?)`;
 }
+
+/** A quantity as an exact fraction, so `9m` and `0.009` compare equal. */
+interface ExactQuantity {
+  readonly numerator: bigint;
+  readonly denominator: bigint;
+}
+
+const DECIMAL_EXPONENTS: Readonly<Record<string, number>> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const BINARY_EXPONENTS: Readonly<Record<string, number>> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+
+function exact(value: string | number): ExactQuantity | undefined {
+  const match = QUANTITY.exec(String(value));
+  if (!match) return undefined;
+  const [, number, suffix = ''] = match;
+  const [whole, fraction = ''] = number.replace(/^[+]/, '').split('.');
+  let numerator = BigInt(`${whole === '' || whole === '-' ? `${whole}0` : whole}${fraction}`);
+  let denominator = 10n ** BigInt(fraction.length);
+  const power = BINARY_EXPONENTS[suffix];
+  if (power !== undefined) {
+    numerator *= 2n ** BigInt(power);
+  } else {
+    const exponent = /^[eE]/.test(suffix) ? Number(suffix.slice(1)) : DECIMAL_EXPONENTS[suffix];
+    if (exponent >= 0) numerator *= 10n ** BigInt(exponent);
+    else denominator *= 10n ** BigInt(-exponent);
+  }
+  return { numerator, denominator };
+}
+
+/**
+ * Compares two quantities exactly: negative when `a < b`, 0 when equal,
+ * positive when `a > b`, `undefined` when either is not a quantity. Floats
+ * would call `9m` larger than `0.009`, refusing a request equal to its limit.
+ */
+export function compareQuantities(a: string | number, b: string | number): number | undefined {
+  const x = exact(a);
+  const y = exact(b);
+  if (!x || !y) return undefined;
+  const difference = x.numerator * y.denominator - y.numerator * x.denominator;
+  return difference === 0n ? 0 : difference < 0n ? -1 : 1;
+}

@@ -1,15 +1,19 @@
 import { z } from 'zod';
 import { appObjectNames } from '../constructs/names';
 import { ENVIRONMENTS, LOG_LEVELS, SEED } from './defaults';
-import { isQuantity, parseQuantity } from './quantity';
+import { compareQuantities, isQuantity, parseQuantity } from './quantity';
 import { PRIVATE_IPV4_RANGES } from '../constructs/cidr';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+// A C identifier: a valid ConfigMap/Secret key (no '.', '..' or '..data') that every shell and runtime reads as a variable.
+const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The longest suffix a stack appends to `name`, so every derived name stays ≤ 63 characters. */
 const LONGEST_NAME_SUFFIX = Math.max(...Object.values(appObjectNames('')).map((n) => n.length));
+
+/** Namespaces that belong to Kubernetes itself. */
+const SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease'];
 
 /** Longest `name` a stack may have. */
 export const MAX_STACK_NAME_LENGTH = 63 - LONGEST_NAME_SUFFIX;
@@ -66,9 +70,7 @@ const resourcesSchema = (defaults: {
     .prefault({})
     .superRefine((r, ctx) => {
       for (const resource of ['cpu', 'memory'] as const) {
-        const request = parseQuantity(r.requests[resource]);
-        const limit = parseQuantity(r.limits[resource]);
-        if (request !== undefined && limit !== undefined && request > limit) {
+        if ((compareQuantities(r.requests[resource], r.limits[resource]) ?? 0) > 0) {
           ctx.addIssue({
             code: 'custom',
             path: ['requests', resource],
@@ -97,7 +99,7 @@ const appSchema = z
       .describe('Fixed replica count, used only when autoscaling is disabled'),
     resources: resourcesSchema(SEED.app.resources),
     config: z
-      .record(z.string().regex(ENV_VAR_NAME, { error: 'must be a valid environment variable name' }), z.string())
+      .record(z.string().regex(ENV_VAR_NAME, { error: 'must be an environment variable name: letters, digits and _, not starting with a digit' }), z.string())
       .default({})
       .describe('Extra ConfigMap entries, exposed to the app as environment variables'),
     logLevel: z.enum(LOG_LEVELS).optional().describe('LOG_LEVEL; defaults to the environment preset'),
@@ -123,7 +125,9 @@ const appSchema = z
   })
   .prefault({});
 
-const envVarName = z.string().regex(ENV_VAR_NAME, { error: 'must be a valid environment variable name' });
+const envVarName = z
+  .string()
+  .regex(ENV_VAR_NAME, { error: 'must be an environment variable name: letters, digits and _, not starting with a digit' });
 
 const secretsSchema = z
   .strictObject({
@@ -218,7 +222,8 @@ const autoscalingSchema = z
   })
   .prefault({})
   .superRefine((a, ctx) => {
-    if (a.maxReplicas < a.minReplicas) {
+    // Only compare two valid counts: a count below 1 has its own message already.
+    if (a.minReplicas >= 1 && a.maxReplicas >= 1 && a.maxReplicas < a.minReplicas) {
       ctx.addIssue({
         code: 'custom',
         path: ['maxReplicas'],
@@ -296,6 +301,36 @@ export const StackConfigSchema = z
     gitops: gitopsSchema,
   })
   .superRefine((stack, ctx) => {
+    const namespace = stack.namespace ?? stack.name;
+    if (SYSTEM_NAMESPACES.includes(namespace)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [stack.namespace ? 'namespace' : 'name'],
+        input: namespace,
+        message: `${namespace} is a Kubernetes system namespace; the stack would relabel it for Pod Security "restricted": choose another namespace`,
+      });
+    }
+    const backing: string[] = [
+      ...(stack.redis.enabled ? [SEED.redis.name] : []),
+      ...(stack.vectorDb.enabled ? [stack.vectorDb.engine] : []),
+    ];
+    if (backing.includes(stack.name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['name'],
+        input: stack.name,
+        message: `is the name of the stack's ${stack.name} service, whose objects (${stack.name}-service, ${stack.name}-data-pvc) would collide with the app's; choose another name`,
+      });
+    }
+    const secretName = stack.secrets.name ?? appObjectNames(stack.name).secret;
+    if (stack.ingress.enabled && (stack.ingress.tlsSecretName ?? appObjectNames(stack.name).tlsSecret) === secretName) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ingress', 'tlsSecretName'],
+        input: secretName,
+        message: `is also the app's Secret (secrets.name); cert-manager would overwrite the app's credentials with the certificate`,
+      });
+    }
     if (stack.secrets.source === 'inline' && stack.environment !== 'development') {
       ctx.addIssue({
         code: 'custom',

@@ -28,7 +28,7 @@ export function pullPolicyFor(image: string): kplus.ImagePullPolicy {
 
 /** Whether an image reference names a digest, or a tag other than `latest`. */
 export function isPinnedImage(image: string): boolean {
-  if (image.includes('@sha256:')) return true;
+  if (image.includes('@')) return /@sha256:[0-9a-f]{64}$/.test(image);
   const lastSegment = image.slice(image.lastIndexOf('/') + 1);
   const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : undefined;
   return tag !== undefined && tag !== 'latest';

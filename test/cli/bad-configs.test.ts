@@ -140,8 +140,48 @@ const cases: BadConfig[] = [
     file: 'no-env.yaml',
     text: 'image: saplings:1.0.0\n',
     where: 'environment',
-    says: 'expected one of "development"|"staging"|"production"',
-    value: 'got nothing',
+    says: 'is required (expected one of "development"|"staging"|"production")',
+    value: 'is required',
+  },
+  {
+    title: 'a stack named like its Redis',
+    file: 'name-redis.yaml',
+    text: `${prod}name: redis\n`,
+    where: 'name',
+    says: 'is the name of the stack\'s redis service, whose objects (redis-service, redis-data-pvc) would collide with the app\'s; choose another name',
+    value: '"redis"',
+  },
+  {
+    title: 'a Kubernetes system namespace',
+    file: 'kube-system.yaml',
+    text: `${prod}namespace: kube-system\n`,
+    where: 'namespace',
+    says: 'kube-system is a Kubernetes system namespace',
+    value: '"kube-system"',
+  },
+  {
+    title: 'a TLS secret that would overwrite the app\'s Secret',
+    file: 'tls-secret.yaml',
+    text: `${prod}ingress:\n  tlsSecretName: saplings-secrets\n`,
+    where: 'ingress.tlsSecretName',
+    says: 'cert-manager would overwrite the app\'s credentials',
+    value: '"saplings-secrets"',
+  },
+  {
+    title: 'a malformed digest in production',
+    file: 'bad-digest.yaml',
+    text: 'environment: production\nimage: saplings@sha256:abc\n',
+    where: 'image',
+    says: 'is not pinned',
+    value: '"saplings@sha256:abc"',
+  },
+  {
+    title: 'an app.config key that is not an environment variable name',
+    file: 'config-key.yaml',
+    text: `${prod}app:\n  config:\n    "..data": x\n`,
+    where: 'app.config["..data"]',
+    says: 'must be an environment variable name',
+    value: '"..data"',
   },
   {
     title: 'missing image',
@@ -483,7 +523,7 @@ describe('synth refuses bad configs and leaves dist/ as it was', () => {
 
   // The yaml library throws for an alias whose anchor is missing, and the CLI
   // takes its unexpected-error path: no file name, no position, "Run again with --debug".
-  test.failing('an alias to a missing anchor names the file and line:col', () => {
+  test('an alias to a missing anchor names the file and line:col', () => {
     fs.writeFileSync(path.join(cwd, 'alias.yaml'), 'environment: production\nimage: *img\n');
     const run = runCli(['synth', '--config', 'alias.yaml'], cwd);
     expect(run.status).toBe(1);

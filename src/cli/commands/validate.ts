@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import * as YAML from 'yaml';
+import { parseYamlStream } from '../../config/yaml';
 import { Finding, formatFinding } from '../../synth/findings';
 import { validateObjects } from '../../synth/k8s-validate';
 import { findLeaks } from '../../synth/leak-guard';
 import { checkPolicy } from '../../synth/policy';
 import { KubeObject, renderStack } from '../../synth/render';
+import { checkObjects } from '../../synth/synthesize';
 import { CliIO, Command, UsageError } from '../context';
 import { loadStacks, parseEnvironment } from './synth';
 
@@ -43,9 +44,10 @@ Options:
 
     if (values.config !== undefined || positionals.length === 0) {
       const { stacks } = loadStacks(values.config, io, parseEnvironment(values.env));
+      // A config's objects get exactly the checks synth runs for its environment.
       for (const stack of stacks) {
         const objects = renderStack(stack).objects;
-        findings.push(...checkAll(objects, `${stack.name}.k8s.yaml`));
+        findings.push(...checkObjects(objects, stack, `${stack.name}.k8s.yaml`));
         checked += objects.length;
       }
     }
@@ -67,10 +69,6 @@ Options:
 interface SourcedObject {
   readonly object: KubeObject;
   readonly file: string;
-}
-
-function checkAll(objects: readonly KubeObject[], file: string): Finding[] {
-  return [...validateObjects(objects, { file }), ...checkPolicy(objects, { file }), ...findLeaks(objects, file)];
 }
 
 /**
@@ -125,24 +123,14 @@ function manifestFiles(absolute: string, shown: string): { absolute: string; sho
 }
 
 function readManifests(absolute: string, shown: string): { objects: SourcedObject[]; syntax: Finding[] } {
-  const text = fs.readFileSync(absolute, 'utf8');
-  const documents = YAML.parseAllDocuments(text, { prettyErrors: true });
-  const docs = Array.isArray(documents) ? documents : [documents];
-  const syntax: Finding[] = [];
-  const objects: SourcedObject[] = [];
-  docs.forEach((doc, index) => {
-    for (const err of doc.errors) {
-      const pos = err.linePos?.[0];
-      syntax.push({
-        severity: 'error',
-        rule: 'yaml-syntax',
-        file: pos ? `${shown}:${pos.line}:${pos.col}` : shown,
-        object: `document #${index + 1}`,
-        path: '',
-        message: err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
-      });
-    }
-    if (doc.errors.length === 0 && doc.contents !== null) objects.push({ object: doc.toJS() as KubeObject, file: shown });
-  });
-  return { objects, syntax };
+  const parsed = parseYamlStream(fs.readFileSync(absolute, 'utf8'));
+  const syntax: Finding[] = parsed.problems.map((p) => ({
+    severity: 'error',
+    rule: 'yaml-syntax',
+    file: p.position ? `${shown}:${p.position}` : shown,
+    object: `document #${p.document}`,
+    path: '',
+    message: p.message,
+  }));
+  return { objects: parsed.values.map((v) => ({ object: v.value as KubeObject, file: shown })), syntax };
 }

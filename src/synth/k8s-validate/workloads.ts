@@ -1,6 +1,6 @@
 import { checkLabels, selectorMatches } from './metadata';
 import { dnsLabelError, envVarNameError, ianaSvcNameError } from './names';
-import { parseQuantity } from '../../config/quantity';
+import { compareQuantities, parseQuantity } from '../../config/quantity';
 import { PathSegment, Reporter, isObject, quote } from './report';
 
 /*
@@ -41,6 +41,12 @@ export function checkSemantics(group: string, kind: string, object: Json, r: Rep
     if (isObject(object.spec)) checkServiceSpec(object.spec, r);
     return;
   }
+  if (gk === '/ConfigMap' || gk === '/Secret') {
+    for (const field of ['data', 'stringData', 'binaryData']) {
+      if (isObject(object[field])) checkDataKeys(object[field], field, r);
+    }
+    return;
+  }
   const templatePath = TEMPLATE_PATHS[gk];
   if (!templatePath) return;
   const template = at(object, templatePath);
@@ -49,6 +55,23 @@ export function checkSemantics(group: string, kind: string, object: Json, r: Rep
   const ownerPath = templatePath.slice(0, -1);
   const owner = at(object, ownerPath);
   if (isObject(owner) && isObject(template)) checkSelector(gk, kind, owner, template, ownerPath, r);
+}
+
+// What the API server accepts as a ConfigMap or Secret key (IsConfigMapKey).
+const DATA_KEY = /^[-._a-zA-Z0-9]+$/;
+
+function checkDataKeys(data: Json, field: string, r: Reporter): void {
+  for (const key of Object.keys(data)) {
+    const problem =
+      key.length > 253
+        ? 'is longer than 253 characters'
+        : !DATA_KEY.test(key)
+          ? "may contain only letters, digits, '-', '_' and '.'"
+          : key === '.' || key === '..' || key.startsWith('..')
+            ? "must not be '.' or '..' or start with '..' (the kubelet's own links in a mounted volume)"
+            : undefined;
+    if (problem) r.error('invalid-value', [field, key], `invalid key ${quote(key)}: a key ${problem}`);
+  }
 }
 
 function checkSelector(gk: string, kind: string, owner: Json, template: Json, ownerPath: string[], r: Reporter): void {
@@ -250,9 +273,9 @@ function checkResources(resources: unknown, path: PathSegment[], r: Reporter): v
     }
   }
   for (const [resource, value] of Object.entries(requests)) {
-    const request = quantity(value);
-    const limit = quantity(limits[resource]);
-    if (request !== undefined && limit !== undefined && request > limit) {
+    const limit = limits[resource];
+    const order = isQuantityLike(value) && isQuantityLike(limit) ? compareQuantities(value, limit) : undefined;
+    if (order !== undefined && order > 0) {
       r.error(
         'invalid-value',
         [...path, 'requests', resource],
@@ -297,6 +320,10 @@ function checkServiceSpec(spec: Json, r: Reporter): void {
       firstIndex.set(name, i);
     }
   });
+}
+
+function isQuantityLike(value: unknown): value is string | number {
+  return typeof value === 'string' || typeof value === 'number';
 }
 
 function quantity(value: unknown): number | undefined {
