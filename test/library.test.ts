@@ -4,20 +4,7 @@ import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { Autoscaler, IngressWithTls, RedisStore, SaplingsApp, VectorDb } from '../src';
-
-// Synthesized manifests are plain JSON; `any` keeps the assertions short.
-type Manifest = Record<string, any>;
-
-function objectsOfKind(manifests: Manifest[], kind: string): Manifest[] {
-  return manifests.filter((m) => m.kind === kind);
-}
-
-/** The only object of `kind`; fails the test if there are none or several. */
-function onlyOfKind(manifests: Manifest[], kind: string): Manifest {
-  const found = objectsOfKind(manifests, kind);
-  expect(found).toHaveLength(1);
-  return found[0];
-}
+import { Manifest, objectsOfKind, onlyOfKind } from './helpers/objects';
 
 // The secure-default constructs are public too: a library user adds the namespace's
 // default deny and the app's Secret source, and SaplingsApp.trafficPolicy is a TrafficPolicy.

@@ -1,20 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Autoscaler, AutoscalerProps, SaplingsApp } from '../../src';
-
-// Synthesized manifests are plain JSON; `any` keeps the assertions short.
-type Manifest = Record<string, any>;
-
-function objectsOfKind(manifests: Manifest[], kind: string): Manifest[] {
-  return manifests.filter((m) => m.kind === kind);
-}
-
-/** The only object of `kind`; fails the test if there are none or several. */
-function onlyOfKind(manifests: Manifest[], kind: string): Manifest {
-  const found = objectsOfKind(manifests, kind);
-  expect(found).toHaveLength(1);
-  return found[0];
-}
+import { Manifest, onlyOfKind } from '../helpers/objects';
 
 /** Synthesizes a default SaplingsApp scaled by an Autoscaler with `props`. */
 function synthScaledApp(props: Partial<AutoscalerProps> = {}): Manifest[] {

@@ -1,19 +1,6 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { RedisStore, SaplingsApp, SaplingsAppProps, VectorDb } from '../../src';
-
-// Synthesized manifests are plain JSON; `any` keeps the assertions short.
-type Manifest = Record<string, any>;
-
-function objectsOfKind(manifests: Manifest[], kind: string): Manifest[] {
-  return manifests.filter((m) => m.kind === kind);
-}
-
-/** The only object of `kind`; fails the test if there are none or several. */
-function onlyOfKind(manifests: Manifest[], kind: string): Manifest {
-  const found = objectsOfKind(manifests, kind);
-  expect(found).toHaveLength(1);
-  return found[0];
-}
+import { Manifest, objectsOfKind, onlyOfKind } from '../helpers/objects';
 
 /** Synthesizes a chart holding one SaplingsApp with `props`. */
 function synthApp(props: Partial<SaplingsAppProps> = {}): Manifest[] {
