@@ -20,6 +20,8 @@ export const SEED = {
     dataPath: '/app/data',
     logsPath: '/app/logs',
     imagePullSecrets: ['registry-secret'],
+    // `groupadd -r saplings && useradd -r -g saplings saplings` on Debian (python:3.11-slim) gives 999:999.
+    runAsUser: { uid: 999, gid: 999 },
     liveness: { path: '/health', initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
     readiness: { path: '/ready', initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2 },
     metricsPath: '/metrics',

@@ -118,6 +118,12 @@ const appSchema = z
           .describe('ReadWriteMany lets every replica mount the data volume'),
       })
       .prefault({}),
+    runAsUser: z
+      .int()
+      .min(1)
+      .default(SEED.app.runAsUser.uid)
+      .describe("UID of the image's non-root user (the guide's Dockerfile: useradd -r saplings, 999 on Debian)"),
+    runAsGroup: z.int().min(1).default(SEED.app.runAsUser.gid).describe("GID of the image's group; also the volumes' fsGroup"),
     imagePullSecrets: z
       .array(dnsSubdomain)
       .default([...SEED.app.imagePullSecrets])

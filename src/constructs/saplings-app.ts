@@ -126,7 +126,7 @@ export class SaplingsApp extends Construct {
     const names = appObjectNames(this.name);
     const preset = ENVIRONMENT_PRESETS[this.environment];
     const storage = { ...SEED.app.storage, ...props.storage };
-    const user = props.runAsUser ?? { uid: 999, gid: 999 };
+    const user = props.runAsUser ?? SEED.app.runAsUser;
     this.selectorLabels = { app: this.name };
     const backends = [this.redis, this.vectorDb].filter((b) => b !== undefined);
 

@@ -113,6 +113,7 @@ export class SaplingsStack extends Chart {
       timeoutSeconds: app.timeoutSeconds,
       storage: app.storage,
       imagePullSecrets: app.imagePullSecrets,
+      runAsUser: { uid: app.runAsUser, gid: app.runAsGroup },
       secretName,
       redis: this.redis,
       vectorDb: this.vectorDb,

@@ -361,3 +361,17 @@ describe('security of the stack', () => {
     expect(all(objects, 'ExternalSecret')).toHaveLength(0);
   });
 });
+
+describe('the app image user', () => {
+  test('defaults to the guide image\'s 999:999 and follows app.runAsUser/runAsGroup', () => {
+    const pod = (objects: any[]) => find(objects, 'Deployment', 'saplings-app').spec.template.spec;
+    expect(pod(render()).securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, fsGroup: 999, runAsNonRoot: true });
+    const custom = pod(render({ app: { runAsUser: 10001, runAsGroup: 10002 } }));
+    expect(custom.securityContext).toMatchObject({ runAsUser: 10001, runAsGroup: 10002, fsGroup: 10002 });
+    expect(custom.containers[0].securityContext).toMatchObject({ runAsUser: 10001, runAsGroup: 10002 });
+  });
+
+  test('root is refused', () => {
+    expect(() => render({ app: { runAsUser: 0 } })).toThrow(/too small/i);
+  });
+});
