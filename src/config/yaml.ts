@@ -27,7 +27,9 @@ export interface ParsedYaml {
  */
 export function parseYamlStream(text: string): ParsedYaml {
   const lineCounter = new YAML.LineCounter();
-  const parsed = YAML.parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
+  // logLevel 'error': a mapping used as a key is stringified and then refused by the
+  // schema as an unknown key, instead of yaml printing a Node warning to stderr.
+  const parsed = YAML.parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true, lineCounter, logLevel: 'error' });
   const documents = Array.isArray(parsed) ? parsed : [parsed];
   const position = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
