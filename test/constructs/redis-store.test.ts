@@ -1,24 +1,11 @@
 import { ApiObject, Testing } from 'cdk8s';
 import { RedisStore, RedisStoreProps } from '../../src';
-import { Manifest, objectsOfKind, onlyOfKind } from '../helpers/objects';
+import { Manifest, objectsOfKind, onlyOfKind, kubeletAdmitsRunAsNonRoot } from '../helpers/objects';
 
 function synthRedis(props: RedisStoreProps = {}): { redis: RedisStore; manifests: Manifest[] } {
   const chart = Testing.chart();
   const redis = new RedisStore(chart, 'Redis', props);
   return { redis, manifests: Testing.synth(chart) };
-}
-
-/**
- * The kubelet's `verifyRunAsNonRoot`: with runAsNonRoot on, a container starts only
- * if runAsUser is a non-zero uid, or the image's own USER is a non-zero numeric uid.
- * An image without USER runs as root and is refused with CreateContainerConfigError.
- */
-function kubeletAdmitsRunAsNonRoot(podSpec: Manifest, container: Manifest, imageUser: string): boolean {
-  const runAsNonRoot = container.securityContext?.runAsNonRoot ?? podSpec.securityContext?.runAsNonRoot;
-  const runAsUser = container.securityContext?.runAsUser ?? podSpec.securityContext?.runAsUser;
-  if (runAsNonRoot !== true) return true;
-  if (runAsUser !== undefined) return runAsUser !== 0;
-  return /^[1-9][0-9]*$/.test(imageUser);
 }
 
 describe('RedisStore', () => {

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { RedisStore, SaplingsApp, SaplingsAppProps, VectorDb } from '../../src';
-import { Manifest, objectsOfKind, onlyOfKind } from '../helpers/objects';
+import { Manifest, objectsOfKind, onlyOfKind, kubeletAdmitsRunAsNonRoot } from '../helpers/objects';
 
 /** Synthesizes a chart holding one SaplingsApp with `props`. */
 function synthApp(props: Partial<SaplingsAppProps> = {}): Manifest[] {
@@ -11,20 +11,6 @@ function synthApp(props: Partial<SaplingsAppProps> = {}): Manifest[] {
 
 function appContainer(manifests: Manifest[]): Manifest {
   return onlyOfKind(manifests, 'Deployment').spec.template.spec.containers[0];
-}
-
-/**
- * The kubelet's `verifyRunAsNonRoot`: with runAsNonRoot on, a container starts only
- * if runAsUser is a non-zero uid, or the image's own USER is a non-zero numeric uid.
- * A user name (`USER saplings`) cannot be verified and the pod is refused
- * with CreateContainerConfigError.
- */
-function kubeletAdmitsRunAsNonRoot(podSpec: Manifest, container: Manifest, imageUser: string): boolean {
-  const runAsNonRoot = container.securityContext?.runAsNonRoot ?? podSpec.securityContext?.runAsNonRoot;
-  const runAsUser = container.securityContext?.runAsUser ?? podSpec.securityContext?.runAsUser;
-  if (runAsNonRoot !== true) return true;
-  if (runAsUser !== undefined) return runAsUser !== 0;
-  return /^[1-9][0-9]*$/.test(imageUser);
 }
 
 describe('SaplingsApp', () => {

@@ -1,6 +1,6 @@
 import { ApiObject, Testing } from 'cdk8s';
 import { VectorDb, VectorDbProps } from '../../src';
-import { Manifest, onlyOfKind } from '../helpers/objects';
+import { Manifest, onlyOfKind, kubeletAdmitsRunAsNonRoot } from '../helpers/objects';
 
 function synthVectorDb(props: VectorDbProps): { vectorDb: VectorDb; manifests: Manifest[] } {
   const chart = Testing.chart();
@@ -10,19 +10,6 @@ function synthVectorDb(props: VectorDbProps): { vectorDb: VectorDb; manifests: M
 
 function containerOf(manifests: Manifest[]): Manifest {
   return onlyOfKind(manifests, 'Deployment').spec.template.spec.containers[0];
-}
-
-/**
- * The kubelet's `verifyRunAsNonRoot`: with runAsNonRoot on, a container starts only
- * if runAsUser is a non-zero uid, or the image's own USER is a non-zero numeric uid.
- * An image that runs as root (no USER, or USER 0) is refused with CreateContainerConfigError.
- */
-function kubeletAdmitsRunAsNonRoot(podSpec: Manifest, container: Manifest, imageUser: string): boolean {
-  const runAsNonRoot = container.securityContext?.runAsNonRoot ?? podSpec.securityContext?.runAsNonRoot;
-  const runAsUser = container.securityContext?.runAsUser ?? podSpec.securityContext?.runAsUser;
-  if (runAsNonRoot !== true) return true;
-  if (runAsUser !== undefined) return runAsUser !== 0;
-  return /^[1-9][0-9]*$/.test(imageUser);
 }
 
 describe('VectorDb', () => {

@@ -12,3 +12,17 @@ export function onlyOfKind(manifests: Manifest[], kind: string): Manifest {
   expect(found).toHaveLength(1);
   return found[0];
 }
+
+/**
+ * The kubelet's `verifyRunAsNonRoot`: with runAsNonRoot on, a container starts only
+ * if runAsUser is a non-zero uid, or the image's own USER is a non-zero numeric uid.
+ * A user name (`USER saplings`) cannot be verified, and an image without USER runs
+ * as root: both are refused with CreateContainerConfigError.
+ */
+export function kubeletAdmitsRunAsNonRoot(podSpec: Manifest, container: Manifest, imageUser: string): boolean {
+  const runAsNonRoot = container.securityContext?.runAsNonRoot ?? podSpec.securityContext?.runAsNonRoot;
+  const runAsUser = container.securityContext?.runAsUser ?? podSpec.securityContext?.runAsUser;
+  if (runAsNonRoot !== true) return true;
+  if (runAsUser !== undefined) return runAsUser !== 0;
+  return /^[1-9][0-9]*$/.test(imageUser);
+}
