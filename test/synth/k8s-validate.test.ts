@@ -233,6 +233,12 @@ describe('hand-written manifests', () => {
       [
         {
           rule: 'unknown-field',
+          object: 'ExternalSecret/web-secrets',
+          path: 'spec.target.creationPolicey',
+          message: /^unknown field "creationPolicey": this part of an ExternalSecret has no such field in the CRD; did you mean "creationPolicy"\?$/,
+        },
+        {
+          rule: 'unknown-field',
           object: 'ServiceMonitor/web',
           path: 'spec.endpoints[0].intervall',
           message: /^unknown field "intervall": .*ServiceMonitor has no such field in the CRD; did you mean "interval"\?$/,
@@ -255,10 +261,16 @@ describe('hand-written manifests', () => {
       {
         severity: 'info',
         rule: 'unknown-kind',
-        object: 'ExternalSecret/web-secrets',
+        object: 'Certificate/web-tls',
         path: '',
-        message: 'external-secrets.io/v1 ExternalSecret is not a built-in kind of Kubernetes 1.28 (a custom resource?); only its metadata was checked',
+        message: 'cert-manager.io/v1 Certificate is not a built-in kind of Kubernetes 1.28 (a custom resource?); only its metadata was checked',
       },
+    ]);
+  });
+
+  test('GIVEN an ExternalSecret with a typo WHEN validated THEN its CRD bindings find the unknown field', () => {
+    expect(located(validateObjects(fixture('custom-resources.yaml')).filter((f) => f.object === 'ExternalSecret/web-secrets'))).toStrictEqual([
+      { severity: 'error', rule: 'unknown-field', object: 'ExternalSecret/web-secrets', path: 'spec.target.creationPolicey' },
     ]);
   });
 });

@@ -1,3 +1,4 @@
+import { toJson_ExternalSecretProps } from '../../../imports/external-secrets.io/external-secrets.io';
 import { toJson_ServiceMonitorProps } from '../../../imports/monitoring.coreos.com/monitoring.coreos.com';
 import { PathSegment, Reporter, isObject, quote } from './report';
 import { closest } from './suggest';
@@ -20,6 +21,7 @@ type Mapper = (props: never) => unknown;
 
 const MAPPERS: ReadonlyMap<string, { readonly mapper: Mapper; readonly source: string }> = new Map([
   ['monitoring.coreos.com/v1/ServiceMonitor', { mapper: toJson_ServiceMonitorProps as Mapper, source: 'prometheus-operator ServiceMonitor CRD' }],
+  ['external-secrets.io/v1/ExternalSecret', { mapper: toJson_ExternalSecretProps as Mapper, source: 'External Secrets Operator ExternalSecret CRD' }],
 ]);
 
 const SCALAR = Symbol('scalar');
@@ -45,7 +47,7 @@ export function checkCustomResource(object: Record<string, unknown>, apiVersion:
     r.error(
       'invalid-type',
       [],
-      `does not have the shape of a ${kind} (the ${entry.source} bindings failed: ${(e as Error).message}); check that lists are lists and objects are objects`,
+      `does not have the shape of ${article(kind)} ${kind} (the ${entry.source} bindings failed: ${(e as Error).message}); check that lists are lists and objects are objects`,
     );
     return;
   }
@@ -91,7 +93,7 @@ function diff(
     // The mapper read every field it knows (TypeScript names, nearly always the JSON names).
     const known = [...(reads.get(input) ?? [])];
     const guess = Object.keys(output).find((k) => normalize(k) === normalize(key)) ?? closest(key, known);
-    const where = path.length === 0 ? kind : `this part of a ${kind}`;
+    const where = path.length === 0 ? kind : `this part of ${article(kind)} ${kind}`;
     r.error(
       'unknown-field',
       [...path, key],
@@ -103,4 +105,8 @@ function diff(
 
 function normalize(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+function article(word: string): string {
+  return /^[AEIOUaeiou]/.test(word) ? 'an' : 'a';
 }
