@@ -1,7 +1,7 @@
-import * as YAML from 'yaml';
 import { OutputFile } from './output';
 import { applyRank } from './apply-order';
 import { KubeObject, RenderedStack, toYaml } from './render';
+import { emitYaml } from '../targets/yaml';
 
 /** How synthesized objects are split into files. */
 export const LAYOUTS = ['file-per-stack', 'file-per-resource'] as const;
@@ -45,5 +45,5 @@ export function rootFiles(stackNames: readonly string[], layout: Layout, header:
 }
 
 function kustomization(resources: readonly string[], header: string): string {
-  return `${header}${YAML.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources })}`;
+  return `${header}${emitYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources })}`;
 }

@@ -1,8 +1,8 @@
 import { App } from 'cdk8s';
-import * as YAML from 'yaml';
 import { StackConfig } from '../config/schema';
 import { sortForApply, withSyncWaves } from './apply-order';
 import { SaplingsStack } from './saplings-stack';
+import { YamlValue, emitYamlStream } from '../targets/yaml';
 
 /** A Kubernetes object as plain JSON. */
 export interface KubeObject {
@@ -32,9 +32,7 @@ export function renderStack(config: StackConfig): RenderedStack {
   return { name: config.name, objects: config.gitops.syncWaves ? withSyncWaves(objects) : objects };
 }
 
-/** Serializes objects as a multi-document YAML stream, after a comment header. */
+/** Serializes objects as a multi-document YAML stream, after a comment header, that YAML 1.1 and 1.2 readers read alike. */
 export function toYaml(objects: readonly KubeObject[], header: string): string {
-  // lineWidth 0: long values (URLs, CIDR lists) stay on one line, so diffs stay one line.
-  const body = objects.map((o) => YAML.stringify(o, { lineWidth: 0 })).join('---\n');
-  return `${header}${body}`;
+  return `${header}${emitYamlStream(objects as unknown as YamlValue[])}`;
 }
