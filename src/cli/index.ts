@@ -1,5 +1,5 @@
 import { InputError, formatProblem } from '../config/errors';
-import { FindingsError, formatFinding } from '../synth/findings';
+import { FindingsError, formatFinding } from '../checks/findings';
 import { packageVersion } from '../synth/provenance';
 import { diagramCommand } from './commands/diagram';
 import { initCommand } from './commands/init';

@@ -1,4 +1,4 @@
-import { isPinnedImage } from '../constructs/pods';
+import { isPinnedImage, unpinnedImageMessage } from '../conventions/image';
 import { StackConfig } from './schema';
 
 /** A setting that is fine while developing but not in front of users. */
@@ -23,9 +23,4 @@ export function environmentGates(stack: StackConfig): GateViolation[] {
     });
   }
   return violations;
-}
-
-/** Why an image reference is not acceptable for a reproducible deploy. */
-export function unpinnedImageMessage(image: string): string {
-  return `"${image}" is not pinned; use a version tag (saplings:1.0.0) or a digest (saplings@sha256:…), never :latest or no tag`;
 }

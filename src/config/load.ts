@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Environment } from './defaults';
+import { Environment } from '../conventions/defaults';
 import { InputError, Problem, problemsFromZod, showValue } from './errors';
-import { isPinnedImage } from '../constructs/pods';
-import { environmentGates, unpinnedImageMessage } from './gates';
+import { isPinnedImage, unpinnedImageMessage } from '../conventions/image';
+import { environmentGates } from './gates';
 import { requiredSecretKeys } from './secrets';
 import { StackConfig, StackConfigInput, StackConfigSchema } from './schema';
 import { parseYamlStream } from './yaml';

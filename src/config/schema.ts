@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { appObjectNames } from '../constructs/names';
-import { ENVIRONMENTS, LOG_LEVELS, SEED } from './defaults';
-import { compareQuantities, isQuantity, parseQuantity } from './quantity';
-import { PRIVATE_IPV4_RANGES } from '../constructs/cidr';
+import { appObjectNames } from '../conventions/names';
+import { ENVIRONMENTS, LOG_LEVELS, SEED } from '../conventions/defaults';
+import { compareQuantities, isQuantity, parseQuantity } from '../conventions/quantity';
+import { PRIVATE_IPV4_RANGES } from '../conventions/cidr';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -181,17 +181,17 @@ const secretsSchema = z
 
 const networkSchema = z
   .strictObject({
-    ingressControllerNamespace: dnsLabel().default('ingress-nginx').describe('Namespace of the ingress controller, allowed to reach the app'),
-    prometheusNamespace: dnsLabel().default('monitoring').describe('Namespace of Prometheus, allowed to scrape the app'),
+    ingressControllerNamespace: dnsLabel().default(SEED.network.ingressControllerNamespace).describe('Namespace of the ingress controller, allowed to reach the app'),
+    prometheusNamespace: dnsLabel().default(SEED.network.prometheusNamespace).describe('Namespace of Prometheus, allowed to scrape the app'),
     egressCidrs: z
       .array(z.union([z.cidrv4(), z.cidrv6()], { error: 'must be a CIDR such as 0.0.0.0/0' }))
-      .default(['0.0.0.0/0'])
+      .default([...SEED.network.egressCidrs])
       .describe('Ranges the app may reach outside the cluster (the LLM APIs)'),
     egressExceptCidrs: z
       .array(z.cidrv4({ error: 'must be an IPv4 CIDR such as 10.0.0.0/8' }))
       .default([...PRIVATE_IPV4_RANGES])
       .describe('Ranges carved out of egressCidrs: private, link-local (cloud metadata) and CGNAT by default'),
-    egressPorts: z.array(port).min(1).default([443]).describe('Ports the app may reach outside the cluster'),
+    egressPorts: z.array(port).min(1).default([...SEED.network.egressPorts]).describe('Ports the app may reach outside the cluster'),
   })
   .prefault({});
 

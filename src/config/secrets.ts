@@ -1,5 +1,4 @@
-import { REDIS_PASSWORD_KEY } from '../constructs/redis-store';
-import { VECTOR_DB_SECRET_KEYS } from '../constructs/vector-db';
+import { REDIS_PASSWORD_KEY, VECTOR_DB_SECRET_KEYS } from '../conventions/backing-services';
 import { StackConfig } from './schema';
 
 /** Whether the stack's Redis requires a password: on outside development unless set. */

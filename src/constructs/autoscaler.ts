@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { SEED } from '../config/defaults';
-import { appObjectNames } from './names';
+import { SEED } from '../conventions/defaults';
+import { appObjectNames } from '../conventions/names';
 import { SaplingsApp } from './saplings-app';
 
 /** How fast the autoscaler may move in one direction. */

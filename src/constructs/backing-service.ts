@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { backingServiceNames } from './names';
+import { backingServiceNames } from '../conventions/names';
 import { pullPolicyFor, selectPods } from './pods';
 import { ComputeResources, newClaim, setContainerResources } from './resources';
 import { RunAsUser, mountScratch, restrictedContainerContext, restrictedPodContext } from './security';

@@ -1,8 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { SEED } from '../config/defaults';
-import { ENVIRONMENT_PRESETS } from '../config/presets';
-import { appObjectNames } from './names';
+import { SEED } from '../conventions/defaults';
+import { ENVIRONMENT_PRESETS } from '../conventions/presets';
+import { appObjectNames } from '../conventions/names';
 import { SaplingsApp } from './saplings-app';
 
 const NGINX = 'nginx.ingress.kubernetes.io';
@@ -80,7 +80,7 @@ export class IngressWithTls extends Construct {
       rules: [{ host: this.host, path: '/', pathType: kplus.HttpIngressPathType.PREFIX, backend }],
     });
 
-    app.trafficPolicy.allowFrom({ namespace: props.controllerNamespace ?? 'ingress-nginx' }, [{ port: app.port }]);
+    app.trafficPolicy.allowFrom({ namespace: props.controllerNamespace ?? SEED.network.ingressControllerNamespace }, [{ port: app.port }]);
 
     // No cluster-issuer annotation here: cert-manager would issue a second
     // Certificate for the same Secret. ingress-nginx shares the host's TLS.

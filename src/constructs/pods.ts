@@ -1,5 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { isPinnedImage } from '../conventions/image';
 
 /**
  * Makes `labels` the Deployment's only pod selector and points the Service at them.
@@ -24,12 +25,4 @@ export function selectPods(deployment: kplus.Deployment, service: kplus.Service,
  */
 export function pullPolicyFor(image: string): kplus.ImagePullPolicy {
   return isPinnedImage(image) ? kplus.ImagePullPolicy.IF_NOT_PRESENT : kplus.ImagePullPolicy.ALWAYS;
-}
-
-/** Whether an image reference names a digest, or a tag other than `latest`. */
-export function isPinnedImage(image: string): boolean {
-  if (image.includes('@')) return /@sha256:[0-9a-f]{64}$/.test(image);
-  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
-  const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : undefined;
-  return tag !== undefined && tag !== 'latest';
 }

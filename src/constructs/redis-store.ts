@@ -1,13 +1,11 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { SEED } from '../config/defaults';
+import { REDIS_USER } from '../conventions/backing-services';
+import { SEED } from '../conventions/defaults';
 import { BackingService, BackingServiceStorage, ServiceConnection } from './backing-service';
 import { ComputeResources } from './resources';
 import { RunAsUser, SecretKeyRef, fromSecretKey } from './security';
-
-/** The Secret key a stack's Redis password is read from, by convention. */
-export const REDIS_PASSWORD_KEY = 'REDIS_PASSWORD';
 
 /** Props for {@link RedisStore}. */
 export interface RedisStoreProps {
@@ -49,7 +47,7 @@ export class RedisStore extends Construct {
       name: props.name ?? SEED.redis.name,
       component: 'redis',
       image: props.image ?? SEED.redis.image,
-      runAsUser: props.runAsUser ?? { uid: 999, gid: 1000 },
+      runAsUser: props.runAsUser ?? REDIS_USER,
       ports: [{ name: 'redis', number: this.port }],
       // Append-only persistence, so a restart keeps agent memory and not just the last snapshot.
       // Kubernetes expands $(REDIS_PASSWORD) from the env below; the value is never in the manifest.

@@ -1,10 +1,10 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Environment, LogLevel, SEED } from '../config/defaults';
-import { ENVIRONMENT_PRESETS } from '../config/presets';
-import { appObjectNames } from './names';
-import { PRIVATE_IPV4_RANGES, cidrContains } from './cidr';
+import { Environment, LogLevel, SEED } from '../conventions/defaults';
+import { ENVIRONMENT_PRESETS } from '../conventions/presets';
+import { appObjectNames } from '../conventions/names';
+import { PRIVATE_IPV4_RANGES, cidrContains } from '../conventions/cidr';
 import { pullPolicyFor, selectPods } from './pods';
 import { RedisStore } from './redis-store';
 import { ComputeResources, newClaim, setContainerResources } from './resources';
@@ -249,10 +249,10 @@ export class SaplingsApp extends Construct {
     }
     const egress = props.internetEgress ?? {};
     const exceptCidrs = egress.exceptCidrs ?? PRIVATE_IPV4_RANGES;
-    for (const cidr of egress.cidrs ?? ['0.0.0.0/0']) {
+    for (const cidr of egress.cidrs ?? SEED.network.egressCidrs) {
       this.trafficPolicy.allowTo(
         { cidr, except: exceptCidrs.filter((except) => cidrContains(cidr, except)) },
-        (egress.ports ?? [443]).map((port) => ({ port })),
+        (egress.ports ?? SEED.network.egressPorts).map((port) => ({ port })),
       );
     }
   }

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ServiceMonitor } from '../../imports/monitoring.coreos.com/monitoring.coreos.com';
-import { SEED } from '../config/defaults';
-import { appObjectNames } from './names';
+import { SEED } from '../conventions/defaults';
+import { appObjectNames } from '../conventions/names';
 import { SaplingsApp } from './saplings-app';
 
 /** Props for {@link SaplingsServiceMonitor}. */
@@ -22,7 +22,7 @@ export class SaplingsServiceMonitor extends Construct {
   constructor(scope: Construct, id: string, props: SaplingsServiceMonitorProps) {
     super(scope, id);
     const { app } = props;
-    app.trafficPolicy.allowFrom({ namespace: props.prometheusNamespace ?? 'monitoring' }, [{ port: app.port }]);
+    app.trafficPolicy.allowFrom({ namespace: props.prometheusNamespace ?? SEED.network.prometheusNamespace }, [{ port: app.port }]);
     this.serviceMonitor = new ServiceMonitor(this, 'Resource', {
       metadata: { name: appObjectNames(app.name).serviceMonitor, labels: app.selectorLabels },
       spec: {

@@ -1,13 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { RunAsUser } from '../conventions/backing-services';
 
-/** The user a container image runs as; the pod must run as the same user. */
-export interface RunAsUser {
-  /** Numeric user id of the image's own user. */
-  readonly uid: number;
-  /** Numeric group id of the image's own group; also the volumes' fsGroup. */
-  readonly gid: number;
-}
+export { RunAsUser };
 
 /**
  * Pod-level settings for Pod Security Standards "restricted": a non-root

@@ -1,7 +1,7 @@
 import { Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { trafficPolicyNames } from './names';
+import { trafficPolicyNames } from '../conventions/names';
 
 /** Who is on the other end of an allowed connection. */
 export interface TrafficPeer {

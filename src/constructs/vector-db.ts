@@ -1,39 +1,12 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { SEED } from '../config/defaults';
+import { VECTOR_DB_IMAGES, VECTOR_DB_SECRET_KEYS, VECTOR_DB_USERS, VectorDbEngine } from '../conventions/backing-services';
+import { SEED } from '../conventions/defaults';
 import { BackingService, BackingServicePort, BackingServiceStorage, ServiceConnection } from './backing-service';
-import { appObjectNames, backingServiceNames } from './names';
+import { appObjectNames, backingServiceNames } from '../conventions/names';
 import { ComputeResources } from './resources';
 import { RunAsUser, fromSecretKey } from './security';
-
-/** Vector database engines SaplingsApp can use. */
-export const VECTOR_DB_ENGINES = ['pgvector', 'qdrant'] as const;
-
-/** A vector database engine. */
-export type VectorDbEngine = (typeof VECTOR_DB_ENGINES)[number];
-
-/** Images each engine runs by default, pinned. */
-export const VECTOR_DB_IMAGES: Readonly<Record<VectorDbEngine, string>> = {
-  // The pgvector project's image: the official Debian-based Postgres 16 with the extension built in.
-  pgvector: 'pgvector/pgvector:0.8.0-pg16',
-  // The -unprivileged build runs as a non-root user; the plain image runs as root.
-  qdrant: 'qdrant/qdrant:v1.13.4-unprivileged',
-};
-
-/** The user each engine's default image runs as. */
-export const VECTOR_DB_USERS: Readonly<Record<VectorDbEngine, RunAsUser>> = {
-  // `postgres` in the Debian-based official image.
-  pgvector: { uid: 999, gid: 999 },
-  // `qdrant` in the -unprivileged image.
-  qdrant: { uid: 1000, gid: 1000 },
-};
-
-/** Secret keys each engine reads its credential from. */
-export const VECTOR_DB_SECRET_KEYS: Readonly<Record<VectorDbEngine, string>> = {
-  pgvector: 'POSTGRES_PASSWORD',
-  qdrant: 'QDRANT_API_KEY',
-};
 
 /** Props for {@link VectorDb}. */
 export interface VectorDbProps {

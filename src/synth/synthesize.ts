@@ -1,13 +1,11 @@
 import { InputError, Problem } from '../config/errors';
 import { StackConfig } from '../config/schema';
-import { Finding, FindingsError } from './findings';
-import { validateObjects } from './k8s-validate';
-import { findLeaks } from './leak-guard';
+import { runChecks } from '../checks';
+import { Finding, FindingsError } from '../checks/findings';
 import { OutputFile } from './output';
-import { checkPolicy } from './policy';
 import { provenanceHeader } from './provenance';
-import { KubeObject, renderStack } from './render';
-import { Layout, fileOf, rootFiles, stackFiles } from './layout';
+import { KubeObject, renderStack } from '../targets/kubernetes/render';
+import { Layout, fileOf, rootFiles, stackFiles } from '../targets/kubernetes/layout';
 
 /** Options for {@link synthesize}. */
 export interface SynthesizeOptions {
@@ -68,7 +66,7 @@ export function processStacks(
     if (objects) {
       // Findings point at the file each object is written to, whatever the layout.
       const files = new Map(objects.map((o) => [`${o.kind}/${o.metadata.name}`, fileOf(stack.name, o, layout)]));
-      const findings = checkObjects(objects, stack, fileOf(stack.name, objects[0], 'file-per-stack'));
+      const findings = runChecks(objects, { file: fileOf(stack.name, objects[0], 'file-per-stack'), environment: stack.environment });
       results.findings.push(...findings.map((f) => ({ ...f, file: files.get(f.object) ?? f.file })));
       results.files.push(...stackFiles({ name: stack.name, objects }, layout, header));
     }
@@ -88,21 +86,6 @@ export function finish(stacks: readonly StackConfig[], chunks: readonly StackRes
   const files = [...chunks.flatMap((c) => c.files), ...rootFiles(stacks.map((s) => s.name), layout, provenanceHeader(options.source))];
   return { files, findings: findings.filter((f) => f.severity !== 'info') };
 }
-
-/** The checks a stack's objects must pass before they are written. */
-export function checkObjects(objects: readonly KubeObject[], stack: StackConfig, file: string): Finding[] {
-  const findings = validateObjects(objects, { file });
-  if (stack.environment !== 'development') {
-    findings.push(...checkPolicy(objects, { file }), ...findLeaks(objects, file));
-  }
-  // Staging warns where production refuses (the config gates); the policy agrees.
-  return stack.environment === 'staging'
-    ? findings.map((f) => (STAGING_WARNINGS.has(f.rule) && f.severity === 'error' ? { ...f, severity: 'warning' } : f))
-    : findings;
-}
-
-/** Policy rules that are errors in production but warnings in staging, like the config gates they mirror. */
-const STAGING_WARNINGS: ReadonlySet<string> = new Set(['practice-image-pinned']);
 
 /**
  * Renders a stack; construct validation errors (props that conflict in a way

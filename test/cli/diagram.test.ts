@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultStacks, loadConfigFile } from '../../src/config/load';
-import { mermaidDiagram } from '../../src/synth/diagram';
-import { renderStack } from '../../src/synth/render';
+import { mermaidDiagram } from '../../src/targets/kubernetes/diagram';
+import { renderStack } from '../../src/targets/kubernetes/render';
 import { ROOT, hasStackTrace, runCli, tempDir } from '../helpers/cli';
 
 describe('saplings-k8s diagram', () => {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PARALLEL_THRESHOLD } from '../../src/synth/fleet';
-import { KubeObject } from '../../src/synth/render';
+import { KubeObject } from '../../src/targets/kubernetes/render';
 import { synthesize } from '../../src/synth/synthesize';
 import { CliRun, hasStackTrace, runCli, snapshotDir, tempDir } from '../helpers/cli';
 import { parseManifests, render, stackConfig } from '../helpers/manifests';

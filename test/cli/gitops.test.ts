@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { SYNC_WAVE_ANNOTATION } from '../../src/synth/apply-order';
-import { KubeObject } from '../../src/synth/render';
+import { SYNC_WAVE_ANNOTATION } from '../../src/targets/kubernetes/apply-order';
+import { KubeObject } from '../../src/targets/kubernetes/render';
 import { ROOT, hasStackTrace, runCli, snapshotDir, tempDir } from '../helpers/cli';
 import { parseManifests } from '../helpers/manifests';
 

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { configJsonSchema } from '../../src/cli/commands/schema';
-import { appObjectNames } from '../../src/constructs/names';
+import { appObjectNames } from '../../src/conventions/names';
 import { MAX_STACK_NAME_LENGTH, StackConfigSchema } from '../../src/config/schema';
-import { ENVIRONMENT_PRESETS } from '../../src/config/presets';
+import { ENVIRONMENT_PRESETS } from '../../src/conventions/presets';
 
 describe('config schema', () => {
   test('the committed saplings.schema.json is what `saplings-k8s schema` prints', () => {

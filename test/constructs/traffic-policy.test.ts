@@ -9,7 +9,7 @@ import {
   SaplingsServiceMonitorProps,
   VectorDb,
 } from '../../src';
-import { cidrContains } from '../../src/constructs/cidr';
+import { cidrContains } from '../../src/conventions/cidr';
 import { NamespaceIsolation } from '../../src/constructs/namespace-isolation';
 import { KUBE_DNS, TrafficPolicy } from '../../src/constructs/traffic-policy';
 

@@ -1,6 +1,6 @@
 import * as YAML from 'yaml';
 import { StackConfigInput, StackConfigSchema } from '../../src/config/schema';
-import { KubeObject, renderStack } from '../../src/synth/render';
+import { KubeObject, renderStack } from '../../src/targets/kubernetes/render';
 
 /** A stack config with the two required keys filled in. */
 export function stackConfig(overrides: Partial<StackConfigInput> = {}) {

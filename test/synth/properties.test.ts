@@ -6,10 +6,10 @@ import { InputError } from '../../src/config/errors';
 import { environmentGates } from '../../src/config/gates';
 import { parseConfigText } from '../../src/config/load';
 import { StackConfig, StackConfigSchema } from '../../src/config/schema';
-import { FindingsError } from '../../src/synth/findings';
-import { validateObjects } from '../../src/synth/k8s-validate';
-import { checkPolicy, isSecretLikeName } from '../../src/synth/policy';
-import { renderStack } from '../../src/synth/render';
+import { FindingsError } from '../../src/checks/findings';
+import { validateObjects } from '../../src/checks/k8s-validate';
+import { checkPolicy, isSecretLikeName } from '../../src/checks/policy';
+import { renderStack } from '../../src/targets/kubernetes/render';
 import { synthesize } from '../../src/synth/synthesize';
 import { hasStackTrace, runCli, tempDir } from '../helpers/cli';
 

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
 import { loadConfigFile } from '../../src/config/load';
-import { renderStack, toYaml } from '../../src/synth/render';
+import { renderStack, toYaml } from '../../src/targets/kubernetes/render';
 import { YamlValue, emitYaml, emitYamlStream } from '../../src/targets/yaml';
 import { stackConfig } from '../helpers/manifests';
 

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { mermaidDiagram } from '../../synth/diagram';
-import { renderStack } from '../../synth/render';
+import { mermaidDiagram } from '../../targets/kubernetes/diagram';
+import { renderStack } from '../../targets/kubernetes/render';
 import { CliIO, Command, UsageError } from '../context';
 import { loadStacks, parseEnvironment } from './synth';
 

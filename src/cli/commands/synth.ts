@@ -1,12 +1,12 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ENVIRONMENTS, Environment } from '../../config/defaults';
+import { ENVIRONMENTS, Environment } from '../../conventions/defaults';
 import { Problem, formatProblem } from '../../config/errors';
 import { defaultStacks, loadConfigFile } from '../../config/load';
 import { StackConfig } from '../../config/schema';
-import { formatFinding } from '../../synth/findings';
+import { formatFinding } from '../../checks/findings';
 import { diffOutput, isEmptyDiff, writeOutput } from '../../synth/output';
-import { LAYOUTS, Layout } from '../../synth/layout';
+import { LAYOUTS, Layout } from '../../targets/kubernetes/layout';
 import { synthesizeFleet } from '../../synth/fleet';
 import { CliIO, Command, UsageError } from '../context';
 import { findDefaultConfig } from './shared';

@@ -2,12 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseYamlStream } from '../../config/yaml';
-import { Finding, formatFinding } from '../../synth/findings';
-import { validateObjects } from '../../synth/k8s-validate';
-import { findLeaks } from '../../synth/leak-guard';
-import { checkPolicy } from '../../synth/policy';
-import { KubeObject, renderStack } from '../../synth/render';
-import { checkObjects } from '../../synth/synthesize';
+import { runChecks } from '../../checks';
+import { Finding, formatFinding } from '../../checks/findings';
+import { validateObjects } from '../../checks/k8s-validate';
+import { findLeaks } from '../../checks/leak-guard';
+import { checkPolicy } from '../../checks/policy';
+import { KubeObject, renderStack } from '../../targets/kubernetes/render';
 import { CliIO, Command, UsageError } from '../context';
 import { loadStacks, parseEnvironment } from './synth';
 
@@ -47,7 +47,7 @@ Options:
       // A config's objects get exactly the checks synth runs for its environment.
       for (const stack of stacks) {
         const objects = renderStack(stack).objects;
-        findings.push(...checkObjects(objects, stack, `${stack.name}.k8s.yaml`));
+        findings.push(...runChecks(objects, { file: `${stack.name}.k8s.yaml`, environment: stack.environment }));
         checked += objects.length;
       }
     }

@@ -1,3 +1,4 @@
+import { isPinnedImage, parseImageReference } from '../../conventions/image';
 import { plaintextSecret } from './credentials';
 import { asList, asObject, isObject, quote } from './json';
 import { ContainerRef, FindingSink, PodTemplate, Resource, containersOf } from './objects';
@@ -66,34 +67,11 @@ function checkResources(owner: Resource, c: ContainerRef, sink: FindingSink): vo
   }
 }
 
-/** The parts of an image reference that decide whether it is pinned. */
-interface ImageReference {
-  /** The image without tag and digest. */
-  readonly repository: string;
-  readonly tag?: string;
-  readonly digest?: string;
-}
-
-function parseImage(image: string): ImageReference {
-  const at = image.indexOf('@');
-  const digest = at >= 0 ? image.slice(at + 1) : undefined;
-  const nameAndTag = at >= 0 ? image.slice(0, at) : image;
-  // A colon before the last slash belongs to a registry port (`registry:5000/app`), not a tag.
-  const colon = nameAndTag.lastIndexOf(':');
-  const tag = colon > nameAndTag.lastIndexOf('/') ? nameAndTag.slice(colon + 1) : undefined;
-  return {
-    repository: tag === undefined ? nameAndTag : nameAndTag.slice(0, colon),
-    ...(tag !== undefined && tag !== '' ? { tag } : {}),
-    ...(digest !== undefined && /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/.test(digest) ? { digest } : {}),
-  };
-}
-
 function checkImage(owner: Resource, c: ContainerRef, sink: FindingSink): void {
   const image = c.container.image;
   if (typeof image !== 'string' || image === '') return;
-  const ref = parseImage(image);
-  const pinned = ref.digest !== undefined || (ref.tag !== undefined && ref.tag !== 'latest');
-  if (!pinned) {
+  if (!isPinnedImage(image)) {
+    const ref = parseImageReference(image);
     const wrong = ref.tag === 'latest' ? 'uses the :latest tag' : 'has no tag, so it means :latest';
     sink.report(
       owner,

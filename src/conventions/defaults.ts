@@ -56,6 +56,14 @@ export const SEED = {
     scaleDown: { stabilizationWindowSeconds: 300, percent: 10, periodSeconds: 60 },
     scaleUp: { stabilizationWindowSeconds: 60, percent: 50, periodSeconds: 60 },
   },
+  network: {
+    // Where ingress-nginx and the Prometheus Operator's charts install by default.
+    ingressControllerNamespace: 'ingress-nginx',
+    prometheusNamespace: 'monitoring',
+    // The LLM APIs: HTTPS anywhere on the internet (private ranges are excepted separately).
+    egressCidrs: ['0.0.0.0/0'],
+    egressPorts: [443],
+  },
   ingress: {
     host: 'api.your-domain.com',
     className: 'nginx',

@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
 import * as YAML from 'yaml';
-import { Finding, formatFinding } from '../../src/synth/findings';
-import { checkPolicy, findCredentials, isSecretLikeName } from '../../src/synth/policy';
+import { Finding, formatFinding } from '../../src/checks/findings';
+import { checkPolicy, findCredentials, isSecretLikeName } from '../../src/checks/policy';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'policy');
 

@@ -4,9 +4,9 @@ import * as fc from 'fast-check';
 import * as YAML from 'yaml';
 import { defaultStacks } from '../../src/config/load';
 import { StackConfigSchema } from '../../src/config/schema';
-import { Finding } from '../../src/synth/findings';
-import { validateObjects } from '../../src/synth/k8s-validate';
-import { renderStack } from '../../src/synth/render';
+import { Finding } from '../../src/checks/findings';
+import { validateObjects } from '../../src/checks/k8s-validate';
+import { renderStack } from '../../src/targets/kubernetes/render';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'manifests');
 

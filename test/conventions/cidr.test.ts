@@ -1,4 +1,4 @@
-import { PRIVATE_IPV4_RANGES, cidrContains } from '../../src/constructs/cidr';
+import { PRIVATE_IPV4_RANGES, cidrContains } from '../../src/conventions/cidr';
 
 describe('cidrContains', () => {
   test.each([

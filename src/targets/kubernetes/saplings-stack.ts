@@ -1,17 +1,18 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { StackConfig } from '../config/schema';
-import { qdrantRequiresApiKey, redisRequiresPassword, requiredSecretKeys } from '../config/secrets';
-import { AppSecret } from '../constructs/app-secret';
-import { Autoscaler } from '../constructs/autoscaler';
-import { NamespaceIsolation } from '../constructs/namespace-isolation';
-import { appObjectNames } from '../constructs/names';
-import { IngressWithTls } from '../constructs/ingress-with-tls';
-import { REDIS_PASSWORD_KEY, RedisStore } from '../constructs/redis-store';
-import { SaplingsApp } from '../constructs/saplings-app';
-import { SaplingsServiceMonitor } from '../constructs/saplings-service-monitor';
-import { VectorDb } from '../constructs/vector-db';
+import { StackConfig } from '../../config/schema';
+import { qdrantRequiresApiKey, redisRequiresPassword, requiredSecretKeys } from '../../config/secrets';
+import { AppSecret } from '../../constructs/app-secret';
+import { Autoscaler } from '../../constructs/autoscaler';
+import { NamespaceIsolation } from '../../constructs/namespace-isolation';
+import { appObjectNames } from '../../conventions/names';
+import { IngressWithTls } from '../../constructs/ingress-with-tls';
+import { RedisStore } from '../../constructs/redis-store';
+import { REDIS_PASSWORD_KEY } from '../../conventions/backing-services';
+import { SaplingsApp } from '../../constructs/saplings-app';
+import { SaplingsServiceMonitor } from '../../constructs/saplings-service-monitor';
+import { VectorDb } from '../../constructs/vector-db';
 
 /**
  * Pod Security Admission enforces, audits and warns on "restricted", pinned to

@@ -1,4 +1,4 @@
-import { find, all, render } from '../helpers/manifests';
+import { find, all, render } from '../../helpers/manifests';
 
 describe('the default stack (the guide\'s production stack)', () => {
   const objects = render();

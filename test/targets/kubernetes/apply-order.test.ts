@@ -1,9 +1,9 @@
 import * as path from 'node:path';
-import { loadConfigFile } from '../../src/config/load';
-import { SYNC_WAVE_ANNOTATION, applyRank, sortForApply } from '../../src/synth/apply-order';
-import { KubeObject, renderStack } from '../../src/synth/render';
-import { ROOT } from '../helpers/cli';
-import { render } from '../helpers/manifests';
+import { loadConfigFile } from '../../../src/config/load';
+import { SYNC_WAVE_ANNOTATION, applyRank, sortForApply } from '../../../src/targets/kubernetes/apply-order';
+import { KubeObject, renderStack } from '../../../src/targets/kubernetes/render';
+import { ROOT } from '../../helpers/cli';
+import { render } from '../../helpers/manifests';
 
 /**
  * The order `kubectl apply` needs, written out independently of APPLY_ORDER so

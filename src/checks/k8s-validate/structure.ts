@@ -7,7 +7,7 @@ import {
   objectType,
 } from './api-schema';
 import { checkLabelSelector, checkObjectMeta } from './metadata';
-import { QUANTITY_HELP, parseQuantity, quantityHint } from '../../config/quantity';
+import { QUANTITY_HELP, parseQuantity, quantityHint } from '../../conventions/quantity';
 import { PathSegment, Reporter, describe, isObject, quote } from './report';
 import { closest } from './suggest';
 

@@ -1,11 +1,11 @@
 import * as YAML from 'yaml';
-import { StackConfigInput } from '../../src/config/schema';
-import { applyRank } from '../../src/synth/apply-order';
-import { rootFiles, stackFiles } from '../../src/synth/layout';
-import { provenanceHeader } from '../../src/synth/provenance';
-import { KubeObject } from '../../src/synth/render';
-import { processStacks, synthesize } from '../../src/synth/synthesize';
-import { parseManifests, render, stackConfig } from '../helpers/manifests';
+import { StackConfigInput } from '../../../src/config/schema';
+import { applyRank } from '../../../src/targets/kubernetes/apply-order';
+import { rootFiles, stackFiles } from '../../../src/targets/kubernetes/layout';
+import { provenanceHeader } from '../../../src/synth/provenance';
+import { KubeObject } from '../../../src/targets/kubernetes/render';
+import { processStacks, synthesize } from '../../../src/synth/synthesize';
+import { parseManifests, render, stackConfig } from '../../helpers/manifests';
 
 const HEADER = provenanceHeader('config.yaml');
 

@@ -1,6 +1,6 @@
 import { checkLabels, selectorMatches } from './metadata';
 import { dnsLabelError, envVarNameError, ianaSvcNameError } from './names';
-import { compareQuantities, parseQuantity } from '../../config/quantity';
+import { compareQuantities, parseQuantity } from '../../conventions/quantity';
 import { PathSegment, Reporter, isObject, quote } from './report';
 
 /*

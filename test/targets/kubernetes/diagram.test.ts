@@ -1,6 +1,6 @@
-import { StackConfigInput } from '../../src/config/schema';
-import { mermaidDiagram } from '../../src/synth/diagram';
-import { render } from '../helpers/manifests';
+import { StackConfigInput } from '../../../src/config/schema';
+import { mermaidDiagram } from '../../../src/targets/kubernetes/diagram';
+import { render } from '../../helpers/manifests';
 
 const diagram = (overrides: Partial<StackConfigInput> = {}) => mermaidDiagram(render(overrides));
 const lines = (text: string) => text.split('\n').map((l) => l.trim());

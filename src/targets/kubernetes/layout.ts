@@ -1,7 +1,7 @@
-import { OutputFile } from './output';
+import { OutputFile } from '../../synth/output';
 import { applyRank } from './apply-order';
 import { KubeObject, RenderedStack, toYaml } from './render';
-import { emitYaml } from '../targets/yaml';
+import { emitYaml } from '../yaml';
 
 /** How synthesized objects are split into files. */
 export const LAYOUTS = ['file-per-stack', 'file-per-resource'] as const;

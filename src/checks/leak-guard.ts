@@ -1,6 +1,6 @@
 import { Finding } from './findings';
 import { findCredentials } from './policy';
-import { KubeObject } from './render';
+import { KubeObject } from '../conventions/kube-object';
 
 /**
  * Finds credentials where they must never be: any string outside a Secret

@@ -1,16 +1,11 @@
 import { App } from 'cdk8s';
-import { StackConfig } from '../config/schema';
+import { KubeObject } from '../../conventions/kube-object';
+import { StackConfig } from '../../config/schema';
 import { sortForApply, withSyncWaves } from './apply-order';
 import { SaplingsStack } from './saplings-stack';
-import { YamlValue, emitYamlStream } from '../targets/yaml';
+import { YamlValue, emitYamlStream } from '../yaml';
 
-/** A Kubernetes object as plain JSON. */
-export interface KubeObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: unknown };
-  readonly [key: string]: unknown;
-}
+export { KubeObject };
 
 /** The objects of one stack, in apply order. */
 export interface RenderedStack {

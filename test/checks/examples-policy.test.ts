@@ -2,11 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfigFile } from '../../src/config/load';
 import { StackConfig } from '../../src/config/schema';
-import { Finding } from '../../src/synth/findings';
-import { validateObjects } from '../../src/synth/k8s-validate';
-import { findLeaks } from '../../src/synth/leak-guard';
-import { checkPolicy } from '../../src/synth/policy';
-import { KubeObject, renderStack } from '../../src/synth/render';
+import { Finding } from '../../src/checks/findings';
+import { validateObjects } from '../../src/checks/k8s-validate';
+import { findLeaks } from '../../src/checks/leak-guard';
+import { checkPolicy } from '../../src/checks/policy';
+import { KubeObject, renderStack } from '../../src/targets/kubernetes/render';
 
 /*
  * The examples are what users copy, so each must be clean: no finding from
