@@ -1,0 +1,14 @@
+/**
+ * `saplings-k8s/config`: the config file API. The zod schema, the loader with
+ * positioned problems, and the functions that turn a validated config into
+ * objects and files, as the CLI does.
+ *
+ * It is an entry of its own so that `saplings-k8s`, the constructs, loads
+ * neither zod nor the YAML parser, and its types compile in a stock cdk8s
+ * project (zod's type files need esModuleInterop).
+ */
+export * from './schema';
+export { DEFAULT_CONFIG, LoadOptions, defaultStacks, loadConfigFile, parseConfigText } from './load';
+export { InputError, Problem, formatProblem } from './errors';
+export { renderStack, RenderedStack } from '../targets/kubernetes/render';
+export { synthesize, SynthesizeOptions, Synthesized } from '../synth/synthesize';
