@@ -79,3 +79,26 @@ describe('SaplingsApp errors', () => {
     expect(() => validateConstructs(chart)).not.toThrow();
   });
 });
+
+describe('SaplingsApp errors in props', () => {
+  test('GIVEN a memory limit that is not a quantity THEN the constructor throws naming the field and value', () => {
+    const create = () =>
+      new SaplingsApp(new Chart(new App(), 'test'), 'Saplings', {
+        image: 'saplings:1.0.0',
+        resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2', memory: '2GB' } },
+      });
+    expect(create).toThrow(SaplingsValidationError);
+    expect(create).toThrow(
+      new Error(
+        '[test/Saplings] \'resources.limits.memory\' is "2GB", which is not a non-negative quantity; a quantity is a number with an ' +
+          'optional suffix: binary Ki, Mi, Gi, Ti, Pi, Ei, decimal m, k, M, G, T, P, E, or an exponent (e.g. 512Mi, 2Gi, 500m, 1.5, 1e3)',
+      ),
+    );
+  });
+
+  test('GIVEN a storage size that is not a quantity THEN the constructor throws naming the field and value', () => {
+    const create = () => new SaplingsApp(new Chart(new App(), 'test'), 'Saplings', { image: 'saplings:1.0.0', storage: { size: 'lots' } });
+    expect(create).toThrow(SaplingsValidationError);
+    expect(create).toThrow(/^\[test\/Saplings\] 'storage\.size' is "lots", which is not a non-negative quantity; /);
+  });
+});
