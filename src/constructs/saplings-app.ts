@@ -11,7 +11,7 @@ import { ComputeResources } from './resources';
 import { ResolvedSecretKey, RunAsUser, secretOf } from './security';
 import { KUBE_DNS, TrafficPolicy } from './traffic-policy';
 import { VectorDb } from './vector-db';
-import { buildWorkload } from './workload';
+import { Workload, buildWorkload } from './workload';
 
 /** Persistent storage for the app's `/app/data` volume. */
 export interface AppStorage {
@@ -134,10 +134,33 @@ export class SaplingsApp extends Construct {
     this.secret = props.secret ? secretOf(props.secret) : kplus.Secret.fromSecretName(this, 'Secret', names.secret);
     this.requireBackendKeysInAppSecret();
 
+    const workload = this.buildPod(props);
+    this.dataClaim = workload.dataClaim;
+    this.serviceAccount = workload.serviceAccount;
+    this.deployment = workload.deployment;
+    this.container = workload.container;
+    this.service = workload.service;
+    this.applyLateReplicas(props.replicas);
+    this.patchPodSpec(props.imagePullSecrets ?? [...SEED.app.imagePullSecrets]);
+
+    // maxUnavailable 1 keeps at least minReplicas - 1 pods up at the HPA's floor,
+    // drains one pod at a time above it, and never blocks a drain of the last pod.
+    this.disruptionBudget = new kplus.k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+      metadata: { name: names.disruptionBudget, labels: this.selectorLabels },
+      spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selectorLabels } },
+    });
+
+    this.trafficPolicy = new TrafficPolicy(this, 'TrafficPolicy', { name: this.name, podLabels: this.selectorLabels });
+    this.allowTraffic(props.internetEgress ?? {});
+  }
+
+  /** The claim, ServiceAccount, Deployment, container and Service, shaped as every workload here is. */
+  private buildPod(props: SaplingsAppProps): Workload {
+    const names = appObjectNames(this.name);
     const storage = { ...SEED.app.storage, ...props.storage };
     const user = props.runAsUser ?? SEED.app.runAsUser;
     const { liveness, readiness } = SEED.app;
-    const workload = buildWorkload(this, {
+    return buildWorkload(this, {
       names: { deployment: names.deployment, service: names.service, dataClaim: names.dataClaim },
       labels: this.selectorLabels,
       selectorLabels: this.selectorLabels,
@@ -168,23 +191,6 @@ export class SaplingsApp extends Construct {
       scratchPaths: ['/tmp'],
       servicePorts: [{ name: this.portName, port: SEED.app.servicePort, targetPort: this.port }],
     });
-    this.dataClaim = workload.dataClaim;
-    this.serviceAccount = workload.serviceAccount;
-    this.deployment = workload.deployment;
-    this.container = workload.container;
-    this.service = workload.service;
-    this.applyLateReplicas(props.replicas);
-    this.patchPodSpec(props.imagePullSecrets ?? [...SEED.app.imagePullSecrets]);
-
-    // maxUnavailable 1 keeps at least minReplicas - 1 pods up at the HPA's floor,
-    // drains one pod at a time above it, and never blocks a drain of the last pod.
-    this.disruptionBudget = new kplus.k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
-      metadata: { name: names.disruptionBudget, labels: this.selectorLabels },
-      spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selectorLabels } },
-    });
-
-    this.trafficPolicy = new TrafficPolicy(this, 'TrafficPolicy', { name: this.name, podLabels: this.selectorLabels });
-    this.allowTraffic(props.internetEgress ?? {});
   }
 
   /** The backing services this app is wired to. */

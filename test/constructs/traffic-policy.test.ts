@@ -1,4 +1,4 @@
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import {
   IngressWithTls,
   IngressWithTlsProps,
@@ -554,7 +554,7 @@ describe('TrafficPolicy', () => {
 
 describe('TrafficPolicy views', () => {
   test('GIVEN rules in both directions THEN each view names its object, direction, pods and rules, read-only', () => {
-    const chart = Testing.chart();
+    const chart = new Chart(new App(), 'test');
     const policy = new TrafficPolicy(chart, 'Traffic', { name: 'worker', podLabels: { app: 'worker' } });
     policy.allowFrom({ podLabels: { app: 'client' } }, [{ port: 8080 }]);
     policy.allowTo({ cidr: '203.0.113.0/24' }, [{ port: 443 }]);
@@ -572,7 +572,7 @@ describe('TrafficPolicy views', () => {
   });
 
   test('GIVEN a rule added after a view was taken THEN a new view shows it and the manifest holds it', () => {
-    const chart = Testing.chart();
+    const chart = new Chart(new App(), 'test');
     const policy = new TrafficPolicy(chart, 'Traffic', { name: 'worker', podLabels: { app: 'worker' } });
     policy.allowFrom({ podLabels: { app: 'a' } }, [{ port: 1 }]);
     const before = policy.ingressPolicy!;

@@ -111,11 +111,7 @@ export class SaplingsStack extends Chart {
     super(scope, id, { namespace, disableResourceNameHashes: true });
     const development = props.app.environment === 'development';
 
-    this.namespaceObject = new kplus.Namespace(this, 'Namespace', {
-      metadata: { name: namespace, labels: { name: namespace, ...POD_SECURITY_LABELS } },
-    });
-    // The chart's namespace lands on every object, but a Namespace is cluster-scoped.
-    ApiObject.of(this.namespaceObject).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    this.namespaceObject = this.newNamespace(namespace);
     this.isolation = new NamespaceIsolation(this, 'Isolation');
 
     const redis = props.redis ?? {};
@@ -142,15 +138,19 @@ export class SaplingsStack extends Chart {
 
     this.app = new SaplingsApp(this, 'App', { ...props.app, name, secret: appSecretOrSecret, redis: this.redis, vectorDb: this.vectorDb });
 
-    if (props.autoscaling !== false) {
-      this.autoscaler = new Autoscaler(this, 'Autoscaler', { ...props.autoscaling, target: this.app });
-    }
-    if (props.ingress) {
-      this.ingress = new IngressWithTls(this, 'Ingress', { ...props.ingress, app: this.app });
-    }
-    if (props.serviceMonitor !== false) {
-      this.serviceMonitor = new SaplingsServiceMonitor(this, 'Monitoring', { ...props.serviceMonitor, app: this.app });
-    }
+    this.autoscaler = props.autoscaling === false ? undefined : new Autoscaler(this, 'Autoscaler', { ...props.autoscaling, target: this.app });
+    this.ingress = props.ingress ? new IngressWithTls(this, 'Ingress', { ...props.ingress, app: this.app }) : undefined;
+    this.serviceMonitor =
+      props.serviceMonitor === false ? undefined : new SaplingsServiceMonitor(this, 'Monitoring', { ...props.serviceMonitor, app: this.app });
+  }
+
+  private newNamespace(namespace: string): kplus.Namespace {
+    const namespaceObject = new kplus.Namespace(this, 'Namespace', {
+      metadata: { name: namespace, labels: { name: namespace, ...POD_SECURITY_LABELS } },
+    });
+    // The chart's namespace lands on every object, but a Namespace is cluster-scoped.
+    ApiObject.of(namespaceObject).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    return namespaceObject;
   }
 
   private newSecret(name: string, options: StackSecretOptions, backingServiceKeys: string[]): AppSecret {
