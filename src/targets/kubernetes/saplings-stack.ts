@@ -1,6 +1,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { StackConfig } from '../../config/schema';
 import { AppSecret, ExternalSecretSource } from '../../constructs/app-secret';
 import { Autoscaler, AutoscalerProps } from '../../constructs/autoscaler';
 import { IngressWithTls, IngressWithTlsProps } from '../../constructs/ingress-with-tls';
@@ -12,6 +13,7 @@ import { VectorDb, VectorDbProps, vectorDbReadsCredential } from '../../construc
 import { REDIS_PASSWORD_KEY, VECTOR_DB } from '../../conventions/backing-services';
 import { SEED } from '../../conventions/defaults';
 import { appObjectNames } from '../../conventions/names';
+import { stackPropsFromConfig } from './stack-props';
 
 /**
  * Pod Security Admission enforces, audits and warns on "restricted", pinned to
@@ -83,7 +85,7 @@ export interface SaplingsStackProps {
 /**
  * One whole Saplings deployment in its own namespace: Namespace, default-deny
  * isolation, Secret, Redis, vector DB, app, autoscaler, ingress and monitoring.
- * The CLI builds it from a config through `stackPropsFromConfig`.
+ * The CLI builds it from a config with {@link SaplingsStack.fromConfig}.
  */
 export class SaplingsStack extends Chart {
   /** The stack's Namespace. */
@@ -104,6 +106,11 @@ export class SaplingsStack extends Chart {
   public readonly ingress?: IngressWithTls;
   /** The ServiceMonitor, unless `serviceMonitor` is false. */
   public readonly serviceMonitor?: SaplingsServiceMonitor;
+
+  /** The stack for a validated config (the output of `StackConfigSchema`), as the CLI builds it; its id is the config's name. */
+  public static fromConfig(scope: Construct, config: StackConfig): SaplingsStack {
+    return new SaplingsStack(scope, config.name, stackPropsFromConfig(config));
+  }
 
   constructor(scope: Construct, id: string, props: SaplingsStackProps) {
     const name = props.name ?? SEED.name;

@@ -389,6 +389,13 @@ describe('SaplingsStack from typed props', () => {
     expect(stack.toJson()).toStrictEqual(expect.arrayContaining(render({ vectorDb: { enabled: true, engine: 'qdrant' } })));
   });
 
+  test('GIVEN SaplingsStack.fromConfig THEN it is the stack of stackPropsFromConfig, with the config name as id', () => {
+    const config = stackConfig({ name: 'tenant-a' });
+    const stack = lib.SaplingsStack.fromConfig(new App(), config);
+    expect(stack.node.id).toBe('tenant-a');
+    expect(stack.toJson()).toStrictEqual(new lib.SaplingsStack(new App(), 'tenant-a', lib.stackPropsFromConfig(config)).toJson());
+  });
+
   describe('GIVEN only the app image', () => {
     const stack = new lib.SaplingsStack(new App(), 'saplings', { app: { image: 'saplings:1.0.0' } });
     const objects = stack.toJson();
