@@ -3,7 +3,17 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { Autoscaler, IngressWithTls, RedisStore, SaplingsApp, VectorDb } from '../src';
+import {
+  AppSecret,
+  Autoscaler,
+  IngressWithTls,
+  RedisStore,
+  SaplingsApp,
+  SaplingsStack,
+  SaplingsValidationError,
+  VectorDb,
+  validateConstructs,
+} from '../src';
 import { Manifest, objectsOfKind, onlyOfKind } from './helpers/objects';
 
 // The secure-default constructs are public too: a library user adds the namespace's
@@ -18,7 +28,12 @@ const PUBLIC_CLASSES = [
   'AppSecret',
   'NamespaceIsolation',
   'TrafficPolicy',
+  'SaplingsStack',
+  'SaplingsValidationError',
 ];
+
+// Functions a library user calls: run the construct validations, map a config to stack props.
+const PUBLIC_FUNCTIONS = ['validateConstructs', 'stackPropsFromConfig'];
 
 describe('using saplings-k8s as a library', () => {
   let outdir: string;
@@ -144,8 +159,38 @@ describe('using saplings-k8s as a library', () => {
   });
 });
 
+describe('a library user bringing their own parts to SaplingsStack', () => {
+  const app = new App();
+  const shared = new Chart(app, 'platform', { namespace: 'team-a' });
+  const secret = new AppSecret(shared, 'secret', { name: 'team-a-secrets', keys: ['OPENAI_API_KEY', 'REDIS_PASSWORD', 'QDRANT_API_KEY'] });
+  const redis = new RedisStore(shared, 'redis', { password: { secret } });
+  const vectorDb = new VectorDb(shared, 'vectors', { engine: 'qdrant', requireApiKey: true, credentials: { secret } });
+  const stack = new SaplingsStack(app, 'team-a', { name: 'agents', namespace: 'team-a', app: { image: 'saplings:2.0.0' }, secret, redis, vectorDb });
+
+  test('THEN the stack wires their Secret, Redis and qdrant, and creates no Redis, qdrant or Secret of its own', () => {
+    expect(stack.app.secret.name).toBe('team-a-secrets');
+    expect([stack.redis, stack.vectorDb, stack.secret]).toStrictEqual([redis, vectorDb, secret]);
+    const kinds = stack.toJson().map((o: Manifest) => `${o.kind}/${o.metadata.name}`);
+    expect(kinds.filter((k: string) => /redis|qdrant|Secret/.test(k))).toStrictEqual([]);
+    expect(onlyOfKind(stack.toJson(), 'ConfigMap').data).toMatchObject({ REDIS_URL: 'redis://redis-service:6379', QDRANT_URL: 'http://qdrant-service:6333' });
+  });
+
+  test('THEN validateConstructs passes, and a missing key is reported by type', () => {
+    expect(() => validateConstructs(app)).not.toThrow();
+    const lacking = new Chart(new App(), 'lacking');
+    const partial = new AppSecret(lacking, 'secret', { name: 's', keys: [] });
+    new RedisStore(lacking, 'redis', { password: { secret: partial } });
+    expect(() => validateConstructs(lacking)).toThrow(SaplingsValidationError);
+  });
+});
+
 describe('the package root', () => {
   test.each(PUBLIC_CLASSES)('src/index exports %s', (name) => {
+    const root: Record<string, unknown> = require('../src');
+    expect(typeof root[name]).toBe('function');
+  });
+
+  test.each(PUBLIC_FUNCTIONS)('src/index exports the function %s', (name) => {
     const root: Record<string, unknown> = require('../src');
     expect(typeof root[name]).toBe('function');
   });

@@ -5,6 +5,7 @@ import {
   ExternalSecretSpecSecretStoreRefKind,
   ExternalSecretSpecTargetCreationPolicy,
 } from '../../imports/external-secrets.io/external-secrets.io';
+import { SaplingsValidationError } from './errors';
 
 /** Where an external secret's values come from. */
 export interface ExternalSecretSource {
@@ -38,6 +39,10 @@ export interface AppSecretProps {
  * inline (development only: its values end up in the manifest).
  */
 export class AppSecret extends Construct {
+  /** Name of the Secret the app reads. */
+  public readonly name: string;
+  /** Keys the Secret holds (with any extra inline value's key); consumers that read a key check it is here. */
+  public readonly keys: readonly string[];
   /** The Secret, for `envFrom` and key references. */
   public readonly secret: kplus.ISecret;
   /** The ExternalSecret, when the source is external. */
@@ -48,19 +53,22 @@ export class AppSecret extends Construct {
   constructor(scope: Construct, id: string, props: AppSecretProps) {
     super(scope, id);
     if (props.external && props.values) {
-      throw new Error(`AppSecret ${this.node.path}: 'external' and 'values' are mutually exclusive; pick one source for ${props.name}`);
+      throw SaplingsValidationError.of(this, `'external' and 'values' are mutually exclusive; pick one source for ${props.name}`);
     }
     const missing = props.values ? props.keys.filter((key) => props.values?.[key] === undefined) : [];
     if (missing.length) {
-      throw new Error(`AppSecret ${this.node.path}: 'values' lacks ${missing.join(', ')}, which 'keys' lists`);
+      throw SaplingsValidationError.of(this, `'values' lacks ${missing.join(', ')}, which 'keys' lists`);
     }
+    this.name = props.name;
+    // An inline value not listed in `keys` is still written, so it is held too.
+    this.keys = [...new Set([...props.keys, ...Object.keys(props.values ?? {})])];
 
     if (props.values) {
       this.inlineSecret = new kplus.Secret(this, 'Inline', {
         metadata: { name: props.name, labels: props.labels },
         // Every listed key, and any extra value given: nothing passed in is dropped silently.
         stringData: Object.fromEntries(
-          [...new Set([...props.keys, ...Object.keys(props.values)])].map((key) => [key, props.values![key]]),
+          this.keys.map((key) => [key, props.values![key]]),
         ),
       });
       this.secret = this.inlineSecret;

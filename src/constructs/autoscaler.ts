@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SEED } from '../conventions/defaults';
 import { appObjectNames } from '../conventions/names';
+import { SaplingsValidationError } from './errors';
 import { SaplingsApp } from './saplings-app';
 
 /** How fast the autoscaler may move in one direction. */
@@ -57,6 +58,12 @@ export class Autoscaler extends Construct {
     const name = props.name ?? (app ? appObjectNames(app.name).autoscaler : `${deployment.name}-hpa`);
     this.minReplicas = props.minReplicas ?? defaults.minReplicas;
     this.maxReplicas = props.maxReplicas ?? defaults.maxReplicas;
+    if (this.minReplicas > this.maxReplicas) {
+      throw SaplingsValidationError.of(
+        this,
+        `'minReplicas' (${this.minReplicas}) must be less than or equal to 'maxReplicas' (${this.maxReplicas}); raise maxReplicas or lower minReplicas`,
+      );
+    }
 
     this.hpa = new kplus.HorizontalPodAutoscaler(this, 'Hpa', {
       metadata: { name, labels: app?.selectorLabels },

@@ -1,10 +1,10 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { backingServiceNames } from '../conventions/names';
-import { pullPolicyFor, selectPods } from './pods';
-import { ComputeResources, newClaim, setContainerResources } from './resources';
-import { RunAsUser, mountScratch, restrictedContainerContext, restrictedPodContext } from './security';
+import { ComputeResources } from './resources';
+import { RunAsUser } from './security';
 import { TrafficPolicy } from './traffic-policy';
+import { buildWorkload } from './workload';
 
 /** A port a backing service listens on. */
 export interface BackingServicePort {
@@ -90,56 +90,33 @@ export class BackingService extends Construct {
     const names = backingServiceNames(props.name);
     this.ports = props.ports;
     this.selectorLabels = { app: props.name };
-    const labels = { ...this.selectorLabels, 'app.kubernetes.io/component': props.component };
-
-    this.dataClaim = newClaim(this, 'DataClaim', {
-      name: names.dataClaim,
-      labels,
-      size: props.storage.size,
-      storageClassName: props.storage.storageClassName,
-      accessMode: kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE,
+    const workload = buildWorkload(this, {
+      names,
+      labels: { ...this.selectorLabels, 'app.kubernetes.io/component': props.component },
+      selectorLabels: this.selectorLabels,
+      runAsUser: props.runAsUser,
+      storage: { ...props.storage, accessMode: kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE },
+      deployment: { replicas: 1, strategy: kplus.DeploymentStrategy.recreate() },
+      container: {
+        name: props.name,
+        image: props.image,
+        args: props.args,
+        ports: props.ports.map((p) => ({ name: p.name, number: p.number })),
+        envVariables: props.env,
+        liveness: props.liveness,
+        readiness: props.readiness,
+      },
+      resources: props.resources,
+      data: { path: props.dataPath, volumeName: 'data' },
+      emptyDirs: [],
+      scratchPaths: props.scratchPaths ?? ['/tmp'],
+      servicePorts: props.ports.map((p) => ({ name: p.name, port: p.number, targetPort: p.number })),
     });
-
-    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: names.deployment, labels },
-      automountToken: false,
-    });
-
-    this.deployment = new kplus.Deployment(this, 'Deployment', {
-      metadata: { name: names.deployment, labels },
-      replicas: 1,
-      serviceAccount: this.serviceAccount,
-      automountServiceAccountToken: false,
-      securityContext: restrictedPodContext(props.runAsUser),
-      select: false,
-      podMetadata: { labels },
-      strategy: kplus.DeploymentStrategy.recreate(),
-    });
-
-    this.container = this.deployment.addContainer({
-      name: props.name,
-      image: props.image,
-      imagePullPolicy: pullPolicyFor(props.image),
-      args: props.args,
-      ports: props.ports.map((p) => ({ name: p.name, number: p.number })),
-      envVariables: props.env,
-      liveness: props.liveness,
-      readiness: props.readiness,
-      securityContext: restrictedContainerContext(props.runAsUser),
-    });
-    setContainerResources(this.deployment, 0, props.resources);
-    this.container.mount(
-      props.dataPath,
-      kplus.Volume.fromPersistentVolumeClaim(this, 'DataVolume', this.dataClaim, { name: 'data' }),
-    );
-    mountScratch(this, this.container, props.scratchPaths ?? ['/tmp']);
-
-    this.service = new kplus.Service(this, 'Service', {
-      metadata: { name: names.service, labels },
-      type: kplus.ServiceType.CLUSTER_IP,
-      ports: props.ports.map((p) => ({ name: p.name, port: p.number, targetPort: p.number, protocol: kplus.Protocol.TCP })),
-    });
-    selectPods(this.deployment, this.service, this.selectorLabels);
+    this.dataClaim = workload.dataClaim;
+    this.serviceAccount = workload.serviceAccount;
+    this.deployment = workload.deployment;
+    this.container = workload.container;
+    this.service = workload.service;
     this.trafficPolicy = new TrafficPolicy(this, 'TrafficPolicy', { name: props.name, podLabels: this.selectorLabels });
   }
 }

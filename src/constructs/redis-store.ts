@@ -1,11 +1,11 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { REDIS_USER } from '../conventions/backing-services';
+import { REDIS_PASSWORD_KEY, REDIS_USER } from '../conventions/backing-services';
 import { SEED } from '../conventions/defaults';
 import { BackingService, BackingServiceStorage, ServiceConnection } from './backing-service';
 import { ComputeResources } from './resources';
-import { RunAsUser, SecretKeyRef, fromSecretKey } from './security';
+import { ResolvedSecretKey, RunAsUser, SecretKeyReference, envFromSecretKey, requireSecretKey } from './security';
 
 /** Props for {@link RedisStore}. */
 export interface RedisStoreProps {
@@ -19,8 +19,8 @@ export interface RedisStoreProps {
   readonly storage?: Partial<BackingServiceStorage>;
   /** CPU and memory. @default - requests 100m/256Mi, limits 500m/512Mi */
   readonly resources?: ComputeResources;
-  /** Secret key holding the password Redis requires. @default - no password, for development only */
-  readonly password?: SecretKeyRef;
+  /** The Secret key holding the password Redis requires. @default - no password, for development only */
+  readonly password?: SecretKeyReference;
 }
 
 /** Redis with append-only persistence, the app's memory store and cache. */
@@ -40,9 +40,16 @@ export class RedisStore extends Construct {
   /** Claim for `/data`. */
   public readonly dataClaim: kplus.PersistentVolumeClaim;
 
+  /** The Secret key holding the password, when Redis requires one. */
+  public readonly password?: ResolvedSecretKey;
+
   constructor(scope: Construct, id: string, props: RedisStoreProps = {}) {
     super(scope, id);
-    const password = props.password ? fromSecretKey(this, props.password) : undefined;
+    if (props.password) {
+      this.password = { secret: props.password.secret, key: props.password.key ?? REDIS_PASSWORD_KEY };
+      requireSecretKey(this, 'password', this.password);
+    }
+    const password = this.password ? envFromSecretKey(this.password) : undefined;
     this.workload = new BackingService(this, 'Workload', {
       name: props.name ?? SEED.redis.name,
       component: 'redis',
@@ -57,19 +64,8 @@ export class RedisStore extends Construct {
       dataPath: '/data',
       storage: { ...SEED.redis.storage, ...props.storage },
       resources: props.resources ?? SEED.redis.resources,
-      liveness: kplus.Probe.fromTcpSocket({
-        port: this.port,
-        initialDelaySeconds: Duration.seconds(15),
-        periodSeconds: Duration.seconds(10),
-        timeoutSeconds: Duration.seconds(5),
-        failureThreshold: 3,
-      }),
-      readiness: kplus.Probe.fromCommand(['redis-cli', 'ping'], {
-        initialDelaySeconds: Duration.seconds(5),
-        periodSeconds: Duration.seconds(5),
-        timeoutSeconds: Duration.seconds(3),
-        failureThreshold: 2,
-      }),
+      liveness: livenessProbe(this.port),
+      readiness: readinessProbe(),
     });
     this.deployment = this.workload.deployment;
     this.service = this.workload.service;
@@ -83,4 +79,24 @@ export class RedisStore extends Construct {
         : {},
     };
   }
+}
+
+function livenessProbe(port: number): kplus.Probe {
+  return kplus.Probe.fromTcpSocket({
+    port,
+    initialDelaySeconds: Duration.seconds(15),
+    periodSeconds: Duration.seconds(10),
+    timeoutSeconds: Duration.seconds(5),
+    failureThreshold: 3,
+  });
+}
+
+/** redis-cli authenticates with REDISCLI_AUTH when a password is set. */
+function readinessProbe(): kplus.Probe {
+  return kplus.Probe.fromCommand(['redis-cli', 'ping'], {
+    initialDelaySeconds: Duration.seconds(5),
+    periodSeconds: Duration.seconds(5),
+    timeoutSeconds: Duration.seconds(3),
+    failureThreshold: 2,
+  });
 }

@@ -1,6 +1,8 @@
 import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { QUANTITY_HELP, parseQuantity } from '../conventions/quantity';
+import { SaplingsValidationError } from './errors';
 
 /** CPU and memory of one container, as Kubernetes quantities (`500m`, `2Gi`). */
 export interface ComputeResources {
@@ -11,18 +13,66 @@ export interface ComputeResources {
 }
 
 /**
- * Sets a container's requests and limits exactly as written.
- *
- * cdk8s-plus would rewrite `2Gi` as `2048Mi`; the output should read like the
- * config that produced it, so the quantities are patched in verbatim.
+ * The same quantities as cdk8s-plus `ContainerResources`, so the container's
+ * `resources` reports what the manifest says. Throws for a value that is not
+ * a quantity, naming it.
  */
-export function setContainerResources(workload: Construct, containerIndex: number, r: ComputeResources): void {
-  ApiObject.of(workload).addJsonPatch(
-    JsonPatch.replace(`/spec/template/spec/containers/${containerIndex}/resources`, {
-      limits: { cpu: quantity(r.limits.cpu), memory: quantity(r.limits.memory) },
-      requests: { cpu: quantity(r.requests.cpu), memory: quantity(r.requests.memory) },
-    }),
-  );
+export function toContainerResources(scope: Construct, r: ComputeResources): kplus.ContainerResources {
+  return {
+    cpu: { request: toCpu(scope, 'resources.requests.cpu', r.requests.cpu), limit: toCpu(scope, 'resources.limits.cpu', r.limits.cpu) },
+    memory: {
+      request: toMemory(scope, 'resources.requests.memory', r.requests.memory),
+      limit: toMemory(scope, 'resources.limits.memory', r.limits.memory),
+    },
+  };
+}
+
+/**
+ * Keeps each quantity of a container spelled as written.
+ *
+ * cdk8s-plus writes memory in `Mi` (`2Gi` becomes `2048Mi`) and CPU in cores
+ * (`0.25` for `250m` given as units). The value is the same; the output should
+ * read like the config that produced it, so only the spelling is patched, and
+ * only where it differs.
+ */
+export function keepResourceSpelling(workload: Construct, containerIndex: number, container: kplus.Container, r: ComputeResources): void {
+  const told = container.resources;
+  const spelledByCdk8sPlus = {
+    limits: { cpu: told?.cpu?.limit?.amount, memory: `${told?.memory?.limit?.toMebibytes()}Mi` },
+    requests: { cpu: told?.cpu?.request?.amount, memory: `${told?.memory?.request?.toMebibytes()}Mi` },
+  };
+  for (const side of ['limits', 'requests'] as const) {
+    for (const resource of ['cpu', 'memory'] as const) {
+      if (spelledByCdk8sPlus[side][resource] === r[side][resource]) continue;
+      ApiObject.of(workload).addJsonPatch(
+        JsonPatch.replace(`/spec/template/spec/containers/${containerIndex}/resources/${side}/${resource}`, quantity(r[side][resource])),
+      );
+    }
+  }
+}
+
+/** A quantity as cdk8s-plus CPU: millicores as written (`250m`), anything else as cores. */
+function toCpu(scope: Construct, field: string, value: string): kplus.Cpu {
+  const millis = /^(\d+)m$/.exec(value);
+  return millis ? kplus.Cpu.millis(Number(millis[1])) : kplus.Cpu.units(quantityValue(scope, field, value));
+}
+
+/** A quantity as a cdk8s `Size` in `Mi`, the unit cdk8s-plus writes memory in, fractional where needed (`1G`). */
+function toMemory(scope: Construct, field: string, value: string): Size {
+  return Size.mebibytes(quantityValue(scope, field, value) / 2 ** 20);
+}
+
+/** A quantity as a cdk8s `Size` in `Gi`, the unit cdk8s-plus writes claim sizes in. */
+function toStorage(scope: Construct, field: string, value: string): Size {
+  return Size.gibibytes(quantityValue(scope, field, value) / 2 ** 30);
+}
+
+function quantityValue(scope: Construct, field: string, value: string): number {
+  const parsed = parseQuantity(value);
+  if (parsed === undefined || parsed < 0) {
+    throw SaplingsValidationError.of(scope, `'${field}' is ${JSON.stringify(value)}, which is not a non-negative quantity; ${QUANTITY_HELP}`);
+  }
+  return parsed;
 }
 
 /**
@@ -33,7 +83,7 @@ function quantity(value: string): kplus.k8s.Quantity {
   return kplus.k8s.Quantity.fromString(value);
 }
 
-/** Props for a claim whose size is kept exactly as written. */
+/** Props for a claim whose size keeps the user's spelling. */
 export interface ClaimOptions {
   /** Object name. */
   readonly name: string;
@@ -47,15 +97,21 @@ export interface ClaimOptions {
   readonly accessMode: kplus.PersistentVolumeAccessMode;
 }
 
-/** A PersistentVolumeClaim whose requested size keeps the user's spelling (`100Gi`, `500G`). */
+/**
+ * A PersistentVolumeClaim told its real size, so `claim.storage` reports what
+ * the manifest requests. cdk8s-plus writes sizes in `Gi`; where the user wrote
+ * the same size otherwise (`500G`), only the spelling is patched back.
+ */
 export function newClaim(scope: Construct, id: string, o: ClaimOptions): kplus.PersistentVolumeClaim {
+  const storage = toStorage(scope, 'storage.size', o.size);
   const claim = new kplus.PersistentVolumeClaim(scope, id, {
     metadata: { name: o.name, labels: o.labels },
     accessModes: [o.accessMode],
-    // Placeholder: cdk8s-plus only knows binary units, the patch below writes the real value.
-    storage: Size.gibibytes(1),
+    storage,
     storageClassName: o.storageClassName,
   });
-  ApiObject.of(claim).addJsonPatch(JsonPatch.replace('/spec/resources/requests/storage', quantity(o.size)));
+  if (`${storage.toGibibytes()}Gi` !== o.size) {
+    ApiObject.of(claim).addJsonPatch(JsonPatch.replace('/spec/resources/requests/storage', quantity(o.size)));
+  }
   return claim;
 }

@@ -5,12 +5,13 @@ import { Environment, LogLevel, SEED } from '../conventions/defaults';
 import { ENVIRONMENT_PRESETS } from '../conventions/presets';
 import { appObjectNames } from '../conventions/names';
 import { PRIVATE_IPV4_RANGES, cidrContains } from '../conventions/cidr';
-import { pullPolicyFor, selectPods } from './pods';
+import { AppSecret } from './app-secret';
 import { RedisStore } from './redis-store';
-import { ComputeResources, newClaim, setContainerResources } from './resources';
-import { RunAsUser, mountScratch, restrictedContainerContext, restrictedPodContext } from './security';
+import { ComputeResources } from './resources';
+import { ResolvedSecretKey, RunAsUser, secretOf } from './security';
 import { KUBE_DNS, TrafficPolicy } from './traffic-policy';
 import { VectorDb } from './vector-db';
+import { Workload, buildWorkload } from './workload';
 
 /** Persistent storage for the app's `/app/data` volume. */
 export interface AppStorage {
@@ -54,8 +55,8 @@ export interface SaplingsAppProps {
   readonly storage?: AppStorage;
   /** Secrets for pulling the image. @default ['registry-secret'] */
   readonly imagePullSecrets?: string[];
-  /** Secret holding the app's credentials, created out of band. @default '<name>-secrets' */
-  readonly secretName?: string;
+  /** The app's Secret, loaded into its environment: an AppSecret (whose keys are then checked against the backing services') or any cdk8s-plus ISecret. @default - the Secret named '<name>-secrets', created out of band and only referenced */
+  readonly secret?: AppSecret | kplus.ISecret;
   /** Redis to wire through REDIS_URL. @default - REDIS_URL is unset */
   readonly redis?: RedisStore;
   /** Vector database to wire through its connection settings. @default - no vector database settings */
@@ -101,8 +102,10 @@ export class SaplingsApp extends Construct {
   public readonly service: kplus.Service;
   /** Non-secret settings, loaded into the container's environment. */
   public readonly configMap: kplus.ConfigMap;
-  /** The app's Secret, created out of band and loaded into the container's environment. */
+  /** The app's Secret, loaded into the container's environment. */
   public readonly secret: kplus.ISecret;
+  /** The AppSecret the app was given, whose keys are known. */
+  public readonly appSecret?: AppSecret;
   /** Claim for `/app/data`. */
   public readonly dataClaim: kplus.PersistentVolumeClaim;
   /** The pods' own ServiceAccount, which mounts no API token. */
@@ -123,15 +126,82 @@ export class SaplingsApp extends Construct {
     this.port = props.port ?? SEED.app.port;
     this.redis = props.redis;
     this.vectorDb = props.vectorDb;
+    this.selectorLabels = { app: this.name };
     const names = appObjectNames(this.name);
-    const preset = ENVIRONMENT_PRESETS[this.environment];
+
+    this.configMap = this.newConfigMap(names.configMap, props);
+    this.appSecret = props.secret instanceof AppSecret ? props.secret : undefined;
+    this.secret = props.secret ? secretOf(props.secret) : kplus.Secret.fromSecretName(this, 'Secret', names.secret);
+    this.requireBackendKeysInAppSecret();
+
+    const workload = this.buildPod(props);
+    this.dataClaim = workload.dataClaim;
+    this.serviceAccount = workload.serviceAccount;
+    this.deployment = workload.deployment;
+    this.container = workload.container;
+    this.service = workload.service;
+    this.applyLateReplicas(props.replicas);
+    this.patchPodSpec(props.imagePullSecrets ?? [...SEED.app.imagePullSecrets]);
+
+    // maxUnavailable 1 keeps at least minReplicas - 1 pods up at the HPA's floor,
+    // drains one pod at a time above it, and never blocks a drain of the last pod.
+    this.disruptionBudget = new kplus.k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+      metadata: { name: names.disruptionBudget, labels: this.selectorLabels },
+      spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selectorLabels } },
+    });
+
+    this.trafficPolicy = new TrafficPolicy(this, 'TrafficPolicy', { name: this.name, podLabels: this.selectorLabels });
+    this.allowTraffic(props.internetEgress ?? {});
+  }
+
+  /** The claim, ServiceAccount, Deployment, container and Service, shaped as every workload here is. */
+  private buildPod(props: SaplingsAppProps): Workload {
+    const names = appObjectNames(this.name);
     const storage = { ...SEED.app.storage, ...props.storage };
     const user = props.runAsUser ?? SEED.app.runAsUser;
-    this.selectorLabels = { app: this.name };
-    const backends = [this.redis, this.vectorDb].filter((b) => b !== undefined);
+    const { liveness, readiness } = SEED.app;
+    return buildWorkload(this, {
+      names: { deployment: names.deployment, service: names.service, dataClaim: names.dataClaim },
+      labels: this.selectorLabels,
+      selectorLabels: this.selectorLabels,
+      runAsUser: user,
+      storage: { size: storage.size, storageClassName: storage.storageClassName, accessMode: toAccessMode(storage.accessMode) },
+      deployment: {
+        strategy: kplus.DeploymentStrategy.rollingUpdate({
+          maxSurge: kplus.PercentOrAbsolute.absolute(1),
+          maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
+        }),
+      },
+      container: {
+        name: SEED.app.containerName,
+        image: props.image,
+        ports: [{ number: this.port, name: this.portName }],
+        envVariables: {
+          PORT: kplus.EnvValue.fromValue(String(this.port)),
+          ...Object.assign({}, ...this.backends().map((b) => b.connection.env)),
+        },
+        envFrom: [kplus.Env.fromConfigMap(this.configMap), kplus.Env.fromSecret(this.secret)],
+        liveness: httpProbe(this.port, liveness),
+        readiness: httpProbe(this.port, readiness),
+      },
+      resources: props.resources ?? SEED.app.resources,
+      data: { path: SEED.app.dataPath, volumeName: 'data-volume' },
+      emptyDirs: [{ id: 'LogsVolume', volumeName: 'logs-volume', path: SEED.app.logsPath }],
+      // gunicorn keeps worker heartbeat files in the temp directory.
+      scratchPaths: ['/tmp'],
+      servicePorts: [{ name: this.portName, port: SEED.app.servicePort, targetPort: this.port }],
+    });
+  }
 
-    this.configMap = new kplus.ConfigMap(this, 'Config', {
-      metadata: { name: names.configMap, labels: this.selectorLabels },
+  /** The backing services this app is wired to. */
+  private backends(): (RedisStore | VectorDb)[] {
+    return [this.redis, this.vectorDb].filter((b) => b !== undefined);
+  }
+
+  private newConfigMap(name: string, props: SaplingsAppProps): kplus.ConfigMap {
+    const preset = ENVIRONMENT_PRESETS[this.environment];
+    return new kplus.ConfigMap(this, 'Config', {
+      metadata: { name, labels: this.selectorLabels },
       data: {
         ENVIRONMENT: this.environment,
         LOG_LEVEL: props.logLevel ?? preset.logLevel,
@@ -140,71 +210,50 @@ export class SaplingsApp extends Construct {
         SELF_HEALING_ENABLED: String(props.selfHealing ?? preset.selfHealing),
         MAX_WORKERS: String(props.maxWorkers ?? preset.maxWorkers),
         TIMEOUT: String(props.timeoutSeconds ?? preset.timeoutSeconds),
-        ...Object.assign({}, ...backends.map((b) => b.connection.config)),
+        ...Object.assign({}, ...this.backends().map((b) => b.connection.config)),
         ...props.config,
       },
     });
+  }
 
-    this.secret = kplus.Secret.fromSecretName(this, 'Secret', props.secretName ?? names.secret);
-
-    this.dataClaim = newClaim(this, 'DataClaim', {
-      name: names.dataClaim,
-      labels: this.selectorLabels,
-      size: storage.size,
-      storageClassName: storage.storageClassName,
-      accessMode: toAccessMode(storage.accessMode),
+  /**
+   * A backing service that reads its credential from a Secret by name (the
+   * vector DB's default) reads it from this app's Secret when the names match,
+   * so the AppSecret must hold the key. A backing service given the AppSecret
+   * itself checks that on its own.
+   */
+  private requireBackendKeysInAppSecret(): void {
+    const appSecret = this.appSecret;
+    if (!appSecret) return;
+    const reads: { prop: string; ref: ResolvedSecretKey }[] = [];
+    if (this.redis?.password) reads.push({ prop: 'redis.password', ref: this.redis.password });
+    if (this.vectorDb?.credentials) reads.push({ prop: 'vectorDb.credentials', ref: this.vectorDb.credentials });
+    this.node.addValidation({
+      validate: () =>
+        reads
+          .filter(({ ref }) => !(ref.secret instanceof AppSecret) && ref.secret.name === appSecret.name && !appSecret.keys.includes(ref.key))
+          .map(
+            ({ prop, ref }) =>
+              `'${prop}' reads key ${ref.key} of Secret ${appSecret.name}, but the app's AppSecret (${appSecret.node.path}) ` +
+              `lists only [${appSecret.keys.join(', ')}]; add ${ref.key} to the AppSecret's 'keys'`,
+          ),
     });
+  }
 
-    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: names.deployment, labels: this.selectorLabels },
-      automountToken: false,
-    });
-
-    this.deployment = new kplus.Deployment(this, 'Deployment', {
-      metadata: { name: names.deployment, labels: this.selectorLabels },
-      select: false,
-      podMetadata: { labels: this.selectorLabels },
-      serviceAccount: this.serviceAccount,
-      automountServiceAccountToken: false,
-      securityContext: restrictedPodContext(user),
-      strategy: kplus.DeploymentStrategy.rollingUpdate({
-        maxSurge: kplus.PercentOrAbsolute.absolute(1),
-        maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
-      }),
-    });
-    // The replica default is applied late: once an Autoscaler attaches, the HPA owns
-    // the count and `replicas` is left out. An explicit count stays, so cdk8s-plus'
-    // own validation reports the conflict with the HPA.
+  /**
+   * The replica default is applied late: once an Autoscaler attaches, the HPA owns
+   * the count and `replicas` is left out. An explicit count stays, so cdk8s-plus'
+   * own validation reports the conflict with the HPA.
+   */
+  private applyLateReplicas(replicas: number | undefined): void {
     const deployment = this.deployment;
     Object.defineProperty(deployment, 'replicas', {
-      get: () => props.replicas ?? (deployment.hasAutoscaler ? undefined : SEED.app.replicas),
+      get: () => replicas ?? (deployment.hasAutoscaler ? undefined : SEED.app.replicas),
     });
+  }
 
-    const { liveness, readiness } = SEED.app;
-    this.container = this.deployment.addContainer({
-      name: SEED.app.containerName,
-      image: props.image,
-      imagePullPolicy: pullPolicyFor(props.image),
-      ports: [{ number: this.port, name: this.portName }],
-      envVariables: {
-        PORT: kplus.EnvValue.fromValue(String(this.port)),
-        ...Object.assign({}, ...backends.map((b) => b.connection.env)),
-      },
-      envFrom: [kplus.Env.fromConfigMap(this.configMap), kplus.Env.fromSecret(this.secret)],
-      liveness: httpProbe(this.port, liveness),
-      readiness: httpProbe(this.port, readiness),
-      securityContext: restrictedContainerContext(user),
-    });
-    setContainerResources(this.deployment, 0, props.resources ?? SEED.app.resources);
-    this.container.mount(
-      SEED.app.dataPath,
-      kplus.Volume.fromPersistentVolumeClaim(this, 'DataVolume', this.dataClaim, { name: 'data-volume' }),
-    );
-    this.container.mount(SEED.app.logsPath, kplus.Volume.fromEmptyDir(this, 'LogsVolume', 'logs-volume'));
-    // gunicorn keeps worker heartbeat files in the temp directory.
-    mountScratch(this, this.container, ['/tmp']);
-
-    const pullSecrets = props.imagePullSecrets ?? [...SEED.app.imagePullSecrets];
+  /** Pod spec fields cdk8s-plus has no prop for. */
+  private patchPodSpec(pullSecrets: string[]): void {
     if (pullSecrets.length > 0) {
       // cdk8s-plus takes a single registry secret; the guide's pod spec takes a list.
       ApiObject.of(this.deployment).addJsonPatch(
@@ -225,29 +274,16 @@ export class SaplingsApp extends Construct {
         })),
       ),
     );
+  }
 
-    this.service = new kplus.Service(this, 'Service', {
-      metadata: { name: names.service, labels: this.selectorLabels },
-      type: kplus.ServiceType.CLUSTER_IP,
-      ports: [{ name: this.portName, port: SEED.app.servicePort, targetPort: this.port, protocol: kplus.Protocol.TCP }],
-    });
-    selectPods(this.deployment, this.service, this.selectorLabels);
-
-    // maxUnavailable 1 keeps at least minReplicas - 1 pods up at the HPA's floor,
-    // drains one pod at a time above it, and never blocks a drain of the last pod.
-    this.disruptionBudget = new kplus.k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
-      metadata: { name: names.disruptionBudget, labels: this.selectorLabels },
-      spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selectorLabels } },
-    });
-
-    this.trafficPolicy = new TrafficPolicy(this, 'TrafficPolicy', { name: this.name, podLabels: this.selectorLabels });
+  /** DNS, the backing services both ways, and the internet for the LLM APIs. */
+  private allowTraffic(egress: InternetEgress): void {
     this.trafficPolicy.allowTo(KUBE_DNS.peer, KUBE_DNS.ports);
-    for (const backend of backends) {
+    for (const backend of this.backends()) {
       const ports = backend.workload.ports.map((p) => ({ port: p.number }));
       this.trafficPolicy.allowTo({ podLabels: backend.workload.selectorLabels }, ports);
       backend.workload.trafficPolicy.allowFrom({ podLabels: this.selectorLabels }, ports);
     }
-    const egress = props.internetEgress ?? {};
     const exceptCidrs = egress.exceptCidrs ?? PRIVATE_IPV4_RANGES;
     for (const cidr of egress.cidrs ?? SEED.network.egressCidrs) {
       this.trafficPolicy.allowTo(

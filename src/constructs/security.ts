@@ -1,6 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { RunAsUser } from '../conventions/backing-services';
+import { AppSecret } from './app-secret';
+import { SaplingsValidationError } from './errors';
 
 export { RunAsUser };
 
@@ -53,24 +55,56 @@ export function mountScratch(scope: Construct, container: kplus.Container, paths
     const name = `scratch${mountPath.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`.slice(0, 63).replace(/-+$/, '');
     const clash = seen.get(name);
     if (clash !== undefined) {
-      throw new Error(`${scope.node.path}: scratch paths "${clash}" and "${mountPath}" both map to volume name "${name}"; use paths that differ in letters or digits`);
+      throw SaplingsValidationError.of(
+        scope,
+        `scratch paths "${clash}" and "${mountPath}" both map to volume name "${name}"; use paths that differ in letters or digits`,
+      );
     }
     seen.set(name, mountPath);
     container.mount(mountPath, kplus.Volume.fromEmptyDir(scope, name, name));
   }
 }
 
-/** A key of a Secret that holds a credential. */
-export interface SecretKeyRef {
-  /** Name of the Secret, in the same namespace. */
-  readonly secretName: string;
+/** A key of a Secret that holds a credential, by reference to the Secret. */
+export interface SecretKeyReference {
+  /** The Secret: an AppSecret (whose keys are then checked) or any cdk8s-plus `ISecret`. */
+  readonly secret: AppSecret | kplus.ISecret;
+  /** Key within the Secret. @default - the key the consumer reads by convention, e.g. `REDIS_PASSWORD` */
+  readonly key?: string;
+}
+
+/** A {@link SecretKeyReference} with its key decided. */
+export interface ResolvedSecretKey {
+  /** The Secret, as given. */
+  readonly secret: AppSecret | kplus.ISecret;
   /** Key within the Secret. */
   readonly key: string;
 }
 
+/** The cdk8s-plus Secret behind an AppSecret or an ISecret. */
+export function secretOf(secret: AppSecret | kplus.ISecret): kplus.ISecret {
+  return secret instanceof AppSecret ? secret.secret : secret;
+}
+
 /** An environment variable value read from a Secret key, never written into a manifest. */
-export function fromSecretKey(scope: Construct, ref: SecretKeyRef): kplus.EnvValue {
-  const id = `Secret-${ref.secretName}`;
-  const secret = (scope.node.tryFindChild(id) as kplus.ISecret | undefined) ?? kplus.Secret.fromSecretName(scope, id, ref.secretName);
-  return kplus.EnvValue.fromSecretValue({ secret, key: ref.key });
+export function envFromSecretKey(ref: ResolvedSecretKey): kplus.EnvValue {
+  return kplus.EnvValue.fromSecretValue({ secret: secretOf(ref.secret), key: ref.key });
+}
+
+/**
+ * Has `consumer` check, at validation, that an AppSecret it reads holds the
+ * key. An ISecret's keys are unknown here, so it is taken on trust.
+ */
+export function requireSecretKey(consumer: Construct, prop: string, ref: ResolvedSecretKey): void {
+  const appSecret = ref.secret;
+  if (!(appSecret instanceof AppSecret)) return;
+  consumer.node.addValidation({
+    validate: () =>
+      appSecret.keys.includes(ref.key)
+        ? []
+        : [
+            `'${prop}' reads key ${ref.key} of Secret ${appSecret.name}, but its AppSecret (${appSecret.node.path}) ` +
+              `lists only [${appSecret.keys.join(', ')}]; add ${ref.key} to the AppSecret's 'keys'`,
+          ],
+  });
 }

@@ -2,6 +2,7 @@ import { Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { trafficPolicyNames } from '../conventions/names';
+import { SaplingsValidationError } from './errors';
 
 /** Who is on the other end of an allowed connection. */
 export interface TrafficPeer {
@@ -31,9 +32,30 @@ export interface TrafficPolicyProps {
   readonly podLabels: Record<string, string>;
 }
 
-interface Rule {
+/** One allow rule: a peer and the ports it may use. */
+export interface TrafficRule {
+  /** The other end of the connection. */
   readonly peer: TrafficPeer;
-  readonly ports: TrafficPort[];
+  /** The ports allowed. */
+  readonly ports: readonly TrafficPort[];
+}
+
+/**
+ * A read-only view of one of a TrafficPolicy's NetworkPolicy objects. The
+ * object itself stays private: rules are added through `allowFrom`/`allowTo`,
+ * so every rule follows from a reference between constructs.
+ */
+export interface NetworkPolicyView {
+  /** Object name, e.g. `saplings-netpol-ingress`. */
+  readonly name: string;
+  /** The one direction the policy governs. */
+  readonly policyType: 'Ingress' | 'Egress';
+  /** Labels of the pods it applies to. */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** The allow rules so far, in the order they were added. */
+  readonly rules: readonly TrafficRule[];
+  /** The object as it will be synthesized. */
+  toJson(): unknown;
 }
 
 /**
@@ -47,12 +69,10 @@ interface Rule {
 export class TrafficPolicy extends Construct {
   private readonly name: string;
   private readonly podLabels: Record<string, string>;
-  private readonly ingressRules: Rule[] = [];
-  private readonly egressRules: Rule[] = [];
-  /** The ingress policy, once an ingress rule exists. */
-  public ingressPolicy?: kplus.k8s.KubeNetworkPolicy;
-  /** The egress policy, once an egress rule exists. */
-  public egressPolicy?: kplus.k8s.KubeNetworkPolicy;
+  private readonly ingressRules: TrafficRule[] = [];
+  private readonly egressRules: TrafficRule[] = [];
+  private ingressObject?: kplus.k8s.KubeNetworkPolicy;
+  private egressObject?: kplus.k8s.KubeNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: TrafficPolicyProps) {
     super(scope, id);
@@ -60,28 +80,48 @@ export class TrafficPolicy extends Construct {
     this.podLabels = props.podLabels;
   }
 
+  /** The ingress policy, once an ingress rule exists. */
+  public get ingressPolicy(): NetworkPolicyView | undefined {
+    return this.ingressObject && this.view('Ingress', this.ingressObject, this.ingressRules);
+  }
+
+  /** The egress policy, once an egress rule exists. */
+  public get egressPolicy(): NetworkPolicyView | undefined {
+    return this.egressObject && this.view('Egress', this.egressObject, this.egressRules);
+  }
+
   /** Lets `peer` open connections to these pods on `ports`. */
   public allowFrom(peer: TrafficPeer, ports: TrafficPort[]): void {
     this.requirePorts('allowFrom', ports);
-    this.ingressPolicy ??= this.policy('Ingress', this.ingressRules);
-    this.ingressRules.push({ peer, ports });
+    this.ingressObject ??= this.policy('Ingress', this.ingressRules);
+    this.ingressRules.push({ peer, ports: [...ports] });
   }
 
   /** Lets these pods open connections to `peer` on `ports`. */
   public allowTo(peer: TrafficPeer, ports: TrafficPort[]): void {
     this.requirePorts('allowTo', ports);
-    this.egressPolicy ??= this.policy('Egress', this.egressRules);
-    this.egressRules.push({ peer, ports });
+    this.egressObject ??= this.policy('Egress', this.egressRules);
+    this.egressRules.push({ peer, ports: [...ports] });
   }
 
   private requirePorts(method: string, ports: TrafficPort[]): void {
     // A NetworkPolicy rule without ports allows every port, the opposite of what an empty list suggests.
     if (ports.length === 0) {
-      throw new Error(`${this.node.path}: ${method}() got no ports, which a NetworkPolicy reads as every port; list the ports to allow`);
+      throw SaplingsValidationError.of(this, `${method}() got no ports, which a NetworkPolicy reads as every port; list the ports to allow`);
     }
   }
 
-  private policy(direction: 'Ingress' | 'Egress', rules: Rule[]): kplus.k8s.KubeNetworkPolicy {
+  private view(policyType: 'Ingress' | 'Egress', object: kplus.k8s.KubeNetworkPolicy, rules: readonly TrafficRule[]): NetworkPolicyView {
+    return Object.freeze({
+      name: object.name,
+      policyType,
+      podLabels: Object.freeze({ ...this.podLabels }),
+      rules: Object.freeze([...rules]),
+      toJson: () => object.toJson(),
+    });
+  }
+
+  private policy(direction: 'Ingress' | 'Egress', rules: TrafficRule[]): kplus.k8s.KubeNetworkPolicy {
     const side = direction === 'Ingress' ? 'from' : 'to';
     return new kplus.k8s.KubeNetworkPolicy(this, direction, {
       metadata: { name: trafficPolicyNames(this.name)[direction === 'Ingress' ? 'ingressPolicy' : 'egressPolicy'], labels: this.podLabels },

@@ -1,12 +1,12 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { VECTOR_DB_IMAGES, VECTOR_DB_SECRET_KEYS, VECTOR_DB_USERS, VectorDbEngine } from '../conventions/backing-services';
+import { VECTOR_DB, VectorDbEngine } from '../conventions/backing-services';
 import { SEED } from '../conventions/defaults';
-import { BackingService, BackingServicePort, BackingServiceStorage, ServiceConnection } from './backing-service';
 import { appObjectNames, backingServiceNames } from '../conventions/names';
+import { BackingService, BackingServicePort, BackingServiceStorage, ServiceConnection } from './backing-service';
 import { ComputeResources } from './resources';
-import { RunAsUser, fromSecretKey } from './security';
+import { ResolvedSecretKey, RunAsUser, SecretKeyReference, envFromSecretKey, requireSecretKey } from './security';
 
 /** Props for {@link VectorDb}. */
 export interface VectorDbProps {
@@ -22,10 +22,88 @@ export interface VectorDbProps {
   readonly storage?: Partial<BackingServiceStorage>;
   /** CPU and memory. @default - requests 250m/1Gi, limits 1000m/2Gi */
   readonly resources?: ComputeResources;
-  /** Secret holding `POSTGRES_PASSWORD` (pgvector) or `QDRANT_API_KEY` (qdrant). @default 'saplings-secrets' */
-  readonly credentialsSecretName?: string;
+  /** The Secret key holding the Postgres password or the Qdrant API key. @default - key POSTGRES_PASSWORD or QDRANT_API_KEY of the Secret named 'saplings-secrets' */
+  readonly credentials?: SecretKeyReference;
   /** Qdrant only: require an API key from the Secret. Postgres always requires its password. @default false */
   readonly requireApiKey?: boolean;
+}
+
+/** How one engine runs as a workload and how a client reaches it. */
+interface EngineSpec {
+  /** Ports it listens on; the first is the one clients use. */
+  readonly ports: readonly BackingServicePort[];
+  /** Where its data volume is mounted. */
+  readonly dataPath: string;
+  /** Directories it writes besides its data. */
+  readonly scratchPaths: readonly string[];
+  /** Whether it reads its credential, given `requireApiKey`. */
+  readonly readsCredential: (requireApiKey: boolean) => boolean;
+  /** The container's env, with the credential when it reads one. */
+  readonly env: (credential: kplus.EnvValue | undefined) => Record<string, kplus.EnvValue> | undefined;
+  /** Liveness and readiness probes. */
+  readonly probes: () => { readonly liveness: kplus.Probe; readonly readiness: kplus.Probe };
+  /** What a client needs, given the Service host. */
+  readonly connection: (host: string, credential: kplus.EnvValue | undefined) => ServiceConnection;
+}
+
+const PG = { user: 'saplings', database: 'saplings', dataPath: '/var/lib/postgresql/data', port: 5432 } as const;
+const QDRANT_HTTP_PORT = 6333;
+
+/**
+ * The vector-DB engines as workloads. Image, user and secret key are the
+ * conventions' {@link VECTOR_DB}; this adds what only a running pod needs.
+ */
+const ENGINES: Readonly<Record<VectorDbEngine, EngineSpec>> = {
+  pgvector: {
+    ports: [{ name: 'postgres', number: PG.port }],
+    dataPath: PG.dataPath,
+    // The socket and lock file live in /var/run/postgresql.
+    scratchPaths: ['/tmp', '/var/run/postgresql'],
+    readsCredential: () => true,
+    env: (credential) => ({
+      POSTGRES_DB: kplus.EnvValue.fromValue(PG.database),
+      POSTGRES_USER: kplus.EnvValue.fromValue(PG.user),
+      POSTGRES_PASSWORD: required(credential),
+      // initdb refuses a non-empty directory, and a fresh volume has lost+found at its root.
+      PGDATA: kplus.EnvValue.fromValue(`${PG.dataPath}/pgdata`),
+    }),
+    probes: () => {
+      const pgReady = ['pg_isready', '-U', PG.user, '-d', PG.database];
+      return { liveness: kplus.Probe.fromCommand(pgReady, probeTiming(30, 10)), readiness: kplus.Probe.fromCommand(pgReady, probeTiming(5, 5)) };
+    },
+    connection: (host, credential) => ({
+      config: { VECTOR_DB_ENGINE: 'pgvector' },
+      env: {
+        POSTGRES_PASSWORD: required(credential),
+        // Kubernetes expands $(POSTGRES_PASSWORD) from the variable above, so no password is written down.
+        DATABASE_URL: kplus.EnvValue.fromValue(`postgresql://${PG.user}:$(POSTGRES_PASSWORD)@${host}:${PG.port}/${PG.database}`),
+      },
+    }),
+  },
+  qdrant: {
+    ports: [
+      { name: 'http', number: QDRANT_HTTP_PORT },
+      { name: 'grpc', number: 6334 },
+    ],
+    dataPath: '/qdrant/storage',
+    scratchPaths: ['/tmp', '/qdrant/snapshots'],
+    readsCredential: (requireApiKey) => requireApiKey,
+    env: (credential) => (credential ? { QDRANT__SERVICE__API_KEY: credential } : undefined),
+    // Health endpoints stay open without the API key.
+    probes: () => ({
+      liveness: kplus.Probe.fromHttpGet('/livez', { port: QDRANT_HTTP_PORT, ...probeTiming(15, 10) }),
+      readiness: kplus.Probe.fromHttpGet('/readyz', { port: QDRANT_HTTP_PORT, ...probeTiming(5, 5) }),
+    }),
+    connection: (host, credential) => ({
+      config: { VECTOR_DB_ENGINE: 'qdrant', QDRANT_URL: `http://${host}:${QDRANT_HTTP_PORT}` },
+      env: credential ? { QDRANT_API_KEY: credential } : noEnv(),
+    }),
+  },
+};
+
+/** Whether `engine` reads a credential from a Secret: pgvector always, qdrant only with `requireApiKey`. */
+export function vectorDbReadsCredential(engine: VectorDbEngine, requireApiKey = false): boolean {
+  return ENGINES[engine].readsCredential(requireApiKey);
 }
 
 /** A single-node vector database: Postgres with pgvector, or Qdrant. */
@@ -44,86 +122,54 @@ export class VectorDb extends Construct {
   public readonly dataClaim: kplus.PersistentVolumeClaim;
   /** Settings that connect the app to this database. */
   public readonly connection: ServiceConnection;
-  /** Secret keys this database reads; the app's Secret must hold them. */
+  /** The Secret key the database reads its credential from, when it reads one. */
+  public readonly credentials?: ResolvedSecretKey;
+  /** Secret keys this database reads; the Secret in {@link credentials} must hold them. */
   public readonly secretKeys: string[];
 
   constructor(scope: Construct, id: string, props: VectorDbProps) {
     super(scope, id);
     this.engine = props.engine;
+    const spec = ENGINES[props.engine];
     const name = props.name ?? props.engine;
-    const host = backingServiceNames(name).service;
-    const credential = fromSecretKey(this, {
-      secretName: props.credentialsSecretName ?? appObjectNames(SEED.name).secret,
-      key: VECTOR_DB_SECRET_KEYS[props.engine],
-    });
-    const common = {
+    if (spec.readsCredential(props.requireApiKey ?? false)) {
+      this.credentials = {
+        secret: props.credentials?.secret ?? kplus.Secret.fromSecretName(this, 'Credentials', appObjectNames(SEED.name).secret),
+        key: props.credentials?.key ?? VECTOR_DB[props.engine].secretKey,
+      };
+      requireSecretKey(this, 'credentials', this.credentials);
+    }
+    this.secretKeys = this.credentials ? [this.credentials.key] : [];
+    const credential = this.credentials ? envFromSecretKey(this.credentials) : undefined;
+    this.ports = [...spec.ports];
+    this.workload = new BackingService(this, 'Workload', {
       name,
       component: 'vector-db',
-      image: props.image ?? VECTOR_DB_IMAGES[props.engine],
-      runAsUser: props.runAsUser ?? VECTOR_DB_USERS[props.engine],
+      image: props.image ?? VECTOR_DB[props.engine].image,
+      runAsUser: props.runAsUser ?? VECTOR_DB[props.engine].user,
       storage: { ...SEED.vectorDb.storage, ...props.storage },
       resources: props.resources ?? SEED.vectorDb.resources,
-    };
-
-    if (props.engine === 'pgvector') {
-      const pgReady = ['pg_isready', '-U', PG.user, '-d', PG.database];
-      this.ports = [{ name: 'postgres', number: 5432 }];
-      this.secretKeys = [VECTOR_DB_SECRET_KEYS.pgvector];
-      this.workload = new BackingService(this, 'Workload', {
-        ...common,
-        ports: this.ports,
-        dataPath: PG.dataPath,
-        // The socket and lock file live in /var/run/postgresql.
-        scratchPaths: ['/tmp', '/var/run/postgresql'],
-        env: {
-          POSTGRES_DB: kplus.EnvValue.fromValue(PG.database),
-          POSTGRES_USER: kplus.EnvValue.fromValue(PG.user),
-          POSTGRES_PASSWORD: credential,
-          // initdb refuses a non-empty directory, and a fresh volume has lost+found at its root.
-          PGDATA: kplus.EnvValue.fromValue(`${PG.dataPath}/pgdata`),
-        },
-        liveness: kplus.Probe.fromCommand(pgReady, probeTiming(30, 10)),
-        readiness: kplus.Probe.fromCommand(pgReady, probeTiming(5, 5)),
-      });
-      this.connection = {
-        config: { VECTOR_DB_ENGINE: 'pgvector' },
-        env: {
-          POSTGRES_PASSWORD: credential,
-          // Kubernetes expands $(POSTGRES_PASSWORD) from the variable above, so no password is written down.
-          DATABASE_URL: kplus.EnvValue.fromValue(
-            `postgresql://${PG.user}:$(POSTGRES_PASSWORD)@${host}:${this.ports[0].number}/${PG.database}`,
-          ),
-        },
-      };
-    } else {
-      const apiKey = props.requireApiKey ?? false;
-      this.ports = [
-        { name: 'http', number: 6333 },
-        { name: 'grpc', number: 6334 },
-      ];
-      this.secretKeys = apiKey ? [VECTOR_DB_SECRET_KEYS.qdrant] : [];
-      this.workload = new BackingService(this, 'Workload', {
-        ...common,
-        ports: this.ports,
-        dataPath: '/qdrant/storage',
-        scratchPaths: ['/tmp', '/qdrant/snapshots'],
-        env: apiKey ? { QDRANT__SERVICE__API_KEY: credential } : undefined,
-        // Health endpoints stay open without the API key.
-        liveness: kplus.Probe.fromHttpGet('/livez', { port: 6333, ...probeTiming(15, 10) }),
-        readiness: kplus.Probe.fromHttpGet('/readyz', { port: 6333, ...probeTiming(5, 5) }),
-      });
-      this.connection = {
-        config: { VECTOR_DB_ENGINE: 'qdrant', QDRANT_URL: `http://${host}:${this.ports[0].number}` },
-        env: apiKey ? { QDRANT_API_KEY: credential } : {},
-      };
-    }
+      ports: this.ports,
+      dataPath: spec.dataPath,
+      scratchPaths: [...spec.scratchPaths],
+      env: spec.env(credential),
+      ...spec.probes(),
+    });
     this.deployment = this.workload.deployment;
     this.service = this.workload.service;
     this.dataClaim = this.workload.dataClaim;
+    this.connection = spec.connection(backingServiceNames(name).service, credential);
   }
 }
 
-const PG = { user: 'saplings', database: 'saplings', dataPath: '/var/lib/postgresql/data' } as const;
+function noEnv(): Record<string, kplus.EnvValue> {
+  return {};
+}
+
+function required(credential: kplus.EnvValue | undefined): kplus.EnvValue {
+  if (!credential) throw new Error('unreachable: an engine that always reads its credential was built without one');
+  return credential;
+}
 
 function probeTiming(initialDelaySeconds: number, periodSeconds: number) {
   return {

@@ -2,6 +2,7 @@ import { InputError, Problem } from '../config/errors';
 import { StackConfig } from '../config/schema';
 import { runChecks } from '../checks';
 import { Finding, FindingsError } from '../checks/findings';
+import { SaplingsValidationError } from '../constructs/errors';
 import { OutputFile } from './output';
 import { provenanceHeader } from './provenance';
 import { KubeObject, renderStack } from '../targets/kubernetes/render';
@@ -99,11 +100,9 @@ function renderOrExplain(
   try {
     return renderStack(stack).objects;
   } catch (err) {
-    const message = err instanceof Error ? err.message : '';
-    // cdk8s gathers node.addValidation() results into one error; anything else is a bug and keeps its trace.
-    if (!message.startsWith('Validation failed')) throw err;
-    const lines = message.split('\n').slice(1).map((l) => l.trim()).filter((l) => l);
-    problems.push(...lines.map((line) => ({ ...location, path: '', message: line })));
+    // Anything but a construct validation error is a bug and keeps its trace.
+    if (!(err instanceof SaplingsValidationError)) throw err;
+    problems.push(...err.problems.map((p) => ({ ...location, path: '', message: `[${p.path}] ${p.message}` })));
     return undefined;
   }
 }

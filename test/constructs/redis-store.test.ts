@@ -1,4 +1,5 @@
-import { ApiObject, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { RedisStore, RedisStoreProps } from '../../src';
 import { Manifest, objectsOfKind, onlyOfKind, kubeletAdmitsRunAsNonRoot } from '../helpers/objects';
 
@@ -147,7 +148,9 @@ describe('RedisStore', () => {
   });
 
   describe('GIVEN a password in a Secret key', () => {
-    const { redis, manifests } = synthRedis({ password: { secretName: 'redis-credentials', key: 'redis-pass' } });
+    const { redis, manifests } = synthRedis({
+      password: { secret: kplus.Secret.fromSecretName(new Chart(new App(), 'refs'), 'Ref', 'redis-credentials'), key: 'redis-pass' },
+    });
     const container = onlyOfKind(manifests, 'Deployment').spec.template.spec.containers[0];
     const fromSecret = { valueFrom: { secretKeyRef: { name: 'redis-credentials', key: 'redis-pass' } } };
 

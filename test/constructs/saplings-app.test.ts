@@ -1,4 +1,5 @@
-import { ApiObject, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { RedisStore, SaplingsApp, SaplingsAppProps, VectorDb } from '../../src';
 import { Manifest, objectsOfKind, onlyOfKind, kubeletAdmitsRunAsNonRoot } from '../helpers/objects';
 
@@ -351,8 +352,9 @@ describe('SaplingsApp', () => {
       expect(podSpec).not.toHaveProperty('imagePullSecrets');
     });
 
-    test('WHEN secretName is given THEN the container loads that Secret', () => {
-      expect(appContainer(synthApp({ secretName: 'vault-synced' })).envFrom).toStrictEqual([
+    test('WHEN a Secret is given THEN the container loads that Secret', () => {
+      const secret = kplus.Secret.fromSecretName(new Chart(new App(), 'refs'), 'Ref', 'vault-synced');
+      expect(appContainer(synthApp({ secret })).envFrom).toStrictEqual([
         { configMapRef: { name: 'saplings-config' } },
         { secretRef: { name: 'vault-synced' } },
       ]);
@@ -426,7 +428,9 @@ describe('SaplingsApp', () => {
 
   describe('GIVEN a RedisStore that requires a password', () => {
     const chart = Testing.chart();
-    const redis = new RedisStore(chart, 'Redis', { password: { secretName: 'saplings-secrets', key: 'REDIS_PASSWORD' } });
+    const redis = new RedisStore(chart, 'Redis', {
+      password: { secret: kplus.Secret.fromSecretName(chart, 'SecretRef', 'saplings-secrets'), key: 'REDIS_PASSWORD' },
+    });
     new SaplingsApp(chart, 'Saplings', { image: 'saplings:1.0.0', redis });
     const manifests = Testing.synth(chart);
     const app = objectsOfKind(manifests, 'Deployment').find((m) => m.metadata.name === 'saplings-app');

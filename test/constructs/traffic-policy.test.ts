@@ -1,4 +1,4 @@
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import {
   IngressWithTls,
   IngressWithTlsProps,
@@ -549,5 +549,36 @@ describe('TrafficPolicy', () => {
     const manifests = synthWired({ redis: true });
     expect(canConnect(manifests, POD.stranger, POD.app, 8000)).toBe(true);
     expect(canConnect(manifests, POD.stranger, POD.redis, 6379)).toBe(false);
+  });
+});
+
+describe('TrafficPolicy views', () => {
+  test('GIVEN rules in both directions THEN each view names its object, direction, pods and rules, read-only', () => {
+    const chart = new Chart(new App(), 'test');
+    const policy = new TrafficPolicy(chart, 'Traffic', { name: 'worker', podLabels: { app: 'worker' } });
+    policy.allowFrom({ podLabels: { app: 'client' } }, [{ port: 8080 }]);
+    policy.allowTo({ cidr: '203.0.113.0/24' }, [{ port: 443 }]);
+    const ingress = policy.ingressPolicy!;
+    expect({ name: ingress.name, policyType: ingress.policyType, podLabels: ingress.podLabels, rules: ingress.rules }).toStrictEqual({
+      name: 'worker-netpol-ingress',
+      policyType: 'Ingress',
+      podLabels: { app: 'worker' },
+      rules: [{ peer: { podLabels: { app: 'client' } }, ports: [{ port: 8080 }] }],
+    });
+    expect(policy.egressPolicy?.rules).toStrictEqual([{ peer: { cidr: '203.0.113.0/24' }, ports: [{ port: 443 }] }]);
+    expect(Object.isFrozen(ingress)).toBe(true);
+    expect(Object.isFrozen(ingress.rules)).toBe(true);
+    expect(Object.isFrozen(ingress.podLabels)).toBe(true);
+  });
+
+  test('GIVEN a rule added after a view was taken THEN a new view shows it and the manifest holds it', () => {
+    const chart = new Chart(new App(), 'test');
+    const policy = new TrafficPolicy(chart, 'Traffic', { name: 'worker', podLabels: { app: 'worker' } });
+    policy.allowFrom({ podLabels: { app: 'a' } }, [{ port: 1 }]);
+    const before = policy.ingressPolicy!;
+    policy.allowFrom({ podLabels: { app: 'b' } }, [{ port: 2 }]);
+    expect(before.rules).toHaveLength(1);
+    expect(policy.ingressPolicy?.rules).toHaveLength(2);
+    expect(policy.ingressPolicy?.toJson()).toStrictEqual(Testing.synth(chart)[0]);
   });
 });

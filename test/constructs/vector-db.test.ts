@@ -1,4 +1,5 @@
-import { ApiObject, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { VectorDb, VectorDbProps } from '../../src';
 import { Manifest, onlyOfKind, kubeletAdmitsRunAsNonRoot } from '../helpers/objects';
 
@@ -6,6 +7,11 @@ function synthVectorDb(props: VectorDbProps): { vectorDb: VectorDb; manifests: M
   const chart = Testing.chart();
   const vectorDb = new VectorDb(chart, 'Vectors', props);
   return { vectorDb, manifests: Testing.synth(chart) };
+}
+
+/** A Secret created out of band, referenced by name only. */
+function secretNamed(name: string): kplus.ISecret {
+  return kplus.Secret.fromSecretName(new Chart(new App(), 'refs'), 'Ref', name);
 }
 
 function containerOf(manifests: Manifest[]): Manifest {
@@ -130,8 +136,8 @@ describe('VectorDb', () => {
       });
     });
 
-    test('GIVEN credentialsSecretName THEN the password is read from that Secret', () => {
-      const { vectorDb, manifests } = synthVectorDb({ engine: 'pgvector', credentialsSecretName: 'pg-credentials' });
+    test('GIVEN credentials in a Secret THEN the password is read from that Secret', () => {
+      const { vectorDb, manifests } = synthVectorDb({ engine: 'pgvector', credentials: { secret: secretNamed('pg-credentials') } });
       expect(containerOf(manifests).env).toContainEqual({
         name: 'POSTGRES_PASSWORD',
         valueFrom: { secretKeyRef: { name: 'pg-credentials', key: 'POSTGRES_PASSWORD' } },
@@ -284,8 +290,8 @@ describe('VectorDb', () => {
       });
     });
 
-    test('GIVEN requireApiKey and credentialsSecretName THEN the key is read from that Secret', () => {
-      const { manifests } = synthVectorDb({ engine: 'qdrant', requireApiKey: true, credentialsSecretName: 'qdrant-creds' });
+    test('GIVEN requireApiKey and credentials in a Secret THEN the key is read from that Secret', () => {
+      const { manifests } = synthVectorDb({ engine: 'qdrant', requireApiKey: true, credentials: { secret: secretNamed('qdrant-creds') } });
       expect(containerOf(manifests).env).toStrictEqual([
         { name: 'QDRANT__SERVICE__API_KEY', valueFrom: { secretKeyRef: { name: 'qdrant-creds', key: 'QDRANT_API_KEY' } } },
       ]);

@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import { KubeObject } from '../../conventions/kube-object';
 import { StackConfig } from '../../config/schema';
 import { sortForApply, withSyncWaves } from './apply-order';
+import { validateConstructs } from '../../constructs/errors';
 import { SaplingsStack } from './saplings-stack';
 import { YamlValue, emitYamlStream } from '../yaml';
 
@@ -16,13 +17,16 @@ export interface RenderedStack {
 }
 
 /**
- * Builds one stack in an App of its own.
+ * Builds one stack in an App of its own. Throws {@link SaplingsValidationError}
+ * when a construct's validation rules fail.
  *
  * One App per stack keeps synthesis linear in the number of stacks: cdk8s
  * walks the whole construct tree of an App for every chart it renders.
  */
 export function renderStack(config: StackConfig): RenderedStack {
-  const chart = new SaplingsStack(new App(), config.name, { config });
+  const chart = SaplingsStack.fromConfig(new App(), config);
+  // cdk8s would run these rules only in app.synth(), and throw a plain Error.
+  validateConstructs(chart);
   const objects = sortForApply(chart.toJson() as KubeObject[]);
   return { name: config.name, objects: config.gitops.syncWaves ? withSyncWaves(objects) : objects };
 }

@@ -2,17 +2,18 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { StackConfig } from '../../config/schema';
-import { qdrantRequiresApiKey, redisRequiresPassword, requiredSecretKeys } from '../../config/secrets';
-import { AppSecret } from '../../constructs/app-secret';
-import { Autoscaler } from '../../constructs/autoscaler';
+import { AppSecret, ExternalSecretSource } from '../../constructs/app-secret';
+import { Autoscaler, AutoscalerProps } from '../../constructs/autoscaler';
+import { IngressWithTls, IngressWithTlsProps } from '../../constructs/ingress-with-tls';
 import { NamespaceIsolation } from '../../constructs/namespace-isolation';
+import { RedisStore, RedisStoreProps } from '../../constructs/redis-store';
+import { SaplingsApp, SaplingsAppProps } from '../../constructs/saplings-app';
+import { SaplingsServiceMonitor, SaplingsServiceMonitorProps } from '../../constructs/saplings-service-monitor';
+import { VectorDb, VectorDbProps, vectorDbReadsCredential } from '../../constructs/vector-db';
+import { REDIS_PASSWORD_KEY, VECTOR_DB } from '../../conventions/backing-services';
+import { SEED } from '../../conventions/defaults';
 import { appObjectNames } from '../../conventions/names';
-import { IngressWithTls } from '../../constructs/ingress-with-tls';
-import { RedisStore } from '../../constructs/redis-store';
-import { REDIS_PASSWORD_KEY } from '../../conventions/backing-services';
-import { SaplingsApp } from '../../constructs/saplings-app';
-import { SaplingsServiceMonitor } from '../../constructs/saplings-service-monitor';
-import { VectorDb } from '../../constructs/vector-db';
+import { stackPropsFromConfig } from './stack-props';
 
 /**
  * Pod Security Admission enforces, audits and warns on "restricted", pinned to
@@ -26,117 +27,156 @@ export const POD_SECURITY_LABELS: Readonly<Record<string, string>> = Object.from
   ]),
 );
 
-/** Props for {@link SaplingsStack}. */
-export interface SaplingsStackProps {
-  /** A validated stack config (the output of `StackConfigSchema`). */
-  readonly config: StackConfig;
+/** The app's settings in a {@link SaplingsStack}; its name, Secret and backing services come from the stack. */
+export type SaplingsStackAppOptions = Omit<SaplingsAppProps, 'name' | 'secret' | 'redis' | 'vectorDb'>;
+
+/** The AppSecret a {@link SaplingsStack} creates. */
+export interface StackSecretOptions {
+  /** Name of the Secret. @default '<stack name>-secrets' */
+  readonly name?: string;
+  /** Keys the app itself reads; the keys of the Redis and vector DB the stack creates are added. @default [] */
+  readonly keys?: readonly string[];
+  /** Labels on generated objects. @default - { app: <stack name> } */
+  readonly labels?: Record<string, string>;
+  /** Materialize the Secret with the External Secrets Operator from this store. Excludes `values`. @default - not external */
+  readonly external?: ExternalSecretSource;
+  /** Write the Secret with these values: for development clusters only. Excludes `external`. @default - not written */
+  readonly values?: Record<string, string>;
+}
+
+/** The RedisStore a {@link SaplingsStack} creates. */
+export interface StackRedisOptions extends Omit<RedisStoreProps, 'password'> {
+  /** Require a password, read from the stack's Secret under `REDIS_PASSWORD`. @default - true unless the app's environment is 'development' */
+  readonly requirePassword?: boolean;
+}
+
+/** The VectorDb a {@link SaplingsStack} creates; its credential is read from the stack's Secret. */
+export interface StackVectorDbOptions extends Omit<VectorDbProps, 'credentials' | 'requireApiKey'> {
+  /** Qdrant only: require an API key. Postgres always requires its password. @default - true unless the app's environment is 'development' */
+  readonly requireApiKey?: boolean;
 }
 
 /**
- * One whole Saplings deployment in its own namespace, built from a validated
- * config: Namespace, Redis, vector DB, app, autoscaler, ingress and monitoring.
+ * Props for {@link SaplingsStack}. For the Secret, Redis and the vector DB:
+ * pass your own construct, `false` for none where that makes sense, or
+ * options (or nothing) to have the stack create one.
+ */
+export interface SaplingsStackProps {
+  /** Prefix of the app's object names, value of its `app` label. @default 'saplings' */
+  readonly name?: string;
+  /** The Namespace the stack creates and puts every object in. @default - the stack name */
+  readonly namespace?: string;
+  /** The app's image and settings. */
+  readonly app: SaplingsStackAppOptions;
+  /** The app's Secret: your own AppSecret or ISecret, or options for the AppSecret the stack creates. @default - an AppSecret '<name>-secrets', only referenced, listing the keys the stack's Redis and vector DB read */
+  readonly secret?: AppSecret | kplus.ISecret | StackSecretOptions;
+  /** Redis: your own RedisStore, `false` for none, or options for the one the stack creates. @default - a RedisStore with its defaults */
+  readonly redis?: RedisStore | StackRedisOptions | false;
+  /** Vector DB: your own VectorDb, `false` for none, or options for the one the stack creates. @default false */
+  readonly vectorDb?: VectorDb | StackVectorDbOptions | false;
+  /** Autoscaler options, or `false` to keep the app's fixed replica count. @default - an Autoscaler with its defaults */
+  readonly autoscaling?: Omit<AutoscalerProps, 'target'> | false;
+  /** Ingress options, or `false` for none. @default false */
+  readonly ingress?: Omit<IngressWithTlsProps, 'app'> | false;
+  /** ServiceMonitor options, or `false` for none. @default - a ServiceMonitor with its defaults */
+  readonly serviceMonitor?: Omit<SaplingsServiceMonitorProps, 'app'> | false;
+}
+
+/**
+ * One whole Saplings deployment in its own namespace: Namespace, default-deny
+ * isolation, Secret, Redis, vector DB, app, autoscaler, ingress and monitoring.
+ * The CLI builds it from a config with {@link SaplingsStack.fromConfig}.
  */
 export class SaplingsStack extends Chart {
   /** The stack's Namespace. */
   public readonly namespaceObject: kplus.Namespace;
   /** Default-deny NetworkPolicy and DNS for the namespace. */
   public readonly isolation: NamespaceIsolation;
-  /** The app's Secret: referenced, external or inline per `secrets.source`. */
-  public readonly secret: AppSecret;
-  /** Redis, unless `redis.enabled` is false. */
+  /** The app's AppSecret, created or given; unset when a plain ISecret was given. */
+  public readonly secret?: AppSecret;
+  /** Redis, created or given, unless `redis` is false. */
   public readonly redis?: RedisStore;
-  /** The vector database, when `vectorDb.enabled` is true. */
+  /** The vector database, created or given, unless `vectorDb` is false. */
   public readonly vectorDb?: VectorDb;
   /** The Saplings app. */
   public readonly app: SaplingsApp;
-  /** The autoscaler, unless `autoscaling.enabled` is false. */
+  /** The autoscaler, unless `autoscaling` is false. */
   public readonly autoscaler?: Autoscaler;
-  /** The ingress, unless `ingress.enabled` is false. */
+  /** The ingress, when `ingress` is given. */
   public readonly ingress?: IngressWithTls;
-  /** The ServiceMonitor, unless monitoring or `monitoring.serviceMonitor` is off. */
+  /** The ServiceMonitor, unless `serviceMonitor` is false. */
   public readonly serviceMonitor?: SaplingsServiceMonitor;
 
-  constructor(scope: Construct, id: string, props: SaplingsStackProps) {
-    const { config } = props;
-    const namespace = config.namespace ?? config.name;
-    super(scope, id, { namespace, disableResourceNameHashes: true });
+  /** The stack for a validated config (the output of `StackConfigSchema`), as the CLI builds it; its id is the config's name. */
+  public static fromConfig(scope: Construct, config: StackConfig): SaplingsStack {
+    return new SaplingsStack(scope, config.name, stackPropsFromConfig(config));
+  }
 
-    this.namespaceObject = new kplus.Namespace(this, 'Namespace', {
+  constructor(scope: Construct, id: string, props: SaplingsStackProps) {
+    const name = props.name ?? SEED.name;
+    const namespace = props.namespace ?? name;
+    super(scope, id, { namespace, disableResourceNameHashes: true });
+    const development = props.app.environment === 'development';
+
+    this.namespaceObject = this.newNamespace(namespace);
+    this.isolation = new NamespaceIsolation(this, 'Isolation');
+
+    const redis = props.redis ?? {};
+    const vectorDb = props.vectorDb ?? false;
+    const redisOptions = redis === false || redis instanceof RedisStore ? undefined : redis;
+    const vectorDbOptions = vectorDb === false || vectorDb instanceof VectorDb ? undefined : vectorDb;
+    const redisPassword = redisOptions ? (redisOptions.requirePassword ?? !development) : false;
+    const vectorDbApiKey = vectorDbOptions ? (vectorDbOptions.requireApiKey ?? !development) : false;
+
+    const secret = props.secret ?? {};
+    const ownKeys = [
+      ...(redisPassword ? [REDIS_PASSWORD_KEY] : []),
+      ...(vectorDbOptions && vectorDbReadsCredential(vectorDbOptions.engine, vectorDbApiKey) ? [VECTOR_DB[vectorDbOptions.engine].secretKey] : []),
+    ];
+    const appSecretOrSecret = isSecretOptions(secret) ? this.newSecret(name, secret, ownKeys) : secret;
+    this.secret = appSecretOrSecret instanceof AppSecret ? appSecretOrSecret : undefined;
+
+    if (redis instanceof RedisStore) this.redis = redis;
+    else if (redisOptions) this.redis = this.newRedis(redisOptions, redisPassword ? appSecretOrSecret : undefined);
+    if (vectorDb instanceof VectorDb) this.vectorDb = vectorDb;
+    else if (vectorDbOptions) {
+      this.vectorDb = new VectorDb(this, 'VectorDb', { ...vectorDbOptions, requireApiKey: vectorDbApiKey, credentials: { secret: appSecretOrSecret } });
+    }
+
+    this.app = new SaplingsApp(this, 'App', { ...props.app, name, secret: appSecretOrSecret, redis: this.redis, vectorDb: this.vectorDb });
+
+    this.autoscaler = props.autoscaling === false ? undefined : new Autoscaler(this, 'Autoscaler', { ...props.autoscaling, target: this.app });
+    this.ingress = props.ingress ? new IngressWithTls(this, 'Ingress', { ...props.ingress, app: this.app }) : undefined;
+    this.serviceMonitor =
+      props.serviceMonitor === false ? undefined : new SaplingsServiceMonitor(this, 'Monitoring', { ...props.serviceMonitor, app: this.app });
+  }
+
+  private newNamespace(namespace: string): kplus.Namespace {
+    const namespaceObject = new kplus.Namespace(this, 'Namespace', {
       metadata: { name: namespace, labels: { name: namespace, ...POD_SECURITY_LABELS } },
     });
     // The chart's namespace lands on every object, but a Namespace is cluster-scoped.
-    ApiObject.of(this.namespaceObject).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-
-    this.isolation = new NamespaceIsolation(this, 'Isolation');
-
-    const secretName = config.secrets.name ?? appObjectNames(config.name).secret;
-    this.secret = new AppSecret(this, 'Secret', {
-      name: secretName,
-      keys: requiredSecretKeys(config),
-      labels: { app: config.name },
-      external: config.secrets.source === 'external' ? config.secrets.external : undefined,
-      values: config.secrets.source === 'inline' ? config.secrets.values : undefined,
-    });
-
-    if (config.redis.enabled) {
-      this.redis = new RedisStore(this, 'Redis', {
-        image: config.redis.image,
-        storage: config.redis.storage,
-        resources: config.redis.resources,
-        password: redisRequiresPassword(config) ? { secretName, key: REDIS_PASSWORD_KEY } : undefined,
-      });
-    }
-    if (config.vectorDb.enabled) {
-      this.vectorDb = new VectorDb(this, 'VectorDb', {
-        engine: config.vectorDb.engine,
-        image: config.vectorDb.image,
-        storage: config.vectorDb.storage,
-        resources: config.vectorDb.resources,
-        credentialsSecretName: secretName,
-        requireApiKey: qdrantRequiresApiKey(config),
-      });
-    }
-
-    const { app, network } = config;
-    this.app = new SaplingsApp(this, 'App', {
-      name: config.name,
-      image: config.image,
-      environment: config.environment,
-      port: app.port,
-      replicas: config.autoscaling.enabled ? undefined : app.replicas,
-      resources: app.resources,
-      config: app.config,
-      logLevel: app.logLevel,
-      gasa: app.gasa,
-      monitoring: app.monitoring ?? (config.monitoring.enabled ? undefined : false),
-      selfHealing: app.selfHealing,
-      maxWorkers: app.maxWorkers,
-      timeoutSeconds: app.timeoutSeconds,
-      storage: app.storage,
-      imagePullSecrets: app.imagePullSecrets,
-      runAsUser: { uid: app.runAsUser, gid: app.runAsGroup },
-      secretName,
-      redis: this.redis,
-      vectorDb: this.vectorDb,
-      internetEgress: { cidrs: network.egressCidrs, exceptCidrs: network.egressExceptCidrs, ports: network.egressPorts },
-    });
-
-    if (config.autoscaling.enabled) {
-      this.autoscaler = new Autoscaler(this, 'Autoscaler', { target: this.app, ...config.autoscaling });
-    }
-    if (config.ingress.enabled) {
-      const { enabled: _enabled, ...ingress } = config.ingress;
-      this.ingress = new IngressWithTls(this, 'Ingress', {
-        app: this.app,
-        ...ingress,
-        controllerNamespace: network.ingressControllerNamespace,
-      });
-    }
-    if (config.monitoring.enabled && config.monitoring.serviceMonitor) {
-      this.serviceMonitor = new SaplingsServiceMonitor(this, 'Monitoring', {
-        app: this.app,
-        prometheusNamespace: network.prometheusNamespace,
-      });
-    }
+    ApiObject.of(namespaceObject).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    return namespaceObject;
   }
+
+  private newSecret(name: string, options: StackSecretOptions, backingServiceKeys: string[]): AppSecret {
+    return new AppSecret(this, 'Secret', {
+      name: options.name ?? appObjectNames(name).secret,
+      keys: [...new Set([...(options.keys ?? []), ...backingServiceKeys])],
+      labels: options.labels ?? { app: name },
+      external: options.external,
+      values: options.values,
+    });
+  }
+
+  private newRedis(options: StackRedisOptions, passwordSecret: AppSecret | kplus.ISecret | undefined): RedisStore {
+    const { requirePassword: _requirePassword, ...redisProps } = options;
+    return new RedisStore(this, 'Redis', { ...redisProps, password: passwordSecret ? { secret: passwordSecret } : undefined });
+  }
+}
+
+function isSecretOptions(secret: AppSecret | kplus.ISecret | StackSecretOptions): secret is StackSecretOptions {
+  // An ISecret is a construct; options are plain data.
+  return !(secret instanceof AppSecret) && !Construct.isConstruct(secret);
 }

@@ -1,4 +1,7 @@
-import { find, all, render } from '../../helpers/manifests';
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import * as lib from '../../../src';
+import { find, all, render, stackConfig } from '../../helpers/manifests';
 
 describe('the default stack (the guide\'s production stack)', () => {
   const objects = render();
@@ -373,5 +376,125 @@ describe('the app image user', () => {
 
   test('root is refused', () => {
     expect(() => render({ app: { runAsUser: 0 } })).toThrow(/too small/i);
+  });
+});
+
+describe('SaplingsStack from typed props', () => {
+  const names = (objects: any[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
+
+  test('GIVEN stackPropsFromConfig THEN the stack holds exactly the objects renderStack writes', () => {
+    const config = stackConfig({ vectorDb: { enabled: true, engine: 'qdrant' } });
+    const stack = new lib.SaplingsStack(new App(), config.name, lib.stackPropsFromConfig(config));
+    expect(names(stack.toJson())).toStrictEqual(names(render({ vectorDb: { enabled: true, engine: 'qdrant' } })));
+    expect(stack.toJson()).toStrictEqual(expect.arrayContaining(render({ vectorDb: { enabled: true, engine: 'qdrant' } })));
+  });
+
+  test('GIVEN SaplingsStack.fromConfig THEN it is the stack of stackPropsFromConfig, with the config name as id', () => {
+    const config = stackConfig({ name: 'tenant-a' });
+    const stack = lib.SaplingsStack.fromConfig(new App(), config);
+    expect(stack.node.id).toBe('tenant-a');
+    expect(stack.toJson()).toStrictEqual(new lib.SaplingsStack(new App(), 'tenant-a', lib.stackPropsFromConfig(config)).toJson());
+  });
+
+  describe('GIVEN only the app image', () => {
+    const stack = new lib.SaplingsStack(new App(), 'saplings', { app: { image: 'saplings:1.0.0' } });
+    const objects = stack.toJson();
+
+    test('THEN it creates Redis with a password from the stack Secret, an HPA and a ServiceMonitor, and no Ingress or vector DB', () => {
+      expect(names(objects)).toStrictEqual(names(render({ ingress: { enabled: false } })));
+      expect(stack.redis?.password?.secret).toBe(stack.secret);
+      expect(stack.secret?.keys).toStrictEqual(['REDIS_PASSWORD']);
+      expect(stack.vectorDb).toBeUndefined();
+      expect(stack.ingress).toBeUndefined();
+    });
+
+    test('THEN every validation passes', () => {
+      expect(() => lib.validateConstructs(stack)).not.toThrow();
+    });
+  });
+
+  test('GIVEN redis, autoscaling and serviceMonitor false THEN none of them is created', () => {
+    const stack = new lib.SaplingsStack(new App(), 'saplings', {
+      app: { image: 'saplings:1.0.0', replicas: 2 },
+      redis: false,
+      autoscaling: false,
+      serviceMonitor: false,
+    });
+    const objects = stack.toJson();
+    expect(names(objects).filter((n) => /redis|HorizontalPodAutoscaler|ServiceMonitor/.test(n))).toStrictEqual([]);
+    expect(find(objects, 'ConfigMap', 'saplings-config').data).not.toHaveProperty('REDIS_URL');
+    expect(find(objects, 'Deployment', 'saplings-app').spec.replicas).toBe(2);
+    expect(stack.secret?.keys).toStrictEqual([]);
+  });
+
+  describe('GIVEN your own Secret, Redis and vector DB, from a chart in the same namespace', () => {
+    const app = new App();
+    const shared = new Chart(app, 'shared', { namespace: 'agents' });
+    const secret = new lib.AppSecret(shared, 'Secret', { name: 'team-secrets', keys: ['OPENAI_API_KEY', 'REDIS_PASSWORD', 'POSTGRES_PASSWORD'] });
+    const redis = new lib.RedisStore(shared, 'Redis', { name: 'cache', password: { secret } });
+    const vectorDb = new lib.VectorDb(shared, 'Vectors', { engine: 'pgvector', credentials: { secret } });
+    const stack = new lib.SaplingsStack(app, 'agents', { name: 'agents', app: { image: 'saplings:1.0.0' }, secret, redis, vectorDb });
+    const objects = stack.toJson();
+    const container = find(objects, 'Deployment', 'agents-app').spec.template.spec.containers[0];
+
+    test('THEN the stack uses them and creates none of its own', () => {
+      expect(stack.secret).toBe(secret);
+      expect(stack.redis).toBe(redis);
+      expect(stack.vectorDb).toBe(vectorDb);
+      expect(stack.app.redis).toBe(redis);
+      expect(names(objects).filter((n) => /^(Deployment|Service|PersistentVolumeClaim)\//.test(n))).toStrictEqual([
+        'Deployment/agents-app',
+        'PersistentVolumeClaim/agents-data-pvc',
+        'Service/agents-service',
+      ]);
+    });
+
+    test('THEN the app loads your Secret and reaches your Redis and Postgres, with credentials from your Secret', () => {
+      expect(container.envFrom).toStrictEqual([{ configMapRef: { name: 'agents-config' } }, { secretRef: { name: 'team-secrets' } }]);
+      expect(find(objects, 'ConfigMap', 'agents-config').data).toMatchObject({ REDIS_URL: 'redis://cache-service:6379', VECTOR_DB_ENGINE: 'pgvector' });
+      expect(container.env).toStrictEqual([
+        { name: 'PORT', value: '8000' },
+        { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'team-secrets', key: 'REDIS_PASSWORD' } } },
+        { name: 'REDIS_URL', value: 'redis://:$(REDIS_PASSWORD)@cache-service:6379' },
+        { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: 'team-secrets', key: 'POSTGRES_PASSWORD' } } },
+        { name: 'DATABASE_URL', value: 'postgresql://saplings:$(POSTGRES_PASSWORD)@pgvector-service:5432/saplings' },
+      ]);
+    });
+
+    test('THEN your Redis admits the app through its NetworkPolicy', () => {
+      const redisIngress = shared.toJson().find((o: any) => o.kind === 'NetworkPolicy' && o.metadata.name === 'cache-netpol-ingress');
+      expect(redisIngress.spec.ingress).toStrictEqual([
+        { from: [{ podSelector: { matchLabels: { app: 'agents' } } }], ports: [{ port: 6379, protocol: 'TCP' }] },
+      ]);
+    });
+
+    test('THEN every validation passes', () => {
+      expect(() => lib.validateConstructs(app)).not.toThrow();
+    });
+  });
+
+  test('GIVEN an ISecret THEN the app loads it and the stack keeps no AppSecret', () => {
+    const app = new App();
+    const secret = kplus.Secret.fromSecretName(new Chart(app, 'refs'), 'Vault', 'vault-synced');
+    const stack = new lib.SaplingsStack(app, 'saplings', { app: { image: 'saplings:1.0.0' }, secret, redis: false });
+    expect(stack.secret).toBeUndefined();
+    expect(find(stack.toJson(), 'Deployment', 'saplings-app').spec.template.spec.containers[0].envFrom[1]).toStrictEqual({
+      secretRef: { name: 'vault-synced' },
+    });
+  });
+
+  test('GIVEN a pgvector reading your AppSecret that lacks its key THEN validation fails by type, naming the key', () => {
+    const app = new App();
+    const shared = new Chart(app, 'shared', { namespace: 'saplings' });
+    const secret = new lib.AppSecret(shared, 'Secret', { name: 'saplings-secrets', keys: [] });
+    const vectorDb = new lib.VectorDb(shared, 'Vectors', { engine: 'pgvector', credentials: { secret } });
+    const stack = new lib.SaplingsStack(app, 'saplings', { app: { image: 'saplings:1.0.0' }, secret, redis: false, vectorDb });
+    expect(() => lib.validateConstructs(stack.node.root)).toThrow(lib.SaplingsValidationError);
+    expect(() => lib.validateConstructs(stack.node.root)).toThrow(
+      new Error(
+        "[shared/Vectors] 'credentials' reads key POSTGRES_PASSWORD of Secret saplings-secrets, but its AppSecret (shared/Secret) " +
+          "lists only []; add POSTGRES_PASSWORD to the AppSecret's 'keys'",
+      ),
+    );
   });
 });
