@@ -5,7 +5,8 @@ import {
   pathSegmentNameError,
   qualifiedNameError,
 } from './names';
-import { PathSegment, Reporter, isObject, quote } from './report';
+import { PathSegment, isObject, quote } from '../json';
+import { Reporter } from './report';
 
 // Total size of an object's annotations (keys plus values), per ValidateAnnotationsSize.
 const ANNOTATIONS_MAX_BYTES = 256 * 1024;

@@ -1,27 +1,15 @@
 import { checkLabels, selectorMatches } from './metadata';
 import { dnsLabelError, envVarNameError, ianaSvcNameError } from './names';
 import { compareQuantities, parseQuantity } from '../../conventions/quantity';
-import { PathSegment, Reporter, isObject, quote } from './report';
+import { Json, Path, PathSegment, at, isObject, quote } from '../json';
+import { Reporter } from './report';
+import { podTemplateLocation } from '../pod-templates';
 
 /*
  * Rules the API server enforces in its validation code rather than in the
  * OpenAPI schema (pkg/apis/core/validation, pkg/apis/apps/validation), for
  * the parts of an object a generator most often gets wrong.
  */
-
-type Json = Record<string, unknown>;
-
-// Where each workload kind keeps its pod template.
-const TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
-  'apps/Deployment': ['spec', 'template'],
-  'apps/StatefulSet': ['spec', 'template'],
-  'apps/DaemonSet': ['spec', 'template'],
-  'apps/ReplicaSet': ['spec', 'template'],
-  'batch/Job': ['spec', 'template'],
-  'batch/CronJob': ['spec', 'jobTemplate', 'spec', 'template'],
-  '/ReplicationController': ['spec', 'template'],
-  '/PodTemplate': ['template'],
-};
 
 // Kinds whose selector is required and must not be empty.
 const SELECTOR_REQUIRED = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet']);
@@ -47,7 +35,7 @@ export function checkSemantics(group: string, kind: string, object: Json, r: Rep
     }
     return;
   }
-  const templatePath = TEMPLATE_PATHS[gk];
+  const templatePath = podTemplateLocation(group, kind)?.path;
   if (!templatePath) return;
   const template = at(object, templatePath);
   if (isObject(template) && isObject(template.spec)) checkPodSpec(template.spec, [...templatePath, 'spec'], r);
@@ -74,7 +62,7 @@ function checkDataKeys(data: Json, field: string, r: Reporter): void {
   }
 }
 
-function checkSelector(gk: string, kind: string, owner: Json, template: Json, ownerPath: string[], r: Reporter): void {
+function checkSelector(gk: string, kind: string, owner: Json, template: Json, ownerPath: Path, r: Reporter): void {
   const selector = owner.selector;
   const labels = isObject(template.metadata) && isObject(template.metadata.labels) ? template.metadata.labels : {};
   const labelsPath = [...ownerPath, 'template', 'metadata', 'labels'];
@@ -104,7 +92,7 @@ function checkSelector(gk: string, kind: string, owner: Json, template: Json, ow
   }
 }
 
-function mismatchMessage(selector: Json, labels: Json, ownerPath: string[]): string {
+function mismatchMessage(selector: Json, labels: Json, ownerPath: Path): string {
   const matchLabels = isObject(selector.matchLabels) ? selector.matchLabels : selector;
   const wanted = Object.entries(matchLabels)
     .filter(([k]) => k !== 'matchExpressions')
@@ -328,10 +316,4 @@ function isQuantityLike(value: unknown): value is string | number {
 
 function quantity(value: unknown): number | undefined {
   return typeof value === 'string' || typeof value === 'number' ? parseQuantity(value) : undefined;
-}
-
-function at(object: Json, path: readonly string[]): unknown {
-  let value: unknown = object;
-  for (const key of path) value = isObject(value) ? value[key] : undefined;
-  return value;
 }

@@ -1,5 +1,5 @@
-import { Json, asNumber, asObject, asString, isObject, quote } from './json';
-import { FindingSink, PodTemplate, Resource } from './objects';
+import { Json, asNumber, asObject, asString, isObject, quote } from '../json';
+import { PolicyReporter, PodTemplate, Resource } from './objects';
 import { labelSelectorMatches, mapSelectorMatches } from './selectors';
 
 /*
@@ -78,7 +78,7 @@ function minReplicasOf(hpa: Resource): number {
  * A dedicated ServiceAccount that needs the token says so with an explicit
  * `true` on the pod or on the ServiceAccount, and is not reported.
  */
-export function checkServiceAccountToken(template: PodTemplate, inventory: Inventory, sink: FindingSink): void {
+export function checkServiceAccountToken(template: PodTemplate, inventory: Inventory, sink: PolicyReporter): void {
   const spec = template.spec;
   // serviceAccount is the deprecated alias the API still accepts.
   const accountName = asString(spec.serviceAccountName) ?? asString(spec.serviceAccount) ?? 'default';
@@ -113,7 +113,7 @@ export function checkServiceAccountToken(template: PodTemplate, inventory: Inven
 }
 
 /** Reports the cross-object practices: PDBs, NetworkPolicies, Service selectors and HPA targets. */
-export function checkRelations(inventory: Inventory, sink: FindingSink): void {
+export function checkRelations(inventory: Inventory, sink: PolicyReporter): void {
   for (const template of inventory.templates) {
     checkDisruptionBudget(template, inventory, sink);
     checkNetworkPolicy(template, inventory, sink);
@@ -125,7 +125,7 @@ export function checkRelations(inventory: Inventory, sink: FindingSink): void {
   }
 }
 
-function checkDisruptionBudget(template: PodTemplate, inventory: Inventory, sink: FindingSink): void {
+function checkDisruptionBudget(template: PodTemplate, inventory: Inventory, sink: PolicyReporter): void {
   const owner = template.owner;
   if (!PDB_KINDS.has(owner.kind)) return;
   const replicas = asNumber(asObject(owner.object.spec)?.replicas) ?? 1;
@@ -148,7 +148,7 @@ function checkDisruptionBudget(template: PodTemplate, inventory: Inventory, sink
   );
 }
 
-function checkZeroDisruptions(pdb: Resource, inventory: Inventory, sink: FindingSink): void {
+function checkZeroDisruptions(pdb: Resource, inventory: Inventory, sink: PolicyReporter): void {
   const spec = asObject(pdb.object.spec);
   if (spec === undefined) return;
   const maxUnavailable = spec.maxUnavailable;
@@ -199,7 +199,7 @@ function percent(value: string): number | undefined {
   return m === null ? undefined : Number(m[1]);
 }
 
-function checkNetworkPolicy(template: PodTemplate, inventory: Inventory, sink: FindingSink): void {
+function checkNetworkPolicy(template: PodTemplate, inventory: Inventory, sink: PolicyReporter): void {
   const owner = template.owner;
   const covered = inventory.ofKind('NetworkPolicy', owner.namespace).some((policy) => {
     // podSelector is a required struct in the API: left out, it reads as {}, which selects every pod.
@@ -216,7 +216,7 @@ function checkNetworkPolicy(template: PodTemplate, inventory: Inventory, sink: F
   );
 }
 
-function checkServiceSelector(service: Resource, inventory: Inventory, sink: FindingSink): void {
+function checkServiceSelector(service: Resource, inventory: Inventory, sink: PolicyReporter): void {
   const spec = asObject(service.object.spec);
   const selector = asObject(spec?.selector);
   // No selector means the endpoints are managed by hand (or an ExternalName); nothing to match.
@@ -232,7 +232,7 @@ function checkServiceSelector(service: Resource, inventory: Inventory, sink: Fin
   );
 }
 
-function checkAutoscalerTarget(hpa: Resource, inventory: Inventory, sink: FindingSink): void {
+function checkAutoscalerTarget(hpa: Resource, inventory: Inventory, sink: PolicyReporter): void {
   const ref = asObject(asObject(hpa.object.spec)?.scaleTargetRef);
   if (ref === undefined) return;
   const kind = asString(ref.kind);

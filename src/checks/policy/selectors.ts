@@ -1,4 +1,4 @@
-import { asList, asObject, isObject } from './json';
+import { asList, asObject, isObject } from '../json';
 
 type Labels = Readonly<Record<string, string>>;
 
