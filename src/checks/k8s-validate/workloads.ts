@@ -1,4 +1,5 @@
-import { checkLabels, selectorMatches } from './metadata';
+import { checkLabels } from './metadata';
+import { labelSelectorMatches, mapSelectorMatches } from '../../conventions/label-selector';
 import { dnsLabelError, envVarNameError, ianaSvcNameError } from './names';
 import { compareQuantities, parseQuantity } from '../../conventions/quantity';
 import { Json, Path, PathSegment, at, isObject, quote } from '../json';
@@ -69,8 +70,7 @@ function checkSelector(gk: string, kind: string, owner: Json, template: Json, ow
   if (gk === '/ReplicationController') {
     // A plain map here, defaulted from the template labels when absent.
     if (!isObject(selector)) return;
-    const missing = Object.entries(selector).filter(([k, v]) => labels[k] !== v);
-    if (missing.length > 0) r.error('selector-mismatch', labelsPath, mismatchMessage(selector, labels, ownerPath));
+    if (!mapSelectorMatches(selector, labels)) r.error('selector-mismatch', labelsPath, mismatchMessage(selector, labels, ownerPath));
     return;
   }
   if (!isObject(selector)) return;
@@ -87,7 +87,8 @@ function checkSelector(gk: string, kind: string, owner: Json, template: Json, ow
     }
     return;
   }
-  if (!selectorMatches(selector, labels)) {
+  // A malformed part of the selector is reported by the structure check; the rest still has to select the template.
+  if (!labelSelectorMatches(selector, labels, { malformed: 'ignored' })) {
     r.error('selector-mismatch', labelsPath, mismatchMessage(selector, labels, ownerPath));
   }
 }

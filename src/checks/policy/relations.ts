@@ -1,6 +1,6 @@
 import { Json, asNumber, asObject, asString, isObject, quote } from '../json';
 import { PolicyReporter, PodTemplate, Resource } from './objects';
-import { labelSelectorMatches, mapSelectorMatches } from './selectors';
+import { LabelSelectorMatchOptions, labelSelectorMatches, mapSelectorMatches } from '../../conventions/label-selector';
 
 /*
  * Checks that relate objects to each other: a Service to the pods it selects,
@@ -8,6 +8,10 @@ import { labelSelectorMatches, mapSelectorMatches } from './selectors';
  * and ServiceAccount that should go with it. Objects relate only within a
  * namespace; an object without one is in `default`.
  */
+
+// Pod labels are read as strings (see labelsOf), so selector values are too; and a selector
+// the API server would reject covers no pod, since it would never be applied.
+const SELECTORS: LabelSelectorMatchOptions = { malformed: 'selects-nothing', valuesAsText: true };
 
 // Kinds whose replica count is spec.replicas (default 1), for counting the pods a PDB covers.
 const REPLICATED_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
@@ -133,7 +137,7 @@ function checkDisruptionBudget(template: PodTemplate, inventory: Inventory, sink
   if (replicas <= 1 && scaledBy === undefined) return;
   const covered = inventory
     .ofKind('PodDisruptionBudget', owner.namespace)
-    .some((pdb) => labelSelectorMatches(asObject(pdb.object.spec)?.selector, template.labels));
+    .some((pdb) => labelSelectorMatches(asObject(pdb.object.spec)?.selector, template.labels, SELECTORS));
   if (covered) return;
   const runs =
     scaledBy !== undefined
@@ -178,7 +182,7 @@ function checkZeroDisruptions(pdb: Resource, inventory: Inventory, sink: PolicyR
   if (typeof minAvailable !== 'number') return;
   const selected = inventory
     .templatesIn(pdb.namespace)
-    .filter((t) => labelSelectorMatches(spec.selector, t.labels));
+    .filter((t) => labelSelectorMatches(spec.selector, t.labels, SELECTORS));
   const counts = selected.map((t) => inventory.minimumPods(t));
   // Unknown pod counts (a DaemonSet, a Job) or nothing selected: whether the budget blocks cannot be told here.
   if (selected.length === 0 || counts.some((n) => n === undefined)) return;
@@ -204,7 +208,7 @@ function checkNetworkPolicy(template: PodTemplate, inventory: Inventory, sink: P
   const covered = inventory.ofKind('NetworkPolicy', owner.namespace).some((policy) => {
     // podSelector is a required struct in the API: left out, it reads as {}, which selects every pod.
     const podSelector = asObject(policy.object.spec)?.podSelector;
-    return labelSelectorMatches(podSelector === undefined || podSelector === null ? {} : podSelector, template.labels);
+    return labelSelectorMatches(podSelector === undefined || podSelector === null ? {} : podSelector, template.labels, SELECTORS);
   });
   if (covered) return;
   sink.report(
@@ -221,7 +225,7 @@ function checkServiceSelector(service: Resource, inventory: Inventory, sink: Pol
   const selector = asObject(spec?.selector);
   // No selector means the endpoints are managed by hand (or an ExternalName); nothing to match.
   if (spec === undefined || selector === undefined || Object.keys(selector).length === 0 || spec.type === 'ExternalName') return;
-  if (inventory.templatesIn(service.namespace).some((t) => mapSelectorMatches(selector, t.labels))) return;
+  if (inventory.templatesIn(service.namespace).some((t) => mapSelectorMatches(selector, t.labels, SELECTORS))) return;
   const wanted = Object.entries(selector).map(([k, v]) => `${k}=${String(v)}`).join(', ');
   sink.report(
     service,
