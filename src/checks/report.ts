@@ -1,8 +1,8 @@
 import { Finding, Severity } from './findings';
 import { Path, compareNatural, toPath } from './json';
 
-/** Options for a {@link Reporter}. */
-export interface ReporterOptions {
+/** Properties of a {@link Reporter}. */
+export interface ReporterProps {
   /**
    * The file the objects came from, copied onto every finding.
    * @default - findings carry no file
@@ -38,7 +38,8 @@ export class Reporter<R extends string = string> {
   private readonly found: Finding[] = [];
   private readonly seen = new Set<string>();
 
-  public constructor(private readonly options: ReporterOptions = {}) {}
+  /** @param props the file to copy onto findings, and whether to record a rule once per place */
+  public constructor(private readonly props: ReporterProps = {}) {}
 
   /** The findings so far, in the order they were reported. */
   public get findings(): readonly Finding[] {
@@ -48,13 +49,13 @@ export class Reporter<R extends string = string> {
   /** Records a finding on `subject` at `path`. */
   public report(subject: FindingSubject, severity: Severity, rule: R, path: Path, message: string): void {
     const dotted = toPath(path);
-    if (this.options.oncePerPlace) {
+    if (this.props.oncePerPlace) {
       const key = JSON.stringify([subject.namespace, subject.id, dotted, rule]);
       if (this.seen.has(key)) return;
       this.seen.add(key);
     }
     const finding: Finding = { severity, rule, object: subject.id, path: dotted, message };
-    const { file } = this.options;
+    const { file } = this.props;
     this.found.push(file === undefined ? finding : { ...finding, file });
   }
 
