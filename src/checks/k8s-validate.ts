@@ -11,7 +11,9 @@ import {
 import { checkConstraints } from './k8s-validate/constraints';
 import { checkCustomResource, hasCustomResourceBindings } from './k8s-validate/custom-resources';
 import { checkObjectName } from './k8s-validate/metadata';
-import { Reporter, describe, isObject, quote } from './k8s-validate/report';
+import { describe, isObject, quote } from './json';
+import type { Rule } from './k8s-validate/report';
+import { ObjectReporter, Reporter } from './report';
 import { checkStructure } from './k8s-validate/structure';
 import { closest } from './k8s-validate/suggest';
 import { checkSemantics } from './k8s-validate/workloads';
@@ -61,8 +63,7 @@ export function validateObjects(objects: readonly unknown[], options: ValidateOb
   const findings: Finding[] = [];
   const firstByIdentity = new Map<string, number>();
   objects.forEach((object, index) => {
-    const r = validateObject(object, index, options.file, firstByIdentity);
-    findings.push(...r.findings);
+    findings.push(...validateObject(object, index, options.file, firstByIdentity));
   });
   return findings;
 }
@@ -72,64 +73,84 @@ function validateObject(
   index: number,
   file: string | undefined,
   firstByIdentity: Map<string, number>,
-): Reporter {
+): readonly Finding[] {
+  // A reporter per object, so that an error on one object never quiets the checks of a same-named other.
+  const reporter = new Reporter<Rule>({ file });
   const ordinal = `#${index + 1}`;
   if (!isObject(object)) {
-    const r = new Reporter(`document ${ordinal}`, file);
-    r.error(
+    reporter.forObject({ id: `document ${ordinal}` }).error(
       'invalid-type',
       [],
       `must be a Kubernetes object (a mapping with apiVersion, kind and metadata.name), got ${describe(object)}`,
     );
-    return r;
+    return reporter.findings;
   }
 
-  const { apiVersion, kind, metadata } = object;
+  const { kind, metadata } = object;
   const name = isObject(metadata) && typeof metadata.name === 'string' && metadata.name !== '' ? metadata.name : undefined;
-  const r = new Reporter(`${typeof kind === 'string' && kind !== '' ? kind : 'Object'}/${name ?? ordinal}`, file);
+  const r = reporter.forObject({ id: `${typeof kind === 'string' && kind !== '' ? kind : 'Object'}/${name ?? ordinal}` });
 
-  const envelopeOk = checkEnvelope(object, r);
-  if (!envelopeOk) {
+  if (!checkEnvelope(object, r)) {
     if (isObject(metadata)) checkStructure(metadata, objectType(OBJECT_META_ID), r, ['metadata']);
-    return r;
+    return reporter.findings;
   }
-  const av = apiVersion as string;
-  const k = kind as string;
-  const group = groupOf(av);
-  const info = lookupKind(av, k);
+  const typed: TypedObject = { object, apiVersion: object.apiVersion as string, kind: kind as string, group: groupOf(object.apiVersion as string) };
+  checkFields(typed, r);
+  checkObjectName(typed.group, typed.kind, metadata as Record<string, unknown>, r);
+  if (name !== undefined) checkUnique(typed, name, index, firstByIdentity, r);
+  return reporter.findings;
+}
+
+// An object whose apiVersion and kind are strings, with the API group they name.
+interface TypedObject {
+  readonly object: Record<string, unknown>;
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** `''` for the core API. */
+  readonly group: string;
+}
+
+// Every field of a built-in kind, or of a custom resource we have bindings for; only the metadata of any other kind.
+function checkFields({ object, apiVersion, kind, group }: TypedObject, r: ObjectReporter<Rule>): void {
+  const info = lookupKind(apiVersion, kind);
   if (info) {
     // The later checks recurse without limits of their own.
     if (checkStructure(object, info.type, r)) {
-      checkConstraints(object, av, k, r);
-      checkSemantics(group, k, object, r);
+      checkConstraints(object, apiVersion, kind, r);
+      checkSemantics(group, kind, object, r);
     }
-  } else {
-    const complete = checkStructure(metadata, objectType(OBJECT_META_ID), r, ['metadata']);
-    if (!hasCustomResourceBindings(av, k)) reportUnknownKind(av, k, group, r);
-    else if (complete) checkCustomResource(object, av, k, r);
+    return;
   }
-  checkObjectName(group, k, metadata as Record<string, unknown>, r);
+  const complete = checkStructure(object.metadata, objectType(OBJECT_META_ID), r, ['metadata']);
+  if (!hasCustomResourceBindings(apiVersion, kind)) reportUnknownKind(apiVersion, kind, group, r);
+  else if (complete) checkCustomResource(object, apiVersion, kind, r);
+}
 
-  if (name !== undefined) {
-    const namespace = (metadata as Record<string, unknown>).namespace;
-    const identity = `${group}/${k}/${typeof namespace === 'string' ? namespace : ''}/${name}`;
-    const first = firstByIdentity.get(identity);
-    if (first === undefined) {
-      firstByIdentity.set(identity, index);
-    } else {
-      const where = typeof namespace === 'string' ? ` in namespace ${quote(namespace)}` : '';
-      r.error(
-        'duplicate-name',
-        ['metadata', 'name'],
-        `another ${k} named ${quote(name)}${where} comes earlier (document #${first + 1}); the later one would overwrite it: give each a unique name`,
-      );
-    }
+// The same kind, namespace and name twice: the later object would overwrite the earlier one.
+function checkUnique(
+  { object, kind, group }: TypedObject,
+  name: string,
+  index: number,
+  firstByIdentity: Map<string, number>,
+  r: ObjectReporter<Rule>,
+): void {
+  const namespace = (object.metadata as Record<string, unknown>).namespace;
+  const identity = `${group}/${kind}/${typeof namespace === 'string' ? namespace : ''}/${name}`;
+  const first = firstByIdentity.get(identity);
+  if (first === undefined) {
+    firstByIdentity.set(identity, index);
+    return;
   }
-  return r;
+  const where = typeof namespace === 'string' ? ` in namespace ${quote(namespace)}` : '';
+  r.error(
+    'duplicate-name',
+    ['metadata', 'name'],
+    `another ${kind} named ${quote(name)}${where} comes earlier (document #${first + 1}); the later one would overwrite it: give each a unique name`,
+  );
 }
 
 // apiVersion, kind and metadata.name: without them the object cannot be applied at all.
-function checkEnvelope(object: Record<string, unknown>, r: Reporter): boolean {
+function checkEnvelope(object: Record<string, unknown>, r: ObjectReporter<Rule>): boolean {
   let ok = true;
   for (const field of ['apiVersion', 'kind'] as const) {
     const value = object[field];
@@ -156,7 +177,7 @@ function checkEnvelope(object: Record<string, unknown>, r: Reporter): boolean {
   return ok;
 }
 
-function reportUnknownKind(apiVersion: string, kind: string, group: string, r: Reporter): void {
+function reportUnknownKind(apiVersion: string, kind: string, group: string, r: ObjectReporter<Rule>): void {
   const served = kindsOfGroup(group);
   if (!served && !REMOVED_GROUPS.has(group)) {
     r.info(

@@ -1,5 +1,6 @@
 import { Finding } from './findings';
-import { FindingSink, collectResources, podTemplateOf, PodTemplate } from './policy/objects';
+import { PolicyRule, collectResources, podTemplateOf, PodTemplate } from './policy/objects';
+import { Reporter } from './report';
 import { checkPodSecurity } from './policy/pod-security';
 import { checkConfigMap, checkContainerPractices } from './policy/practices';
 import { Inventory, checkRelations, checkServiceAccountToken } from './policy/relations';
@@ -34,7 +35,7 @@ export interface PolicyOptions {
  * on malformed input (shape errors are the validator's job).
  */
 export function checkPolicy(objects: readonly unknown[], options?: PolicyOptions): Finding[] {
-  const sink = new FindingSink(typeof options?.file === 'string' ? options.file : undefined);
+  const sink = new Reporter<PolicyRule>({ file: typeof options?.file === 'string' ? options.file : undefined, oncePerPlace: true });
   const resources = collectResources(Array.isArray(objects) ? objects : []);
   const templates: PodTemplate[] = [];
   for (const r of resources) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { closestMatch } from '../conventions/edit-distance';
 
 /** One problem with an input, located as precisely as the input allows. */
 export interface Problem {
@@ -134,26 +135,5 @@ function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
 
 /** The candidate closest to `word` by edit distance, if any is close enough to be a typo. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
+  return closestMatch(word, candidates, Math.max(2, Math.floor(word.length / 3)));
 }

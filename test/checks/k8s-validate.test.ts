@@ -387,6 +387,26 @@ describe('robustness', () => {
     );
   });
 
+  test('GIVEN a selector with an unknown operator THEN only the operator is reported: the rest of the selector still selects the template', () => {
+    const d = deployment();
+    d.spec.selector.matchExpressions = [{ key: 'tier', operator: 'Has' }];
+
+    expect(located(validateObjects([d]))).toStrictEqual([
+      { severity: 'error', rule: 'invalid-value', object: 'Deployment/web', path: 'spec.selector.matchExpressions[0].operator' },
+    ]);
+  });
+
+  test('GIVEN a selector value 1 and a template label "1" THEN they differ as the API server parses them: a selector mismatch too', () => {
+    const d = deployment();
+    d.spec.selector.matchLabels.version = 1;
+    d.spec.template.metadata.labels.version = '1';
+
+    expect(located(validateObjects([d])).map((f) => [f.rule, f.path])).toStrictEqual([
+      ['invalid-type', 'spec.selector.matchLabels.version'],
+      ['selector-mismatch', 'spec.template.metadata.labels'],
+    ]);
+  });
+
   test('GIVEN a warmed-up validator WHEN it validates the default stack THEN it takes well under 5 ms', () => {
     const objects = renderStack(defaultStacks()[0]).objects;
     for (let i = 0; i < 50; i++) validateObjects(objects);

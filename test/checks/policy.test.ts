@@ -531,6 +531,24 @@ describe('PodDisruptionBudgets, NetworkPolicies and namespaces', () => {
     ]);
   });
 
+  test('selector values match labels as text: a Service selecting version 1 selects pods labelled "1", and the other way round', () => {
+    const web = deployment('web');
+    web.spec.template.metadata.labels.version = '1';
+    const service = (selector: any) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'unit' }, spec: { selector } });
+    expect(checkPolicy([web, service({ app: 'web', version: 1 }), DENY_ALL]).map(tuple)).toStrictEqual([]);
+
+    web.spec.template.metadata.labels.version = 1;
+    expect(checkPolicy([web, service({ app: 'web', version: '1' }), DENY_ALL]).map(tuple)).toStrictEqual([]);
+  });
+
+  test('a selector the API server would reject covers no pod: an unknown operator, or matchLabels that is not a map', () => {
+    const covered = (selector: any) => !checkPolicy([deployment('api', 2), pdb({ maxUnavailable: 1, selector }), DENY_ALL]).some((f) => f.rule === 'practice-pdb');
+    expect(covered({ matchLabels: { app: 'api' } })).toBe(true);
+    expect(covered({ matchLabels: { app: 'api' }, matchExpressions: [{ key: 'app', operator: 'Has' }] })).toBe(false);
+    expect(covered({ matchLabels: ['app=api'] })).toBe(false);
+    expect(covered({ matchExpressions: 'app in (api)' })).toBe(false);
+  });
+
   test('objects relate only within a namespace, and no namespace means "default"', () => {
     const service = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' }, spec: { selector: { app: 'api' } } };
     const elsewhere = deployment('api', undefined, 'other');

@@ -1,4 +1,5 @@
-import { PathSegment, Reporter, describe, isObject, quote } from './report';
+import { PathSegment, describe, isObject, quote } from '../json';
+import { Reporter } from './report';
 
 /*
  * Enums, integer types and string formats, from kubernetes-models.

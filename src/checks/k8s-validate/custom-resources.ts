@@ -1,6 +1,7 @@
 import { toJson_ExternalSecretProps } from '../../../imports/external-secrets.io/external-secrets.io';
 import { toJson_ServiceMonitorProps } from '../../../imports/monitoring.coreos.com/monitoring.coreos.com';
-import { PathSegment, Reporter, isObject, quote } from './report';
+import { PathSegment, isObject, quote } from '../json';
+import { Reporter } from './report';
 import { closest } from './suggest';
 
 /*

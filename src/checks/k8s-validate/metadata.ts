@@ -5,7 +5,8 @@ import {
   pathSegmentNameError,
   qualifiedNameError,
 } from './names';
-import { PathSegment, Reporter, isObject, quote } from './report';
+import { PathSegment, isObject, quote } from '../json';
+import { Reporter } from './report';
 
 // Total size of an object's annotations (keys plus values), per ValidateAnnotationsSize.
 const ANNOTATIONS_MAX_BYTES = 256 * 1024;
@@ -109,36 +110,4 @@ export function checkLabelSelector(selector: Record<string, unknown>, path: Path
       });
     }
   });
-}
-
-/** Whether `selector` (a LabelSelector) selects an object with `labels`. */
-export function selectorMatches(selector: Record<string, unknown>, labels: Record<string, unknown>): boolean {
-  if (isObject(selector.matchLabels)) {
-    for (const [k, v] of Object.entries(selector.matchLabels)) if (labels[k] !== v) return false;
-  }
-  if (Array.isArray(selector.matchExpressions)) {
-    for (const expr of selector.matchExpressions as unknown[]) {
-      if (!isObject(expr) || typeof expr.key !== 'string') continue;
-      const has = Object.prototype.hasOwnProperty.call(labels, expr.key);
-      const values = Array.isArray(expr.values) ? (expr.values as unknown[]) : [];
-      const inValues = has && values.includes(labels[expr.key]);
-      switch (expr.operator) {
-        case 'In':
-          if (!inValues) return false;
-          break;
-        case 'NotIn':
-          if (inValues) return false;
-          break;
-        case 'Exists':
-          if (!has) return false;
-          break;
-        case 'DoesNotExist':
-          if (has) return false;
-          break;
-        default:
-          break;
-      }
-    }
-  }
-  return true;
 }

@@ -1,4 +1,4 @@
-import { quote } from './report';
+import { quote } from '../json';
 
 /*
  * The name formats of k8s.io/apimachinery/pkg/util/validation, as of 1.28.

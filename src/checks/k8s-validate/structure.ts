@@ -8,7 +8,8 @@ import {
 } from './api-schema';
 import { checkLabelSelector, checkObjectMeta } from './metadata';
 import { QUANTITY_HELP, parseQuantity, quantityHint } from '../../conventions/quantity';
-import { PathSegment, Reporter, describe, isObject, quote } from './report';
+import { PathSegment, describe, isObject, quote } from '../json';
+import { Reporter } from './report';
 import { closest } from './suggest';
 
 /**

@@ -1,27 +1,16 @@
-import { checkLabels, selectorMatches } from './metadata';
+import { checkLabels } from './metadata';
+import { labelSelectorMatches, mapSelectorMatches } from '../../conventions/label-selector';
 import { dnsLabelError, envVarNameError, ianaSvcNameError } from './names';
 import { compareQuantities, parseQuantity } from '../../conventions/quantity';
-import { PathSegment, Reporter, isObject, quote } from './report';
+import { Json, Path, PathSegment, at, isObject, quote } from '../json';
+import { Reporter } from './report';
+import { podTemplateLocation } from '../pod-templates';
 
 /*
  * Rules the API server enforces in its validation code rather than in the
  * OpenAPI schema (pkg/apis/core/validation, pkg/apis/apps/validation), for
  * the parts of an object a generator most often gets wrong.
  */
-
-type Json = Record<string, unknown>;
-
-// Where each workload kind keeps its pod template.
-const TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
-  'apps/Deployment': ['spec', 'template'],
-  'apps/StatefulSet': ['spec', 'template'],
-  'apps/DaemonSet': ['spec', 'template'],
-  'apps/ReplicaSet': ['spec', 'template'],
-  'batch/Job': ['spec', 'template'],
-  'batch/CronJob': ['spec', 'jobTemplate', 'spec', 'template'],
-  '/ReplicationController': ['spec', 'template'],
-  '/PodTemplate': ['template'],
-};
 
 // Kinds whose selector is required and must not be empty.
 const SELECTOR_REQUIRED = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet']);
@@ -47,7 +36,7 @@ export function checkSemantics(group: string, kind: string, object: Json, r: Rep
     }
     return;
   }
-  const templatePath = TEMPLATE_PATHS[gk];
+  const templatePath = podTemplateLocation(group, kind)?.path;
   if (!templatePath) return;
   const template = at(object, templatePath);
   if (isObject(template) && isObject(template.spec)) checkPodSpec(template.spec, [...templatePath, 'spec'], r);
@@ -74,15 +63,14 @@ function checkDataKeys(data: Json, field: string, r: Reporter): void {
   }
 }
 
-function checkSelector(gk: string, kind: string, owner: Json, template: Json, ownerPath: string[], r: Reporter): void {
+function checkSelector(gk: string, kind: string, owner: Json, template: Json, ownerPath: Path, r: Reporter): void {
   const selector = owner.selector;
   const labels = isObject(template.metadata) && isObject(template.metadata.labels) ? template.metadata.labels : {};
   const labelsPath = [...ownerPath, 'template', 'metadata', 'labels'];
   if (gk === '/ReplicationController') {
     // A plain map here, defaulted from the template labels when absent.
     if (!isObject(selector)) return;
-    const missing = Object.entries(selector).filter(([k, v]) => labels[k] !== v);
-    if (missing.length > 0) r.error('selector-mismatch', labelsPath, mismatchMessage(selector, labels, ownerPath));
+    if (!mapSelectorMatches(selector, labels)) r.error('selector-mismatch', labelsPath, mismatchMessage(selector, labels, ownerPath));
     return;
   }
   if (!isObject(selector)) return;
@@ -99,12 +87,13 @@ function checkSelector(gk: string, kind: string, owner: Json, template: Json, ow
     }
     return;
   }
-  if (!selectorMatches(selector, labels)) {
+  // A malformed part of the selector is reported by the structure check; the rest still has to select the template.
+  if (!labelSelectorMatches(selector, labels, { malformed: 'ignored' })) {
     r.error('selector-mismatch', labelsPath, mismatchMessage(selector, labels, ownerPath));
   }
 }
 
-function mismatchMessage(selector: Json, labels: Json, ownerPath: string[]): string {
+function mismatchMessage(selector: Json, labels: Json, ownerPath: Path): string {
   const matchLabels = isObject(selector.matchLabels) ? selector.matchLabels : selector;
   const wanted = Object.entries(matchLabels)
     .filter(([k]) => k !== 'matchExpressions')
@@ -328,10 +317,4 @@ function isQuantityLike(value: unknown): value is string | number {
 
 function quantity(value: unknown): number | undefined {
   return typeof value === 'string' || typeof value === 'number' ? parseQuantity(value) : undefined;
-}
-
-function at(object: Json, path: readonly string[]): unknown {
-  let value: unknown = object;
-  for (const key of path) value = isObject(value) ? value[key] : undefined;
-  return value;
 }

@@ -1,4 +1,4 @@
-import { joinAnd } from './json';
+import { joinAnd } from '../json';
 
 /*
  * Recognises credentials in text and secret-looking variable names. The CLI's

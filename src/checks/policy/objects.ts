@@ -1,5 +1,6 @@
-import { Finding, Severity } from '../findings';
-import { Json, Path, asList, asObject, asString, at, compareNatural, isObject, toPath } from './json';
+import { Json, Path, asList, asObject, asString, at, isObject } from '../json';
+import { workloadTemplateLocation } from '../pod-templates';
+import { Reporter } from '../report';
 
 /** The namespace an object without `metadata.namespace` is taken to be in. */
 export const DEFAULT_NAMESPACE = 'default';
@@ -45,20 +46,6 @@ function addResource(value: unknown, resources: Resource[]): void {
   resources.push({ object: value, kind, name, namespace, id: `${kind}/${name}` });
 }
 
-// Where each workload kind keeps its pod template.
-const TEMPLATE_PATHS: Readonly<Record<string, Path>> = {
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  ReplicationController: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
-
-// Kinds whose pods are expected to run until replaced, and so need probes.
-const LONG_RUNNING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController']);
-
 /** The pod a workload runs: its metadata and spec, and where they sit in the owner. */
 export interface PodTemplate {
   /** The object that holds the template (the Pod itself for a Pod). */
@@ -94,8 +81,9 @@ export function podTemplateOf(owner: Resource): PodTemplate | undefined {
       longRunning: restartPolicy !== 'Never' && restartPolicy !== 'OnFailure',
     };
   }
-  const templatePath = TEMPLATE_PATHS[owner.kind];
-  if (templatePath === undefined) return undefined;
+  const location = workloadTemplateLocation(owner.kind);
+  if (location === undefined) return undefined;
+  const templatePath = location.path;
   const template = asObject(at(owner.object, templatePath));
   const spec = asObject(template?.spec);
   if (template === undefined || spec === undefined) return undefined;
@@ -107,7 +95,7 @@ export function podTemplateOf(owner: Resource): PodTemplate | undefined {
     spec,
     specPath: [...templatePath, 'spec'],
     labels: labelsOf(metadata),
-    longRunning: LONG_RUNNING_KINDS.has(owner.kind),
+    longRunning: location.longRunning,
   };
 }
 
@@ -200,32 +188,5 @@ export type PolicyRule =
   | 'practice-hpa-target'
   | 'practice-secret-in-env';
 
-/** Collects findings and hands them back in a stable order. */
-export class FindingSink {
-  private readonly findings: Finding[] = [];
-  private readonly seen = new Set<string>();
-
-  /** @param file the file the objects came from, copied onto every finding */
-  public constructor(private readonly file?: string) {}
-
-  /** Records a finding on `resource` at `path`. The same rule at the same place is recorded once. */
-  public report(resource: Resource, severity: Severity, rule: PolicyRule, path: Path, message: string): void {
-    const dotted = toPath(path);
-    const key = JSON.stringify([resource.namespace, resource.id, dotted, rule]);
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    const finding: Finding = { severity, rule, object: resource.id, path: dotted, message };
-    this.findings.push(this.file === undefined ? finding : { ...finding, file: this.file });
-  }
-
-  /** The findings sorted by object, then path, then rule, then message. */
-  public sorted(): Finding[] {
-    return [...this.findings].sort(
-      (a, b) =>
-        compareNatural(a.object, b.object) ||
-        compareNatural(a.path, b.path) ||
-        compareNatural(a.rule, b.rule) ||
-        compareNatural(a.message, b.message),
-    );
-  }
-}
+/** Where the policy's checks report. */
+export type PolicyReporter = Reporter<PolicyRule>;

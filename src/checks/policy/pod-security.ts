@@ -1,5 +1,5 @@
-import { Json, Path, asList, asObject, isObject, joinAnd, quote } from './json';
-import { ContainerRef, FindingSink, PodTemplate, PolicyRule, containersOf } from './objects';
+import { Json, Path, asList, asObject, isObject, joinAnd, quote } from '../json';
+import { ContainerRef, PolicyReporter, PodTemplate, PolicyRule, containersOf } from './objects';
 
 /*
  * The Pod Security Standards, Baseline and Restricted, as Kubernetes v1.28
@@ -74,7 +74,7 @@ interface Pod {
 type Control = (pod: Pod) => void;
 
 /** Reports every Pod Security Standards (baseline and restricted) violation of a pod template. Severity `error`. */
-export function checkPodSecurity(template: PodTemplate, sink: FindingSink): void {
+export function checkPodSecurity(template: PodTemplate, sink: PolicyReporter): void {
   const pod: Pod = {
     template,
     containers: containersOf(template),

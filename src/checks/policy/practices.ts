@@ -1,7 +1,7 @@
 import { isPinnedImage, parseImageReference } from '../../conventions/image';
 import { plaintextSecret } from './credentials';
-import { asList, asObject, isObject, quote } from './json';
-import { ContainerRef, FindingSink, PodTemplate, Resource, containersOf } from './objects';
+import { asList, asObject, isObject, quote } from '../json';
+import { ContainerRef, PolicyReporter, PodTemplate, Resource, containersOf } from './objects';
 
 /*
  * Per-container reliability and hygiene checks in the spirit of kube-score and
@@ -17,7 +17,7 @@ const RESOURCE_FIELDS = [
 ] as const;
 
 /** Reports the per-container practices of a pod template. */
-export function checkContainerPractices(template: PodTemplate, sink: FindingSink): void {
+export function checkContainerPractices(template: PodTemplate, sink: PolicyReporter): void {
   const owner = template.owner;
   // Ephemeral containers may not set resources or probes; they are debugging tools.
   for (const c of containersOf(template, ['initContainers', 'containers'])) {
@@ -50,7 +50,7 @@ export function checkContainerPractices(template: PodTemplate, sink: FindingSink
   }
 }
 
-function checkResources(owner: Resource, c: ContainerRef, sink: FindingSink): void {
+function checkResources(owner: Resource, c: ContainerRef, sink: PolicyReporter): void {
   const resources = asObject(c.container.resources) ?? {};
   for (const field of RESOURCE_FIELDS) {
     const value = asObject(resources[field.group])?.[field.resource];
@@ -67,7 +67,7 @@ function checkResources(owner: Resource, c: ContainerRef, sink: FindingSink): vo
   }
 }
 
-function checkImage(owner: Resource, c: ContainerRef, sink: FindingSink): void {
+function checkImage(owner: Resource, c: ContainerRef, sink: PolicyReporter): void {
   const image = c.container.image;
   if (typeof image !== 'string' || image === '') return;
   if (!isPinnedImage(image)) {
@@ -93,7 +93,7 @@ function checkImage(owner: Resource, c: ContainerRef, sink: FindingSink): void {
   }
 }
 
-function checkEnv(owner: Resource, c: ContainerRef, sink: FindingSink): void {
+function checkEnv(owner: Resource, c: ContainerRef, sink: PolicyReporter): void {
   asList(c.container.env).forEach((env, index) => {
     if (!isObject(env) || typeof env.name !== 'string' || typeof env.value !== 'string' || isObject(env.valueFrom)) return;
     const why = plaintextSecret(env.name, env.value);
@@ -109,7 +109,7 @@ function checkEnv(owner: Resource, c: ContainerRef, sink: FindingSink): void {
 }
 
 /** Reports ConfigMap entries that hold a secret in plain text. */
-export function checkConfigMap(configMap: Resource, sink: FindingSink): void {
+export function checkConfigMap(configMap: Resource, sink: PolicyReporter): void {
   const data = asObject(configMap.object.data) ?? {};
   for (const [key, value] of Object.entries(data)) {
     if (typeof value !== 'string') continue;

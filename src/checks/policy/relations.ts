@@ -1,6 +1,6 @@
-import { Json, asNumber, asObject, asString, isObject, quote } from './json';
-import { FindingSink, PodTemplate, Resource } from './objects';
-import { labelSelectorMatches, mapSelectorMatches } from './selectors';
+import { Json, asNumber, asObject, asString, isObject, quote } from '../json';
+import { PolicyReporter, PodTemplate, Resource } from './objects';
+import { LabelSelectorMatchOptions, labelSelectorMatches, mapSelectorMatches } from '../../conventions/label-selector';
 
 /*
  * Checks that relate objects to each other: a Service to the pods it selects,
@@ -8,6 +8,10 @@ import { labelSelectorMatches, mapSelectorMatches } from './selectors';
  * and ServiceAccount that should go with it. Objects relate only within a
  * namespace; an object without one is in `default`.
  */
+
+// Pod labels are read as strings (see labelsOf), so selector values are too; and a selector
+// the API server would reject covers no pod, since it would never be applied.
+const SELECTORS: LabelSelectorMatchOptions = { malformed: 'selects-nothing', valuesAsText: true };
 
 // Kinds whose replica count is spec.replicas (default 1), for counting the pods a PDB covers.
 const REPLICATED_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
@@ -78,7 +82,7 @@ function minReplicasOf(hpa: Resource): number {
  * A dedicated ServiceAccount that needs the token says so with an explicit
  * `true` on the pod or on the ServiceAccount, and is not reported.
  */
-export function checkServiceAccountToken(template: PodTemplate, inventory: Inventory, sink: FindingSink): void {
+export function checkServiceAccountToken(template: PodTemplate, inventory: Inventory, sink: PolicyReporter): void {
   const spec = template.spec;
   // serviceAccount is the deprecated alias the API still accepts.
   const accountName = asString(spec.serviceAccountName) ?? asString(spec.serviceAccount) ?? 'default';
@@ -113,7 +117,7 @@ export function checkServiceAccountToken(template: PodTemplate, inventory: Inven
 }
 
 /** Reports the cross-object practices: PDBs, NetworkPolicies, Service selectors and HPA targets. */
-export function checkRelations(inventory: Inventory, sink: FindingSink): void {
+export function checkRelations(inventory: Inventory, sink: PolicyReporter): void {
   for (const template of inventory.templates) {
     checkDisruptionBudget(template, inventory, sink);
     checkNetworkPolicy(template, inventory, sink);
@@ -125,7 +129,7 @@ export function checkRelations(inventory: Inventory, sink: FindingSink): void {
   }
 }
 
-function checkDisruptionBudget(template: PodTemplate, inventory: Inventory, sink: FindingSink): void {
+function checkDisruptionBudget(template: PodTemplate, inventory: Inventory, sink: PolicyReporter): void {
   const owner = template.owner;
   if (!PDB_KINDS.has(owner.kind)) return;
   const replicas = asNumber(asObject(owner.object.spec)?.replicas) ?? 1;
@@ -133,7 +137,7 @@ function checkDisruptionBudget(template: PodTemplate, inventory: Inventory, sink
   if (replicas <= 1 && scaledBy === undefined) return;
   const covered = inventory
     .ofKind('PodDisruptionBudget', owner.namespace)
-    .some((pdb) => labelSelectorMatches(asObject(pdb.object.spec)?.selector, template.labels));
+    .some((pdb) => labelSelectorMatches(asObject(pdb.object.spec)?.selector, template.labels, SELECTORS));
   if (covered) return;
   const runs =
     scaledBy !== undefined
@@ -148,7 +152,7 @@ function checkDisruptionBudget(template: PodTemplate, inventory: Inventory, sink
   );
 }
 
-function checkZeroDisruptions(pdb: Resource, inventory: Inventory, sink: FindingSink): void {
+function checkZeroDisruptions(pdb: Resource, inventory: Inventory, sink: PolicyReporter): void {
   const spec = asObject(pdb.object.spec);
   if (spec === undefined) return;
   const maxUnavailable = spec.maxUnavailable;
@@ -178,7 +182,7 @@ function checkZeroDisruptions(pdb: Resource, inventory: Inventory, sink: Finding
   if (typeof minAvailable !== 'number') return;
   const selected = inventory
     .templatesIn(pdb.namespace)
-    .filter((t) => labelSelectorMatches(spec.selector, t.labels));
+    .filter((t) => labelSelectorMatches(spec.selector, t.labels, SELECTORS));
   const counts = selected.map((t) => inventory.minimumPods(t));
   // Unknown pod counts (a DaemonSet, a Job) or nothing selected: whether the budget blocks cannot be told here.
   if (selected.length === 0 || counts.some((n) => n === undefined)) return;
@@ -199,12 +203,12 @@ function percent(value: string): number | undefined {
   return m === null ? undefined : Number(m[1]);
 }
 
-function checkNetworkPolicy(template: PodTemplate, inventory: Inventory, sink: FindingSink): void {
+function checkNetworkPolicy(template: PodTemplate, inventory: Inventory, sink: PolicyReporter): void {
   const owner = template.owner;
   const covered = inventory.ofKind('NetworkPolicy', owner.namespace).some((policy) => {
     // podSelector is a required struct in the API: left out, it reads as {}, which selects every pod.
     const podSelector = asObject(policy.object.spec)?.podSelector;
-    return labelSelectorMatches(podSelector === undefined || podSelector === null ? {} : podSelector, template.labels);
+    return labelSelectorMatches(podSelector === undefined || podSelector === null ? {} : podSelector, template.labels, SELECTORS);
   });
   if (covered) return;
   sink.report(
@@ -216,12 +220,12 @@ function checkNetworkPolicy(template: PodTemplate, inventory: Inventory, sink: F
   );
 }
 
-function checkServiceSelector(service: Resource, inventory: Inventory, sink: FindingSink): void {
+function checkServiceSelector(service: Resource, inventory: Inventory, sink: PolicyReporter): void {
   const spec = asObject(service.object.spec);
   const selector = asObject(spec?.selector);
   // No selector means the endpoints are managed by hand (or an ExternalName); nothing to match.
   if (spec === undefined || selector === undefined || Object.keys(selector).length === 0 || spec.type === 'ExternalName') return;
-  if (inventory.templatesIn(service.namespace).some((t) => mapSelectorMatches(selector, t.labels))) return;
+  if (inventory.templatesIn(service.namespace).some((t) => mapSelectorMatches(selector, t.labels, SELECTORS))) return;
   const wanted = Object.entries(selector).map(([k, v]) => `${k}=${String(v)}`).join(', ');
   sink.report(
     service,
@@ -232,7 +236,7 @@ function checkServiceSelector(service: Resource, inventory: Inventory, sink: Fin
   );
 }
 
-function checkAutoscalerTarget(hpa: Resource, inventory: Inventory, sink: FindingSink): void {
+function checkAutoscalerTarget(hpa: Resource, inventory: Inventory, sink: PolicyReporter): void {
   const ref = asObject(asObject(hpa.object.spec)?.scaleTargetRef);
   if (ref === undefined) return;
   const kind = asString(ref.kind);

@@ -4,9 +4,6 @@ import { parseArgs } from 'node:util';
 import { parseYamlStream } from '../../config/yaml';
 import { runChecks } from '../../checks';
 import { Finding, formatFinding } from '../../checks/findings';
-import { validateObjects } from '../../checks/k8s-validate';
-import { findLeaks } from '../../checks/leak-guard';
-import { checkPolicy } from '../../checks/policy';
 import { KubeObject, renderStack } from '../../targets/kubernetes/render';
 import { CliIO, Command, UsageError } from '../context';
 import { loadStacks, parseEnvironment } from './synth';
@@ -56,7 +53,13 @@ Options:
     const parsed = manifests.map((file) => readManifests(file.absolute, file.shown));
     for (const file of parsed) findings.push(...file.syntax);
     const objects = parsed.flatMap((file) => file.objects);
-    findings.push(...checkFiles(objects));
+    // The policy sees a directory at once: a file-per-resource layout spreads one stack over its files.
+    findings.push(
+      ...runChecks(
+        objects.map((s) => s.object),
+        { files: objects.map((s) => s.file), policyGroup: (file) => path.dirname(file) },
+      ),
+    );
     checked += objects.length;
 
     for (const finding of findings) io.stdout(`${formatFinding(finding)}\n`);
@@ -69,37 +72,6 @@ Options:
 interface SourcedObject {
   readonly object: KubeObject;
   readonly file: string;
-}
-
-/**
- * Checks manifests read from files. The API check and the leak guard look at
- * one file at a time; the policy looks at a whole directory at once, because
- * its relations (Service selectors, HPA targets, PDB and NetworkPolicy
- * coverage) span the files of one stack, as in a file-per-resource layout.
- */
-function checkFiles(sources: readonly SourcedObject[]): Finding[] {
-  const findings: Finding[] = [];
-  for (const [file, group] of groupBy(sources, (s) => s.file)) {
-    const objects = group.map((s) => s.object);
-    findings.push(...validateObjects(objects, { file }));
-    findings.push(...findLeaks(objects.filter((o) => o !== null && typeof o === 'object'), file));
-  }
-  for (const group of groupBy(sources, (s) => path.dirname(s.file)).values()) {
-    const fileOf = new Map<string, string>();
-    for (const s of group) {
-      const key = `${s.object?.kind}/${s.object?.metadata?.name}`;
-      if (!fileOf.has(key)) fileOf.set(key, s.file);
-    }
-    const policy = checkPolicy(group.map((s) => s.object));
-    findings.push(...policy.map((f) => ({ ...f, file: f.file ?? fileOf.get(f.object) })));
-  }
-  return findings;
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
-  return groups;
 }
 
 function manifestFiles(absolute: string, shown: string): { absolute: string; shown: string }[] {

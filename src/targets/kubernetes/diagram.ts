@@ -1,4 +1,5 @@
 import { KubeObject } from './render';
+import { mapSelectorMatches } from '../../conventions/label-selector';
 
 type Json = Record<string, any>;
 
@@ -18,8 +19,7 @@ export function mermaidDiagram(objects: readonly KubeObject[]): string {
   const label = (x: Json, extra?: string) => `${x.kind} ${x.metadata.name}${extra ? `<br/>${extra}` : ''}`;
   const workloads = o.filter((x) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(x.kind));
   const podLabels = (w: Json): Json => w.spec?.template?.metadata?.labels ?? {};
-  const selects = (selector: Json | undefined, labels: Json) =>
-    selector !== undefined && Object.entries(selector).every(([k, v]) => labels[k] === v);
+  const selects = (selector: Json | undefined, labels: Json) => selector !== undefined && mapSelectorMatches(selector, labels);
 
   const namespace = o.find((x) => x.kind === 'Namespace')?.metadata.name ?? o.find((x) => x.metadata?.namespace)?.metadata.namespace;
   lines.push(`  users(["clients"])`);

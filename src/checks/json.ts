@@ -1,5 +1,10 @@
 import { z } from 'zod';
 
+/*
+ * The helpers every check uses to read parsed manifests, which may be any JSON
+ * (or YAML) value, and to name places and values in messages.
+ */
+
 /** A JSON object as parsed from YAML. */
 export type Json = Record<string, unknown>;
 
@@ -52,6 +57,23 @@ export function at(root: unknown, path: Path): unknown {
 /** Renders a path the way config errors are rendered: `spec.containers[0]`, `annotations["a.b/c"]`. */
 export function toPath(path: Path): string {
   return path.length === 0 ? '' : z.core.toDotPath([...path]);
+}
+
+/** Describes a value for a message: `string "three"`, `number 1.5`, `a list`. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  switch (typeof value) {
+    case 'string':
+      return `string ${quote(value)}`;
+    case 'number':
+    case 'boolean':
+      return `${typeof value} ${String(value)}`;
+    case 'object':
+      return 'an object';
+    default:
+      return typeof value;
+  }
 }
 
 /** Quotes a string for a message, shortening very long ones. */
