@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PositionTarget, TextPosition } from './yaml';
 
 /** One problem with an input, located as precisely as the input allows. */
 export interface Problem {
@@ -6,21 +7,28 @@ export interface Problem {
   readonly file: string;
   /** 1-based document index, when the file holds several stacks. */
   readonly document?: number;
-  /** `line:column` for syntax errors. */
-  readonly position?: string;
+  /** Where in the file, when the problem comes from a file's text. */
+  readonly position?: TextPosition;
   /** Dotted key path (`autoscaling.maxReplicas`), or empty for the whole document. */
   readonly path: string;
   /** What is wrong, what was given and what is allowed. */
   readonly message: string;
 }
 
-/** Renders a problem as one line: `file[#doc]:line:col: key.path: message`. */
+/**
+ * Renders a problem as one line, `FILE:LINE:COL: key.path: message`, the
+ * form editors, terminals and CI annotators turn into a link. A problem
+ * without a position (the built-in default config) names the document instead.
+ */
 export function formatProblem(p: Problem): string {
-  const where = [p.file + (p.document !== undefined ? ` (document ${p.document})` : ''), p.position, p.path]
-    .filter((part) => part)
-    .join(': ');
-  return `${where}: ${p.message}`;
+  const file = p.position
+    ? `${p.file}:${p.position.line}:${p.position.column}`
+    : p.file + (p.document !== undefined ? ` (document ${p.document})` : '');
+  return [file, p.path, p.message].filter((part) => part).join(': ');
 }
+
+/** Finds where a key path of the document being validated is, for {@link problemsFromZod}. */
+export type PathLocator = (path: readonly PropertyKey[], target: PositionTarget) => TextPosition | undefined;
 
 /** Input the tool refuses: a config or manifest with one or more problems. Exit status 1. */
 export class InputError extends Error {
@@ -57,6 +65,7 @@ export function problemsFromZod(
   input: unknown,
   schema: z.ZodType,
   location: Pick<Problem, 'file' | 'document'>,
+  locate: PathLocator = () => undefined,
 ): Problem[] {
   const problems: Problem[] = [];
   for (const issue of error.issues) {
@@ -66,6 +75,7 @@ export function problemsFromZod(
         const suggestion = closest(key, allowed);
         problems.push({
           ...location,
+          position: locate([...issue.path, key], 'key'),
           path: z.core.toDotPath([...issue.path, key]),
           message:
             'unknown key' +
@@ -78,15 +88,22 @@ export function problemsFromZod(
     if (issue.code === 'invalid_key') {
       // A record key is wrong: say why (the key schema's own message) and show the key, not its value.
       const reasons = issue.issues.map((inner) => inner.message).join('; ');
-      problems.push({ ...location, path: z.core.toDotPath(issue.path), message: `invalid key: ${reasons}, got ${showValue(issue.path.at(-1))}` });
+      problems.push({
+        ...location,
+        position: locate(issue.path, 'key'),
+        path: z.core.toDotPath(issue.path),
+        message: `invalid key: ${reasons}, got ${showValue(issue.path.at(-1))}`,
+      });
       continue;
     }
     const value = valueAt(input, issue.path);
     const alreadyShown = issue.message.includes('got ');
+    const missing = value === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value');
     problems.push({
       ...location,
+      position: locate(issue.path, missing ? 'parent' : 'value'),
       path: z.core.toDotPath(issue.path),
-      message: value === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')
+      message: missing
         ? `is required (${describeExpected(issue.message)})`
         : `${describeExpected(issue.message)}${alreadyShown ? '' : `, got ${showValue(value)}`}`,
     });
