@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSecretLikeName } from '../conventions/secret-names';
 import { PositionTarget, TextPosition } from './yaml';
 
 /** One problem with an input, located as precisely as the input allows. */
@@ -36,6 +37,25 @@ export class InputError extends Error {
     super(problems.map(formatProblem).join('\n'));
     this.name = 'InputError';
   }
+}
+
+/**
+ * Whether the value at a config key path may be a credential, so no message
+ * may show it: anything under `secrets` but the key list and the store
+ * settings, and the value of any key whose name marks it as a secret
+ * (`app.config.DB_PASSWORD`).
+ */
+export function isSecretPath(path: readonly PropertyKey[]): boolean {
+  if (path[0] === 'secrets' && path.length > 1 && !['keys', 'source', 'name', 'external', 'fromEnv'].includes(String(path[1]))) return true;
+  return path.some((key) => typeof key === 'string' && isSecretLikeName(key));
+}
+
+/** Describes a value that must not be shown: its kind and size, never its content. */
+export function redactedValue(value: unknown): string {
+  if (typeof value === 'string') return `a string of ${value.length} character${value.length === 1 ? '' : 's'} (not shown)`;
+  if (Array.isArray(value)) return `a list of ${value.length} (not shown)`;
+  if (value !== null && typeof value === 'object') return `a mapping of ${Object.keys(value).length} key${Object.keys(value).length === 1 ? '' : 's'} (not shown)`;
+  return `a ${value === null ? 'null' : typeof value} (not shown)`;
 }
 
 /** Renders a value for a message: short, single-line, and quoted when a string. */
@@ -97,15 +117,18 @@ export function problemsFromZod(
       continue;
     }
     const value = valueAt(input, issue.path);
-    const alreadyShown = issue.message.includes('got ');
+    const secret = isSecretPath(issue.path) && value !== undefined;
+    // A refinement's own message may quote the value; for a secret, that part is cut and described instead.
+    const ownMessage = secret ? issue.message.replace(/,? got [\s\S]*$/, '') : issue.message;
+    const alreadyShown = !secret && ownMessage.includes('got ');
     const missing = value === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value');
     problems.push({
       ...location,
       position: locate(issue.path, missing ? 'parent' : 'value'),
       path: z.core.toDotPath(issue.path),
       message: missing
-        ? `is required (${describeExpected(issue.message)})`
-        : `${describeExpected(issue.message)}${alreadyShown ? '' : `, got ${showValue(value)}`}`,
+        ? `is required (${describeExpected(ownMessage)})`
+        : `${describeExpected(ownMessage)}${alreadyShown ? '' : `, got ${secret ? redactedValue(value) : showValue(value)}`}`,
     });
   }
   return problems;
