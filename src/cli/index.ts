@@ -7,6 +7,7 @@ import { schemaCommand } from './commands/schema';
 import { synthCommand } from './commands/synth';
 import { validateCommand } from './commands/validate';
 import { CliIO, Command, UsageError } from './context';
+import { PROBLEM_FORMATS, ProblemFormat, findingRecord, githubAnnotation, problemRecord } from './problem-formats';
 
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: readonly Command[] = [synthCommand, validateCommand, diagramCommand, schemaCommand, initCommand];
@@ -23,9 +24,11 @@ Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 Options:
-  -h, --help     Show help (also: saplings-k8s <command> --help)
-  -v, --version  Print the version
-      --debug    Show stack traces for unexpected errors
+  -h, --help         Show help (also: saplings-k8s <command> --help)
+  -v, --version      Print the version
+      --format FMT   How problems are reported: text (default, FILE:LINE:COL: key: message
+                     on stderr), github (::error annotations on stdout) or json (on stdout)
+      --debug        Show stack traces for unexpected errors
 
 Exit status: 0 ok, 1 invalid input, 2 usage error.
 `;
@@ -34,7 +37,13 @@ Exit status: 0 ok, 1 invalid input, 2 usage error.
 /** Runs the CLI on `argv` (without node and script) and resolves to the exit status. */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   const debug = argv.includes('--debug');
-  const args = argv.filter((a) => a !== '--debug');
+  let format: ProblemFormat = 'text';
+  let args: string[];
+  try {
+    ({ format, args } = takeFormat(argv.filter((a) => a !== '--debug')));
+  } catch (err) {
+    return report(err, io, debug, format);
+  }
   const [name, ...rest] = args;
   try {
     if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
@@ -53,13 +62,37 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     }
     return await command.run(rest, io);
   } catch (err) {
-    return report(err, io, debug);
+    return report(err, io, debug, format);
   }
 }
 
-function report(err: unknown, io: CliIO, debug: boolean): number {
+/** Takes the global `--format FMT` (or `--format=FMT`) out of the arguments. */
+function takeFormat(argv: readonly string[]): { format: ProblemFormat; args: string[] } {
+  const args: string[] = [];
+  let format: ProblemFormat = 'text';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg !== '--format' && !arg.startsWith('--format=')) {
+      args.push(arg);
+      continue;
+    }
+    const value = arg === '--format' ? argv[++i] : arg.slice('--format='.length);
+    if (!(PROBLEM_FORMATS as readonly (string | undefined)[]).includes(value)) {
+      throw new UsageError(`--format must be one of ${PROBLEM_FORMATS.join(', ')}, got ${value === undefined ? 'nothing' : `"${value}"`}`);
+    }
+    format = value as ProblemFormat;
+  }
+  return { format, args };
+}
+
+function report(err: unknown, io: CliIO, debug: boolean, format: ProblemFormat): number {
   const color = io.env.NO_COLOR === undefined && io.env.FORCE_COLOR !== '0' && process.stderr.isTTY === true;
   const mark = color ? '\u001b[31m✖\u001b[0m' : '✖';
+  if (format !== 'text' && (err instanceof InputError || err instanceof FindingsError)) {
+    const problems = err instanceof InputError ? err.problems.map(problemRecord) : err.findings.map(findingRecord);
+    io.stdout(format === 'json' ? `${JSON.stringify({ problems }, null, 2)}\n` : problems.map(githubAnnotation).join(''));
+    return EXIT.invalidInput;
+  }
   if (err instanceof InputError) {
     for (const problem of err.problems) io.stderr(`${mark} ${formatProblem(problem)}\n`);
     const n = err.problems.length;

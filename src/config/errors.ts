@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { closestMatch } from '../conventions/edit-distance';
+import { isSecretLikeName } from '../conventions/secret-names';
+import { PositionTarget, TextPosition } from './yaml';
 
 /** One problem with an input, located as precisely as the input allows. */
 export interface Problem {
@@ -7,21 +9,28 @@ export interface Problem {
   readonly file: string;
   /** 1-based document index, when the file holds several stacks. */
   readonly document?: number;
-  /** `line:column` for syntax errors. */
-  readonly position?: string;
+  /** Where in the file, when the problem comes from a file's text. */
+  readonly position?: TextPosition;
   /** Dotted key path (`autoscaling.maxReplicas`), or empty for the whole document. */
   readonly path: string;
   /** What is wrong, what was given and what is allowed. */
   readonly message: string;
 }
 
-/** Renders a problem as one line: `file[#doc]:line:col: key.path: message`. */
+/**
+ * Renders a problem as one line, `FILE:LINE:COL: key.path: message`, the
+ * form editors, terminals and CI annotators turn into a link. A problem
+ * without a position (the built-in default config) names the document instead.
+ */
 export function formatProblem(p: Problem): string {
-  const where = [p.file + (p.document !== undefined ? ` (document ${p.document})` : ''), p.position, p.path]
-    .filter((part) => part)
-    .join(': ');
-  return `${where}: ${p.message}`;
+  const file = p.position
+    ? `${p.file}:${p.position.line}:${p.position.column}`
+    : p.file + (p.document !== undefined ? ` (document ${p.document})` : '');
+  return [file, p.path, p.message].filter((part) => part).join(': ');
 }
+
+/** Finds where a key path of the document being validated is, for {@link problemsFromZod}. */
+export type PathLocator = (path: readonly PropertyKey[], target: PositionTarget) => TextPosition | undefined;
 
 /** Input the tool refuses: a config or manifest with one or more problems. Exit status 1. */
 export class InputError extends Error {
@@ -29,6 +38,25 @@ export class InputError extends Error {
     super(problems.map(formatProblem).join('\n'));
     this.name = 'InputError';
   }
+}
+
+/**
+ * Whether the value at a config key path may be a credential, so no message
+ * may show it: anything under `secrets` but the key list and the store
+ * settings, and the value of any key whose name marks it as a secret
+ * (`app.config.DB_PASSWORD`).
+ */
+export function isSecretPath(path: readonly PropertyKey[]): boolean {
+  if (path[0] === 'secrets' && path.length > 1 && !['keys', 'source', 'name', 'external', 'fromEnv'].includes(String(path[1]))) return true;
+  return path.some((key) => typeof key === 'string' && isSecretLikeName(key));
+}
+
+/** Describes a value that must not be shown: its kind and size, never its content. */
+export function redactedValue(value: unknown): string {
+  if (typeof value === 'string') return `a string of ${value.length} character${value.length === 1 ? '' : 's'} (not shown)`;
+  if (Array.isArray(value)) return `a list of ${value.length} (not shown)`;
+  if (value !== null && typeof value === 'object') return `a mapping of ${Object.keys(value).length} key${Object.keys(value).length === 1 ? '' : 's'} (not shown)`;
+  return `a ${value === null ? 'null' : typeof value} (not shown)`;
 }
 
 /** Renders a value for a message: short, single-line, and quoted when a string. */
@@ -58,6 +86,7 @@ export function problemsFromZod(
   input: unknown,
   schema: z.ZodType,
   location: Pick<Problem, 'file' | 'document'>,
+  locate: PathLocator = () => undefined,
 ): Problem[] {
   const problems: Problem[] = [];
   for (const issue of error.issues) {
@@ -67,6 +96,7 @@ export function problemsFromZod(
         const suggestion = closest(key, allowed);
         problems.push({
           ...location,
+          position: locate([...issue.path, key], 'key'),
           path: z.core.toDotPath([...issue.path, key]),
           message:
             'unknown key' +
@@ -79,17 +109,27 @@ export function problemsFromZod(
     if (issue.code === 'invalid_key') {
       // A record key is wrong: say why (the key schema's own message) and show the key, not its value.
       const reasons = issue.issues.map((inner) => inner.message).join('; ');
-      problems.push({ ...location, path: z.core.toDotPath(issue.path), message: `invalid key: ${reasons}, got ${showValue(issue.path.at(-1))}` });
+      problems.push({
+        ...location,
+        position: locate(issue.path, 'key'),
+        path: z.core.toDotPath(issue.path),
+        message: `invalid key: ${reasons}, got ${showValue(issue.path.at(-1))}`,
+      });
       continue;
     }
     const value = valueAt(input, issue.path);
-    const alreadyShown = issue.message.includes('got ');
+    const secret = isSecretPath(issue.path) && value !== undefined;
+    // A refinement's own message may quote the value; for a secret, that part is cut and described instead.
+    const ownMessage = secret ? issue.message.replace(/,? got [\s\S]*$/, '') : issue.message;
+    const alreadyShown = !secret && ownMessage.includes('got ');
+    const missing = value === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value');
     problems.push({
       ...location,
+      position: locate(issue.path, missing ? 'parent' : 'value'),
       path: z.core.toDotPath(issue.path),
-      message: value === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')
-        ? `is required (${describeExpected(issue.message)})`
-        : `${describeExpected(issue.message)}${alreadyShown ? '' : `, got ${showValue(value)}`}`,
+      message: missing
+        ? `is required (${describeExpected(ownMessage)})`
+        : `${describeExpected(ownMessage)}${alreadyShown ? '' : `, got ${secret ? redactedValue(value) : showValue(value)}`}`,
     });
   }
   return problems;

@@ -6,7 +6,7 @@ import { isPinnedImage, unpinnedImageMessage } from '../conventions/image';
 import { environmentGates } from './gates';
 import { requiredSecretKeys } from './secrets';
 import { StackConfig, StackConfigInput, StackConfigSchema } from './schema';
-import { parseYamlStream } from './yaml';
+import { PositionTarget, TextPosition, parseYamlStream } from './yaml';
 
 /** Options that apply to every stack of a config file. */
 export interface LoadOptions {
@@ -50,48 +50,60 @@ export function parseConfigText(text: string, file: string, options: LoadOptions
   const values = parsed.values.map((v) => v.value);
   if (values.length === 0) {
     throw new InputError([
-      { file, path: '', message: 'is empty; a stack needs at least "environment" and "image" (run `saplings-k8s init` for a starter)' },
+      { file, position: { line: 1, column: 1 }, path: '', message: 'is empty; a stack needs at least "environment" and "image" (run `saplings-k8s init` for a starter)' },
     ]);
   }
-  return validateStacks(values, file, options);
+  // Empty documents are skipped, so the n-th value is not always the n-th document.
+  const documents = parsed.values.map((v) => v.document);
+  return validateStacks(values, file, options, (index, keyPath, target) => parsed.locate(documents[index], keyPath, target));
 }
 
+/** Finds a key path of the `index`-th stack (0-based) in the config text. */
+export type StackLocator = (index: number, path: readonly PropertyKey[], target: PositionTarget) => TextPosition | undefined;
+
 /** Validates parsed documents as stacks and checks they don't collide. Throws {@link InputError}. */
-export function validateStacks(values: unknown[], file: string, options: LoadOptions = {}): StackConfig[] {
+export function validateStacks(
+  values: unknown[],
+  file: string,
+  options: LoadOptions = {},
+  locate: StackLocator = () => undefined,
+): StackConfig[] {
   const problems: Problem[] = [];
   const stacks: StackConfig[] = [];
   values.forEach((value, index) => {
     const location = { file, document: values.length > 1 ? index + 1 : undefined };
+    const at = (dotted: string, target: PositionTarget) => ({ ...location, position: locate(index, dotted ? dotted.split('.') : [], target), path: dotted });
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      problems.push({ ...location, path: '', message: `must be a mapping of config keys, got ${showValue(value)}` });
+      problems.push({ ...at('', 'value'), message: `must be a mapping of config keys, got ${showValue(value)}` });
       return;
     }
     const input = options.environment ? { ...value, environment: options.environment } : value;
     const result = StackConfigSchema.safeParse(input);
     if (!result.success) {
-      problems.push(...problemsFromZod(result.error, input, StackConfigSchema, location));
+      problems.push(...problemsFromZod(result.error, input, StackConfigSchema, location, (keyPath, target) => locate(index, keyPath, target)));
       // The image gate needs only two keys, so it is reported with the schema problems, not after them.
       const raw = input as { environment?: unknown; image?: unknown };
       if (raw.environment === 'production' && typeof raw.image === 'string' && !isPinnedImage(raw.image)) {
-        problems.push({ ...location, path: 'image', message: `${unpinnedImageMessage(raw.image)} (refused in production)` });
+        problems.push({ ...at('image', 'value'), message: `${unpinnedImageMessage(raw.image)} (refused in production)` });
       }
       return;
     }
     const stack = withInlineValues(result.data, options.env ?? {});
     problems.push(...missingInlineValues(stack).map((key) => ({
       ...location,
+      position: locate(index, ['secrets', 'values', key], 'parent'),
       path: `secrets.values.${key}`,
       message: `has no value; set it under secrets.values${stack.secrets.fromEnv ? ` or export ${key} before synth` : ', or set secrets.fromEnv: true and export it'}`,
     })));
     stacks.push(stack);
     const { environment } = stack;
     for (const gate of environment === 'development' ? [] : environmentGates(stack)) {
-      const problem = { ...location, path: gate.path, message: `${gate.message} (${environment === 'production' ? 'refused in production' : 'a warning in staging, refused in production'})` };
+      const problem = { ...at(gate.path, 'value'), message: `${gate.message} (${environment === 'production' ? 'refused in production' : 'a warning in staging, refused in production'})` };
       if (environment === 'production') problems.push(problem);
       else options.onWarning?.(problem);
     }
   });
-  if (problems.length === 0) problems.push(...collisions(stacks, file));
+  if (problems.length === 0) problems.push(...collisions(stacks, file, locate));
   if (problems.length) throw new InputError(problems);
   return stacks;
 }
@@ -110,7 +122,7 @@ function missingInlineValues(stack: StackConfig): string[] {
   return requiredSecretKeys(stack).filter((key) => stack.secrets.values?.[key] === undefined);
 }
 
-function collisions(stacks: StackConfig[], file: string): Problem[] {
+function collisions(stacks: StackConfig[], file: string, locate: StackLocator): Problem[] {
   const problems: Problem[] = [];
   const seen = { name: new Map<string, number>(), namespace: new Map<string, number>() };
   stacks.forEach((stack, index) => {
@@ -121,6 +133,8 @@ function collisions(stacks: StackConfig[], file: string): Problem[] {
         problems.push({
           file,
           document: index + 1,
+          // A namespace left out is the stack's name, so that is what to change.
+          position: locate(index, [key === 'namespace' && stack.namespace === undefined ? 'name' : key], 'value'),
           path: key,
           message: `${showValue(keys[key])} is already used by document ${first}; each stack needs its own ${key}`,
         });

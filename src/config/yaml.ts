@@ -1,14 +1,33 @@
 import * as YAML from 'yaml';
 
+/** A 1-based line and column in a text file. */
+export interface TextPosition {
+  readonly line: number;
+  readonly column: number;
+}
+
 /** A problem in YAML text, located as precisely as the parser allows. */
 export interface YamlProblem {
   /** 1-based index of the document in the stream. */
   readonly document: number;
-  /** `line:column`, when known. */
-  readonly position?: string;
+  /** Where the problem is, when known. */
+  readonly position?: TextPosition;
   /** What is wrong, on one line. */
   readonly message: string;
 }
+
+/**
+ * What a position should point at for a key path: the key itself (an unknown
+ * key), its value (a bad value), or the mapping that lacks it (a missing key).
+ */
+export type PositionTarget = 'key' | 'value' | 'parent';
+
+/**
+ * Finds the position of a key path in document `document` (1-based). Where
+ * the path leaves the text (a default, a `--env` override), it points at the
+ * deepest part of the path that is there.
+ */
+export type Locator = (document: number, path: readonly PropertyKey[], target: PositionTarget) => TextPosition | undefined;
 
 /** The documents of a YAML stream: each one's value, or the problems that stop it from having one. */
 export interface ParsedYaml {
@@ -18,6 +37,8 @@ export interface ParsedYaml {
   readonly values: { readonly document: number; readonly value: unknown }[];
   /** Syntax errors, duplicate keys and aliases to missing anchors. */
   readonly problems: YamlProblem[];
+  /** Positions of key paths in the documents, for messages about their values. */
+  readonly locate: Locator;
 }
 
 /**
@@ -29,11 +50,13 @@ export function parseYamlStream(text: string): ParsedYaml {
   const lineCounter = new YAML.LineCounter();
   // logLevel 'error': a mapping used as a key is stringified and then refused by the
   // schema as an unknown key, instead of yaml printing a Node warning to stderr.
-  const parsed = YAML.parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true, lineCounter, logLevel: 'error' });
+  // uniqueKeys is checked in checkNodes instead: the yaml package compares each key with every
+  // earlier one, which took seconds for a config with 10,000 keys.
+  const parsed = YAML.parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false, lineCounter, logLevel: 'error' });
   const documents = Array.isArray(parsed) ? parsed : [parsed];
-  const position = (offset: number) => {
+  const position = (offset: number): TextPosition => {
     const { line, col } = lineCounter.linePos(offset);
-    return `${line}:${col}`;
+    return { line, column: col };
   };
   const values: ParsedYaml['values'] = [];
   const problems: YamlProblem[] = [];
@@ -42,31 +65,126 @@ export function parseYamlStream(text: string): ParsedYaml {
     for (const err of doc.errors) {
       problems.push({ document, position: position(err.pos[0]), message: `YAML syntax error: ${firstLine(err.message)}` });
     }
-    if (doc.errors.length > 0 || doc.contents === null) return;
-    const missing: YamlProblem[] = [];
-    YAML.visit(doc, {
-      Alias(_, alias) {
-        if (alias.resolve(doc) === undefined) {
-          missing.push({
-            document,
-            position: alias.range ? position(alias.range[0]) : undefined,
-            message: `YAML alias *${alias.source} refers to no anchor &${alias.source} set before it`,
-          });
-        }
-      },
-    });
-    if (missing.length) {
-      problems.push(...missing);
+    if (doc.errors.length > 0 || isEmptyDocument(doc)) return;
+    const checked = checkNodes(doc);
+    if (checked.length) {
+      problems.push(...checked.map((c) => ({ document, position: c.offset === undefined ? undefined : position(c.offset), message: c.message })));
       return;
     }
     try {
-      values.push({ document, value: doc.toJS({ maxAliasCount: 100 }) });
+      values.push({ document, value: doc.toJS({ maxAliasCount: MAX_ALIASES_PER_ANCHOR + 1 }) });
     } catch (err) {
       // An alias bomb, or anything else yaml refuses while building values.
       problems.push({ document, message: `YAML error: ${firstLine((err as Error).message)}` });
     }
   });
-  return { count: documents.length, values, problems };
+  const locate: Locator = (document, path, target) => {
+    const node = locateNode(documents[document - 1], path, target);
+    return node === undefined ? undefined : position(node);
+  };
+  return { count: documents.length, values, problems, locate };
+}
+
+/**
+ * How many aliases may expand one anchor: enough for real configs, and a
+ * bound on what a small file can expand to. The `yaml` package enforces it
+ * too (its `maxAliasCount` counts the anchor itself, and weighs an anchor by
+ * the aliases inside it); checkNodes names the alias that crosses it.
+ */
+const MAX_ALIASES_PER_ANCHOR = 99;
+
+/**
+ * How many aliases one document may hold. Building values resolves each
+ * alias by searching the document up to it, so the cost grows with aliases
+ * times document size; past this, a config is refused instead of slow.
+ */
+const MAX_ALIASES_PER_DOCUMENT = 1000;
+
+/** A problem checkNodes found, at a node's offset. */
+interface NodeProblem {
+  readonly offset?: number;
+  readonly message: string;
+}
+
+/**
+ * In one pass over a document: keys repeated in a mapping, aliases to no
+ * anchor set before them, and aliases past the limits. (Per-alias
+ * `Alias.resolve` and the parser's own unique-key check are both quadratic.)
+ */
+function checkNodes(doc: YAML.Document): NodeProblem[] {
+  const anchors = new Set<string>();
+  const uses = new Map<string, number>();
+  const problems: NodeProblem[] = [];
+  let aliases = 0;
+  let overused = false;
+  YAML.visit(doc, (_, node) => {
+    if (YAML.isAlias(node)) {
+      const at = node.range?.[0];
+      if (!anchors.has(node.source)) {
+        problems.push({ offset: at, message: `YAML alias *${node.source} refers to no anchor &${node.source} set before it` });
+      }
+      const count = (uses.get(node.source) ?? 0) + 1;
+      uses.set(node.source, count);
+      aliases += 1;
+      if (!overused && count > MAX_ALIASES_PER_ANCHOR) {
+        overused = true;
+        problems.push({ offset: at, message: `YAML anchor &${node.source} is used by more than ${MAX_ALIASES_PER_ANCHOR} aliases, a limit against alias bombs; write the values out instead` });
+      } else if (!overused && aliases > MAX_ALIASES_PER_DOCUMENT) {
+        overused = true;
+        problems.push({ offset: at, message: `YAML document holds more than ${MAX_ALIASES_PER_DOCUMENT} aliases, the limit; write the values out instead` });
+      }
+      return;
+    }
+    if ((YAML.isScalar(node) || YAML.isCollection(node)) && node.anchor) anchors.add(node.anchor);
+    if (YAML.isMap(node)) problems.push(...repeatedKeys(node));
+  });
+  return problems;
+}
+
+function repeatedKeys(map: YAML.YAMLMap): NodeProblem[] {
+  const seen = new Set<string>();
+  const problems: NodeProblem[] = [];
+  for (const pair of map.items) {
+    if (!YAML.isScalar(pair.key)) continue;
+    const key = String(pair.key.value);
+    if (seen.has(key)) problems.push({ offset: pair.key.range?.[0], message: `YAML syntax error: Map keys must be unique; ${JSON.stringify(key)} is repeated` });
+    seen.add(key);
+  }
+  return problems;
+}
+
+/** The offset a key path's key, value or parent mapping starts at; the deepest existing node where the path leaves the text. */
+function locateNode(doc: YAML.Document | undefined, path: readonly PropertyKey[], target: PositionTarget): number | undefined {
+  if (!doc) return undefined;
+  let node: unknown = doc.contents;
+  let found = startOf(node) ?? 0;
+  const steps = target === 'parent' ? path.slice(0, -1) : path;
+  for (let i = 0; i < steps.length; i++) {
+    const key = steps[i];
+    const last = i === steps.length - 1;
+    if (YAML.isMap(node)) {
+      const pair = node.items.find((p) => (YAML.isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(key));
+      if (!pair) return found;
+      if (last && target === 'key') return startOf(pair.key) ?? found;
+      node = pair.value;
+      found = startOf(node) ?? startOf(pair.key) ?? found;
+    } else if (YAML.isSeq(node) && typeof key === 'number' && key < node.items.length) {
+      node = node.items[key];
+      found = startOf(node) ?? found;
+    } else {
+      return found;
+    }
+  }
+  return found;
+}
+
+/** A document with nothing in it (`---` followed by `---` or the end), which kubectl skips too. */
+function isEmptyDocument(doc: YAML.Document): boolean {
+  return doc.contents === null || (YAML.isScalar(doc.contents) && doc.contents.value === null && doc.contents.source === '');
+}
+
+function startOf(node: unknown): number | undefined {
+  return YAML.isNode(node) && node.range ? node.range[0] : undefined;
 }
 
 function firstLine(message: string): string {

@@ -55,35 +55,35 @@ describe('loading configs', () => {
 describe('refusing bad configs', () => {
   test('a missing required key names it', () => {
     expect(problems('environment: production\n')).toStrictEqual([
-      'saplings.yaml: image: is required (expected string)',
+      'saplings.yaml:1:1: image: is required (expected string)',
     ]);
   });
 
   test('a bad enum value shows the value and the allowed ones', () => {
     expect(problems('environment: prod\nimage: saplings:1.0.0\n')).toStrictEqual([
-      'saplings.yaml: environment: expected one of "development"|"staging"|"production", got "prod"',
+      'saplings.yaml:1:14: environment: expected one of "development"|"staging"|"production", got "prod"',
     ]);
   });
 
   test('an unknown key suggests the closest known one', () => {
     const [line] = problems(`${minimal}app:\n  replicaz: 3\n`);
-    expect(line).toMatch(/^saplings\.yaml: app\.replicaz: unknown key; did you mean "replicas"\?/);
+    expect(line).toMatch(/^saplings\.yaml:4:3: app\.replicaz: unknown key; did you mean "replicas"\?/);
     expect(line).toContain('Allowed here: port, replicas,');
   });
 
   test('unknown top-level keys are refused too', () => {
-    expect(problems(`${minimal}autoscale: {}\n`)[0]).toMatch(/^saplings\.yaml: autoscale: unknown key; did you mean "autoscaling"\?/);
+    expect(problems(`${minimal}autoscale: {}\n`)[0]).toMatch(/^saplings\.yaml:3:1: autoscale: unknown key; did you mean "autoscaling"\?/);
   });
 
   test('maxReplicas below minReplicas', () => {
     expect(problems(`${minimal}autoscaling: { minReplicas: 5, maxReplicas: 2 }\n`)).toStrictEqual([
-      'saplings.yaml: autoscaling.maxReplicas: must be ≥ minReplicas (5), got 2',
+      'saplings.yaml:3:45: autoscaling.maxReplicas: must be ≥ minReplicas (5), got 2',
     ]);
   });
 
   test('a request above its limit', () => {
     expect(problems(`${minimal}app:\n  resources:\n    requests: { memory: 8Gi }\n`)).toStrictEqual([
-      'saplings.yaml: app.resources.requests.memory: must be ≤ limits.memory (4Gi), got 8Gi',
+      'saplings.yaml:5:25: app.resources.requests.memory: must be ≤ limits.memory (4Gi), got 8Gi',
     ]);
   });
 
@@ -105,7 +105,7 @@ describe('refusing bad configs', () => {
     ['a zero rate limit', 'ingress: { rateLimitRps: 0 }', 'ingress.rateLimitRps', '0'],
   ])('%s names the key and shows the value', (_what, yaml, keyPath, shown) => {
     const [line] = problems(`${minimal}${yaml}\n`);
-    expect(line.startsWith(`saplings.yaml: ${keyPath}: `)).toBe(true);
+    expect(line).toMatch(new RegExp(`^saplings\\.yaml:3:\\d+: ${keyPath.replace(/[.[\]]/g, '\\$&')}: `));
     expect(line).toContain(shown);
   });
 
@@ -113,34 +113,34 @@ describe('refusing bad configs', () => {
     expect(() => parseConfigText(`${minimal}ingress: { host: "*.example.com" }\n`, 'c.yaml')).not.toThrow();
   });
 
-  test('YAML syntax errors give line:column', () => {
-    expect(problems(`${minimal}app:\n  port: [8000\n`)[0]).toMatch(/^saplings\.yaml: \d+:\d+: YAML syntax error: /);
+  test('YAML syntax errors give FILE:LINE:COL', () => {
+    expect(problems(`${minimal}app:\n  port: [8000\n`)[0]).toMatch(/^saplings\.yaml:5:1: YAML syntax error: /);
   });
 
   test('duplicate keys are a syntax error', () => {
-    expect(problems(`${minimal}image: saplings:2.0.0\n`)[0]).toMatch(/^saplings\.yaml: 3:1: YAML syntax error: Map keys must be unique/);
+    expect(problems(`${minimal}image: saplings:2.0.0\n`)[0]).toMatch(/^saplings\.yaml:3:1: YAML syntax error: Map keys must be unique/);
   });
 
   test('an empty file is explained', () => {
     expect(problems('# nothing here\n')).toStrictEqual([
-      'saplings.yaml: is empty; a stack needs at least "environment" and "image" (run `saplings-k8s init` for a starter)',
+      'saplings.yaml:1:1: is empty; a stack needs at least "environment" and "image" (run `saplings-k8s init` for a starter)',
     ]);
   });
 
   test('a document that is not a mapping is explained', () => {
-    expect(problems('- a\n- b\n')[0]).toBe('saplings.yaml: must be a mapping of config keys, got ["a","b"]');
+    expect(problems('- a\n- b\n')[0]).toBe('saplings.yaml:1:1: must be a mapping of config keys, got ["a","b"]');
   });
 
-  test('problems in a multi-stack file name the document', () => {
+  test('problems in a multi-stack file point into their own document', () => {
     expect(problems(`${minimal}name: a\n---\nenvironment: production\nname: b\n`)).toStrictEqual([
-      'saplings.yaml (document 2): image: is required (expected string)',
+      'saplings.yaml:5:1: image: is required (expected string)',
     ]);
   });
 
   test('stack names and namespaces must be unique across documents', () => {
     expect(problems(`${minimal}name: a\n---\n${minimal}name: b\nnamespace: a\n---\n${minimal}name: a\nnamespace: c\n`)).toStrictEqual([
-      'saplings.yaml (document 2): namespace: "a" is already used by document 1; each stack needs its own namespace',
-      'saplings.yaml (document 3): name: "a" is already used by document 1; each stack needs its own name',
+      'saplings.yaml:8:12: namespace: "a" is already used by document 1; each stack needs its own namespace',
+      'saplings.yaml:12:7: name: "a" is already used by document 1; each stack needs its own name',
     ]);
   });
 });
@@ -163,7 +163,7 @@ describe('reading files', () => {
     fs.writeFileSync(path.join(dir, 'ok.yaml'), minimal);
     expect(loadConfigFile('ok.yaml', { cwd: dir })[0].image).toBe('saplings:1.0.0');
     fs.writeFileSync(path.join(dir, 'bad.yaml'), 'environment: production\n');
-    expect(refused('bad.yaml')).toBe('bad.yaml: image: is required (expected string)');
+    expect(refused('bad.yaml')).toBe('bad.yaml:1:1: image: is required (expected string)');
   });
 
   test('a missing file', () => {
@@ -181,6 +181,6 @@ describe('reading files', () => {
 
   test('an empty file', () => {
     fs.writeFileSync(path.join(dir, 'empty.yaml'), '');
-    expect(refused('empty.yaml')).toMatch(/^empty\.yaml: is empty;/);
+    expect(refused('empty.yaml')).toMatch(/^empty\.yaml:1:1: is empty;/);
   });
 });

@@ -99,7 +99,7 @@ function readManifests(absolute: string, shown: string): { objects: SourcedObjec
   const syntax: Finding[] = parsed.problems.map((p) => ({
     severity: 'error',
     rule: 'yaml-syntax',
-    file: p.position ? `${shown}:${p.position}` : shown,
+    file: p.position ? `${shown}:${p.position.line}:${p.position.column}` : shown,
     object: `document #${p.document}`,
     path: '',
     message: p.message,

@@ -1,0 +1,44 @@
+import { parseYamlStream } from '../../src/config/yaml';
+
+describe('parseYamlStream', () => {
+  it('refuses an alias to an anchor not set before it, at the alias', () => {
+    expect(parseYamlStream('a: *x\nb: &x 1\n').problems).toStrictEqual([
+      { document: 1, position: { line: 1, column: 4 }, message: 'YAML alias *x refers to no anchor &x set before it' },
+    ]);
+  });
+
+  it('expands aliases to anchors set before them', () => {
+    expect(parseYamlStream('a: &x [1, 2]\nb: *x\n').values).toStrictEqual([{ document: 1, value: { a: [1, 2], b: [1, 2] } }]);
+  });
+
+  it('refuses an anchor used past the expansion limit, at the first alias past it, with the limit', () => {
+    expect(parseYamlStream(`a: &v x\n${Array.from({ length: 99 }, (_, i) => `k${i}: *v\n`).join('')}`).problems).toStrictEqual([]);
+    const text = `a: &v x\n${Array.from({ length: 100 }, (_, i) => `k${i}: *v\n`).join('')}`;
+    expect(parseYamlStream(text).problems).toStrictEqual([
+      {
+        document: 1,
+        position: { line: 101, column: 6 },
+        message: 'YAML anchor &v is used by more than 99 aliases, a limit against alias bombs; write the values out instead',
+      },
+    ]);
+  });
+
+  it('expands up to 1,000 aliases in a document, and refuses more with the limit, at the first alias past it', () => {
+    const anchors = Array.from({ length: 20 }, (_, i) => `a${i}: &a${i} x\n`).join('');
+    const aliases = (n: number) => Array.from({ length: n }, (_, i) => `k${i}: *a${i % 20}\n`).join('');
+    expect(parseYamlStream(`${anchors}${aliases(1000)}`).problems).toStrictEqual([]);
+    expect(parseYamlStream(`${anchors}${aliases(1001)}`).problems).toStrictEqual([
+      { document: 1, position: { line: 1021, column: 8 }, message: 'YAML document holds more than 1000 aliases, the limit; write the values out instead' },
+    ]);
+  });
+
+  it('refuses a key repeated in a mapping, at the repeat', () => {
+    expect(parseYamlStream('a: 1\nb:\n  c: 1\n  c: 2\n').problems).toStrictEqual([
+      { document: 1, position: { line: 4, column: 3 }, message: 'YAML syntax error: Map keys must be unique; "c" is repeated' },
+    ]);
+  });
+
+  it('skips empty documents between markers, as kubectl does', () => {
+    expect(parseYamlStream('---\n---\na: 1\n---\n').values).toStrictEqual([{ document: 2, value: { a: 1 } }]);
+  });
+});
