@@ -1,4 +1,7 @@
 import { joinAnd } from '../json';
+import { isSecretLikeName } from '../../conventions/secret-names';
+
+export { isSecretLikeName };
 
 /*
  * Recognises credentials in text and secret-looking variable names. The CLI's
@@ -99,31 +102,6 @@ export function findCredentials(text: string): string[] {
 // Every detector's literal prefix in one pass: the leak guard calls findCredentials on
 // every string of every object, and almost none contains any of them.
 const MAYBE_CREDENTIAL = /sk-|AKIA|ASIA|-----BEGIN|gh[pousr]_|github_pat_|xox[abprs]-|AIza|:\/\//;
-
-// Words that make a variable or key name look like it holds a secret.
-const SECRET_WORDS = new Set(['PASSWORD', 'PASSWD', 'PASSPHRASE', 'SECRET', 'TOKEN', 'CREDENTIAL', 'CREDENTIALS', 'APIKEY', 'PRIVATEKEY']);
-const SECRET_PAIRS = new Set(['API KEY', 'PRIVATE KEY']);
-// A last word that says the value points at a secret rather than being one: `API_KEY_FILE`, `SECRET_NAME`.
-const POINTER_WORDS = new Set(['FILE', 'PATH', 'DIR', 'NAME', 'URL', 'URI', 'ENDPOINT']);
-
-/**
- * Whether a variable or key name looks like it holds a secret: it has the
- * word PASSWORD, SECRET, TOKEN, CREDENTIAL, API_KEY or PRIVATE_KEY in any case
- * and separator style (`DB_PASSWORD`, `apiKey`, `hf-token`). Whole words
- * only, so `MAX_TOKENS` and `TOKENIZER` are not secrets, and names that end in
- * FILE, PATH, DIR, NAME, URL, URI or ENDPOINT point at a secret rather than
- * hold one.
- */
-export function isSecretLikeName(name: string): boolean {
-  if (typeof name !== 'string') return false;
-  const words = name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .split(/[^A-Za-z0-9]+/)
-    .filter((w) => w !== '')
-    .map((w) => w.toUpperCase());
-  if (words.length === 0 || POINTER_WORDS.has(words[words.length - 1])) return false;
-  return words.some((word, i) => SECRET_WORDS.has(word) || (i > 0 && SECRET_PAIRS.has(`${words[i - 1]} ${word}`)));
-}
 
 /**
  * Why a `name: value` pair (an env var, a ConfigMap entry) holds a secret in
