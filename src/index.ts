@@ -1,3 +1,8 @@
+/*
+ * saplings-k8s: the constructs, as chart authors install them. This entry
+ * loads neither zod nor a YAML parser, and its types compile under cdk8s-cli's
+ * stock tsconfig. The config file API is `saplings-k8s/config`.
+ */
 export * from './constructs/saplings-app';
 export * from './constructs/redis-store';
 export * from './constructs/vector-db';
@@ -11,19 +16,21 @@ export * from './constructs/backing-service';
 export * from './constructs/resources';
 export * from './constructs/security';
 export * from './constructs/errors';
-export { PRIVATE_IPV4_RANGES } from './conventions/cidr';
 export * from './targets/kubernetes/saplings-stack';
-export { stackPropsFromConfig } from './targets/kubernetes/stack-props';
-export { renderStack, toYaml, KubeObject, RenderedStack } from './targets/kubernetes/render';
-export { synthesize, SynthesizeOptions, Synthesized } from './synth/synthesize';
-export { validateObjects } from './checks/k8s-validate';
-export { checkPolicy, findCredentials } from './checks/policy';
-export { Finding, Severity, formatFinding } from './checks/findings';
-export { mermaidDiagram } from './targets/kubernetes/diagram';
+export { ExternalSecret, ExternalSecretProps } from '../imports/external-secrets.io/external-secrets.io';
+export { ServiceMonitor, ServiceMonitorProps } from '../imports/monitoring.coreos.com/monitoring.coreos.com';
+
+export { KubeObject } from './conventions/kube-object';
+export { PRIVATE_IPV4_RANGES } from './conventions/cidr';
 export * from './conventions/backing-services';
 export { isPinnedImage, parseImageReference, ImageReference } from './conventions/image';
-export * from './config/schema';
 export * from './conventions/defaults';
 export * from './conventions/presets';
-export { loadConfigFile, parseConfigText, LoadOptions } from './config/load';
-export { InputError, Problem, formatProblem } from './config/errors';
+
+export { runChecks, CheckContext } from './checks';
+export { validateObjects, ValidateObjectsOptions } from './checks/k8s-validate';
+export { checkPolicy, findCredentials, PolicyOptions } from './checks/policy';
+export { findLeaks } from './checks/leak-guard';
+export { Finding, FindingsError, Severity, formatFinding } from './checks/findings';
+export { emitYaml, emitYamlStream, YamlValue } from './targets/yaml';
+export { mermaidDiagram } from './targets/kubernetes/diagram';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { toDotPath } from '../conventions/key-path';
 
 /*
  * The helpers every check uses to read parsed manifests, which may be any JSON
@@ -56,7 +56,7 @@ export function at(root: unknown, path: Path): unknown {
 
 /** Renders a path the way config errors are rendered: `spec.containers[0]`, `annotations["a.b/c"]`. */
 export function toPath(path: Path): string {
-  return path.length === 0 ? '' : z.core.toDotPath([...path]);
+  return toDotPath(path);
 }
 
 /** Describes a value for a message: `string "three"`, `number 1.5`, `a list`. */

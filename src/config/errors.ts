@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { closestMatch } from '../conventions/edit-distance';
+import { toDotPath } from '../conventions/key-path';
 import { isSecretLikeName } from '../conventions/secret-names';
 import { PositionTarget, TextPosition } from './yaml';
 
@@ -97,7 +98,7 @@ export function problemsFromZod(
         problems.push({
           ...location,
           position: locate([...issue.path, key], 'key'),
-          path: z.core.toDotPath([...issue.path, key]),
+          path: toDotPath([...issue.path, key]),
           message:
             'unknown key' +
             (suggestion ? `; did you mean "${suggestion}"?` : '') +
@@ -112,7 +113,7 @@ export function problemsFromZod(
       problems.push({
         ...location,
         position: locate(issue.path, 'key'),
-        path: z.core.toDotPath(issue.path),
+        path: toDotPath(issue.path),
         message: `invalid key: ${reasons}, got ${showValue(issue.path.at(-1))}`,
       });
       continue;
@@ -126,7 +127,7 @@ export function problemsFromZod(
     problems.push({
       ...location,
       position: locate(issue.path, missing ? 'parent' : 'value'),
-      path: z.core.toDotPath(issue.path),
+      path: toDotPath(issue.path),
       message: missing
         ? `is required (${describeExpected(ownMessage)})`
         : `${describeExpected(ownMessage)}${alreadyShown ? '' : `, got ${secret ? redactedValue(value) : showValue(value)}`}`,

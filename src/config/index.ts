@@ -10,5 +10,7 @@
 export * from './schema';
 export { DEFAULT_CONFIG, LoadOptions, defaultStacks, loadConfigFile, parseConfigText } from './load';
 export { InputError, Problem, formatProblem } from './errors';
-export { renderStack, RenderedStack } from '../targets/kubernetes/render';
+export { TextPosition } from './yaml';
+export { stackPropsFromConfig } from '../targets/kubernetes/stack-props';
+export { renderStack, toYaml, RenderedStack } from '../targets/kubernetes/render';
 export { synthesize, SynthesizeOptions, Synthesized } from '../synth/synthesize';

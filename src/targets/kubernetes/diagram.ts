@@ -1,4 +1,4 @@
-import { KubeObject } from './render';
+import { KubeObject } from '../../conventions/kube-object';
 import { mapSelectorMatches } from '../../conventions/label-selector';
 
 type Json = Record<string, any>;

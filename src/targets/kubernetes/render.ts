@@ -4,6 +4,7 @@ import { StackConfig } from '../../config/schema';
 import { sortForApply, withSyncWaves } from './apply-order';
 import { validateConstructs } from '../../constructs/errors';
 import { SaplingsStack } from './saplings-stack';
+import { stackPropsFromConfig } from './stack-props';
 import { YamlValue, emitYamlStream } from '../yaml';
 
 export { KubeObject };
@@ -24,7 +25,7 @@ export interface RenderedStack {
  * walks the whole construct tree of an App for every chart it renders.
  */
 export function renderStack(config: StackConfig): RenderedStack {
-  const chart = SaplingsStack.fromConfig(new App(), config);
+  const chart = new SaplingsStack(new App(), config.name, stackPropsFromConfig(config));
   // cdk8s would run these rules only in app.synth(), and throw a plain Error.
   validateConstructs(chart);
   const objects = sortForApply(chart.toJson() as KubeObject[]);

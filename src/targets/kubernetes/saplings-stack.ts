@@ -1,7 +1,6 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { StackConfig } from '../../config/schema';
 import { AppSecret, ExternalSecretSource } from '../../constructs/app-secret';
 import { Autoscaler, AutoscalerProps } from '../../constructs/autoscaler';
 import { IngressWithTls, IngressWithTlsProps } from '../../constructs/ingress-with-tls';
@@ -13,7 +12,6 @@ import { VectorDb, VectorDbProps, vectorDbReadsCredential } from '../../construc
 import { REDIS_PASSWORD_KEY, VECTOR_DB } from '../../conventions/backing-services';
 import { SEED } from '../../conventions/defaults';
 import { appObjectNames } from '../../conventions/names';
-import { stackPropsFromConfig } from './stack-props';
 
 /**
  * Pod Security Admission enforces, audits and warns on "restricted", pinned to
@@ -85,7 +83,7 @@ export interface SaplingsStackProps {
 /**
  * One whole Saplings deployment in its own namespace: Namespace, default-deny
  * isolation, Secret, Redis, vector DB, app, autoscaler, ingress and monitoring.
- * The CLI builds it from a config with {@link SaplingsStack.fromConfig}.
+ * The CLI builds its props from a config with `stackPropsFromConfig` (`saplings-k8s/config`).
  */
 export class SaplingsStack extends Chart {
   /** The stack's Namespace. */
@@ -106,11 +104,6 @@ export class SaplingsStack extends Chart {
   public readonly ingress?: IngressWithTls;
   /** The ServiceMonitor, unless `serviceMonitor` is false. */
   public readonly serviceMonitor?: SaplingsServiceMonitor;
-
-  /** The stack for a validated config (the output of `StackConfigSchema`), as the CLI builds it; its id is the config's name. */
-  public static fromConfig(scope: Construct, config: StackConfig): SaplingsStack {
-    return new SaplingsStack(scope, config.name, stackPropsFromConfig(config));
-  }
 
   constructor(scope: Construct, id: string, props: SaplingsStackProps) {
     const name = props.name ?? SEED.name;

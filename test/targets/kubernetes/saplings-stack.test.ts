@@ -2,6 +2,7 @@ import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as lib from '../../../src';
 import { find, all, render, stackConfig } from '../../helpers/manifests';
+import { stackPropsFromConfig } from '../../../src/config';
 
 describe('the default stack (the guide\'s production stack)', () => {
   const objects = render();
@@ -384,16 +385,9 @@ describe('SaplingsStack from typed props', () => {
 
   test('GIVEN stackPropsFromConfig THEN the stack holds exactly the objects renderStack writes', () => {
     const config = stackConfig({ vectorDb: { enabled: true, engine: 'qdrant' } });
-    const stack = new lib.SaplingsStack(new App(), config.name, lib.stackPropsFromConfig(config));
+    const stack = new lib.SaplingsStack(new App(), config.name, stackPropsFromConfig(config));
     expect(names(stack.toJson())).toStrictEqual(names(render({ vectorDb: { enabled: true, engine: 'qdrant' } })));
     expect(stack.toJson()).toStrictEqual(expect.arrayContaining(render({ vectorDb: { enabled: true, engine: 'qdrant' } })));
-  });
-
-  test('GIVEN SaplingsStack.fromConfig THEN it is the stack of stackPropsFromConfig, with the config name as id', () => {
-    const config = stackConfig({ name: 'tenant-a' });
-    const stack = lib.SaplingsStack.fromConfig(new App(), config);
-    expect(stack.node.id).toBe('tenant-a');
-    expect(stack.toJson()).toStrictEqual(new lib.SaplingsStack(new App(), 'tenant-a', lib.stackPropsFromConfig(config)).toJson());
   });
 
   describe('GIVEN only the app image', () => {
