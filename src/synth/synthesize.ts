@@ -5,7 +5,7 @@ import { Finding, FindingsError } from '../checks/findings';
 import { OutputFile } from './output';
 import { provenanceHeader } from './provenance';
 import { DEFAULT_TARGET, TargetEntry, findTarget, loadTarget } from '../targets';
-import { Target, TargetOptions, TargetOutput, hasConfigKey } from '../targets/target';
+import { RenderOptions, Target, TargetOptions, TargetOutput, hasConfigKey } from '../targets/target';
 import { Layout } from '../targets/kubernetes/layout';
 
 /** Options for {@link synthesize}. */
@@ -120,7 +120,7 @@ function selectedTargets(options: SynthesizeOptions): { target: Target; director
 }
 
 /** Renders a stack for a target; input it refuses becomes problems, so every stack's are reported at once. */
-function renderOrCollect(target: Target, stack: StackConfig, options: Parameters<Target['render']>[1], problems: Problem[]): TargetOutput | undefined {
+function renderOrCollect(target: Target, stack: StackConfig, options: RenderOptions, problems: Problem[]): TargetOutput | undefined {
   try {
     return target.render(stack, options);
   } catch (err) {
