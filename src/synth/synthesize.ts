@@ -77,7 +77,8 @@ export function processStacks(
     targets.forEach(({ target, directory }, t) => {
       const missing = target.requires.filter((key) => !hasConfigKey(stack, key));
       if (missing.length) {
-        results.problems.push(...missing.map((key) => ({ ...location, path: key, message: `is required by --target ${target.name}` })));
+        const message = `is required by --target ${target.name}; set it, or leave ${target.name} out of --target`;
+        results.problems.push(...missing.map((key) => ({ ...location, path: key, message })));
         return;
       }
       const output = renderOrCollect(target, stack, { ...base, location }, results.problems);

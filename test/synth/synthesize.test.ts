@@ -52,7 +52,7 @@ describe('synthesize through the target seam', () => {
       synthesize([stackConfig({ name: 'web', app: { maxWorkers: 4 } }), stackConfig({ name: 'api' })], { source, targets: [kubernetes, FAKE_JSON_TARGET] }),
     );
     expect(err).toBeInstanceOf(InputError);
-    expect((err as InputError).problems).toStrictEqual([{ file: source, document: 2, path: 'app.maxWorkers', message: 'is required by --target fake-json' }]);
+    expect((err as InputError).problems).toStrictEqual([{ file: source, document: 2, path: 'app.maxWorkers', message: 'is required by --target fake-json; set it, or leave fake-json out of --target' }]);
   });
 
   test('the leak guard reads every target\'s output, and findings name the file in its target\'s directory', () => {

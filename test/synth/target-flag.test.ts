@@ -107,7 +107,7 @@ describe('synth --target with a second target', () => {
     expect(await synth(cwd, '--target', 'fake-json')).toStrictEqual({
       status: 1,
       stdout: '',
-      stderr: '✖ saplings.yaml: app.maxWorkers: is required by --target fake-json\n1 problem; nothing was written.\n',
+      stderr: '✖ saplings.yaml: app.maxWorkers: is required by --target fake-json; set it, or leave fake-json out of --target\n1 problem; nothing was written.\n',
     });
     expect(fs.existsSync(path.join(cwd, 'dist'))).toBe(false);
   });
