@@ -122,10 +122,11 @@ function isRegularFile(file: string): boolean {
  * directory (so on the same filesystem), then renamed into place file by file:
  * a rename is atomic, so no reader ever sees a half-written file. Generated
  * files the new output no longer contains are deleted next, and the manifest
- * of generated files is replaced last, so a run that dies midway leaves no
- * generated file unmarked. Files saplings-k8s did not write (no provenance
- * header, not in the manifest) are never touched. A lock keeps two runs into
- * the same directory from interleaving.
+ * of generated files is replaced last: a run that dies midway leaves the old
+ * manifest, which still marks every file it had yet to delete. Files
+ * saplings-k8s did not write (no provenance header, not in the manifest) are
+ * never touched. A lock keeps two runs into the same directory from
+ * interleaving.
  */
 export function writeOutput(outDir: string, files: readonly OutputFile[]): OutputDiff {
   const target = path.resolve(outDir);
