@@ -14,3 +14,14 @@ export { TextPosition } from './yaml';
 export { stackPropsFromConfig } from '../targets/kubernetes/stack-props';
 export { renderStack, toYaml, RenderedStack } from '../targets/kubernetes/render';
 export { synthesize, SynthesizeOptions, Synthesized } from '../synth/synthesize';
+export {
+  Target,
+  TargetEntry,
+  TargetOptions,
+  RenderOptions,
+  TargetOutput,
+  CheckSubject,
+  asCheckedDocument,
+  registerTarget,
+  targetEntries,
+} from '../targets';

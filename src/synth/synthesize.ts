@@ -2,23 +2,32 @@ import { InputError, Problem } from '../config/errors';
 import { StackConfig } from '../config/schema';
 import { runChecks } from '../checks';
 import { Finding, FindingsError } from '../checks/findings';
-import { SaplingsValidationError } from '../constructs/errors';
 import { OutputFile } from './output';
 import { provenanceHeader } from './provenance';
-import { KubeObject, renderStack } from '../targets/kubernetes/render';
-import { Layout, fileOf, rootFiles, stackFiles } from '../targets/kubernetes/layout';
+import { DEFAULT_TARGET, TargetEntry, findTarget, loadTarget } from '../targets';
+import { RenderOptions, Target, TargetOptions, TargetOutput, hasConfigKey } from '../targets/target';
+import { Layout } from '../targets/kubernetes/layout';
 
 /** Options for {@link synthesize}. */
 export interface SynthesizeOptions {
   /** Where the config came from, for the provenance header and messages. */
   readonly source: string;
-  /** How objects are split into files. @default 'file-per-stack' */
+  /** How Kubernetes objects are split into files. @default 'file-per-stack' */
   readonly layout?: Layout;
+  /** The targets to render, in the order their files are listed. @default - the kubernetes target */
+  readonly targets?: readonly TargetEntry[];
+  /**
+   * Whether each target's files go into a directory named after it
+   * (`kubernetes/`, `ecs/`), so a tool pointed at one target's directory
+   * never reads another's files.
+   * @default - only when there are several targets
+   */
+  readonly targetDirectories?: boolean;
 }
 
 /** The files to write, and what the checks found that is not an error. */
 export interface Synthesized {
-  /** The files of every stack, in config order, then any root files. */
+  /** The files of every target: each stack's, in config order, then any root files. */
   readonly files: OutputFile[];
   /** Warnings and notes from the checks; errors are thrown instead. */
   readonly findings: Finding[];
@@ -26,18 +35,20 @@ export interface Synthesized {
 
 /** What processing a run of stacks produced, as plain data a worker thread can send back. */
 export interface StackResults {
-  /** Files of the stacks that rendered. */
-  readonly files: OutputFile[];
+  /** Files of the stacks that rendered, one list per target in the order of {@link SynthesizeOptions.targets}. */
+  readonly files: OutputFile[][];
   /** Every finding of the checks, all severities. */
   readonly findings: Finding[];
-  /** Props that conflict, found while rendering. */
+  /** Props that conflict, or keys a target requires, found while rendering. */
   readonly problems: Problem[];
 }
 
 /**
- * Renders every stack and checks every object before anything is written:
- * against the Kubernetes 1.28 API always, and in staging and production also
- * against the security policy and the credential leak guard.
+ * Renders every stack for every target and checks everything before anything
+ * is written: Kubernetes-shaped objects against the Kubernetes 1.28 API and
+ * its CRDs always, and in staging and production also against the security
+ * policy; every target's output against the credential leak guard; and each
+ * target's own checks.
  *
  * Throws {@link InputError} for props that conflict and {@link FindingsError}
  * for objects that fail a check, with every problem of every stack at once.
@@ -58,19 +69,24 @@ export function processStacks(
   total: number,
   onStack?: () => void,
 ): StackResults {
-  const header = provenanceHeader(options.source);
-  const layout = options.layout ?? 'file-per-stack';
-  const results: StackResults = { files: [], findings: [], problems: [] };
+  const targets = selectedTargets(options);
+  const base = targetOptions(options);
+  const results: StackResults = { files: targets.map(() => []), findings: [], problems: [] };
   stacks.forEach((stack, index) => {
     const location = { file: options.source, document: total > 1 ? offset + index + 1 : undefined };
-    const objects = renderOrExplain(stack, location, results.problems);
-    if (objects) {
-      // Findings point at the file each object is written to, whatever the layout.
-      const files = new Map(objects.map((o) => [`${o.kind}/${o.metadata.name}`, fileOf(stack.name, o, layout)]));
-      const findings = runChecks(objects, { file: fileOf(stack.name, objects[0], 'file-per-stack'), environment: stack.environment });
-      results.findings.push(...findings.map((f) => ({ ...f, file: files.get(f.object) ?? f.file })));
-      results.files.push(...stackFiles({ name: stack.name, objects }, layout, header));
-    }
+    targets.forEach(({ target, directory }, t) => {
+      const missing = target.requires.filter((key) => !hasConfigKey(stack, key));
+      if (missing.length) {
+        const message = `is required by --target ${target.name}; set it, or leave ${target.name} out of --target`;
+        results.problems.push(...missing.map((key) => ({ ...location, path: key, message })));
+        return;
+      }
+      const output = renderOrCollect(target, stack, { ...base, location }, results.problems);
+      if (!output) return;
+      const inDirectory = (file: string) => directory + file;
+      results.findings.push(...checkOutput(target, output, stack).map((f) => (f.file ? { ...f, file: inDirectory(f.file) } : f)));
+      results.files[t].push(...output.files.map((f) => ({ path: inDirectory(f.path), content: f.content })));
+    });
     onStack?.();
   });
   return results;
@@ -83,26 +99,45 @@ export function finish(stacks: readonly StackConfig[], chunks: readonly StackRes
   const findings = chunks.flatMap((c) => c.findings);
   const errors = findings.filter((f) => f.severity === 'error');
   if (errors.length) throw new FindingsError(errors);
-  const layout = options.layout ?? 'file-per-stack';
-  const files = [...chunks.flatMap((c) => c.files), ...rootFiles(stacks.map((s) => s.name), layout, provenanceHeader(options.source))];
+  const base = targetOptions(options);
+  const names = stacks.map((s) => s.name);
+  const files = selectedTargets(options).flatMap(({ target, directory }, t) => [
+    ...chunks.flatMap((c) => c.files[t]),
+    ...(target.rootFiles?.(names, base) ?? []).map((f) => ({ path: directory + f.path, content: f.content })),
+  ]);
   return { files, findings: findings.filter((f) => f.severity !== 'info') };
 }
 
-/**
- * Renders a stack; construct validation errors (props that conflict in a way
- * the schema cannot see) become input problems, not crashes.
- */
-function renderOrExplain(
-  stack: StackConfig,
-  location: Pick<Problem, 'file' | 'document'>,
-  problems: Problem[],
-): KubeObject[] | undefined {
+/** The options every target renders with. */
+function targetOptions(options: SynthesizeOptions): TargetOptions {
+  return { source: options.source, header: provenanceHeader(options.source), layout: options.layout ?? 'file-per-stack' };
+}
+
+/** The targets to render, each with the directory its files go into: '' or `<name>/`. */
+function selectedTargets(options: SynthesizeOptions): { target: Target; directory: string }[] {
+  const entries = options.targets ?? [findTarget(DEFAULT_TARGET)!];
+  const ownDirectories = options.targetDirectories ?? entries.length > 1;
+  return entries.map((entry) => ({ target: loadTarget(entry), directory: ownDirectories ? `${entry.name}/` : '' }));
+}
+
+/** Renders a stack for a target; input it refuses becomes problems, so every stack's are reported at once. */
+function renderOrCollect(target: Target, stack: StackConfig, options: RenderOptions, problems: Problem[]): TargetOutput | undefined {
   try {
-    return renderStack(stack).objects;
+    return target.render(stack, options);
   } catch (err) {
-    // Anything but a construct validation error is a bug and keeps its trace.
-    if (!(err instanceof SaplingsValidationError)) throw err;
-    problems.push(...err.problems.map((p) => ({ ...location, path: '', message: `[${p.path}] ${p.message}` })));
+    if (!(err instanceof InputError)) throw err;
+    problems.push(...err.problems);
     return undefined;
   }
+}
+
+/** The shared checks of everything a target rendered for a stack, then the target's own. */
+function checkOutput(target: Target, output: TargetOutput, stack: StackConfig): Finding[] {
+  const shared = output.checks.flatMap((subject) =>
+    runChecks(subject.objects, { file: subject.file, environment: stack.environment, kubernetes: subject.kubernetes }).map((f) => ({
+      ...f,
+      file: subject.objectFiles?.get(f.object) ?? f.file,
+    })),
+  );
+  return [...shared, ...(target.check?.(output, stack) ?? [])];
 }

@@ -5,7 +5,8 @@ import { Problem, formatProblem } from '../../config/errors';
 import { defaultStacks, loadConfigFile } from '../../config/load';
 import { StackConfig } from '../../config/schema';
 import { formatFinding } from '../../checks/findings';
-import { diffOutput, isEmptyDiff, writeOutput } from '../../synth/output';
+import { diffOutput, isEmptyDiff, withFilesManifest, writeOutput } from '../../synth/output';
+import { ALL_TARGETS, DEFAULT_TARGET, TargetEntry, applicableTargets, findTarget, targetEntries } from '../../targets';
 import { LAYOUTS, Layout } from '../../targets/kubernetes/layout';
 import { synthesizeFleet } from '../../synth/fleet';
 import { CliIO, Command, UsageError } from '../context';
@@ -14,9 +15,14 @@ import { findDefaultConfig } from './shared';
 export const synthCommand: Command = {
   name: 'synth',
   summary: 'Write one <name>.k8s.yaml per stack of the config',
-  usage: `Usage: saplings-k8s synth [--config FILE] [--out DIR] [--env NAME] [--layout L] [--check]
+  get usage() {
+    return `Usage: saplings-k8s synth [--config FILE] [--out DIR] [--env NAME] [--target T]... [--layout L] [--check]
 
-Validates the config and writes <name>.k8s.yaml for each of its stacks.
+Validates the config and writes <name>.k8s.yaml for each of its stacks, or
+the files of the targets selected with --target. Every file is checked before
+anything is written, and everything is written at once. Files in formats
+without comments (JSON) are listed with their sha256 in DIR/.saplings-k8s-files,
+which marks them as generated, as the header comment marks the others.
 
 Options:
   -c, --config FILE  Config file (YAML or JSON, one stack per document).
@@ -24,13 +30,19 @@ Options:
                      production stack from the deployment guide.
   -o, --out DIR      Output directory. Default: $CDK8S_OUTDIR or dist
   -e, --env NAME     Override environment in every stack: ${ENVIRONMENTS.join(', ')}
-  -l, --layout L     file-per-stack (default): <name>.k8s.yaml per stack;
-                     file-per-resource: <name>/<NN>-<kind>-<name>.yaml plus a
-                     kustomization.yaml per stack and one at the root
+  -t, --target T     What to generate: ${targetEntries().map((e) => e.name).join(', ')}, or ${ALL_TARGETS}.
+                     Default: ${DEFAULT_TARGET}. Repeat it for several targets:
+                     each then writes into DIR/<target>/. "${ALL_TARGETS}" selects
+                     every target whose keys the config sets, always into
+                     DIR/<target>/, and names the ones it skips
+  -l, --layout L     For kubernetes: file-per-stack (default): <name>.k8s.yaml
+                     per stack; file-per-resource: <name>/<NN>-<kind>-<name>.yaml
+                     plus a kustomization.yaml per stack and one at the root
       --check        Write nothing; exit 1 and list the files that would
                      change if DIR differs from what would be generated (CI)
       --debug        Show stack traces for unexpected errors
-  -h, --help         Show this help`,
+  -h, --help         Show this help`;
+  },
 
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parseArgs({
@@ -41,15 +53,22 @@ Options:
         env: { type: 'string', short: 'e' },
         check: { type: 'boolean' },
         layout: { type: 'string', short: 'l' },
+        target: { type: 'string', short: 't', multiple: true },
       },
       allowPositionals: false,
     });
     const environment = parseEnvironment(values.env);
+    const layout = parseLayout(values.layout);
+    const requested = parseTargets(values.target);
     const { stacks, source } = loadStacks(values.config, io, environment);
     const outDir = path.resolve(io.cwd, values.out ?? io.env.CDK8S_OUTDIR ?? 'dist');
+    const { targets, targetDirectories } = resolveTargets(requested, stacks, io);
 
     const progress = progressLine(io, stacks.length);
-    const { files, findings } = await synthesizeFleet(stacks, { source, layout: parseLayout(values.layout), onProgress: progress.update }).finally(progress.clear);
+    const synthesized = await synthesizeFleet(stacks, { source, layout, targets, targetDirectories, onProgress: progress.update }).finally(progress.clear);
+    const { findings } = synthesized;
+    // The manifest of generated files is listed like any other file the run writes.
+    const files = withFilesManifest(synthesized.files);
     for (const finding of findings) io.stderr(`⚠ ${formatFinding(finding)}\n`);
     const shown = path.relative(io.cwd, outDir) || '.';
     const show = (file: string) => path.join(shown, file);
@@ -100,6 +119,39 @@ function progressLine(io: CliIO, total: number): { update: (done: number) => voi
     },
     clear: () => io.stderr('\r\u001b[K'),
   };
+}
+
+/**
+ * Validates the `--target` values: each a target's name or `all`; none means
+ * the default target. Duplicates collapse, keeping the first position.
+ */
+export function parseTargets(values: readonly string[] | undefined): string[] {
+  const names = targetEntries().map((e) => e.name);
+  for (const value of values ?? []) {
+    if (value !== ALL_TARGETS && !names.includes(value)) {
+      throw new UsageError(`--target must be one of ${[...names, ALL_TARGETS].join(', ')}, got "${value}"`);
+    }
+  }
+  return values?.length ? [...new Set(values)] : [DEFAULT_TARGET];
+}
+
+/**
+ * The targets to render for the requested names, and whether each writes
+ * into a directory of its own. `all` always does, even when one target
+ * applies, so the Kubernetes files do not move when a config later gains
+ * another target's keys and a GitOps tool's path stays right.
+ */
+function resolveTargets(requested: readonly string[], stacks: readonly StackConfig[], io: CliIO): { targets: TargetEntry[]; targetDirectories: boolean } {
+  if (!requested.includes(ALL_TARGETS)) {
+    const targets = requested.map((name) => findTarget(name)!);
+    return { targets, targetDirectories: targets.length > 1 };
+  }
+  const { selected, skipped } = applicableTargets(stacks);
+  for (const s of skipped) {
+    io.stderr(`skipped target ${s.name}: stack ${s.stack} does not set ${s.missingKey}, which it requires\n`);
+  }
+  if (selected.length === 0) throw new UsageError(`--target ${ALL_TARGETS}: the config sets the keys of no target`);
+  return { targets: selected, targetDirectories: true };
 }
 
 /** Validates a `--layout` value. */

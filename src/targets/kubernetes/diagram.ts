@@ -11,101 +11,188 @@ type Json = Record<string, any>;
  * internet; and the HPA and ServiceMonitor.
  */
 export function mermaidDiagram(objects: readonly KubeObject[]): string {
-  const o = objects as readonly Json[];
-  const lines: string[] = ['flowchart LR'];
-  const edges: string[] = [];
-  const byKind = (kind: string) => o.filter((x) => x.kind === kind);
-  const id = (x: Json) => `${x.kind}_${x.metadata.name}`.replace(/[^A-Za-z0-9_]/g, '_');
-  const label = (x: Json, extra?: string) => `${x.kind} ${x.metadata.name}${extra ? `<br/>${extra}` : ''}`;
-  const workloads = o.filter((x) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(x.kind));
-  const podLabels = (w: Json): Json => w.spec?.template?.metadata?.labels ?? {};
-  const selects = (selector: Json | undefined, labels: Json) => selector !== undefined && mapSelectorMatches(selector, labels);
+  const stack = new StackObjects(objects as readonly Json[]);
+  const chart: Flowchart = { nodes: [], edges: [] };
+  chart.nodes.push(`  users(["clients"])`, `  subgraph ns["namespace ${stack.namespace ?? 'default'}"]`);
+  drawIngresses(stack, chart);
+  drawServices(stack, chart);
+  const secrets = drawWorkloads(stack, chart);
+  drawConfigMaps(stack, chart);
+  drawSecrets(stack, secrets, chart);
+  drawClaims(stack, chart);
+  drawAutoscalers(stack, chart);
+  drawMonitors(stack, chart);
+  chart.nodes.push('  end');
+  // The internet node sits outside the namespace's subgraph.
+  if (drawAllowedConnections(stack, chart)) chart.nodes.push(`  internet(("LLM APIs<br/>(internet)"))`);
+  return `${['flowchart LR', ...chart.nodes, ...chart.edges].join('\n')}\n`;
+}
 
-  const namespace = o.find((x) => x.kind === 'Namespace')?.metadata.name ?? o.find((x) => x.metadata?.namespace)?.metadata.namespace;
-  lines.push(`  users(["clients"])`);
-  lines.push(`  subgraph ns["namespace ${namespace ?? 'default'}"]`);
+/** A flowchart being drawn: node declarations first, then the edges between them. */
+interface Flowchart {
+  readonly nodes: string[];
+  readonly edges: string[];
+}
 
-  for (const ingress of byKind('Ingress')) {
+/** One stack's objects, with the lookups every drawing step needs. */
+class StackObjects {
+  /** The pod-running workloads, the flowchart's central nodes. */
+  readonly workloads: readonly Json[];
+  /** The stack's namespace, from its Namespace or else any namespaced object. */
+  readonly namespace: string | undefined;
+
+  constructor(readonly all: readonly Json[]) {
+    this.workloads = all.filter((x) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(x.kind));
+    this.namespace = all.find((x) => x.kind === 'Namespace')?.metadata.name ?? all.find((x) => x.metadata?.namespace)?.metadata.namespace;
+  }
+
+  byKind(kind: string): Json[] {
+    return this.all.filter((x) => x.kind === kind);
+  }
+
+  /** The workloads whose pods a label selector selects. */
+  selectedWorkloads(selector: Json | undefined): Json[] {
+    return this.workloads.filter((w) => selects(selector, podLabels(w)));
+  }
+}
+
+function drawIngresses(stack: StackObjects, chart: Flowchart): void {
+  for (const ingress of stack.byKind('Ingress')) {
     const paths = (ingress.spec?.rules ?? []).flatMap((r: Json) => (r.http?.paths ?? []).map((p: Json) => `${r.host ?? '*'}${p.path}`));
     const allow = ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/whitelist-source-range'];
-    lines.push(`    ${id(ingress)}["${label(ingress, paths.join(' ') + (allow ? ` only from ${allow}` : ''))}"]`);
-    edges.push(`  users --> ${id(ingress)}`);
+    chart.nodes.push(`    ${id(ingress)}["${label(ingress, paths.join(' ') + (allow ? ` only from ${allow}` : ''))}"]`);
+    chart.edges.push(`  users --> ${id(ingress)}`);
     for (const name of new Set((ingress.spec?.rules ?? []).flatMap((r: Json) => (r.http?.paths ?? []).map((p: Json) => p.backend?.service?.name)))) {
-      const service = byKind('Service').find((s) => s.metadata.name === name);
-      if (service) edges.push(`  ${id(ingress)} --> ${id(service)}`);
+      const service = stack.byKind('Service').find((s) => s.metadata.name === name);
+      if (service) chart.edges.push(`  ${id(ingress)} --> ${id(service)}`);
     }
   }
-  for (const service of byKind('Service')) {
+}
+
+function drawServices(stack: StackObjects, chart: Flowchart): void {
+  for (const service of stack.byKind('Service')) {
     const ports = (service.spec?.ports ?? []).map((p: Json) => p.port).join(', ');
-    lines.push(`    ${id(service)}["${label(service, `:${ports}`)}"]`);
-    for (const w of workloads.filter((w) => selects(service.spec?.selector, podLabels(w)))) edges.push(`  ${id(service)} --> ${id(w)}`);
+    chart.nodes.push(`    ${id(service)}["${label(service, `:${ports}`)}"]`);
+    for (const w of stack.selectedWorkloads(service.spec?.selector)) chart.edges.push(`  ${id(service)} --> ${id(w)}`);
   }
-  for (const w of workloads) {
+}
+
+/** Draws each workload with its env sources and claims; returns the node ids of the Secrets they read, in order. */
+function drawWorkloads(stack: StackObjects, chart: Flowchart): Set<string> {
+  const secretIds = new Set<string>();
+  for (const w of stack.workloads) {
     const pod = w.spec?.template?.spec ?? {};
     const images = (pod.containers ?? []).map((c: Json) => c.image).join(', ');
-    lines.push(`    ${id(w)}[["${label(w, images)}"]]`);
-    const configMaps = new Set<string>();
-    const secrets = new Set<string>();
-    for (const c of pod.containers ?? []) {
-      for (const e of c.envFrom ?? []) {
-        if (e.configMapRef) configMaps.add(e.configMapRef.name);
-        if (e.secretRef) secrets.add(e.secretRef.name);
-      }
-      for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) secrets.add(e.valueFrom.secretKeyRef.name);
+    chart.nodes.push(`    ${id(w)}[["${label(w, images)}"]]`);
+    const { configMaps, secrets } = envSources(pod);
+    for (const name of configMaps) chart.edges.push(`  ${id(w)} -. env .-> ConfigMap_${safe(name)}`);
+    for (const name of secrets) {
+      chart.edges.push(`  ${id(w)} -. env .-> Secret_${safe(name)}`);
+      secretIds.add(safe(name));
     }
-    for (const name of configMaps) edges.push(`  ${id(w)} -. env .-> ConfigMap_${safe(name)}`);
-    for (const name of secrets) edges.push(`  ${id(w)} -. env .-> Secret_${safe(name)}`);
     for (const v of pod.volumes ?? []) {
-      if (v.persistentVolumeClaim) edges.push(`  ${id(w)} -- mounts --> PersistentVolumeClaim_${safe(v.persistentVolumeClaim.claimName)}`);
+      if (v.persistentVolumeClaim) chart.edges.push(`  ${id(w)} -- mounts --> PersistentVolumeClaim_${safe(v.persistentVolumeClaim.claimName)}`);
     }
   }
-  for (const cm of byKind('ConfigMap')) lines.push(`    ${id(cm)}[/"${label(cm)}"/]`);
-  const secretNames = new Set(
-    edges.filter((e) => e.includes('-. env .-> Secret_')).map((e) => e.split('Secret_')[1]),
-  );
-  for (const name of secretNames) {
-    const source = o.find((x) => (x.kind === 'ExternalSecret' || x.kind === 'Secret') && safe(x.metadata.name) === name);
-    const how = source?.kind === 'ExternalSecret' ? 'from ExternalSecret' : source ? 'inline' : 'created out of band';
-    lines.push(`    Secret_${name}[/"Secret ${source?.metadata.name ?? name.replace(/_/g, '-')}<br/>${how}"/]`);
-  }
-  for (const pvc of byKind('PersistentVolumeClaim')) {
-    const size = pvc.spec?.resources?.requests?.storage;
-    lines.push(`    ${id(pvc)}[("${label(pvc, `${size} ${(pvc.spec?.accessModes ?? []).join(',')}`)}")]`);
-  }
-  for (const hpa of byKind('HorizontalPodAutoscaler')) {
-    lines.push(`    ${id(hpa)}{{"${label(hpa, `${hpa.spec?.minReplicas}..${hpa.spec?.maxReplicas} replicas`)}"}}`);
-    const target = workloads.find((w) => w.metadata.name === hpa.spec?.scaleTargetRef?.name);
-    if (target) edges.push(`  ${id(hpa)} -. scales .-> ${id(target)}`);
-  }
-  for (const monitor of byKind('ServiceMonitor')) {
-    lines.push(`    ${id(monitor)}{{"${label(monitor, (monitor.spec?.endpoints ?? []).map((e: Json) => e.path).join(', '))}"}}`);
-    for (const service of byKind('Service').filter((s) => selects(monitor.spec?.selector?.matchLabels, s.metadata.labels ?? {}))) {
-      edges.push(`  ${id(monitor)} -. scrapes .-> ${id(service)}`);
-    }
-  }
-  lines.push('  end');
+  return secretIds;
+}
 
+/** The ConfigMaps and Secrets a pod's containers take environment variables from. */
+function envSources(pod: Json): { configMaps: Set<string>; secrets: Set<string> } {
+  const configMaps = new Set<string>();
+  const secrets = new Set<string>();
+  for (const c of pod.containers ?? []) {
+    for (const e of c.envFrom ?? []) {
+      if (e.configMapRef) configMaps.add(e.configMapRef.name);
+      if (e.secretRef) secrets.add(e.secretRef.name);
+    }
+    for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) secrets.add(e.valueFrom.secretKeyRef.name);
+  }
+  return { configMaps, secrets };
+}
+
+function drawConfigMaps(stack: StackObjects, chart: Flowchart): void {
+  for (const cm of stack.byKind('ConfigMap')) chart.nodes.push(`    ${id(cm)}[/"${label(cm)}"/]`);
+}
+
+/** Draws each Secret a workload reads, saying where its values come from; one the stack does not create is drawn too. */
+function drawSecrets(stack: StackObjects, secretIds: ReadonlySet<string>, chart: Flowchart): void {
+  for (const name of secretIds) {
+    const source = stack.all.find((x) => (x.kind === 'ExternalSecret' || x.kind === 'Secret') && safe(x.metadata.name) === name);
+    const how = source?.kind === 'ExternalSecret' ? 'from ExternalSecret' : source ? 'inline' : 'created out of band';
+    chart.nodes.push(`    Secret_${name}[/"Secret ${source?.metadata.name ?? name.replace(/_/g, '-')}<br/>${how}"/]`);
+  }
+}
+
+function drawClaims(stack: StackObjects, chart: Flowchart): void {
+  for (const pvc of stack.byKind('PersistentVolumeClaim')) {
+    const size = pvc.spec?.resources?.requests?.storage;
+    chart.nodes.push(`    ${id(pvc)}[("${label(pvc, `${size} ${(pvc.spec?.accessModes ?? []).join(',')}`)}")]`);
+  }
+}
+
+function drawAutoscalers(stack: StackObjects, chart: Flowchart): void {
+  for (const hpa of stack.byKind('HorizontalPodAutoscaler')) {
+    chart.nodes.push(`    ${id(hpa)}{{"${label(hpa, `${hpa.spec?.minReplicas}..${hpa.spec?.maxReplicas} replicas`)}"}}`);
+    const target = stack.workloads.find((w) => w.metadata.name === hpa.spec?.scaleTargetRef?.name);
+    if (target) chart.edges.push(`  ${id(hpa)} -. scales .-> ${id(target)}`);
+  }
+}
+
+function drawMonitors(stack: StackObjects, chart: Flowchart): void {
+  for (const monitor of stack.byKind('ServiceMonitor')) {
+    chart.nodes.push(`    ${id(monitor)}{{"${label(monitor, (monitor.spec?.endpoints ?? []).map((e: Json) => e.path).join(', '))}"}}`);
+    for (const service of stack.byKind('Service').filter((s) => selects(monitor.spec?.selector?.matchLabels, s.metadata.labels ?? {}))) {
+      chart.edges.push(`  ${id(monitor)} -. scrapes .-> ${id(service)}`);
+    }
+  }
+}
+
+/**
+ * Draws the egress the NetworkPolicies allow: between workloads, and to the
+ * internet (an ipBlock). Peers chosen by namespace lie outside the stack and
+ * are left out. Returns whether any workload may reach the internet.
+ */
+function drawAllowedConnections(stack: StackObjects, chart: Flowchart): boolean {
   let internet = false;
-  for (const policy of byKind('NetworkPolicy')) {
-    const from = workloads.filter((w) => selects(policy.spec?.podSelector?.matchLabels, podLabels(w)));
+  for (const policy of stack.byKind('NetworkPolicy')) {
+    const from = stack.selectedWorkloads(policy.spec?.podSelector?.matchLabels);
     if (!(policy.spec?.policyTypes ?? []).includes('Egress') || from.length === 0 || !policy.spec?.podSelector?.matchLabels) continue;
     for (const rule of policy.spec?.egress ?? []) {
       const ports = (rule.ports ?? []).map((p: Json) => p.port).join(', ');
       for (const peer of rule.to ?? []) {
         if (peer.ipBlock) {
           internet = true;
-          for (const w of from) edges.push(`  ${id(w)} == ":${ports}" ==> internet`);
+          for (const w of from) chart.edges.push(`  ${id(w)} == ":${ports}" ==> internet`);
           continue;
         }
         if (peer.namespaceSelector) continue;
-        for (const target of workloads.filter((t) => selects(peer.podSelector?.matchLabels, podLabels(t)))) {
-          for (const w of from) edges.push(`  ${id(w)} == ":${ports}" ==> ${id(target)}`);
+        for (const target of stack.selectedWorkloads(peer.podSelector?.matchLabels)) {
+          for (const w of from) chart.edges.push(`  ${id(w)} == ":${ports}" ==> ${id(target)}`);
         }
       }
     }
   }
-  if (internet) lines.push(`  internet(("LLM APIs<br/>(internet)"))`);
-  return `${[...lines, ...edges].join('\n')}\n`;
+  return internet;
+}
+
+/** A node id Mermaid accepts, unique per kind and name. */
+function id(x: Json): string {
+  return `${x.kind}_${x.metadata.name}`.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+/** A node's text: kind and name, and a second line when there is more to say. */
+function label(x: Json, extra?: string): string {
+  return `${x.kind} ${x.metadata.name}${extra ? `<br/>${extra}` : ''}`;
+}
+
+function podLabels(w: Json): Json {
+  return w.spec?.template?.metadata?.labels ?? {};
+}
+
+/** Whether an equality selector selects `labels`; no selector selects nothing. */
+function selects(selector: Json | undefined, labels: Json): boolean {
+  return selector !== undefined && mapSelectorMatches(selector, labels);
 }
 
 function safe(name: string): string {

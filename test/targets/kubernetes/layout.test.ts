@@ -93,7 +93,7 @@ describe('findings under file-per-resource', () => {
   it('name a file the layout writes', () => {
     // Staging lets an unpinned image through the config gates, so the object checks report it.
     const results = processStacks([stackConfig({ environment: 'staging', image: 'saplings:latest' })], { source: 'config.yaml', layout: 'file-per-resource' }, 0, 1);
-    const written = new Set(results.files.map((f) => f.path));
+    const written = new Set(results.files.flat().map((f) => f.path));
     expect(results.findings.length).toBeGreaterThan(0);
     expect(results.findings.filter((f) => !written.has(f.file ?? '')).map((f) => f.file)).toStrictEqual([]);
   });

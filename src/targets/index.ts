@@ -1,0 +1,106 @@
+import type { StackConfig } from '../config/schema';
+import { Target, hasConfigKey } from './target';
+
+/**
+ * Where a target is found: the module that exports it, loaded only when the
+ * target is used. Plain data, so a fleet's worker threads can be told which
+ * targets to load.
+ */
+export interface TargetEntry {
+  /** The name `synth --target` selects it by. */
+  readonly name: string;
+  /** The module to `require`: relative to this file for the built-in targets, else absolute. */
+  readonly module: string;
+  /** The export of that module that holds the {@link Target}. */
+  readonly exportName: string;
+}
+
+/** The target `synth` renders when none is named. */
+export const DEFAULT_TARGET = 'kubernetes';
+
+/** The `--target` value that selects every target whose required config keys the config has. */
+export const ALL_TARGETS = 'all';
+
+// Built-in targets, in the order `--help` and `all` list them. Each is
+// required on first use, so `require('saplings-k8s')` and a Kubernetes-only
+// run never load Compose, Cloud Run or ECS code.
+const BUILT_IN: readonly TargetEntry[] = [{ name: 'kubernetes', module: './kubernetes', exportName: 'kubernetesTarget' }];
+
+const registered: TargetEntry[] = [...BUILT_IN];
+const loaded = new Map<string, Target>();
+
+/** Every target's entry, built-in ones first. */
+export function targetEntries(): readonly TargetEntry[] {
+  return [...registered];
+}
+
+/** The entry of the target called `name`, if there is one. */
+export function findTarget(name: string): TargetEntry | undefined {
+  return registered.find((entry) => entry.name === name);
+}
+
+/**
+ * Adds a target that lives outside this package (a library user's own, or a
+ * test's), so `synth --target NAME` and `all` can select it. Its module must
+ * be an absolute path, so a fleet's worker threads can load it too.
+ *
+ * @returns a function that removes it again
+ */
+export function registerTarget(entry: TargetEntry): () => void {
+  if (findTarget(entry.name) || entry.name === ALL_TARGETS) throw new Error(`a target called "${entry.name}" is already registered`);
+  registered.push(entry);
+  return () => {
+    const index = registered.indexOf(entry);
+    if (index >= 0) registered.splice(index, 1);
+  };
+}
+
+/** The target an entry names, loading its module on first use. */
+export function loadTarget(entry: TargetEntry): Target {
+  const key = `${entry.module}#${entry.exportName}`;
+  let target = loaded.get(key);
+  if (target === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    target = (require(entry.module) as Record<string, Target | undefined>)[entry.exportName];
+    if (target === undefined) throw new Error(`${entry.module} exports no target "${entry.exportName}"`);
+    loaded.set(key, target);
+  }
+  return target;
+}
+
+/** A target `--target all` left out, and why. */
+export interface SkippedTarget {
+  /** The target's name. */
+  readonly name: string;
+  /** The config key it requires that a stack lacks. */
+  readonly missingKey: string;
+  /** The first stack that lacks it. */
+  readonly stack: string;
+}
+
+/** The first required config key of `target` that one of `stacks` lacks, if any. */
+export function missingRequirement(target: Target, stacks: readonly StackConfig[]): Omit<SkippedTarget, 'name'> | undefined {
+  for (const key of target.requires) {
+    const stack = stacks.find((s) => !hasConfigKey(s, key));
+    if (stack) return { missingKey: key, stack: stack.name };
+  }
+  return undefined;
+}
+
+/**
+ * Every target whose required config keys all of `stacks` set, in registry
+ * order, and the ones left out. A target is rendered for every stack or for
+ * none, so the output's layout does not depend on which stack is which.
+ */
+export function applicableTargets(stacks: readonly StackConfig[]): { selected: TargetEntry[]; skipped: SkippedTarget[] } {
+  const selected: TargetEntry[] = [];
+  const skipped: SkippedTarget[] = [];
+  for (const entry of registered) {
+    const missing = missingRequirement(loadTarget(entry), stacks);
+    if (missing) skipped.push({ name: entry.name, ...missing });
+    else selected.push(entry);
+  }
+  return { selected, skipped };
+}
+
+export { Target, TargetOptions, RenderOptions, TargetOutput, CheckSubject, asCheckedDocument, hasConfigKey } from './target';

@@ -1,0 +1,51 @@
+import { InputError, Problem } from '../../config/errors';
+import { StackConfig } from '../../config/schema';
+import { SaplingsValidationError } from '../../constructs/errors';
+import { Target } from '../target';
+import { fileOf, rootFiles, stackFiles } from './layout';
+import { KubeObject, renderStack } from './render';
+
+/**
+ * The Kubernetes target: the stack's objects (SaplingsStack) in apply order,
+ * split into files by the layout, every object checked against the API, its
+ * CRDs and the policy.
+ */
+export const kubernetesTarget: Target = {
+  name: 'kubernetes',
+  requires: [],
+
+  render(stack, options) {
+    const problems: Problem[] = [];
+    const objects = renderOrExplain(stack, options.location, problems);
+    if (!objects) throw new InputError(problems);
+    // Findings point at the file each object is written to, whatever the layout.
+    const objectFiles = new Map(objects.map((o) => [`${o.kind}/${o.metadata.name}`, fileOf(stack.name, o, options.layout)]));
+    return {
+      files: stackFiles({ name: stack.name, objects }, options.layout, options.header),
+      checks: [{ objects, kubernetes: true, file: fileOf(stack.name, objects[0], 'file-per-stack'), objectFiles }],
+    };
+  },
+
+  rootFiles(stackNames, options) {
+    return rootFiles(stackNames, options.layout, options.header);
+  },
+};
+
+/**
+ * Renders a stack; construct validation errors (props that conflict in a way
+ * the schema cannot see) become input problems, not crashes.
+ */
+function renderOrExplain(
+  stack: StackConfig,
+  location: Pick<Problem, 'file' | 'document'>,
+  problems: Problem[],
+): KubeObject[] | undefined {
+  try {
+    return renderStack(stack).objects;
+  } catch (err) {
+    // Anything but a construct validation error is a bug and keeps its trace.
+    if (!(err instanceof SaplingsValidationError)) throw err;
+    problems.push(...err.problems.map((p) => ({ ...location, path: '', message: `[${p.path}] ${p.message}` })));
+    return undefined;
+  }
+}

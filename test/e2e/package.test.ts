@@ -1,0 +1,97 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/*
+ * The package as a chart author gets it: packed, installed from the tarball
+ * into a fresh cdk8s project that uses the tsconfig of cdk8s-cli's
+ * typescript-app template (no esModuleInterop, no skipLibCheck, lib es2016,
+ * node10 module resolution), compiled, and synthesized. `cdk8s init` itself
+ * downloads the Kubernetes schema, so the template's files are used directly.
+ */
+
+const ROOT = path.join(__dirname, '..', '..');
+const TEMPLATE = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app');
+const versionOf = (name: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version as string;
+
+const MAIN_TS = `import { App } from 'cdk8s';
+import { RedisStore, SaplingsApp, SaplingsStack } from 'saplings-k8s';
+
+const app = new App();
+const stack = new SaplingsStack(app, 'saplings', { image: 'saplings:1.0.0' });
+app.synth();
+console.log(JSON.stringify([stack.app instanceof SaplingsApp, stack.redis instanceof RedisStore]));
+`;
+
+/** Resolves saplings-k8s/config the way the template's compiler options do (node10), and at run time. */
+const RESOLVE_CONFIG_JS = `const ts = require('typescript');
+const options = ts.parseJsonConfigFileContent(ts.readConfigFile('tsconfig.json', ts.sys.readFile).config, ts.sys, '.').options;
+const types = ts.resolveModuleName('saplings-k8s/config', require('path').resolve('main.ts'), options, ts.sys).resolvedModule;
+const config = require('saplings-k8s/config');
+console.log(JSON.stringify([types && types.resolvedFileName.replace(/.*node_modules\\//, ''), typeof config.loadConfigFile, typeof config.StackConfigSchema.parse]));
+`;
+
+let work: string;
+let tarball: string;
+
+beforeAll(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'saplings-k8s-package-'));
+  const packed = execFileSync('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: ROOT, encoding: 'utf8' });
+  tarball = path.join(work, packed.trim().split('\n').pop()!);
+}, 240_000);
+
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+/** A fresh project from the typescript-app template, with these packages installed. Returns npm's result. */
+function consumer(name: string, packages: string[]) {
+  const dir = path.join(work, name);
+  fs.mkdirSync(dir);
+  fs.copyFileSync(path.join(TEMPLATE, 'tsconfig.json'), path.join(dir, 'tsconfig.json'));
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true, license: 'Apache-2.0' }));
+  fs.writeFileSync(path.join(dir, 'main.ts'), MAIN_TS);
+  const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, ...packages], { cwd: dir, encoding: 'utf8' });
+  return { dir, install };
+}
+
+describe('the packed package in a stock cdk8s project', () => {
+  it('ships no source maps, a LICENSE, a CHANGELOG and no build on install', () => {
+    const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
+    expect(files.filter((f) => f.endsWith('.map'))).toStrictEqual([]);
+    expect(files).toEqual(expect.arrayContaining(['package/LICENSE', 'package/CHANGELOG.md', 'package/lib/src/index.d.ts', 'package/lib/src/config/index.d.ts']));
+    const manifest = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
+    expect(manifest.scripts.prepare).toBeUndefined();
+    expect(manifest.scripts.install).toBeUndefined();
+    expect(Object.keys(manifest.peerDependencies).sort()).toStrictEqual(['cdk8s', 'cdk8s-plus-28', 'constructs']);
+  });
+
+  it('compiles a chart of the constructs under the template tsconfig, synthesizes it, and resolves saplings-k8s/config', () => {
+    const { dir, install } = consumer('stock', [
+      `cdk8s@${versionOf('cdk8s')}`, `cdk8s-plus-28@${versionOf('cdk8s-plus-28')}`, `constructs@${versionOf('constructs')}`,
+      `typescript@${versionOf('typescript')}`, '@types/node@20',
+    ]);
+    expect(install.stderr).not.toMatch(/ERR!/);
+    expect(install.status).toBe(0);
+    const tsc = spawnSync(process.execPath, [path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { cwd: dir, encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    const run = spawnSync(process.execPath, ['main.js'], { cwd: dir, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toStrictEqual([true, true]);
+    fs.writeFileSync(path.join(dir, 'resolve-config.js'), RESOLVE_CONFIG_JS);
+    const resolved = spawnSync(process.execPath, ['resolve-config.js'], { cwd: dir, encoding: 'utf8' });
+    expect(resolved.stderr).toBe('');
+    expect(JSON.parse(resolved.stdout)).toStrictEqual(['saplings-k8s/lib/src/config/index.d.ts', 'function', 'function']);
+    const manifest = fs.readFileSync(path.join(dir, 'dist', 'saplings.k8s.yaml'), 'utf8');
+    expect(manifest).toContain('kind: Deployment');
+    // One copy of each peer: the chart's.
+    for (const peer of ['cdk8s', 'constructs', 'cdk8s-plus-28']) {
+      expect(fs.existsSync(path.join(dir, 'node_modules', 'saplings-k8s', 'node_modules', peer))).toBe(false);
+    }
+  }, 300_000);
+
+  it('is refused by npm at install, not at synth, beside a cdk8s older than its peer range', () => {
+    const { install } = consumer('old-cdk8s', ['cdk8s@2.69.0', `constructs@${versionOf('constructs')}`]);
+    expect(install.status).not.toBe(0);
+    expect(install.stderr).toMatch(/ERESOLVE|peer cdk8s/);
+  }, 300_000);
+});

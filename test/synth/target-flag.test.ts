@@ -1,0 +1,139 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { main } from '../../src/cli/index';
+import { FILES_MANIFEST } from '../../src/synth/output';
+import { registerTarget } from '../../src/targets';
+import { snapshotDir, tempDir } from '../helpers/cli';
+import { FAKE_JSON_TARGET } from '../targets/fake-json-target';
+
+/** What an in-process CLI run printed and returned. */
+interface Run {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+async function synth(cwd: string, ...args: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const status = await main(['synth', ...args], {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+    cwd,
+    env: { NO_COLOR: '1' },
+  });
+  return { status, stdout, stderr };
+}
+
+/** A directory with a saplings.yaml of one stack, `web`, with `extra` appended. */
+function project(extra = ''): string {
+  const cwd = tempDir('saplings-targets-');
+  fs.writeFileSync(path.join(cwd, 'saplings.yaml'), `name: web\nenvironment: production\nimage: saplings:1.0.0\n${extra}`);
+  return cwd;
+}
+
+const WITH_WORKERS = 'app: { maxWorkers: 4 }\n';
+
+describe('synth --target with only the built-in targets', () => {
+  test('defaults to kubernetes, written into --out itself', async () => {
+    const cwd = project();
+    const run = await synth(cwd);
+    expect(run).toStrictEqual({ status: 0, stdout: '', stderr: 'wrote dist/web.k8s.yaml\n' });
+    const byName = await synth(cwd, '--target', 'kubernetes', '--target', 'kubernetes', '-o', 'named');
+    expect(byName.status).toBe(0);
+    expect(snapshotDir(path.join(cwd, 'named'))).toStrictEqual(snapshotDir(path.join(cwd, 'dist')));
+  });
+
+  test('an unknown name is a usage error that lists the allowed ones, and writes nothing', async () => {
+    const cwd = project();
+    expect(await synth(cwd, '--target', 'helm')).toStrictEqual({
+      status: 2,
+      stdout: '',
+      stderr: '✖ --target must be one of kubernetes, all, got "helm"\nRun "saplings-k8s --help" for usage.\n',
+    });
+    expect(fs.existsSync(path.join(cwd, 'dist'))).toBe(false);
+  });
+
+  test('--help names the targets', async () => {
+    const run = await synth(project(), '--help');
+    expect(run.stdout).toContain('-t, --target T     What to generate: kubernetes, or all.\n');
+  });
+});
+
+describe('synth --target with a second target', () => {
+  let unregister: () => void;
+  beforeAll(() => (unregister = registerTarget(FAKE_JSON_TARGET)));
+  afterAll(() => unregister());
+
+  test('several targets each write into <out>/<target>/, and the JSON file is recorded in the manifest', async () => {
+    const cwd = project(WITH_WORKERS);
+    const run = await synth(cwd, '-t', 'kubernetes', '-t', 'fake-json');
+    expect(run).toStrictEqual({
+      status: 0,
+      stdout: '',
+      stderr: `wrote dist/kubernetes/web.k8s.yaml\nwrote dist/fake-json/web.fake.json\nwrote dist/${FILES_MANIFEST}\n`,
+    });
+    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([FILES_MANIFEST, 'fake-json/web.fake.json', 'kubernetes/web.k8s.yaml']);
+  });
+
+  test('all takes every target whose keys the config sets', async () => {
+    const cwd = project(WITH_WORKERS);
+    const run = await synth(cwd, '--target', 'all');
+    expect(run.status).toBe(0);
+    expect(run.stderr).not.toContain('skipped');
+    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([FILES_MANIFEST, 'fake-json/web.fake.json', 'kubernetes/web.k8s.yaml']);
+  });
+
+  test('all names the targets it skips and why, and keeps the per-target directory for one target', async () => {
+    const cwd = project();
+    const run = await synth(cwd, '--target', 'all');
+    expect(run).toStrictEqual({
+      status: 0,
+      stdout: '',
+      stderr: 'skipped target fake-json: stack web does not set app.maxWorkers, which it requires\nwrote dist/kubernetes/web.k8s.yaml\n',
+    });
+  });
+
+  test('moving from one target to several moves the Kubernetes files into kubernetes/, leaving no copy behind', async () => {
+    const cwd = project(WITH_WORKERS);
+    expect((await synth(cwd)).status).toBe(0);
+    const run = await synth(cwd, '--target', 'all');
+    expect(run.stderr).toContain('removed dist/web.k8s.yaml (no longer generated)\n');
+    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([FILES_MANIFEST, 'fake-json/web.fake.json', 'kubernetes/web.k8s.yaml']);
+  });
+
+  test('a target named explicitly makes each key it lacks an input problem', async () => {
+    const cwd = project();
+    expect(await synth(cwd, '--target', 'fake-json')).toStrictEqual({
+      status: 1,
+      stdout: '',
+      stderr: '✖ saplings.yaml: app.maxWorkers: is required by --target fake-json; set it, or leave fake-json out of --target\n1 problem; nothing was written.\n',
+    });
+    expect(fs.existsSync(path.join(cwd, 'dist'))).toBe(false);
+  });
+
+  test('one non-Kubernetes target writes into --out itself', async () => {
+    const cwd = project(WITH_WORKERS);
+    expect((await synth(cwd, '--target', 'fake-json')).status).toBe(0);
+    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([FILES_MANIFEST, 'web.fake.json']);
+  });
+
+  test('--check covers every target\'s files and the manifest', async () => {
+    const cwd = project(WITH_WORKERS);
+    expect((await synth(cwd, '--target', 'all')).status).toBe(0);
+    expect(await synth(cwd, '--target', 'all', '--check')).toStrictEqual({ status: 0, stdout: '', stderr: 'dist is up to date (3 files)\n' });
+
+    fs.writeFileSync(path.join(cwd, 'saplings.yaml'), `name: web\nenvironment: production\nimage: saplings:1.0.1\n${WITH_WORKERS}`);
+    const run = await synth(cwd, '--target', 'all', '--check');
+    expect(run.status).toBe(1);
+    expect(run.stdout.split('\n').filter(Boolean).sort()).toStrictEqual([
+      `would change dist/${FILES_MANIFEST}`,
+      'would change dist/fake-json/web.fake.json',
+      'would change dist/kubernetes/web.k8s.yaml',
+    ]);
+  });
+
+  test('unknown names list the registered targets too', async () => {
+    expect((await synth(project(), '--target', 'ecs')).stderr).toBe('✖ --target must be one of kubernetes, fake-json, all, got "ecs"\nRun "saplings-k8s --help" for usage.\n');
+  });
+});
