@@ -13,6 +13,9 @@ module.exports = {
   maxWorkers: 2,
   // A few tests spawn the built CLI; `npm test` builds first. The timeout is for a shared, busy machine.
   testTimeout: 60000,
+  // A temp dir per run, removed at the end; the run fails if a test left anything in it.
+  globalSetup: '<rootDir>/test/helpers/temp-dir-setup.js',
+  globalTeardown: '<rootDir>/test/helpers/temp-dir-teardown.js',
   transform: {
     // Transpile only: `npm run typecheck` (tsc -p tsconfig.test.json) type-checks src and the tests
     // once, where ts-jest would type-check each test file and all it imports again in every worker.
