@@ -7,25 +7,25 @@ import { synthesize } from '../../src/synth/synthesize';
 import { CliRun, runCli, snapshotDir, tempDir } from '../helpers/cli';
 import { parseManifests, render, stackConfig } from '../helpers/manifests';
 
-const COUNT = 200;
-const names = Array.from({ length: COUNT }, (_, i) => `t${String(i).padStart(3, '0')}`);
-
-/** One stack document; odd stacks turn sync waves on, so per-stack config must survive the trip to a worker. */
-function doc(i: number, extra = ''): string {
-  const name = names[i];
-  return `name: ${name}\nenvironment: production\nimage: saplings:1.0.0\ningress:\n  host: ${name}.example.com\n${i % 2 ? 'gitops: { syncWaves: true }\n' : ''}${extra}`;
-}
-
-/** A config of the stacks at `indexes`, one YAML document each. */
-const config = (indexes: readonly number[]) => indexes.map((i) => doc(i)).join('---\n');
-const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
-
 /*
  * A fleet above PARALLEL_THRESHOLD through the built CLI, whose worker threads
  * exist only as compiled JavaScript: under ts-jest, in process, the fleet is
  * rendered on the main thread. Errors in a large fleet are in
  * test/cli/commands/synth.errors.test.ts.
  */
+
+const COUNT = 200;
+const names = Array.from({ length: COUNT }, (_, i) => `t${String(i).padStart(3, '0')}`);
+
+/** One stack document; odd stacks turn sync waves on, so per-stack config must survive the trip to a worker. */
+function doc(i: number): string {
+  const name = names[i];
+  return `name: ${name}\nenvironment: production\nimage: saplings:1.0.0\ningress:\n  host: ${name}.example.com\n${i % 2 ? 'gitops: { syncWaves: true }\n' : ''}`;
+}
+
+/** A config of the stacks at `indexes`, one YAML document each. */
+const config = (indexes: readonly number[]) => indexes.map((i) => doc(i)).join('---\n');
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
 
 const objectKey = (o: KubeObject) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
