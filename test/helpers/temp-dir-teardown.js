@@ -6,9 +6,9 @@ const path = require('node:path');
 /**
  * jest globalTeardown: removes this run's temp dir (see temp-dir-setup.js), and
  * fails the run if a test left anything in it besides the empty `cdk8s.outdir.*`
- * dirs that cdk8s's Testing.app() makes: a helper's temp dir must be removed
- * in afterAll, as tempDir() in test/helpers/cli.ts does, or it would be left in
- * the real temp dir by anyone running a test file on its own.
+ * dirs that cdk8s's Testing.app() makes. A test removes what it makes, as
+ * tempDir() in test/helpers/cli.ts does in afterAll; this dir is a safety net
+ * that also makes a forgotten cleanup visible, not the cleanup itself.
  */
 module.exports = async function teardown() {
   const { dir, saved } = globalThis.__SAPLINGS_TEST_TMP__;
