@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { main } from '../../src/cli/index';
 
 /** The built CLI, as `npx saplings-k8s` runs it. */
 export const CLI = path.join(__dirname, '../../bin/saplings-k8s.js');
@@ -16,14 +17,40 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs the built CLI in `cwd`. */
+/**
+ * Runs the built CLI in a process of its own, in `cwd`, with only PATH, NO_COLOR,
+ * the temp dir and `env` in its environment. For what a real process adds (the
+ * bin shim, exit codes, worker threads, locks); otherwise use {@link runMain}.
+ */
 export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliRun {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, NO_COLOR: '1', ...env },
+    env: { PATH: process.env.PATH, TMPDIR: process.env.TMPDIR, NO_COLOR: '1', ...env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Runs the CLI's entry, `main(argv, io)`, in this process in `cwd`, with its
+ * output captured: what `runCli` sees, without starting a process. The
+ * environment is only `env` (and NO_COLOR), as for `runCli`.
+ */
+export async function runMain(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const status = await main(args, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    cwd,
+    env: { NO_COLOR: '1', ...env },
+    stderrIsTTY: false,
+  });
+  return { status, stdout, stderr };
 }
 
 const tempDirs: string[] = [];

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hasStackTrace, runCli, tempDir } from '../helpers/cli';
-import { all, find, parseManifests } from '../helpers/manifests';
+import { hasStackTrace, runMain, tempDir } from '../../helpers/cli';
+import { all, find, parseManifests } from '../../helpers/manifests';
 
 /*
  * Secret values never land in staging or production output, whatever the
- * config or the environment of the CLI: through the built CLI, with a fresh
+ * config or the environment of the CLI: through the CLI's entry, with a fresh
  * OpenAI-shaped key in its environment on every run of this file.
  */
 
@@ -41,9 +41,9 @@ function withConfig(text: string): string {
 const production = 'environment: production\nimage: saplings:1.0.0\n';
 
 describe('a key in the CLI\'s environment', () => {
-  test('is never written with the default secrets.source: existing', () => {
+  test('is never written with the default secrets.source: existing', async () => {
     const cwd = withConfig(production);
-    const run = runCli(['synth', '--config', 'config.yaml'], cwd, { OPENAI_API_KEY: KEY });
+    const run = await runMain(['synth', '--config', 'config.yaml'], cwd, { OPENAI_API_KEY: KEY });
     expect(run.status).toBe(0);
     const files = filesUnder(path.join(cwd, 'dist'));
     expect(files.map((f) => path.basename(f.file))).toStrictEqual(['saplings.k8s.yaml']);
@@ -53,9 +53,9 @@ describe('a key in the CLI\'s environment', () => {
     expect(run.stdout + run.stderr).not.toContain(KEY);
   });
 
-  test('secrets.source: inline with fromEnv is refused in production; nothing is written and the key is not echoed', () => {
+  test('secrets.source: inline with fromEnv is refused in production; nothing is written and the key is not echoed', async () => {
     const cwd = withConfig(`${production}secrets:\n  source: inline\n  fromEnv: true\n`);
-    const run = runCli(['synth', '--config', 'config.yaml'], cwd, { OPENAI_API_KEY: KEY });
+    const run = await runMain(['synth', '--config', 'config.yaml'], cwd, { OPENAI_API_KEY: KEY });
     expect(run.status).toBe(1);
     expect(hasStackTrace(run.stderr)).toBe(false);
     expect(run.stderr).toContain(
@@ -71,9 +71,9 @@ describe('a key in app.config (a ConfigMap entry)', () => {
   const config = (environment: string) =>
     `environment: ${environment}\nimage: saplings:1.0.0\napp:\n  config:\n    OPENAI_API_KEY: ${KEY}\n`;
 
-  test.each(['production', 'staging'])('is refused by the leak guard in %s, without echoing the key', (environment) => {
+  test.each(['production', 'staging'])('is refused by the leak guard in %s, without echoing the key', async (environment) => {
     const cwd = withConfig(config(environment));
-    const run = runCli(['synth', '--config', 'config.yaml'], cwd);
+    const run = await runMain(['synth', '--config', 'config.yaml'], cwd);
     expect(run.status).toBe(1);
     expect(hasStackTrace(run.stderr)).toBe(false);
     expect(run.stderr).toContain(
@@ -86,9 +86,9 @@ describe('a key in app.config (a ConfigMap entry)', () => {
     expect(fs.readdirSync(cwd)).toStrictEqual(['config.yaml']);
   });
 
-  test('is written as given in development, where neither the leak guard nor the policy runs', () => {
+  test('is written as given in development, where neither the leak guard nor the policy runs', async () => {
     const cwd = withConfig(config('development'));
-    const run = runCli(['synth', '--config', 'config.yaml'], cwd);
+    const run = await runMain(['synth', '--config', 'config.yaml'], cwd);
     expect(run.status).toBe(0);
     const objects = parseManifests(fs.readFileSync(path.join(cwd, 'dist/saplings.k8s.yaml'), 'utf8'));
     expect(find(objects, 'ConfigMap', 'saplings-config').data.OPENAI_API_KEY).toBe(KEY);
@@ -97,7 +97,7 @@ describe('a key in app.config (a ConfigMap entry)', () => {
 });
 
 describe('development with secrets.source: inline and fromEnv', () => {
-  test('writes a Secret whose stringData holds exactly the required keys, from the environment, explicit values first', () => {
+  test('writes a Secret whose stringData holds exactly the required keys, from the environment, explicit values first', async () => {
     const cwd = withConfig(
       'environment: development\nimage: saplings:1.0.0\nsecrets:\n  source: inline\n  fromEnv: true\n  values:\n    DATABASE_URL: sqlite:////app/data/dev.db\n',
     );
@@ -109,7 +109,7 @@ describe('development with secrets.source: inline and fromEnv', () => {
       // Not a key the stack needs, so it must not be picked up.
       GITHUB_TOKEN: 'ghp_notneeded',
     };
-    const run = runCli(['synth', '--config', 'config.yaml'], cwd, env);
+    const run = await runMain(['synth', '--config', 'config.yaml'], cwd, env);
     expect(run.status).toBe(0);
     expect(run.stderr).not.toContain(KEY);
     const objects = parseManifests(fs.readFileSync(path.join(cwd, 'dist/saplings.k8s.yaml'), 'utf8'));
@@ -128,11 +128,11 @@ describe('development with secrets.source: inline and fromEnv', () => {
 });
 
 describe('secrets.source: external', () => {
-  test('writes an external-secrets.io/v1 ExternalSecret for every key the stack needs, and no Secret', () => {
+  test('writes an external-secrets.io/v1 ExternalSecret for every key the stack needs, and no Secret', async () => {
     const cwd = withConfig(
       `${production}secrets:\n  source: external\n  external:\n    storeName: vault\n    remoteKeyPrefix: saplings/prod/\nvectorDb:\n  enabled: true\n  engine: pgvector\n`,
     );
-    const run = runCli(['synth', '--config', 'config.yaml'], cwd, { OPENAI_API_KEY: KEY });
+    const run = await runMain(['synth', '--config', 'config.yaml'], cwd, { OPENAI_API_KEY: KEY });
     expect(run.status).toBe(0);
     const text = fs.readFileSync(path.join(cwd, 'dist/saplings.k8s.yaml'), 'utf8');
     expect(text).not.toContain(KEY);

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CliRun, ROOT, hasStackTrace, runCli, tempDir } from '../helpers/cli';
+import { CliRun, ROOT, hasStackTrace, runMain, tempDir } from '../../helpers/cli';
 
 /*
- * `saplings-k8s validate` through the built CLI: our own output passes with
+ * `saplings-k8s validate` through the CLI's entry: our own output passes with
  * no finding, and other people's broken or insecure manifests get one line
  * per finding, `file: Kind/name: field.path: severity: message [rule]`.
  */
@@ -41,12 +41,12 @@ describe('validate passes what synth writes', () => {
 
   // One synth per config into out/<config>/, then one validate over out/:
   // the policy relates the objects of one directory at a time.
-  beforeAll(() => {
-    synthRuns.set('(built-in default)', runCli(['synth', '--out', 'out/default'], cwd));
+  beforeAll(async () => {
+    synthRuns.set('(built-in default)', await runMain(['synth', '--out', 'out/default'], cwd));
     for (const example of examples.filter((e) => e !== 'inline-dev.yaml')) {
-      synthRuns.set(example, runCli(['synth', '--config', path.join(EXAMPLES, example), '--out', `out/${example}`], cwd));
+      synthRuns.set(example, await runMain(['synth', '--config', path.join(EXAMPLES, example), '--out', `out/${example}`], cwd));
     }
-    validated = runCli(['validate', 'out'], cwd);
+    validated = await runMain(['validate', 'out'], cwd);
   });
 
   test('the examples directory holds the examples', () => {
@@ -74,13 +74,13 @@ describe('validate passes what synth writes', () => {
     expect(own).toStrictEqual([]);
   });
 
-  test('examples/inline-dev.yaml: the only finding is the inline Secret the leak guard refuses outside development', () => {
+  test('examples/inline-dev.yaml: the only finding is the inline Secret the leak guard refuses outside development', async () => {
     const cwd = tempDir();
-    const synth = runCli(['synth', '--config', path.join(EXAMPLES, 'inline-dev.yaml'), '--out', 'out'], cwd, INLINE_ENV);
+    const synth = await runMain(['synth', '--config', path.join(EXAMPLES, 'inline-dev.yaml'), '--out', 'out'], cwd, INLINE_ENV);
     expect({ status: synth.status, stderr: synth.stderr }).toMatchObject({ status: 0 });
     // Manifests do not say which environment they are for, so validate
     // applies the leak guard to every Secret that carries values.
-    const run = runCli(['validate', 'out'], cwd);
+    const run = await runMain(['validate', 'out'], cwd);
     expect(run.status).toBe(1);
     expect(lines(run.stdout)).toStrictEqual([
       'out/saplings-dev.k8s.yaml: Secret/saplings-dev-secrets: stringData: error: a Secret with values would put credentials into the manifests; use secrets.source existing or external [leak-secret-values]',
@@ -90,14 +90,14 @@ describe('validate passes what synth writes', () => {
 
   // The leak guard runs only in staging and production; validate --config runs
   // exactly the checks synth runs for the config's environment.
-  test('validate --config examples/inline-dev.yaml agrees with synth: exit 0', () => {
-    const run = runCli(['validate', '--config', path.join(EXAMPLES, 'inline-dev.yaml')], tempDir(), INLINE_ENV);
+  test('validate --config examples/inline-dev.yaml agrees with synth: exit 0', async () => {
+    const run = await runMain(['validate', '--config', path.join(EXAMPLES, 'inline-dev.yaml')], tempDir(), INLINE_ENV);
     expect(run.stdout).toBe('');
     expect(run.status).toBe(0);
   });
 
-  test('validate --config examples/saplings.yaml: exit 0, no finding', () => {
-    const run = runCli(['validate', '--config', path.join(EXAMPLES, 'saplings.yaml')], tempDir());
+  test('validate --config examples/saplings.yaml: exit 0, no finding', async () => {
+    const run = await runMain(['validate', '--config', path.join(EXAMPLES, 'saplings.yaml')], tempDir());
     expect(run).toMatchObject({ status: 0, stdout: '' });
     expect(run.stderr).toMatch(/^\d+ objects checked: 0 errors, 0 other findings\n$/);
   });
@@ -125,9 +125,9 @@ describe('validate reports broken manifests, one line per finding', () => {
       'selector-mismatch.yaml',
       'Deployment/web: spec.template.metadata.labels: error: the pod template\'s labels {app=website} are not selected by spec.selector (matchLabels {app=web}); the template must carry every label the selector requires [selector-mismatch]',
     ],
-  ])('%s: exit 1 and the exact line', (_what, fixture, expected) => {
+  ])('%s: exit 1 and the exact line', async (_what, fixture, expected) => {
     const file = `${MANIFESTS}/${fixture}`;
-    const run = runCli(['validate', file], ROOT);
+    const run = await runMain(['validate', file], ROOT);
     expect(run.status).toBe(1);
     expect(hasStackTrace(run.stderr)).toBe(false);
     const escaped = `${file}: ${expected}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -142,8 +142,8 @@ describe('validate reports broken manifests, one line per finding', () => {
 describe('validate reports insecure manifests by rule', () => {
   const support = `${INSECURE}/support.yaml`;
 
-  test('the hardened baseline the insecure fixtures start from has no finding', () => {
-    const run = runCli(['validate', support, `${INSECURE}/hardened.yaml`], ROOT);
+  test('the hardened baseline the insecure fixtures start from has no finding', async () => {
+    const run = await runMain(['validate', support, `${INSECURE}/hardened.yaml`], ROOT);
     expect(run).toMatchObject({ status: 0, stdout: '' });
   });
 
@@ -163,18 +163,18 @@ describe('validate reports insecure manifests by rule', () => {
     ],
     ['a Service selecting nothing', 'service-selects-nothing.yaml', [['practice-service-selector', 'Service/web', 'spec.selector']]],
     ['an HPA targeting a missing Deployment', 'hpa-missing-target.yaml', [['practice-hpa-target', 'HorizontalPodAutoscaler/web', 'spec.scaleTargetRef']]],
-  ])('%s: exit 1 with exactly the expected errors', (_what, fixture, expected) => {
+  ])('%s: exit 1 with exactly the expected errors', async (_what, fixture, expected) => {
     const file = `${INSECURE}/${fixture}`;
-    const run = runCli(['validate', support, file], ROOT);
+    const run = await runMain(['validate', support, file], ROOT);
     expect(run.status).toBe(1);
     const got = findings(run.stdout).map((f) => [f.rule, f.object, f.path, f.severity, f.file]);
     expect(got.sort()).toStrictEqual(expected.map(([rule, object, p]) => [rule, object, p, 'error', file]).sort());
   });
 
-  test('the leak guard names the kind of credential but never echoes it', () => {
+  test('the leak guard names the kind of credential but never echoes it', async () => {
     const file = `${INSECURE}/api-key-configmap.yaml`;
     const key = /OPENAI_API_KEY: (sk-\S+)/.exec(fs.readFileSync(path.join(ROOT, file), 'utf8'))![1];
-    const run = runCli(['validate', file], ROOT);
+    const run = await runMain(['validate', file], ROOT);
     expect(lines(run.stdout)).toContain(
       `${file}: ConfigMap/web-config: data.OPENAI_API_KEY: error: looks like an OpenAI-style API key outside a Secret; move it into the app's Secret and reference it [leak-credential]`,
     );
@@ -184,13 +184,13 @@ describe('validate reports insecure manifests by rule', () => {
 });
 
 describe('validate on unreadable input', () => {
-  test('a YAML syntax error is an error finding with line:col, and the other documents are still checked', () => {
+  test('a YAML syntax error is an error finding with line:col, and the other documents are still checked', async () => {
     const cwd = tempDir();
     fs.writeFileSync(
       path.join(cwd, 'broken.yaml'),
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  GREETING: hello: world\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n',
     );
-    const run = runCli(['validate', 'broken.yaml'], cwd);
+    const run = await runMain(['validate', 'broken.yaml'], cwd);
     expect(run.status).toBe(1);
     expect(hasStackTrace(run.stderr)).toBe(false);
     expect(lines(run.stdout)[0]).toBe('broken.yaml:6:13: document #1: error: YAML syntax error: Nested mappings are not allowed in compact mappings [yaml-syntax]');
@@ -200,8 +200,8 @@ describe('validate on unreadable input', () => {
     ]);
   });
 
-  test('a PATH that does not exist is a usage error: exit 2', () => {
-    const run = runCli(['validate', 'nowhere.yaml'], tempDir());
+  test('a PATH that does not exist is a usage error: exit 2', async () => {
+    const run = await runMain(['validate', 'nowhere.yaml'], tempDir());
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe('✖ nowhere.yaml: no such file or directory\nRun "saplings-k8s --help" for usage.\n');

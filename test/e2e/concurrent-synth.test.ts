@@ -3,6 +3,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CLI, runCli, snapshotDir, tempDir } from '../helpers/cli';
 
+/*
+ * Several CLI processes writing one output directory. Each needs a process of
+ * its own: the lock is taken per process (its pid), and a run waiting for a
+ * lock blocks its thread. A stale lock and --check are tested in process in
+ * test/cli/commands/synth.test.ts.
+ */
+
 function fleet(prefix: string, count: number): string {
   return Array.from({ length: count }, (_, i) => `name: ${prefix}${i}\nenvironment: production\nimage: saplings:1.0.0\n`).join('---\n');
 }
@@ -13,34 +20,6 @@ function runAsync(args: string[], cwd: string): Promise<number | null> {
     child.on('close', resolve);
   });
 }
-
-describe('synth --check', () => {
-  test('exits 0 when the directory is up to date, 1 with the files that would change, and writes nothing', () => {
-    const cwd = tempDir();
-    fs.writeFileSync(path.join(cwd, 'saplings.yaml'), fleet('s', 2));
-    expect(runCli(['synth'], cwd).status).toBe(0);
-    expect(runCli(['synth', '--check'], cwd)).toMatchObject({ status: 0, stdout: '' });
-
-    const before = snapshotDir(path.join(cwd, 'dist'));
-    fs.writeFileSync(path.join(cwd, 'saplings.yaml'), `${fleet('s', 1)}app: { maxWorkers: 6 }\n---\n${fleet('t', 1)}`);
-    const run = runCli(['synth', '--check'], cwd);
-    expect(run.status).toBe(1);
-    expect(run.stdout.split('\n').filter(Boolean).sort()).toStrictEqual([
-      'would add dist/t0.k8s.yaml',
-      'would change dist/s0.k8s.yaml',
-      'would remove dist/s1.k8s.yaml',
-    ]);
-    expect(snapshotDir(path.join(cwd, 'dist'))).toStrictEqual(before);
-  });
-
-  test('a missing directory differs', () => {
-    const cwd = tempDir();
-    const run = runCli(['synth', '--check', '--out', 'nowhere'], cwd);
-    expect(run.status).toBe(1);
-    expect(run.stdout).toBe('would add nowhere/saplings.k8s.yaml\n');
-    expect(fs.existsSync(path.join(cwd, 'nowhere'))).toBe(false);
-  });
-});
 
 describe('concurrent synth runs into one directory', () => {
   test('do not interleave: the result is entirely one run\'s output', async () => {
@@ -77,19 +56,5 @@ describe('the output lock', () => {
     fs.rmSync(lock);
     expect(await run).toBe(0);
     expect(fs.readdirSync(path.join(cwd, 'dist'))).toStrictEqual(['saplings.k8s.yaml']);
-  });
-
-  test('a lock left by a process that no longer runs is taken over', () => {
-    const cwd = tempDir();
-    const lock = path.join(cwd, '.dist.saplings-k8s.lock');
-    const dead = spawn(process.execPath, ['-e', '']);
-    return new Promise<void>((resolve) => {
-      dead.on('close', () => {
-        fs.writeFileSync(lock, String(dead.pid));
-        expect(runCli(['synth'], cwd).status).toBe(0);
-        expect(fs.existsSync(lock)).toBe(false);
-        resolve();
-      });
-    });
   });
 });

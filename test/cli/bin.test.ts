@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CLI, ROOT, hasStackTrace, runCli, tempDir } from '../helpers/cli';
+
+/*
+ * bin/saplings-k8s.js, the shim `npx saplings-k8s` runs, through a real
+ * process: it hands main() the process's argv, cwd, environment and streams,
+ * and turns the status into the exit code. What the commands do is tested
+ * in process, in test/cli/commands/.
+ */
+
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+
+describe('the saplings-k8s bin', () => {
+  test('exit 0: prints to stdout, and writes where its cwd and environment say', () => {
+    const cwd = tempDir();
+    fs.writeFileSync(path.join(cwd, 'saplings.yaml'), 'name: here\nenvironment: production\nimage: saplings:1.0.0\n');
+    const run = runCli(['synth'], cwd, { CDK8S_OUTDIR: 'out' });
+    expect(run).toMatchObject({ status: 0, stdout: '', stderr: 'wrote out/here.k8s.yaml\n' });
+    expect(fs.readdirSync(path.join(cwd, 'out'))).toStrictEqual(['here.k8s.yaml']);
+    expect(runCli(['--version'], cwd)).toStrictEqual({ status: 0, stdout: `${pkg.version}\n`, stderr: '' });
+  });
+
+  test('exit 1 for invalid input, with the message on stderr and no stack trace', () => {
+    const run = runCli(['synth', '--config', 'missing.yaml'], tempDir());
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.split('\n')[0]).toBe('✖ missing.yaml: file not found; run `saplings-k8s init` to write a starter saplings.yaml');
+    expect(hasStackTrace(run.stderr)).toBe(false);
+  });
+
+  test('exit 2 for a usage error', () => {
+    const run = runCli(['deploy'], tempDir());
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('unknown command "deploy"');
+  });
+
+  // `saplings-k8s schema | head -c 1`: the reader is gone before the CLI writes.
+  test('a stdout closed by its reader is not an error: exit 0, nothing on stderr', async () => {
+    const child = spawn(process.execPath, [CLI, 'schema'], { cwd: tempDir(), stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH } });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect({ status, stderr }).toStrictEqual({ status: 0, stderr: '' });
+  });
+});
