@@ -60,7 +60,7 @@ describe('saplings-k8s diagram', () => {
     const run = await runMain(['diagram', '-c', 'bad.yaml'], cwd);
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('bad.yaml: autoscaling.minReplicas');
+    expect(run.stderr).toContain('bad.yaml:3:29: autoscaling.minReplicas');
     expect(hasStackTrace(run.stderr)).toBe(false);
   });
 });

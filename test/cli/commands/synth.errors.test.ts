@@ -22,7 +22,7 @@ interface BadConfig {
   readonly text?: string;
   /** Makes `file` some other way (binary, directory, missing). */
   readonly setup?: (absolute: string) => void;
-  /** Where the problem is, after the file name: `(document 2): name`, `4:9`, `app.port`, or '' for the whole file. */
+  /** Where the problem is, right after the file name: `:4:9: app.port`, `:5:8` (no key), or '' for a file that has no text to point into. */
   readonly where: string;
   /** Words the explanation must contain. */
   readonly says: string;
@@ -36,35 +36,35 @@ const cases: BadConfig[] = [
     title: 'YAML syntax error, with line:col',
     file: 'syntax.yaml',
     text: `${prod}ingress:\n  host: api.example.com\n  tls: true: false\n`,
-    where: '5:8',
+    where: ':5:8',
     says: 'YAML syntax error: Nested mappings are not allowed in compact mappings',
   },
   {
     title: 'tab indentation, with line:col',
     file: 'tabs.yaml',
     text: `${prod}app:\n\tport: 8000\n`,
-    where: '4:1',
+    where: ':4:1',
     says: 'YAML syntax error: Tabs are not allowed as indentation',
   },
   {
     title: 'a key written twice',
     file: 'twice.yaml',
     text: `${prod}image: saplings:2.0.0\n`,
-    where: '3:1',
+    where: ':3:1',
     says: 'YAML syntax error: Map keys must be unique',
   },
   {
     title: 'empty file',
     file: 'empty.yaml',
     text: '',
-    where: '',
+    where: ':1:1',
     says: 'is empty; a stack needs at least "environment" and "image"',
   },
   {
     title: 'a file of comments only',
     file: 'comments.yaml',
     text: '# environment: production\n# image: saplings:1.0.0\n',
-    where: '',
+    where: ':1:1',
     says: 'is empty; a stack needs at least "environment" and "image"',
   },
   {
@@ -99,7 +99,7 @@ const cases: BadConfig[] = [
     title: 'a document that is a list, not a mapping',
     file: 'list.yaml',
     text: '- environment: production\n- image: saplings:1.0.0\n',
-    where: '',
+    where: ':1:1',
     says: 'must be a mapping of config keys',
     value: '[{"environment":"production"},{"image":"saplings:1.0.0"}]',
   },
@@ -109,21 +109,21 @@ const cases: BadConfig[] = [
     title: 'unknown top-level key, with a suggestion',
     file: 'top-typo.yaml',
     text: 'environment: production\nimgae: saplings:1.0.0\n',
-    where: 'imgae',
+    where: ':2:1: imgae',
     says: 'unknown key; did you mean "image"?',
   },
   {
     title: 'unknown nested key, with a suggestion',
     file: 'nested-typo.yaml',
     text: `${prod}app:\n  replicaz: 2\n`,
-    where: 'app.replicaz',
+    where: ':4:3: app.replicaz',
     says: 'unknown key; did you mean "replicas"?',
   },
   {
     title: 'wrong type: a string for a port',
     file: 'port-type.yaml',
     text: `${prod}app:\n  port: eighty\n`,
-    where: 'app.port',
+    where: ':4:9: app.port',
     says: 'expected number',
     value: '"eighty"',
   },
@@ -131,7 +131,7 @@ const cases: BadConfig[] = [
     title: 'wrong type: a string for a boolean',
     file: 'bool-type.yaml',
     text: `${prod}redis:\n  enabled: "yes"\n`,
-    where: 'redis.enabled',
+    where: ':4:12: redis.enabled',
     says: 'expected boolean',
     value: '"yes"',
   },
@@ -139,7 +139,7 @@ const cases: BadConfig[] = [
     title: 'missing environment',
     file: 'no-env.yaml',
     text: 'image: saplings:1.0.0\n',
-    where: 'environment',
+    where: ':1:1: environment',
     says: 'is required (expected one of "development"|"staging"|"production")',
     value: 'is required',
   },
@@ -147,7 +147,7 @@ const cases: BadConfig[] = [
     title: 'a stack named like its Redis',
     file: 'name-redis.yaml',
     text: `${prod}name: redis\n`,
-    where: 'name',
+    where: ':3:7: name',
     says: 'is the name of the stack\'s redis service, whose objects (redis-service, redis-data-pvc) would collide with the app\'s; choose another name',
     value: '"redis"',
   },
@@ -155,7 +155,7 @@ const cases: BadConfig[] = [
     title: 'a Kubernetes system namespace',
     file: 'kube-system.yaml',
     text: `${prod}namespace: kube-system\n`,
-    where: 'namespace',
+    where: ':3:12: namespace',
     says: 'kube-system is a Kubernetes system namespace',
     value: '"kube-system"',
   },
@@ -163,7 +163,7 @@ const cases: BadConfig[] = [
     title: 'a TLS secret that would overwrite the app\'s Secret',
     file: 'tls-secret.yaml',
     text: `${prod}ingress:\n  tlsSecretName: saplings-secrets\n`,
-    where: 'ingress.tlsSecretName',
+    where: ':4:18: ingress.tlsSecretName',
     says: 'cert-manager would overwrite the app\'s credentials',
     value: '"saplings-secrets"',
   },
@@ -171,7 +171,7 @@ const cases: BadConfig[] = [
     title: 'a malformed digest in production',
     file: 'bad-digest.yaml',
     text: 'environment: production\nimage: saplings@sha256:abc\n',
-    where: 'image',
+    where: ':2:8: image',
     says: 'is not pinned',
     value: '"saplings@sha256:abc"',
   },
@@ -179,7 +179,7 @@ const cases: BadConfig[] = [
     title: 'an app.config key that is not an environment variable name',
     file: 'config-key.yaml',
     text: `${prod}app:\n  config:\n    "..data": x\n`,
-    where: 'app.config["..data"]',
+    where: ':5:5: app.config["..data"]',
     says: 'must be an environment variable name',
     value: '"..data"',
   },
@@ -187,14 +187,14 @@ const cases: BadConfig[] = [
     title: 'missing image',
     file: 'no-image.yaml',
     text: 'environment: production\n',
-    where: 'image',
+    where: ':1:1: image',
     says: 'is required (expected string)',
   },
   {
     title: 'invalid environment',
     file: 'bad-env.yaml',
     text: 'environment: prod\nimage: saplings:1.0.0\n',
-    where: 'environment',
+    where: ':1:14: environment',
     says: 'expected one of "development"|"staging"|"production"',
     value: '"prod"',
   },
@@ -204,7 +204,7 @@ const cases: BadConfig[] = [
     title: 'autoscaling.minReplicas 0',
     file: 'min-zero.yaml',
     text: `${prod}autoscaling:\n  minReplicas: 0\n`,
-    where: 'autoscaling.minReplicas',
+    where: ':4:16: autoscaling.minReplicas',
     says: 'expected number to be >=1',
     value: 'got 0',
   },
@@ -212,7 +212,7 @@ const cases: BadConfig[] = [
     title: 'autoscaling.minReplicas > maxReplicas',
     file: 'min-max.yaml',
     text: `${prod}autoscaling:\n  minReplicas: 10\n  maxReplicas: 4\n`,
-    where: 'autoscaling.maxReplicas',
+    where: ':5:16: autoscaling.maxReplicas',
     says: 'must be ≥ minReplicas (10)',
     value: 'got 4',
   },
@@ -220,7 +220,7 @@ const cases: BadConfig[] = [
     title: 'targetCPUUtilization 0',
     file: 'cpu-0.yaml',
     text: `${prod}autoscaling:\n  targetCPUUtilization: 0\n`,
-    where: 'autoscaling.targetCPUUtilization',
+    where: ':4:25: autoscaling.targetCPUUtilization',
     says: 'expected number to be >=1',
     value: 'got 0',
   },
@@ -228,7 +228,7 @@ const cases: BadConfig[] = [
     title: 'targetCPUUtilization 101',
     file: 'cpu-101.yaml',
     text: `${prod}autoscaling:\n  targetCPUUtilization: 101\n`,
-    where: 'autoscaling.targetCPUUtilization',
+    where: ':4:25: autoscaling.targetCPUUtilization',
     says: 'expected number to be <=100',
     value: 'got 101',
   },
@@ -236,7 +236,7 @@ const cases: BadConfig[] = [
     title: 'targetMemoryUtilization 0',
     file: 'memory-0.yaml',
     text: `${prod}autoscaling:\n  targetMemoryUtilization: 0\n`,
-    where: 'autoscaling.targetMemoryUtilization',
+    where: ':4:28: autoscaling.targetMemoryUtilization',
     says: 'expected number to be >=1',
     value: 'got 0',
   },
@@ -244,7 +244,7 @@ const cases: BadConfig[] = [
     title: 'targetMemoryUtilization 101',
     file: 'memory-101.yaml',
     text: `${prod}autoscaling:\n  targetMemoryUtilization: 101\n`,
-    where: 'autoscaling.targetMemoryUtilization',
+    where: ':4:28: autoscaling.targetMemoryUtilization',
     says: 'expected number to be <=100',
     value: 'got 101',
   },
@@ -252,7 +252,7 @@ const cases: BadConfig[] = [
     title: 'cpu request above the cpu limit',
     file: 'cpu-request.yaml',
     text: `${prod}app:\n  resources:\n    requests: { cpu: 3000m }\n    limits: { cpu: "2" }\n`,
-    where: 'app.resources.requests.cpu',
+    where: ':5:22: app.resources.requests.cpu',
     says: 'must be ≤ limits.cpu (2)',
     value: 'got 3000m',
   },
@@ -260,7 +260,7 @@ const cases: BadConfig[] = [
     title: 'memory request above the memory limit',
     file: 'memory-request.yaml',
     text: `${prod}redis:\n  resources:\n    requests: { memory: 1Gi }\n`,
-    where: 'redis.resources.requests.memory',
+    where: ':5:25: redis.resources.requests.memory',
     says: 'must be ≤ limits.memory (512Mi)',
     value: 'got 1Gi',
   },
@@ -268,7 +268,7 @@ const cases: BadConfig[] = [
     title: 'port 0',
     file: 'port-0.yaml',
     text: `${prod}app:\n  port: 0\n`,
-    where: 'app.port',
+    where: ':4:9: app.port',
     says: 'expected number to be >=1',
     value: 'got 0',
   },
@@ -276,7 +276,7 @@ const cases: BadConfig[] = [
     title: 'port 70000',
     file: 'port-70000.yaml',
     text: `${prod}app:\n  port: 70000\n`,
-    where: 'app.port',
+    where: ':4:9: app.port',
     says: 'expected number to be <=65535',
     value: 'got 70000',
   },
@@ -284,7 +284,7 @@ const cases: BadConfig[] = [
     title: 'negative storage size',
     file: 'storage-negative.yaml',
     text: `${prod}app:\n  storage:\n    size: -5Gi\n`,
-    where: 'app.storage.size',
+    where: ':5:11: app.storage.size',
     says: 'must be a positive Kubernetes quantity',
     value: '"-5Gi"',
   },
@@ -292,7 +292,7 @@ const cases: BadConfig[] = [
     title: 'storage size that is not a quantity',
     file: 'storage-junk.yaml',
     text: `${prod}vectorDb:\n  enabled: true\n  storage:\n    size: 50GB\n`,
-    where: 'vectorDb.storage.size',
+    where: ':6:11: vectorDb.storage.size',
     says: 'must be a positive Kubernetes quantity',
     value: '"50GB"',
   },
@@ -300,7 +300,7 @@ const cases: BadConfig[] = [
     title: 'invalid name',
     file: 'bad-name.yaml',
     text: `name: Saplings_Prod\n${prod}`,
-    where: 'name',
+    where: ':1:7: name',
     says: 'must be a DNS-1123 label',
     value: '"Saplings_Prod"',
   },
@@ -308,7 +308,7 @@ const cases: BadConfig[] = [
     title: 'name too long for the derived names (48 > 47 characters)',
     file: 'long-name.yaml',
     text: `name: ${'a'.repeat(48)}\n${prod}`,
-    where: 'name',
+    where: ':1:7: name',
     says: 'must be at most 47 characters',
     value: `"${'a'.repeat(48)}"`,
   },
@@ -316,7 +316,7 @@ const cases: BadConfig[] = [
     title: 'invalid ingress.host',
     file: 'bad-host.yaml',
     text: `${prod}ingress:\n  host: api..example.com\n`,
-    where: 'ingress.host',
+    where: ':4:9: ingress.host',
     says: 'must be a DNS name such as api.example.com',
     value: '"api..example.com"',
   },
@@ -324,7 +324,7 @@ const cases: BadConfig[] = [
     title: 'invalid ingress.metricsAllowCidrs entry',
     file: 'bad-cidr.yaml',
     text: `${prod}ingress:\n  metricsAllowCidrs: [10.0.0.0/8, 10.0.0.0/33]\n`,
-    where: 'ingress.metricsAllowCidrs[1]',
+    where: ':4:35: ingress.metricsAllowCidrs[1]',
     says: 'must be a CIDR such as 10.0.0.0/8',
     value: '"10.0.0.0/33"',
   },
@@ -332,7 +332,7 @@ const cases: BadConfig[] = [
     title: 'unknown vectorDb.engine',
     file: 'engine.yaml',
     text: `${prod}vectorDb:\n  enabled: true\n  engine: milvus\n`,
-    where: 'vectorDb.engine',
+    where: ':5:11: vectorDb.engine',
     says: 'expected one of "pgvector"|"qdrant"',
     value: '"milvus"',
   },
@@ -340,7 +340,7 @@ const cases: BadConfig[] = [
     title: 'ingress.rateLimitRps 0',
     file: 'rps-0.yaml',
     text: `${prod}ingress:\n  rateLimitRps: 0\n`,
-    where: 'ingress.rateLimitRps',
+    where: ':4:17: ingress.rateLimitRps',
     says: 'expected number to be >=1',
     value: 'got 0',
   },
@@ -350,7 +350,7 @@ const cases: BadConfig[] = [
     title: 'duplicate stack names across documents',
     file: 'dup-names.yaml',
     text: `name: tenant\n${prod}---\nname: tenant\nnamespace: tenant-two\n${prod}`,
-    where: '(document 2): name',
+    where: ':5:7: name',
     says: 'is already used by document 1; each stack needs its own name',
     value: '"tenant"',
   },
@@ -358,7 +358,7 @@ const cases: BadConfig[] = [
     title: 'duplicate namespaces across documents',
     file: 'dup-namespaces.yaml',
     text: `name: a\nnamespace: shared\n${prod}---\nname: b\n${prod}---\nname: c\nnamespace: shared\n${prod}`,
-    where: '(document 3): namespace',
+    where: ':11:12: namespace',
     says: 'is already used by document 1; each stack needs its own namespace',
     value: '"shared"',
   },
@@ -368,7 +368,7 @@ const cases: BadConfig[] = [
     title: 'production with image saplings:latest',
     file: 'latest.yaml',
     text: 'environment: production\nimage: saplings:latest\n',
-    where: 'image',
+    where: ':2:8: image',
     says: 'is not pinned; use a version tag (saplings:1.0.0) or a digest',
     value: '"saplings:latest"',
   },
@@ -376,7 +376,7 @@ const cases: BadConfig[] = [
     title: 'production with an untagged image',
     file: 'untagged.yaml',
     text: 'environment: production\nimage: saplings\n',
-    where: 'image',
+    where: ':2:8: image',
     says: 'is not pinned',
     value: '"saplings"',
   },
@@ -384,14 +384,14 @@ const cases: BadConfig[] = [
     title: 'production with ingress.tls false',
     file: 'no-tls.yaml',
     text: `${prod}ingress:\n  tls: false\n`,
-    where: 'ingress.tls',
+    where: ':4:8: ingress.tls',
     says: 'the ingress serves plain HTTP; set ingress.tls: true',
   },
   {
     title: 'secrets.source inline in production',
     file: 'inline-prod.yaml',
     text: `${prod}secrets:\n  source: inline\n  values: { OPENAI_API_KEY: not-a-real-key }\n`,
-    where: 'secrets.source',
+    where: ':4:11: secrets.source',
     says: 'is allowed only in development, not production; use existing or external',
     value: '"inline"',
   },
@@ -399,7 +399,7 @@ const cases: BadConfig[] = [
     title: 'secrets.source inline in staging',
     file: 'inline-staging.yaml',
     text: 'environment: staging\nimage: saplings:1.0.0\nsecrets:\n  source: inline\n  fromEnv: true\n',
-    where: 'secrets.source',
+    where: ':4:11: secrets.source',
     says: 'is allowed only in development, not staging',
     value: '"inline"',
   },
@@ -409,36 +409,37 @@ const cases: BadConfig[] = [
     title: 'secrets.source external without secrets.external',
     file: 'external-none.yaml',
     text: `${prod}secrets:\n  source: external\n`,
-    where: 'secrets.external',
+    where: ':4:3: secrets.external',
     says: 'is required when source is external (set at least external.storeName)',
   },
   {
     title: 'secrets.source external without external.storeName',
     file: 'external-no-store.yaml',
     text: `${prod}secrets:\n  source: external\n  external:\n    remoteKeyPrefix: saplings/prod/\n`,
-    where: 'secrets.external.storeName',
+    where: ':6:5: secrets.external.storeName',
     says: 'is required (expected string)',
   },
   {
     title: 'secrets.values with source existing',
     file: 'values-existing.yaml',
     text: `${prod}secrets:\n  source: existing\n  values: { DATABASE_URL: "sqlite:///tmp/x.db" }\n`,
-    where: 'secrets.values',
+    where: ':5:11: secrets.values',
     says: 'applies only to source: inline, but source is existing',
-    value: '{"DATABASE_URL":"sqlite:///tmp/x.db"}',
+    // Values under secrets are never shown, only their kind and size.
+    value: 'a mapping of 1 key (not shown)',
   },
   {
     title: 'inline in development with neither values nor fromEnv',
     file: 'inline-empty.yaml',
     text: `${dev}secrets:\n  source: inline\n`,
-    where: 'secrets.values.OPENAI_API_KEY',
+    where: ':4:3: secrets.values.OPENAI_API_KEY',
     says: 'has no value; set it under secrets.values, or set secrets.fromEnv: true and export it',
   },
   {
     title: 'inline in development with fromEnv but nothing exported',
     file: 'inline-no-env.yaml',
     text: `${dev}secrets:\n  source: inline\n  fromEnv: true\n`,
-    where: 'secrets.values.OPENAI_API_KEY',
+    where: ':4:3: secrets.values.OPENAI_API_KEY',
     says: 'has no value; set it under secrets.values or export OPENAI_API_KEY before synth',
   },
 ];
@@ -470,7 +471,7 @@ describe('synth refuses bad configs and leaves dist/ as it was', () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
     expect(hasStackTrace(run.stderr)).toBe(false);
-    const prefix = `✖ ${c.file}${c.where.startsWith('(') ? ' ' : ': '}${c.where}${c.where ? ': ' : ''}`;
+    const prefix = `✖ ${c.file}${c.where}: `;
     const line = run.stderr.split('\n').find((l) => l.startsWith(prefix));
     expect({ stderr: run.stderr, line }).toMatchObject({ line: expect.stringContaining(c.says) });
     if (c.value !== undefined) expect(line).toContain(c.value);
@@ -499,24 +500,24 @@ describe('synth refuses bad configs and leaves dist/ as it was', () => {
     expect(run.status).toBe(1);
     expect(hasStackTrace(run.stderr)).toBe(false);
     const problems = run.stderr.split('\n').filter((l) => l.startsWith('✖ '));
-    expect(problems.map((l) => l.replace(/^✖ many\.yaml: ([^:]+): .*$/, '$1')).sort()).toStrictEqual(
+    expect(problems.map((l) => l.replace(/^✖ many\.yaml:\d+:\d+: ([^:]+): .*$/, '$1')).sort()).toStrictEqual(
       ['app.port', 'app.replicaz', 'autoscaling.minReplicas', 'autoscaling.targetMemoryUtilization', 'environment', 'ingress.host'].sort(),
     );
-    expect(run.stderr).toContain('✖ many.yaml: environment: expected one of "development"|"staging"|"production", got "prod"\n');
-    expect(run.stderr).toContain('✖ many.yaml: ingress.host: must be a DNS name such as api.example.com (a leading "*." wildcard is allowed), got "not a host"\n');
+    expect(run.stderr).toContain('✖ many.yaml:1:14: environment: expected one of "development"|"staging"|"production", got "prod"\n');
+    expect(run.stderr).toContain('✖ many.yaml:10:9: ingress.host: must be a DNS name such as api.example.com (a leading "*." wildcard is allowed), got "not a host"\n');
     expect(run.stderr.endsWith('6 problems; nothing was written.\n')).toBe(true);
     expect(snapshotDir(dist)).toStrictEqual(before);
   });
 
-  test('problems in several documents are all reported, each naming its document', async () => {
+  test('problems in several documents are all reported, each at its line in the file', async () => {
     fs.writeFileSync(
       path.join(cwd, 'fleet.yaml'),
       `name: a\n${prod}app:\n  port: 0\n---\nname: b\n${prod}ingress:\n  readTimeoutSeconds: 0\n`,
     );
     const run = await runMain(['synth', '--config', 'fleet.yaml'], cwd);
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('✖ fleet.yaml (document 1): app.port: expected number to be >=1, got 0\n');
-    expect(run.stderr).toContain('✖ fleet.yaml (document 2): ingress.readTimeoutSeconds: expected number to be >=1, got 0\n');
+    expect(run.stderr).toContain('✖ fleet.yaml:5:9: app.port: expected number to be >=1, got 0\n');
+    expect(run.stderr).toContain('✖ fleet.yaml:11:23: ingress.readTimeoutSeconds: expected number to be >=1, got 0\n');
     expect(run.stderr).toContain('2 problems; nothing was written.\n');
     expect(snapshotDir(dist)).toStrictEqual(before);
   });
@@ -529,20 +530,21 @@ describe('synth refuses bad configs and leaves dist/ as it was', () => {
     expect(run.status).toBe(1);
     expect(hasStackTrace(run.stderr)).toBe(false);
     expect(snapshotDir(dist)).toStrictEqual(before);
-    expect(run.stderr).toMatch(/^✖ alias\.yaml: 2:8: .*img/m);
+    expect(run.stderr).toMatch(/^✖ alias\.yaml:2:8: .*img/m);
     expect(run.stderr).not.toContain('--debug');
   });
 });
 
 describe('errors in a 200-stack fleet', () => {
-  test('name the global document number and the key', async () => {
+  test('point at the line in the whole file, and name the key', async () => {
     const cwd = tempDir();
     const docs = Array.from({ length: 200 }, (_, i) => `name: t${i}\n${prod}${i === 149 ? 'app:\n  replicaz: 3\n' : ''}`);
     fs.writeFileSync(path.join(cwd, 'fleet.yaml'), docs.join('---\n'));
     const run = await runMain(['synth', '-c', 'fleet.yaml', '--out', 'out'], cwd);
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('fleet.yaml (document 150): app.replicaz: unknown key; did you mean "replicas"?');
-    expect(run.stderr.match(/\(document \d+\)/g)).toStrictEqual(['(document 150)']);
+    // Document 150 starts on line 4 × 149 + 1 = 597; its app.replicaz is four lines further.
+    expect(run.stderr).toContain('✖ fleet.yaml:601:3: app.replicaz: unknown key; did you mean "replicas"?');
+    expect(run.stderr.split('\n').filter((l) => l.startsWith('✖'))).toHaveLength(1);
     expect(hasStackTrace(run.stderr)).toBe(false);
     expect(fs.existsSync(path.join(cwd, 'out'))).toBe(false);
   });

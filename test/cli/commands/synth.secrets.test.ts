@@ -59,7 +59,7 @@ describe('a key in the CLI\'s environment', () => {
     expect(run.status).toBe(1);
     expect(hasStackTrace(run.stderr)).toBe(false);
     expect(run.stderr).toContain(
-      '✖ config.yaml: secrets.source: inline writes secret values into the manifests and is allowed only in development, not production; use existing or external',
+      '✖ config.yaml:4:11: secrets.source: inline writes secret values into the manifests and is allowed only in development, not production; use existing or external',
     );
     expect(fs.readdirSync(cwd)).toStrictEqual(['config.yaml']);
     expect(run.stdout).not.toContain(KEY);

@@ -130,7 +130,7 @@ describe('synth accepts the edge cases the rules allow', () => {
     fs.writeFileSync(path.join(cwd, 'staging.yaml'), 'environment: staging\nimage: saplings:1.0.0\ningress:\n  tls: false\n');
     const run = await runMain(['synth', '--config', 'staging.yaml'], cwd);
     expect(run.status).toBe(0);
-    expect(run.stderr).toContain('⚠ staging.yaml: ingress.tls: the ingress serves plain HTTP');
+    expect(run.stderr).toContain('⚠ staging.yaml:4:8: ingress.tls: the ingress serves plain HTTP');
     expect(run.stderr).toContain('(a warning in staging, refused in production)');
     expect(fs.existsSync(path.join(cwd, 'dist/saplings.k8s.yaml'))).toBe(true);
   });
@@ -141,7 +141,7 @@ describe('synth accepts the edge cases the rules allow', () => {
     const cwd = tempDir();
     fs.writeFileSync(path.join(cwd, 'staging.yaml'), 'environment: staging\nimage: saplings:latest\n');
     const run = await runMain(['synth', '--config', 'staging.yaml'], cwd);
-    expect(run.stderr).toContain('⚠ staging.yaml: image: "saplings:latest" is not pinned');
+    expect(run.stderr).toContain('⚠ staging.yaml:2:8: image: "saplings:latest" is not pinned');
     expect(run.stderr).toContain('(a warning in staging, refused in production)');
     expect(run.status).toBe(0);
     expect(fs.existsSync(path.join(cwd, 'dist/saplings.k8s.yaml'))).toBe(true);
