@@ -26,8 +26,9 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 Options:
   -h, --help         Show help (also: saplings-k8s <command> --help)
   -v, --version      Print the version
-      --format FMT   How problems are reported: text (default, FILE:LINE:COL: key: message
-                     on stderr), github (::error annotations on stdout) or json (on stdout)
+      --format FMT   synth, validate: how problems are reported: text (default,
+                     FILE:LINE:COL: key: message on stderr), github (::error
+                     annotations on stdout) or json (on stdout)
       --debug        Show stack traces for unexpected errors
 
 Exit status: 0 ok, 1 invalid input, 2 usage error.
@@ -40,7 +41,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   let format: ProblemFormat = 'text';
   let args: string[];
   try {
-    ({ format, args } = takeFormat(argv.filter((a) => a !== '--debug')));
+    const withoutDebug = argv.filter((a) => a !== '--debug');
+    // `diagram --format` chooses the diagram's own format, so problems are text there.
+    ({ format, args } = withoutDebug[0] === 'diagram' ? { format, args: withoutDebug } : takeFormat(withoutDebug));
   } catch (err) {
     return report(err, io, debug, format);
   }
