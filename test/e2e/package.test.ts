@@ -19,7 +19,7 @@ const MAIN_TS = `import { App } from 'cdk8s';
 import { RedisStore, SaplingsApp, SaplingsStack } from 'saplings-k8s';
 
 const app = new App();
-const stack = new SaplingsStack(app, 'saplings', { image: 'saplings:1.0.0' });
+const stack = new SaplingsStack(app, 'saplings', { app: { image: 'saplings:1.0.0' } });
 app.synth();
 console.log(JSON.stringify([stack.app instanceof SaplingsApp, stack.redis instanceof RedisStore]));
 `;
@@ -43,6 +43,13 @@ beforeAll(() => {
 
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
+/** The TypeScript examples of the README's library section, which a chart author would paste. */
+function readmeSnippets(): string[] {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Using the constructs'), readme.indexOf('## Development'));
+  return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+}
+
 /** A fresh project from the typescript-app template, with these packages installed. Returns npm's result. */
 function consumer(name: string, packages: string[]) {
   const dir = path.join(work, name);
@@ -50,6 +57,7 @@ function consumer(name: string, packages: string[]) {
   fs.copyFileSync(path.join(TEMPLATE, 'tsconfig.json'), path.join(dir, 'tsconfig.json'));
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true, license: 'Apache-2.0' }));
   fs.writeFileSync(path.join(dir, 'main.ts'), MAIN_TS);
+  readmeSnippets().forEach((code, i) => fs.writeFileSync(path.join(dir, `readme-${i}.ts`), code));
   const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, ...packages], { cwd: dir, encoding: 'utf8' });
   return { dir, install };
 }
@@ -77,6 +85,14 @@ describe('the packed package in a stock cdk8s project', () => {
     const run = spawnSync(process.execPath, ['main.js'], { cwd: dir, encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toStrictEqual([true, true]);
+    // The README's examples compiled with main.ts; each synthesizes on its own.
+    expect(readmeSnippets().length).toBeGreaterThanOrEqual(2);
+    readmeSnippets().forEach((_code, i) => {
+      const out = path.join(dir, `readme-${i}-out`);
+      const snippet = spawnSync(process.execPath, [`readme-${i}.js`], { cwd: dir, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: out } });
+      expect(snippet.stderr).toBe('');
+      expect(fs.readdirSync(out).length).toBeGreaterThan(0);
+    });
     fs.writeFileSync(path.join(dir, 'resolve-config.js'), RESOLVE_CONFIG_JS);
     const resolved = spawnSync(process.execPath, ['resolve-config.js'], { cwd: dir, encoding: 'utf8' });
     expect(resolved.stderr).toBe('');
