@@ -21,14 +21,20 @@ Checks a config, existing manifests (anyone's, not only ours), or both:
   - Pod Security Standards "restricted" and kube-score/Polaris-style practices;
   - credentials outside Secrets.
 PATH may be a file or a directory (its .yaml, .yml and .json files, recursively).
-With neither --config nor PATH, checks ./saplings.yaml or the built-in stack.
+Empty documents and a trailing --- are fine, as for kubectl; a List's items are
+checked one by one; a path that can't be read is a finding, and the rest is
+still checked. With neither --config nor PATH, checks ./saplings.yaml or the
+built-in stack.
 
 Prints one line per finding: file: Kind/name: field.path: severity: message [rule]
 Exit status 1 when any finding is an error.
 
 Options:
   -c, --config FILE  Config file to check
-  -e, --env NAME     Override environment in every stack of the config`,
+  -e, --env NAME     Override environment in every stack of the config, and
+                     check the manifests for that environment (development
+                     skips the policy and leak guard). Default for manifests:
+                     production's rules`,
 
   async run(args: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseArgs({
@@ -49,15 +55,17 @@ Options:
       }
     }
 
-    const manifests = positionals.flatMap((p) => manifestFiles(path.resolve(io.cwd, p), p));
+    const unreadable: Finding[] = [];
+    const manifests = positionals.flatMap((p) => manifestFiles(path.resolve(io.cwd, p), p, unreadable));
     const parsed = manifests.map((file) => readManifests(file.absolute, file.shown));
-    for (const file of parsed) findings.push(...file.syntax);
+    findings.push(...unreadable);
+    for (const file of parsed) findings.push(...file.problems);
     const objects = parsed.flatMap((file) => file.objects);
     // The policy sees a directory at once: a file-per-resource layout spreads one stack over its files.
     findings.push(
       ...runChecks(
         objects.map((s) => s.object),
-        { files: objects.map((s) => s.file), policyGroup: (file) => path.dirname(file) },
+        { files: objects.map((s) => s.file), policyGroup: (file) => path.dirname(file), environment: parseEnvironment(values.env) },
       ),
     );
     checked += objects.length;
@@ -74,29 +82,69 @@ interface SourcedObject {
   readonly file: string;
 }
 
-function manifestFiles(absolute: string, shown: string): { absolute: string; shown: string }[] {
+/** A path that could not be read, as a finding: the run goes on with the rest. */
+function unreadableFinding(shown: string, why: string): Finding {
+  return { severity: 'error', rule: 'unreadable-path', file: shown, object: '', path: '', message: why };
+}
+
+/** Why an I/O error stopped a path from being read, and what to do. */
+function explainReadError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or directory (a dangling symlink?); fix or remove the path';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied; make it readable or leave it out';
+  if (code === 'ELOOP') return 'a symlink loop; fix the link';
+  return `cannot be read (${code ?? String(err)})`;
+}
+
+/**
+ * The manifest files under a path. Symlinks are followed (a checkout may link
+ * shared manifests in); anything that is neither a regular file nor a
+ * directory (a FIFO, a device) is skipped with a finding, so a run never hangs
+ * or reads without end.
+ */
+function manifestFiles(absolute: string, shown: string, unreadable: Finding[], top = true): { absolute: string; shown: string }[] {
+  // A PATH argument that names nothing at all is a typo on the command line, not a finding.
+  if (top && !fs.existsSync(absolute) && !isSymlink(absolute)) throw new UsageError(`${shown}: no such file or directory`);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(absolute);
-  } catch {
-    throw new UsageError(`${shown}: no such file or directory`);
+  } catch (err) {
+    unreadable.push(unreadableFinding(shown, explainReadError(err)));
+    return [];
   }
-  if (!stat.isDirectory()) return [{ absolute, shown }];
-  return fs
-    .readdirSync(absolute)
-    .sort()
-    .flatMap((entry) => {
-      const child = path.join(absolute, entry);
-      const childShown = path.join(shown, entry);
-      if (entry.startsWith('.')) return [];
-      if (fs.statSync(child).isDirectory()) return manifestFiles(child, childShown);
-      return MANIFEST_FILE.test(entry) ? [{ absolute: child, shown: childShown }] : [];
-    });
+  if (stat.isFile()) return top || MANIFEST_FILE.test(absolute) ? [{ absolute, shown }] : [];
+  if (!stat.isDirectory()) {
+    unreadable.push(unreadableFinding(shown, 'is not a regular file (a FIFO, socket or device); skipped'));
+    return [];
+  }
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(absolute).sort();
+  } catch (err) {
+    unreadable.push(unreadableFinding(shown, explainReadError(err)));
+    return [];
+  }
+  return entries.flatMap((entry) => (entry.startsWith('.') ? [] : manifestFiles(path.join(absolute, entry), path.join(shown, entry), unreadable, false)));
 }
 
-function readManifests(absolute: string, shown: string): { objects: SourcedObject[]; syntax: Finding[] } {
-  const parsed = parseYamlStream(fs.readFileSync(absolute, 'utf8'));
-  const syntax: Finding[] = parsed.problems.map((p) => ({
+function isSymlink(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** The objects of a manifest file, a List's items each on their own, and its YAML problems. */
+function readManifests(absolute: string, shown: string): { objects: SourcedObject[]; problems: Finding[] } {
+  let text: string;
+  try {
+    text = fs.readFileSync(absolute, 'utf8');
+  } catch (err) {
+    return { objects: [], problems: [unreadableFinding(shown, explainReadError(err))] };
+  }
+  const parsed = parseYamlStream(text);
+  const problems: Finding[] = parsed.problems.map((p) => ({
     severity: 'error',
     rule: 'yaml-syntax',
     file: p.position ? `${shown}:${p.position.line}:${p.position.column}` : shown,
@@ -104,5 +152,18 @@ function readManifests(absolute: string, shown: string): { objects: SourcedObjec
     path: '',
     message: p.message,
   }));
-  return { objects: parsed.values.map((v) => ({ object: v.value as KubeObject, file: shown })), syntax };
+  const objects = parsed.values.flatMap((v) => listItems(v.value)).map((object) => ({ object: object as KubeObject, file: shown }));
+  return { objects, problems };
+}
+
+/**
+ * A `List` (`kind: List`, or any `…List` such as `kubectl get -o yaml`
+ * prints) stands for its items, as kubectl applies them.
+ */
+function listItems(value: unknown): unknown[] {
+  const object = value as { kind?: unknown; items?: unknown } | null;
+  if (object && typeof object === 'object' && typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items)) {
+    return object.items.flatMap(listItems);
+  }
+  return [value];
 }

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { CliRun, ROOT, hasStackTrace, runMain, tempDir } from '../../helpers/cli';
 
 /*
@@ -198,6 +199,42 @@ describe('validate on unreadable input', () => {
       ['document #1', 'yaml-syntax'],
       ['ConfigMap/Bad_Name', 'invalid-name'],
     ]);
+  });
+
+  test('a trailing --- and empty documents are fine, as for kubectl', async () => {
+    const cwd = tempDir();
+    fs.writeFileSync(path.join(cwd, 'cm.yaml'), '---\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  A: b\n---\n');
+    const run = await runMain(['validate', '--env', 'development', 'cm.yaml'], cwd);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('1 object checked: 0 errors, 0 other findings\n');
+    expect(run.status).toBe(0);
+  });
+
+  test('a List stands for its items, and their findings name the file', async () => {
+    const cwd = tempDir();
+    const item = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
+    fs.writeFileSync(path.join(cwd, 'list.json'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [item('good'), item('Bad_Name')] }));
+    const run = await runMain(['validate', '--env', 'development', 'list.json'], cwd);
+    expect(run.stderr).toBe('2 objects checked: 1 error, 0 other findings\n');
+    expect(findings(run.stdout).map((f) => [f.file, f.object, f.rule])).toStrictEqual([['list.json', 'ConfigMap/Bad_Name', 'invalid-name']]);
+  });
+
+  test('a dangling symlink and a FIFO in a directory are findings, and the other files are still checked', async () => {
+    const cwd = tempDir();
+    fs.mkdirSync(path.join(cwd, 'm'));
+    fs.writeFileSync(path.join(cwd, 'm', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n');
+    fs.symlinkSync(path.join(cwd, 'nowhere'), path.join(cwd, 'm', 'dangling.yaml'));
+    const fifo = spawnSync('mkfifo', [path.join(cwd, 'm', 'pipe.yaml')]);
+    const run = await runMain(['validate', '--env', 'development', 'm'], cwd);
+    expect(run.status).toBe(1);
+    expect(hasStackTrace(run.stderr)).toBe(false);
+    expect(lines(run.stdout)).toEqual(
+      expect.arrayContaining([
+        'm/dangling.yaml: error: no such file or directory (a dangling symlink?); fix or remove the path [unreadable-path]',
+        ...(fifo.status === 0 ? ['m/pipe.yaml: error: is not a regular file (a FIFO, socket or device); skipped [unreadable-path]'] : []),
+      ]),
+    );
+    expect(findings(run.stdout.split('\n').filter((l) => l.includes('Bad_Name')).join('\n')).map((f) => f.rule)).toStrictEqual(['invalid-name']);
   });
 
   test('a PATH that does not exist is a usage error: exit 2', async () => {
