@@ -52,6 +52,13 @@ export function isSecretPath(path: readonly PropertyKey[]): boolean {
   return path.some((key) => typeof key === 'string' && isSecretLikeName(key));
 }
 
+/** Whether a mapping (or a list of them), at any depth, has a key whose name marks it as a secret. */
+function holdsSecretKey(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value !== 'object' || depth > 8) return false;
+  if (Array.isArray(value)) return value.some((item) => holdsSecretKey(item, depth + 1));
+  return Object.entries(value).some(([key, item]) => isSecretLikeName(key) || holdsSecretKey(item, depth + 1));
+}
+
 /** Describes a value that must not be shown: its kind and size, never its content. */
 export function redactedValue(value: unknown): string {
   if (typeof value === 'string') return `a string of ${value.length} character${value.length === 1 ? '' : 's'} (not shown)`;
@@ -119,7 +126,7 @@ export function problemsFromZod(
       continue;
     }
     const value = valueAt(input, issue.path);
-    const secret = isSecretPath(issue.path) && value !== undefined;
+    const secret = (isSecretPath(issue.path) || holdsSecretKey(value)) && value !== undefined;
     // A refinement's own message may quote the value; for a secret, that part is cut and described instead.
     const ownMessage = secret ? issue.message.replace(/,? got [\s\S]*$/, '') : issue.message;
     const alreadyShown = !secret && ownMessage.includes('got ');

@@ -18,7 +18,12 @@ export interface LoadOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Directory a relative file name resolves against; messages keep the name as given. @default process.cwd() */
   readonly cwd?: string;
+  /** Largest config file read, in bytes; a bigger one is refused before it is parsed. @default 10 MiB */
+  readonly maxConfigBytes?: number;
 }
+
+/** The default limit on a config file's size: far above any real fleet, far below what exhausts memory. */
+export const DEFAULT_MAX_CONFIG_BYTES = 10 * 1024 * 1024;
 
 /** The config `synth` uses when given none: the guide's production stack. */
 export const DEFAULT_CONFIG: StackConfigInput = { environment: 'production', image: 'saplings:1.0.0' };
@@ -30,7 +35,8 @@ export function defaultStacks(options: LoadOptions = {}): StackConfig[] {
 
 /** Reads, parses and validates a config file holding one or more stacks. Throws {@link InputError}. */
 export function loadConfigFile(file: string, options: LoadOptions = {}): StackConfig[] {
-  return parseConfigText(readText(file, path.resolve(options.cwd ?? process.cwd(), file)), file, options);
+  const limit = options.maxConfigBytes ?? DEFAULT_MAX_CONFIG_BYTES;
+  return parseConfigText(readText(file, path.resolve(options.cwd ?? process.cwd(), file), limit), file, options);
 }
 
 /** Parses and validates config text (YAML or JSON, one stack per YAML document). Throws {@link InputError}. */
@@ -146,18 +152,34 @@ function collisions(stacks: StackConfig[], file: string, locate: StackLocator): 
   return problems;
 }
 
-function readText(file: string, resolved: string): string {
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MiB` : `${bytes} bytes`;
+}
+
+function readText(file: string, resolved: string, maxBytes: number): string {
   let bytes: Buffer;
   try {
-    if (fs.statSync(resolved).isDirectory()) {
+    const stat = fs.statSync(resolved);
+    if (stat.isDirectory()) {
       throw new InputError([{ file, path: '', message: 'is a directory; --config takes a YAML or JSON file such as saplings.yaml' }]);
+    }
+    if (!stat.isFile()) {
+      throw new InputError([{ file, path: '', message: 'is not a regular file (a FIFO, socket or device); --config takes a YAML or JSON file' }]);
+    }
+    if (stat.size > maxBytes) {
+      throw new InputError([{ file, path: '', message: `is ${formatBytes(stat.size)}, over the ${formatBytes(maxBytes)} limit for a config file; split the fleet into several files, or raise the limit with --max-config-size` }]);
     }
     bytes = fs.readFileSync(resolved);
   } catch (err) {
     if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : `cannot be read (${code})`;
-    throw new InputError([{ file, path: '', message: `${reason}; run \`saplings-k8s init\` to write a starter saplings.yaml` }]);
+    const message =
+      code === 'ENOENT'
+        ? 'file not found; run `saplings-k8s init` to write a starter saplings.yaml'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied; make the file readable for this user'
+          : `cannot be read (${code ?? String(err)}); check the path and the disk`;
+    throw new InputError([{ file, path: '', message }]);
   }
   if (bytes.includes(0)) {
     throw new InputError([{ file, path: '', message: 'is a binary file, not YAML or JSON text' }]);

@@ -100,6 +100,10 @@ const appSchema = z
     resources: resourcesSchema(SEED.app.resources),
     config: z
       .record(z.string().regex(ENV_VAR_NAME, { error: 'must be an environment variable name: letters, digits and _, not starting with a digit' }), z.string())
+      .refine((data) => configDataBytes(data) <= MAX_CONFIG_MAP_DATA_BYTES, {
+        error: (issue) =>
+          `must hold at most ${MAX_CONFIG_MAP_DATA_BYTES} bytes of keys and values (a ConfigMap holds 1 MiB, the API server's limit, less the app's own settings); move large values into a volume, got ${configDataBytes(issue.input as Record<string, string>)} bytes`,
+      })
       .default({})
       .describe('Extra ConfigMap entries, exposed to the app as environment variables'),
     logLevel: z.enum(LOG_LEVELS).optional().describe('LOG_LEVEL; defaults to the environment preset'),
@@ -130,6 +134,20 @@ const appSchema = z
       .describe('Secrets for pulling the image from a private registry'),
   })
   .prefault({});
+
+/**
+ * The API server refuses a ConfigMap whose data exceeds 1 MiB. app.config
+ * may use most of it; 4 KiB stay for the settings and connection URLs the
+ * stack adds to the same ConfigMap.
+ */
+const MAX_CONFIG_MAP_DATA_BYTES = 1024 * 1024 - 4096;
+
+/** Bytes of a ConfigMap's data as the API server counts them: keys and values, UTF-8. */
+function configDataBytes(data: Record<string, string>): number {
+  let bytes = 0;
+  for (const [key, value] of Object.entries(data)) bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
+  return bytes;
+}
 
 const envVarName = z
   .string()

@@ -67,3 +67,12 @@ describe('config messages never show a secret value', () => {
     expect(isSecretPath(path as PropertyKey[])).toBe(secret);
   });
 });
+
+describe('a mapping or list with a secret-named key is never shown either', () => {
+  it.each([
+    ['app.config as a list of mappings', `${base}app:\n  config: [ { DB_PASSWORD: ${CANARY} } ]\n`],
+    ['an unknown key whose value holds a token', `${base}ingress:\n  extra: { apiToken: ${CANARY} }\n`],
+  ])('%s', (_what, text) => {
+    for (const message of messagesFor(text)) expect(message).not.toContain('CANARY');
+  });
+});

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { mermaidDiagram } from '../../targets/kubernetes/diagram';
 import { renderStack } from '../../targets/kubernetes/render';
 import { CliIO, Command, UsageError } from '../context';
-import { loadStacks, parseEnvironment } from './synth';
+import { MAX_CONFIG_SIZE_HELP, MAX_CONFIG_SIZE_OPTION, loadStacks, parseByteSize, parseEnvironment } from './shared';
 
 export const diagramCommand: Command = {
   name: 'diagram',
@@ -20,18 +20,19 @@ Options:
   -c, --config FILE   Config file (default ./saplings.yaml or the built-in stack)
   -e, --env NAME      Override environment
       --format F      mermaid (the only format; SVG needs a browser renderer,
-                      which nothing offline provides)`,
+                      which nothing offline provides)
+${MAX_CONFIG_SIZE_HELP}`,
 
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parseArgs({
       args,
-      options: { config: { type: 'string', short: 'c' }, env: { type: 'string', short: 'e' }, format: { type: 'string' } },
+      options: { config: { type: 'string', short: 'c' }, env: { type: 'string', short: 'e' }, format: { type: 'string' }, ...MAX_CONFIG_SIZE_OPTION },
       allowPositionals: false,
     });
     if (values.format !== undefined && values.format !== 'mermaid') {
       throw new UsageError(`--format must be mermaid, got "${values.format}"; SVG rendering needs a browser, which saplings-k8s does not download`);
     }
-    const { stacks } = loadStacks(values.config, io, parseEnvironment(values.env));
+    const { stacks } = loadStacks(values.config, io, { environment: parseEnvironment(values.env), maxConfigBytes: parseByteSize(values['max-config-size']) });
     if (stacks.length === 1) {
       io.stdout(mermaidDiagram(renderStack(stacks[0]).objects));
       return 0;

@@ -1,5 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ENVIRONMENTS, Environment } from '../../conventions/defaults';
+import { Problem, formatProblem } from '../../config/errors';
+import { DEFAULT_MAX_CONFIG_BYTES, defaultStacks, loadConfigFile } from '../../config/load';
+import { StackConfig } from '../../config/schema';
+import { CliIO, UsageError } from '../context';
 
 /** The config file commands pick up from the working directory when `--config` is not given. */
 export const DEFAULT_CONFIG_FILE = 'saplings.yaml';
@@ -8,3 +13,55 @@ export const DEFAULT_CONFIG_FILE = 'saplings.yaml';
 export function findDefaultConfig(cwd: string): string | undefined {
   return fs.existsSync(path.join(cwd, DEFAULT_CONFIG_FILE)) ? DEFAULT_CONFIG_FILE : undefined;
 }
+
+/** Validates an `--env` value. */
+export function parseEnvironment(value: string | undefined): Environment | undefined {
+  if (value === undefined) return undefined;
+  if (!(ENVIRONMENTS as readonly string[]).includes(value)) {
+    throw new UsageError(`--env must be one of ${ENVIRONMENTS.join(', ')}, got "${value}"`);
+  }
+  return value as Environment;
+}
+
+/** The `--max-config-size` option, shared by the commands that read a config. */
+export const MAX_CONFIG_SIZE_OPTION = { 'max-config-size': { type: 'string' } } as const;
+
+/** Help text for {@link MAX_CONFIG_SIZE_OPTION}. */
+export const MAX_CONFIG_SIZE_HELP = `      --max-config-size N  Refuse a config file larger than N bytes (units: KiB, MiB,
+                           GiB, K, M, G). Default: 10MiB`;
+
+const BYTE_UNITS: Readonly<Record<string, number>> = { '': 1, K: 1e3, M: 1e6, G: 1e9, KI: 1024, MI: 1024 ** 2, GI: 1024 ** 3 };
+
+/** Validates a `--max-config-size` value: a number of bytes with an optional unit. */
+export function parseByteSize(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_CONFIG_BYTES;
+  const match = /^(\d+(?:\.\d+)?)\s*([KMG]i?)?B?$/i.exec(value.trim());
+  const bytes = match ? Math.floor(Number(match[1]) * BYTE_UNITS[(match[2] ?? '').toUpperCase()]) : NaN;
+  if (!Number.isFinite(bytes) || bytes < 1) {
+    throw new UsageError(`--max-config-size must be a size such as 20MiB or 5000000, got "${value}"`);
+  }
+  return bytes;
+}
+
+/** How a command reads its config: `--env` and the size limit. */
+export interface StackLoadOptions {
+  /** Overrides `environment` in every stack. @default - as each stack says */
+  readonly environment?: Environment;
+  /** Largest config file read. @default 10 MiB */
+  readonly maxConfigBytes?: number;
+}
+
+/** Loads the stacks a command works on, and names where they came from for provenance. */
+export function loadStacks(
+  configFlag: string | undefined,
+  io: CliIO,
+  { environment, maxConfigBytes }: StackLoadOptions = {},
+): { stacks: StackConfig[]; source: string } {
+  const file = configFlag ?? findDefaultConfig(io.cwd);
+  if (file === undefined) {
+    return { stacks: defaultStacks({ environment, onWarning: (p) => io.stderr(`⚠ ${formatProblem(p)}\n`) }), source: 'the built-in default config' };
+  }
+  const onWarning = (problem: Problem) => io.stderr(`⚠ ${formatProblem(problem)}\n`);
+  return { stacks: loadConfigFile(file, { environment, cwd: io.cwd, env: io.env, onWarning, maxConfigBytes }), source: file };
+}
+

@@ -1,8 +1,6 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ENVIRONMENTS, Environment } from '../../conventions/defaults';
-import { Problem, formatProblem } from '../../config/errors';
-import { defaultStacks, loadConfigFile } from '../../config/load';
+import { ENVIRONMENTS } from '../../conventions/defaults';
 import { StackConfig } from '../../config/schema';
 import { formatFinding } from '../../checks/findings';
 import { diffOutput, isEmptyDiff, withFilesManifest, writeOutput } from '../../synth/output';
@@ -10,7 +8,7 @@ import { ALL_TARGETS, DEFAULT_TARGET, TargetEntry, applicableTargets, findTarget
 import { LAYOUTS, Layout } from '../../targets/kubernetes/layout';
 import { synthesizeFleet } from '../../synth/fleet';
 import { CliIO, Command, UsageError } from '../context';
-import { findDefaultConfig } from './shared';
+import { MAX_CONFIG_SIZE_HELP, MAX_CONFIG_SIZE_OPTION, loadStacks, parseByteSize, parseEnvironment } from './shared';
 
 export const synthCommand: Command = {
   name: 'synth',
@@ -40,6 +38,7 @@ Options:
                      plus a kustomization.yaml per stack and one at the root
       --check        Write nothing; exit 1 and list the files that would
                      change if DIR differs from what would be generated (CI)
+${MAX_CONFIG_SIZE_HELP}
       --debug        Show stack traces for unexpected errors
   -h, --help         Show this help`;
   },
@@ -54,13 +53,14 @@ Options:
         check: { type: 'boolean' },
         layout: { type: 'string', short: 'l' },
         target: { type: 'string', short: 't', multiple: true },
+        ...MAX_CONFIG_SIZE_OPTION,
       },
       allowPositionals: false,
     });
     const environment = parseEnvironment(values.env);
     const layout = parseLayout(values.layout);
     const requested = parseTargets(values.target);
-    const { stacks, source } = loadStacks(values.config, io, environment);
+    const { stacks, source } = loadStacks(values.config, io, { environment, maxConfigBytes: parseByteSize(values['max-config-size']) });
     const outDir = path.resolve(io.cwd, values.out ?? io.env.CDK8S_OUTDIR ?? 'dist');
     const { targets, targetDirectories } = resolveTargets(requested, stacks, io);
 
@@ -162,27 +162,3 @@ function parseLayout(value: string | undefined): Layout {
   }
   return value as Layout;
 }
-
-/** Validates an `--env` value. */
-export function parseEnvironment(value: string | undefined): Environment | undefined {
-  if (value === undefined) return undefined;
-  if (!(ENVIRONMENTS as readonly string[]).includes(value)) {
-    throw new UsageError(`--env must be one of ${ENVIRONMENTS.join(', ')}, got "${value}"`);
-  }
-  return value as Environment;
-}
-
-/** Loads the stacks a command works on, and names where they came from for provenance. */
-export function loadStacks(
-  configFlag: string | undefined,
-  io: CliIO,
-  environment: Environment | undefined,
-): { stacks: StackConfig[]; source: string } {
-  const file = configFlag ?? findDefaultConfig(io.cwd);
-  if (file === undefined) {
-    return { stacks: defaultStacks({ environment, onWarning: (p) => io.stderr(`⚠ ${formatProblem(p)}\n`) }), source: 'the built-in default config' };
-  }
-  const onWarning = (problem: Problem) => io.stderr(`⚠ ${formatProblem(problem)}\n`);
-  return { stacks: loadConfigFile(file, { environment, cwd: io.cwd, env: io.env, onWarning }), source: file };
-}
-

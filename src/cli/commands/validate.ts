@@ -6,7 +6,7 @@ import { runChecks } from '../../checks';
 import { Finding, formatFinding } from '../../checks/findings';
 import { KubeObject, renderStack } from '../../targets/kubernetes/render';
 import { CliIO, Command, UsageError } from '../context';
-import { loadStacks, parseEnvironment } from './synth';
+import { MAX_CONFIG_SIZE_HELP, MAX_CONFIG_SIZE_OPTION, loadStacks, parseByteSize, parseEnvironment } from './shared';
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/;
 
@@ -34,19 +34,20 @@ Options:
   -e, --env NAME     Override environment in every stack of the config, and
                      check the manifests for that environment (development
                      skips the policy and leak guard). Default for manifests:
-                     production's rules`,
+                     production's rules
+${MAX_CONFIG_SIZE_HELP}`,
 
   async run(args: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseArgs({
       args,
-      options: { config: { type: 'string', short: 'c' }, env: { type: 'string', short: 'e' } },
+      options: { config: { type: 'string', short: 'c' }, env: { type: 'string', short: 'e' }, ...MAX_CONFIG_SIZE_OPTION },
       allowPositionals: true,
     });
     const findings: Finding[] = [];
     let checked = 0;
 
     if (values.config !== undefined || positionals.length === 0) {
-      const { stacks } = loadStacks(values.config, io, parseEnvironment(values.env));
+      const { stacks } = loadStacks(values.config, io, { environment: parseEnvironment(values.env), maxConfigBytes: parseByteSize(values['max-config-size']) });
       // A config's objects get exactly the checks synth runs for its environment.
       for (const stack of stacks) {
         const objects = renderStack(stack).objects;

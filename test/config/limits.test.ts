@@ -1,0 +1,44 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { InputError, formatProblem } from '../../src/config/errors';
+import { loadConfigFile, parseConfigText } from '../../src/config/load';
+
+/** The one-line problems a refused config gets. */
+function refusal(load: () => unknown): string[] {
+  try {
+    load();
+  } catch (err) {
+    if (err instanceof InputError) return err.problems.map(formatProblem);
+    throw err;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('bounded input', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'saplings-limits-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses a config file over the size limit before reading it, naming the flag that raises it', () => {
+    fs.writeFileSync(path.join(dir, 'big.yaml'), `environment: staging\nimage: x:1\n# ${'x'.repeat(2000)}\n`);
+    expect(refusal(() => loadConfigFile('big.yaml', { cwd: dir, maxConfigBytes: 1000 }))).toStrictEqual([
+      'big.yaml: is 2035 bytes, over the 1000 bytes limit for a config file; split the fleet into several files, or raise the limit with --max-config-size',
+    ]);
+    expect(loadConfigFile('big.yaml', { cwd: dir, maxConfigBytes: 4000 })).toHaveLength(1);
+  });
+
+  it('refuses a config that is not a regular file, instead of reading a FIFO without end', () => {
+    const fifo = path.join(dir, 'pipe.yaml');
+    if (require('node:child_process').spawnSync('mkfifo', [fifo]).status !== 0) return;
+    expect(refusal(() => loadConfigFile('pipe.yaml', { cwd: dir }))).toStrictEqual([
+      'pipe.yaml: is not a regular file (a FIFO, socket or device); --config takes a YAML or JSON file',
+    ]);
+  });
+
+  it('refuses app.config beyond what a ConfigMap holds (1 MiB), at the key, with the size', () => {
+    const text = `environment: staging\nimage: x:1\napp:\n  config:\n    BIG: "${'x'.repeat(1_100_000)}"\n`;
+    expect(refusal(() => parseConfigText(text, 'saplings.yaml'))).toStrictEqual([
+      "saplings.yaml:5:5: app.config: must hold at most 1044480 bytes of keys and values (a ConfigMap holds 1 MiB, the API server's limit, less the app's own settings); move large values into a volume, got 1100003 bytes",
+    ]);
+  });
+});
