@@ -3,6 +3,7 @@ import { appObjectNames } from '../conventions/names';
 import { ENVIRONMENTS, LOG_LEVELS, SEED } from '../conventions/defaults';
 import { compareQuantities, isQuantity, parseQuantity } from '../conventions/quantity';
 import { PRIVATE_IPV4_RANGES } from '../conventions/cidr';
+import { imageReferenceProblem } from '../conventions/image';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -149,6 +150,12 @@ function configDataBytes(data: Record<string, string>): number {
   return bytes;
 }
 
+/** A container image reference, as runtimes parse it; see conventions/image.ts. */
+const imageReference = z.string().min(1).superRefine((image, ctx) => {
+  const problem = imageReferenceProblem(image);
+  if (problem) ctx.addIssue({ code: 'custom', input: image, message: problem });
+});
+
 const envVarName = z
   .string()
   .regex(ENV_VAR_NAME, { error: 'must be an environment variable name: letters, digits and _, not starting with a digit' });
@@ -217,7 +224,7 @@ const redisSchema = z
   .strictObject({
     enabled: z.boolean().default(true).describe('Deploy Redis and wire REDIS_URL'),
     auth: z.boolean().optional().describe('Require a password (REDIS_PASSWORD in the Secret); defaults to on outside development'),
-    image: z.string().min(1).default(SEED.redis.image).describe('Redis image'),
+    image: imageReference.default(SEED.redis.image).describe('Redis image'),
     storage: storageSchema(SEED.redis.storage),
     resources: resourcesSchema(SEED.redis.resources),
   })
@@ -227,7 +234,7 @@ const vectorDbSchema = z
   .strictObject({
     enabled: z.boolean().default(false).describe('Deploy a vector database and wire its connection settings'),
     engine: z.enum(['pgvector', 'qdrant']).default(SEED.vectorDb.engine).describe('Vector database engine'),
-    image: z.string().min(1).optional().describe("Image; defaults to the engine's pinned image"),
+    image: imageReference.optional().describe("Image; defaults to the engine's pinned image"),
     auth: z.boolean().optional().describe('Qdrant: require QDRANT_API_KEY from the Secret; defaults to on outside development (Postgres always has a password)'),
     storage: storageSchema(SEED.vectorDb.storage),
     resources: resourcesSchema(SEED.vectorDb.resources),
@@ -313,7 +320,7 @@ export const StackConfigSchema = z
       .describe('DNS-1123 label that prefixes every object name'),
     namespace: dnsLabel().optional().describe('Namespace of the stack; defaults to name'),
     environment: z.enum(ENVIRONMENTS).describe('Selects the preset for log level, workers, timeouts and rate limit'),
-    image: z.string().min(1).describe('App image, pinned by tag or digest (saplings:1.0.0)'),
+    image: imageReference.describe('App image, pinned by tag or digest (saplings:1.0.0)'),
     app: appSchema,
     secrets: secretsSchema,
     redis: redisSchema,

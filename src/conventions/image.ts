@@ -19,6 +19,27 @@ export interface ImageReference {
  */
 const DIGEST = /^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
 
+// The reference grammar of the distribution project (docker/distribution reference.go), which
+// container runtimes parse image references with: [domain[:port]/]path[/path...][:tag][@digest].
+const DOMAIN = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)';
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const TAG = '[\\w][\\w.-]{0,127}';
+const ANY_DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
+const REFERENCE = new RegExp(`^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::${TAG})?(?:@${ANY_DIGEST})?$`);
+
+/**
+ * Why a string is not an image reference a container runtime would accept,
+ * or undefined when it is. Whitespace and control characters are refused
+ * with the rest: an image is written into manifests, diagrams and logs.
+ */
+export function imageReferenceProblem(image: string): string | undefined {
+  if (/[\s\u0000-\u001f\u007f-\u009f]/.test(image)) return 'must not contain whitespace or control characters';
+  if (image.length > 4096 || !REFERENCE.test(image)) {
+    return 'must be an image reference: [registry[:port]/]name[:tag][@digest], with a lowercase name (registry.example.com/team/saplings:1.0.0)';
+  }
+  return undefined;
+}
+
 /** Splits an image reference into repository, tag and digest. */
 export function parseImageReference(image: string): ImageReference {
   const at = image.indexOf('@');
@@ -40,6 +61,7 @@ export function parseImageReference(image: string): ImageReference {
  * pins nothing, whatever its tag says.
  */
 export function isPinnedImage(image: string): boolean {
+  if (imageReferenceProblem(image) !== undefined) return false;
   const ref = parseImageReference(image);
   if (image.includes('@')) return ref.digest !== undefined;
   return ref.tag !== undefined && ref.tag !== 'latest';

@@ -1,4 +1,4 @@
-import { isPinnedImage, parseImageReference } from '../../src/conventions/image';
+import { imageReferenceProblem, isPinnedImage, parseImageReference } from '../../src/conventions/image';
 import { checkPolicy } from '../../src/checks/policy';
 import { environmentGates } from '../../src/config/gates';
 import { stackConfig, render } from '../helpers/manifests';
@@ -49,7 +49,7 @@ describe('parseImageReference', () => {
 });
 
 describe('one meaning of "pinned"', () => {
-  test.each([[`saplings@${SHA512}`, true], ['saplings@sha512:abc', false], ['saplings:latest', false]])(
+  test.each([[`saplings@${SHA512}`, true], [`saplings@sha512:${'ab'.repeat(16)}`, false], ['saplings:latest', false]])(
     'GIVEN image %s THEN the production gate and the policy agree (pinned: %s)',
     (image, pinned) => {
       const gateRefuses = environmentGates(stackConfig({ image })).some((v) => v.path === 'image');
@@ -58,4 +58,25 @@ describe('one meaning of "pinned"', () => {
       expect(policyRefuses).toBe(!pinned);
     },
   );
+});
+
+describe('imageReferenceProblem', () => {
+  test.each([['saplings:1.0.0'], ['registry.example.com:5000/team/saplings:1.0.0'], [`saplings@${DIGEST}`], ['localhost/a_b/c-d:v1.2']])(
+    'GIVEN %s THEN it is an image reference',
+    (image) => {
+      expect(imageReferenceProblem(image)).toBeUndefined();
+    },
+  );
+
+  test.each([['saplings:1.0\nclick x href "javascript:alert(1)"'], ['saplings :1.0'], ['saplings:1.0\u0000']])(
+    'GIVEN %j THEN whitespace and control characters are refused, and it is not pinned',
+    (image) => {
+      expect(imageReferenceProblem(image)).toBe('must not contain whitespace or control characters');
+      expect(isPinnedImage(image)).toBe(false);
+    },
+  );
+
+  test.each([['Saplings:1.0'], ['saplings:'], ['-saplings:1'], ['saplings:1.0@md5']])('GIVEN %s THEN it is not an image reference', (image) => {
+    expect(imageReferenceProblem(image)).toMatch(/^must be an image reference/);
+  });
 });

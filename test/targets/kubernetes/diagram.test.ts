@@ -99,3 +99,18 @@ describe('mermaidDiagram follows the config', () => {
     expect(lines(text)).toContain('Deployment_saplings_app == ":443" ==> internet');
   });
 });
+
+describe('mermaidDiagram of hostile names', () => {
+  // Anyone's manifests can be drawn; a quote or line break in a name must not end its label.
+  const hostile = 'web"]\nclick web href "javascript:alert(1)"\n%%';
+  const objects = [
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: hostile, namespace: 'ns<b>' }, spec: { template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'c', image: 'img#"<x>' }] } } } },
+  ] as never[];
+  const diagram = mermaidDiagram(objects);
+
+  test('keeps every label on its own line, so nothing in a name runs as Mermaid', () => {
+    expect(diagram.split('\n').filter((line) => /^\s*click\b/.test(line) || /^\s*%%/.test(line))).toStrictEqual([]);
+    expect(diagram).toContain('Deployment web#34;] click web href #34;javascript:alert(1)#34; %%<br/>img#35;#34;#60;x#62;');
+    expect(diagram).toContain('subgraph ns["namespace ns#60;b#62;"]');
+  });
+});
