@@ -16,8 +16,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const YAML = require('yaml');
-const { loadConfigFile } = require('../lib/src/config/load');
-const { renderStack } = require('../lib/src/synth/render');
+const { loadConfigFile, renderStack } = require('../lib/src/config/index');
 
 const QUICK = process.argv.includes('--quick');
 const SIZES = QUICK ? [1, 100] : [1, 100, 1000];

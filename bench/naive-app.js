@@ -3,11 +3,11 @@
 // with app.synth(). cdk8s walks the whole construct tree per chart, so this
 // grows quadratically with the number of stacks.
 const { App } = require('cdk8s');
-const { loadConfigFile } = require('../lib/src/config/load');
-const { SaplingsStack } = require('../lib/src/synth/saplings-stack');
+const { loadConfigFile, stackPropsFromConfig } = require('../lib/src/config/index');
+const { SaplingsStack } = require('../lib/src/targets/kubernetes/saplings-stack');
 
 const [config, outdir] = process.argv.slice(2);
 const app = new App({ outdir });
-for (const stack of loadConfigFile(config)) new SaplingsStack(app, stack.name, { config: stack });
+for (const stack of loadConfigFile(config)) new SaplingsStack(app, stack.name, stackPropsFromConfig(stack));
 app.synth();
 process.stderr.write(`maxRSS ${process.resourceUsage().maxRSS}\n`);

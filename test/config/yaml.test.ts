@@ -1,4 +1,4 @@
-import { parseYamlStream } from '../../src/config/yaml';
+import { parseManifestStream, parseYamlStream } from '../../src/config/yaml';
 
 describe('parseYamlStream', () => {
   it('refuses an alias to an anchor not set before it, at the alias', () => {
@@ -40,5 +40,35 @@ describe('parseYamlStream', () => {
 
   it('skips empty documents between markers, as kubectl does', () => {
     expect(parseYamlStream('---\n---\na: 1\n---\n').values).toStrictEqual([{ document: 2, value: { a: 1 } }]);
+  });
+});
+
+describe('parseManifestStream', () => {
+  const fc = require('fast-check') as typeof import('fast-check');
+  const { emitYamlStream } = require('../../src/targets/yaml') as typeof import('../../src/targets/yaml');
+
+  it('reads every stream the checked parser reads as the same values', () => {
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 }), { minKeys: 1, maxKeys: 5 }), { minLength: 1, maxLength: 4 }), (documents) => {
+        const text = emitYamlStream(documents as never[]);
+        expect(parseManifestStream(text).values).toStrictEqual(parseYamlStream(text).values);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reads empty documents and a trailing --- as kubectl does', () => {
+    expect(parseManifestStream('---\n---\na: 1\n---\n').values).toStrictEqual([{ document: 2, value: { a: 1 } }]);
+  });
+
+  it('gives positioned problems for a stream it cannot read, from the checked parser', () => {
+    expect(parseManifestStream('a: 1\na: 2\n').problems).toStrictEqual(parseYamlStream('a: 1\na: 2\n').problems);
+    expect(parseManifestStream('a: [1\n').problems[0].position).toStrictEqual({ line: 2, column: 1 });
+  });
+
+  it('sends streams with aliases through the checked parser and its limits', () => {
+    const text = `a: &v x\n${Array.from({ length: 100 }, (_, i) => `k${i}: *v\n`).join('')}`;
+    expect(parseManifestStream(text).problems).toStrictEqual(parseYamlStream(text).problems);
+    expect(parseManifestStream(text).problems).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseYamlStream } from '../../config/yaml';
+import { parseManifestStream } from '../../config/yaml';
 import { runChecks } from '../../checks';
 import { Finding, formatFinding } from '../../checks/findings';
 import { KubeObject, renderStack } from '../../targets/kubernetes/render';
@@ -144,7 +144,7 @@ function readManifests(absolute: string, shown: string): { objects: SourcedObjec
   } catch (err) {
     return { objects: [], problems: [unreadableFinding(shown, explainReadError(err))] };
   }
-  const parsed = parseYamlStream(text);
+  const parsed = parseManifestStream(text);
   const problems: Finding[] = parsed.problems.map((p) => ({
     severity: 'error',
     rule: 'yaml-syntax',
