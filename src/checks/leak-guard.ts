@@ -27,6 +27,7 @@ export function findLeaks(objects: readonly KubeObject[], file?: string): Findin
       continue;
     }
     walkStrings(object, '', (path, text) => {
+      if (object.kind === 'ExternalSecret' && STORE_KEY_PATH.test(path)) return;
       for (const kind of findCredentials(text)) {
         findings.push({
           ...where,
@@ -41,6 +42,13 @@ export function findLeaks(objects: readonly KubeObject[], file?: string): Findin
   }
   return findings;
 }
+
+/**
+ * Where an ExternalSecret names a secret's location in its store
+ * (`remoteRef.key: saplings/prod/OPENAI_API_KEY`): a name chosen by a config's
+ * `remoteKeyPrefix`, never a credential, however it is spelled.
+ */
+const STORE_KEY_PATH = /^spec\.(?:data\[\d+\]\.remoteRef|dataFrom\[\d+\]\.extract)\.(?:key|property)$/;
 
 function walkStrings(value: unknown, path: string, visit: (path: string, text: string) => void): void {
   if (typeof value === 'string') {
