@@ -82,9 +82,24 @@ function maxLenError(length: number): string {
   return `must be no more than ${length} characters`;
 }
 
-// Go's len() counts UTF-8 bytes, and the size limits are in bytes.
+// Go's len() counts UTF-8 bytes, and the size limits are in bytes. Counted
+// without encoding: annotations and data can be large.
 function byteLength(value: string): number {
-  return new TextEncoder().encode(value).length;
+  let bytes = value.length;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) {
+      bytes += 1;
+    } else if (code >= 0xd800 && code <= 0xdbff) {
+      // A surrogate pair: 4 bytes for its 2 code units.
+      bytes += 2;
+      i++;
+    } else {
+      bytes += 2;
+    }
+  }
+  return bytes;
 }
 
 // field.Invalid(path, value, detail).Error() without the path; several details of one value are joined.
@@ -219,8 +234,18 @@ export function ipBlockExceptError(cidr: string, except: string): string | undef
  * @returns the API server's message, or undefined when `key` is valid
  */
 export function labelKeyError(key: string): string | undefined {
-  return invalid(key, qualifiedNameDetails(key));
+  if (VALID_LABEL_KEYS.has(key)) return undefined;
+  const message = invalid(key, qualifiedNameDetails(key));
+  if (!message) {
+    if (VALID_LABEL_KEYS.size >= VALID_LABEL_KEYS_MAX) VALID_LABEL_KEYS.clear();
+    VALID_LABEL_KEYS.add(key);
+  }
+  return message;
 }
+
+// The same few label keys repeat on every object of a stack; remember the valid ones.
+const VALID_LABEL_KEYS = new Set<string>();
+const VALID_LABEL_KEYS_MAX = 10_000;
 
 /**
  * A label value: empty, or at most 63 letters, digits, `-`, `_` and `.`,
