@@ -355,7 +355,8 @@ export function dataSizeError(kind: 'ConfigMap' | 'Secret', object: Readonly<Rec
 type Json = Record<string, unknown>;
 type Segment = string | number;
 
-// Kinds that keep a pod template, and where (the spec is under `spec` of the template).
+// Kinds that keep a pod template, and where (the spec is under `spec` of the template): the table of
+// checks/pod-templates.ts, repeated because conventions, a leaf, may not import from checks.
 const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly Segment[]>> = {
   'apps/Deployment': ['spec', 'template'],
   'apps/StatefulSet': ['spec', 'template'],
