@@ -10,7 +10,8 @@ import {
 } from './k8s-validate/api-schema';
 import { checkConstraints } from './k8s-validate/constraints';
 import { checkCustomResource, hasCustomResourceBindings } from './k8s-validate/custom-resources';
-import { checkObjectName } from './k8s-validate/metadata';
+import { checkObjectName, reportViolations } from './k8s-validate/metadata';
+import { specFieldViolations } from '../conventions/field-rules';
 import { describe, isObject, quote } from './json';
 import type { Rule } from './k8s-validate/report';
 import { ObjectReporter, Reporter } from './report';
@@ -37,10 +38,17 @@ const REMOVED_GROUPS = new Set(['extensions']);
  *
  * For each built-in kind: unknown fields (`unknown-field`), JSON types
  * (`invalid-type`), required fields (`required-field`), enum values,
- * quantities and formats (`invalid-value`), names (`invalid-name`), labels and
- * selectors (`invalid-label`), selector versus pod template labels
- * (`selector-mismatch`), unique container, port and volume names
- * (`duplicate-name`) and volume mounts (`volume-not-found`). Across objects:
+ * quantities and formats (`invalid-value`), object names (`invalid-name`),
+ * selector versus pod template labels (`selector-mismatch`), unique
+ * container, port and volume names (`duplicate-name`) and volume mounts
+ * (`volume-not-found`); and the API server's field rules of
+ * conventions/field-rules.ts, in its own words: Ingress hosts
+ * (`field-hostname`), NetworkPolicy CIDRs (`field-cidr`), label keys and
+ * values of every ObjectMeta and selector (`field-label`), annotation keys
+ * and total size (`field-annotation-key`, `field-annotations-size`), port
+ * names (`field-port-name`), container and volume names (`field-name`), env
+ * names and envFrom prefixes (`field-env-name`) and ConfigMap and Secret data
+ * size (`field-data-size`). Across objects:
  * the same kind, namespace and name twice (`duplicate-name`). Kinds that are
  * not built in get an `info` finding (`unknown-kind`) and only their metadata
  * is checked, except a prometheus-operator ServiceMonitor, whose fields are
@@ -118,6 +126,7 @@ function checkFields({ object, apiVersion, kind, group }: TypedObject, r: Object
     if (checkStructure(object, info.type, r)) {
       checkConstraints(object, apiVersion, kind, r);
       checkSemantics(group, kind, object, r);
+      reportViolations(specFieldViolations(object), r);
     }
     return;
   }

@@ -1,4 +1,7 @@
+import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { fieldRuleViolations } from '../conventions/field-rules';
+import { toDotPath } from '../conventions/key-path';
 
 /** One thing wrong with a construct: where it is in the tree, and what is wrong. */
 export interface ConstructProblem {
@@ -32,13 +35,65 @@ export class SaplingsValidationError extends Error {
 
 /**
  * Runs every `node.addValidation()` rule under `scope` (cdk8s-plus' own
- * included) and throws one {@link SaplingsValidationError} listing every
- * problem. cdk8s runs the same rules at synth, but wraps them in a plain
- * `Error`; calling this first lets callers catch them by type.
+ * included) and the Kubernetes API server's field rules on every ApiObject
+ * under it, and throws one {@link SaplingsValidationError} listing every
+ * problem. cdk8s runs the `addValidation` rules at synth, but wraps them in a
+ * plain `Error`; calling this first lets callers catch them by type.
+ *
+ * The field rules (conventions/field-rules.ts) are those `validateObjects`
+ * applies too: hosts, CIDRs, labels, annotations, port, container, volume and
+ * env names, ConfigMap and Secret size. Two ApiObjects with the same kind,
+ * namespace and name are refused as well, naming both construct paths: the
+ * later would overwrite the earlier on apply.
  */
 export function validateConstructs(scope: IConstruct): void {
-  const problems = scope.node
-    .findAll()
-    .flatMap((c) => c.node.validate().map((message) => ({ path: c.node.path, message })));
+  const firstByIdentity = new Map<string, ApiObject>();
+  const problems = scope.node.findAll().flatMap((c) => {
+    const messages = [...c.node.validate()];
+    if (ApiObject.isApiObject(c)) {
+      const json: unknown = c.toJson();
+      // An object whose construct added fieldRulesValidation was checked by c.node.validate() above.
+      if (!WITH_FIELD_RULES.has(c)) messages.push(...fieldRuleMessages(c, json));
+      const duplicate = duplicateMessage(c, json, firstByIdentity);
+      if (duplicate) messages.push(duplicate);
+    }
+    return messages.map((message) => ({ path: c.node.path, message }));
+  });
   if (problems.length > 0) throw new SaplingsValidationError(problems);
+}
+
+// ApiObjects whose field rules run in their own node.validate().
+const WITH_FIELD_RULES = new WeakSet<ApiObject>();
+
+/**
+ * Adds the API server's field rules to `apiObject` as a `node.addValidation()`
+ * rule, so that `app.synth()` refuses them too, and rules added by later
+ * calls (such as `TrafficPolicy.allowTo`) are checked at synth.
+ * {@link validateConstructs} then reports them once, as a {@link SaplingsValidationError}.
+ */
+export function addFieldRulesValidation(apiObject: ApiObject): void {
+  if (WITH_FIELD_RULES.has(apiObject)) return;
+  WITH_FIELD_RULES.add(apiObject);
+  apiObject.node.addValidation({ validate: () => fieldRuleMessages(apiObject, apiObject.toJson()) });
+}
+
+// `Kind/name: field.path: <the API server's message>`, the way findings of validateObjects read (no path for the whole object).
+function fieldRuleMessages(apiObject: ApiObject, json: unknown): string[] {
+  return fieldRuleViolations(json).map((v) => [`${apiObject.kind}/${apiObject.name}`, toDotPath(v.path), v.message].filter((part) => part).join(': '));
+}
+
+function duplicateMessage(apiObject: ApiObject, json: unknown, firstByIdentity: Map<string, ApiObject>): string | undefined {
+  const metadata = typeof json === 'object' && json !== null ? (json as { metadata?: { namespace?: unknown } }).metadata : undefined;
+  const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : '';
+  const identity = JSON.stringify([apiObject.apiGroup, apiObject.kind, namespace, apiObject.name]);
+  const first = firstByIdentity.get(identity);
+  if (!first) {
+    firstByIdentity.set(identity, apiObject);
+    return undefined;
+  }
+  const where = namespace ? ` in namespace ${JSON.stringify(namespace)}` : '';
+  return (
+    `${apiObject.kind} ${JSON.stringify(apiObject.name)}${where} is also synthesized by ${first.node.path}; ` +
+    'the later object would overwrite the earlier on apply: give one of the constructs another name'
+  );
 }

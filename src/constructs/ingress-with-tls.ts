@@ -1,8 +1,11 @@
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SEED } from '../conventions/defaults';
 import { ENVIRONMENT_PRESETS } from '../conventions/presets';
 import { appObjectNames } from '../conventions/names';
+import { hostnameError } from '../conventions/field-rules';
+import { SaplingsValidationError, addFieldRulesValidation } from './errors';
 import { SaplingsApp } from './saplings-app';
 
 const NGINX = 'nginx.ingress.kubernetes.io';
@@ -11,7 +14,7 @@ const NGINX = 'nginx.ingress.kubernetes.io';
 export interface IngressWithTlsProps {
   /** The app to expose. */
   readonly app: SaplingsApp;
-  /** Public host name. */
+  /** Public host name: a DNS name, optionally with one leading `*.` (e.g. `api.example.com`). */
   readonly host: string;
   /** `spec.ingressClassName`. @default 'nginx' */
   readonly className?: string;
@@ -53,6 +56,13 @@ export class IngressWithTls extends Construct {
   constructor(scope: Construct, id: string, props: IngressWithTlsProps) {
     super(scope, id);
     const { app } = props;
+    const hostProblem = hostnameError(props.host);
+    if (hostProblem) {
+      throw SaplingsValidationError.of(
+        this,
+        `host ${JSON.stringify(props.host)} is not a host name the API server accepts (${hostProblem}); use a DNS name such as "api.example.com", optionally with one leading "*."`,
+      );
+    }
     const names = appObjectNames(app.name);
     const defaults = SEED.ingress;
     this.host = props.host;
@@ -80,6 +90,8 @@ export class IngressWithTls extends Construct {
       rules: [{ host: this.host, path: '/', pathType: kplus.HttpIngressPathType.PREFIX, backend }],
     });
 
+    addFieldRulesValidation(ApiObject.of(this.ingress));
+
     app.trafficPolicy.allowFrom({ namespace: props.controllerNamespace ?? SEED.network.ingressControllerNamespace }, [{ port: app.port }]);
 
     // No cluster-issuer annotation here: cert-manager would issue a second
@@ -96,5 +108,6 @@ export class IngressWithTls extends Construct {
       tls,
       rules: [{ host: this.host, path: SEED.app.metricsPath, pathType: kplus.HttpIngressPathType.EXACT, backend }],
     });
+    addFieldRulesValidation(ApiObject.of(this.metricsIngress));
   }
 }

@@ -2,7 +2,8 @@ import { Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { trafficPolicyNames } from '../conventions/names';
-import { SaplingsValidationError } from './errors';
+import { cidrError, ipBlockExceptError } from '../conventions/field-rules';
+import { SaplingsValidationError, addFieldRulesValidation } from './errors';
 
 /** Who is on the other end of an allowed connection. */
 export interface TrafficPeer {
@@ -10,9 +11,9 @@ export interface TrafficPeer {
   readonly podLabels?: Record<string, string>;
   /** Pods in this namespace, matched by its `kubernetes.io/metadata.name` label. @default - the policy's namespace */
   readonly namespace?: string;
-  /** An IP range instead of pods. Excludes `podLabels` and `namespace`. @default - pods, not an IP range */
+  /** An IPv4 or IPv6 range instead of pods (e.g. `10.0.0.0/8`). Excludes `podLabels` and `namespace`. @default - pods, not an IP range */
   readonly cidr?: string;
-  /** Ranges carved out of `cidr`. @default - none */
+  /** Ranges carved out of `cidr`, each strictly inside it. Only with `cidr`. @default - none */
   readonly except?: string[];
 }
 
@@ -93,6 +94,7 @@ export class TrafficPolicy extends Construct {
   /** Lets `peer` open connections to these pods on `ports`. */
   public allowFrom(peer: TrafficPeer, ports: TrafficPort[]): void {
     this.requirePorts('allowFrom', ports);
+    this.requireValidPeer('allowFrom', peer);
     this.ingressObject ??= this.policy('Ingress', this.ingressRules);
     this.ingressRules.push({ peer, ports: [...ports] });
   }
@@ -100,6 +102,7 @@ export class TrafficPolicy extends Construct {
   /** Lets these pods open connections to `peer` on `ports`. */
   public allowTo(peer: TrafficPeer, ports: TrafficPort[]): void {
     this.requirePorts('allowTo', ports);
+    this.requireValidPeer('allowTo', peer);
     this.egressObject ??= this.policy('Egress', this.egressRules);
     this.egressRules.push({ peer, ports: [...ports] });
   }
@@ -108,6 +111,33 @@ export class TrafficPolicy extends Construct {
     // A NetworkPolicy rule without ports allows every port, the opposite of what an empty list suggests.
     if (ports.length === 0) {
       throw SaplingsValidationError.of(this, `${method}() got no ports, which a NetworkPolicy reads as every port; list the ports to allow`);
+    }
+  }
+
+  // A NetworkPolicy peer is an IP range or a set of pods, never both: the
+  // policy would silently keep only the range.
+  private requireValidPeer(method: string, peer: TrafficPeer): void {
+    const fail = (message: string) => {
+      throw SaplingsValidationError.of(this, `${method}() ${message}`);
+    };
+    const { cidr, except } = peer;
+    if (cidr === undefined) {
+      if (except?.length) fail(`got except ${JSON.stringify(except)} without cidr; except only carves ranges out of a cidr peer`);
+      return;
+    }
+    for (const prop of ['namespace', 'podLabels'] as const) {
+      if (peer[prop] !== undefined) {
+        fail(
+          `got both cidr ${JSON.stringify(cidr)} and ${prop} ${JSON.stringify(peer[prop])}, but a peer is either an IP range or pods: ` +
+            `call ${method}() once with cidr and once with ${prop}`,
+        );
+      }
+    }
+    const cidrProblem = cidrError(cidr);
+    if (cidrProblem) fail(`got cidr ${JSON.stringify(cidr)}, which the API server refuses (${cidrProblem}); use an IPv4 or IPv6 range such as "10.0.0.0/8"`);
+    for (const range of except ?? []) {
+      const exceptProblem = ipBlockExceptError(cidr, range);
+      if (exceptProblem) fail(`got except ${JSON.stringify(range)}, which the API server refuses (${exceptProblem}); each except range must lie strictly inside cidr ${JSON.stringify(cidr)}`);
     }
   }
 
@@ -123,7 +153,7 @@ export class TrafficPolicy extends Construct {
 
   private policy(direction: 'Ingress' | 'Egress', rules: TrafficRule[]): kplus.k8s.KubeNetworkPolicy {
     const side = direction === 'Ingress' ? 'from' : 'to';
-    return new kplus.k8s.KubeNetworkPolicy(this, direction, {
+    const policy = new kplus.k8s.KubeNetworkPolicy(this, direction, {
       metadata: { name: trafficPolicyNames(this.name)[direction === 'Ingress' ? 'ingressPolicy' : 'egressPolicy'], labels: this.podLabels },
       spec: {
         podSelector: { matchLabels: this.podLabels },
@@ -133,6 +163,9 @@ export class TrafficPolicy extends Construct {
         }),
       },
     });
+    // Rules arrive after construction, with labels (namespace and podLabels) checked only once synthesized.
+    addFieldRulesValidation(policy);
+    return policy;
   }
 }
 

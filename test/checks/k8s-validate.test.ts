@@ -18,6 +18,11 @@ function errors(findings: readonly Finding[]): Finding[] {
   return findings.filter((f) => f.severity === 'error');
 }
 
+/** `text` as a regular expression that matches it literally. */
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** The findings without their messages, for exact comparison. */
 function located(findings: readonly Finding[]): Array<Omit<Finding, 'message'>> {
   return findings.map(({ message: _message, ...rest }) => rest);
@@ -153,16 +158,26 @@ describe('hand-written manifests', () => {
       'bad-labels.yaml',
       [
         {
-          rule: 'invalid-label',
+          rule: 'field-label',
           object: 'ConfigMap/web-config',
           path: 'metadata.labels["example.com/-team"]',
-          message: /^invalid label key "example\.com\/-team" is not a valid qualified name: .*starting and ending with a letter or digit/,
+          // The API server's message (apimachinery IsQualifiedName), word for word.
+          message: new RegExp(
+            `^${escape(
+              `Invalid value: "example.com/-team": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
+            )}$`,
+          ),
         },
         {
-          rule: 'invalid-label',
+          rule: 'field-label',
           object: 'ConfigMap/web-config',
           path: 'metadata.labels.owner',
-          message: /^invalid label value "the platform team" is not a valid label value: use letters, digits, '-', '_' and '\.'/,
+          // The API server's message (apimachinery IsValidLabelValue), word for word.
+          message: new RegExp(
+            `^${escape(
+              `Invalid value: "the platform team": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`,
+            )}$`,
+          ),
         },
       ],
     ],
@@ -303,9 +318,9 @@ describe('Kubernetes 1.28 specifics', () => {
     ['an object for a list', (d: any) => (d.spec.template.spec.containers = { name: 'web' }), 'spec.template.spec.containers', 'invalid-type', /^must be a list of Container objects, got an object$/],
     ['a boolean for an int-or-string', (d: any) => (d.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: true } }), 'spec.strategy.rollingUpdate.maxSurge', 'invalid-type', /^must be an integer or a string, got boolean true$/],
     ['a request above its limit', (d: any) => (d.spec.template.spec.containers[0].resources.requests.memory = '2Gi'), 'spec.template.spec.containers[0].resources.requests.memory', 'invalid-value', /^request 2Gi is more than the limit 1Gi/],
-    ['an invalid port name', (d: any) => (d.spec.template.spec.containers[0].ports[0].name = 'HTTP_PORT'), 'spec.template.spec.containers[0].ports[0].name', 'invalid-name', /^invalid port name: "HTTP_PORT" is not a valid port name \(IANA service name\)/],
+    ['an invalid port name', (d: any) => (d.spec.template.spec.containers[0].ports[0].name = 'HTTP_PORT'), 'spec.template.spec.containers[0].ports[0].name', 'field-port-name', /^Invalid value: "HTTP_PORT": must contain only alpha-numeric characters \(a-z, 0-9\), and hyphens \(-\); must contain at least one letter \(a-z\)$/],
     ['an empty selector', (d: any) => (d.spec.selector = {}), 'spec.selector', 'invalid-value', /^an empty selector is invalid for a Deployment/],
-    ['a too long label value in its template', (d: any) => (d.spec.template.metadata.labels.team = 'a'.repeat(64)), 'spec.template.metadata.labels.team', 'invalid-label', /is 64 characters long; label values may have at most 63$/],
+    ['a too long label value in its template', (d: any) => (d.spec.template.metadata.labels.team = 'a'.repeat(64)), 'spec.template.metadata.labels.team', 'field-label', /^Invalid value: "a{64}": must be no more than 63 characters$/],
     ['an invalid namespace', (d: any) => (d.metadata.namespace = 'Shop'), 'metadata.namespace', 'invalid-name', /^invalid namespace: "Shop" is not a valid DNS-1123 label/],
   ])('GIVEN a Deployment with %s WHEN validated THEN it is reported', (_what, mutate, fieldPath, rule, message) => {
     const d = deployment();

@@ -1,15 +1,7 @@
-import {
-  dnsLabelError,
-  dnsSubdomainError,
-  labelValueError,
-  pathSegmentNameError,
-  qualifiedNameError,
-} from './names';
+import { dnsLabelError, dnsSubdomainError, pathSegmentNameError } from './names';
+import { FieldViolation, labelKeyError, labelMapViolations, labelValueError, objectMetaViolations } from '../../conventions/field-rules';
 import { PathSegment, isObject, quote } from '../json';
 import { Reporter } from './report';
-
-// Total size of an object's annotations (keys plus values), per ValidateAnnotationsSize.
-const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 
 const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
@@ -41,38 +33,19 @@ export function checkObjectName(group: string, kind: string, meta: Record<string
   }
 }
 
-/** Checks the labels and annotations of any ObjectMeta, top-level or in a template. */
+/** Checks the labels and annotations of any ObjectMeta, top-level or in a template, by the API server's field rules. */
 export function checkObjectMeta(meta: Record<string, unknown>, path: PathSegment[], r: Reporter): void {
-  if (isObject(meta.labels)) checkLabels(meta.labels, [...path, 'labels'], r);
-  if (isObject(meta.annotations)) checkAnnotations(meta.annotations, [...path, 'annotations'], r);
+  reportViolations(objectMetaViolations(meta, path), r);
 }
 
 /** Checks a map of labels (also used for selectors, which have the same rules). */
 export function checkLabels(labels: Record<string, unknown>, path: PathSegment[], r: Reporter): void {
-  for (const [key, value] of Object.entries(labels)) {
-    const keyProblem = qualifiedNameError(key);
-    if (keyProblem) r.error('invalid-label', [...path, key], `invalid label ${keyProblem}`);
-    // Non-strings were reported as invalid-type by the structure check.
-    const valueProblem = typeof value === 'string' ? labelValueError(value) : undefined;
-    if (valueProblem) r.error('invalid-label', [...path, key], `invalid label ${valueProblem}`);
-  }
+  reportViolations(labelMapViolations(labels, path), r);
 }
 
-function checkAnnotations(annotations: Record<string, unknown>, path: PathSegment[], r: Reporter): void {
-  let size = 0;
-  for (const [key, value] of Object.entries(annotations)) {
-    // The API server lower-cases annotation keys before checking them.
-    const problem = qualifiedNameError(key.toLowerCase());
-    if (problem) r.error('invalid-name', [...path, key], `invalid annotation ${problem}`);
-    size += key.length + (typeof value === 'string' ? value.length : 0);
-  }
-  if (size > ANNOTATIONS_MAX_BYTES) {
-    r.error(
-      'invalid-value',
-      path,
-      `annotations total ${size} bytes; keys and values together may have at most ${ANNOTATIONS_MAX_BYTES} (256 KiB)`,
-    );
-  }
+/** Reports what the field rules of conventions/field-rules.ts found, under their own rule ids. */
+export function reportViolations(violations: readonly FieldViolation[], r: Reporter): void {
+  for (const v of violations) r.error(v.rule, v.path, v.message);
 }
 
 /** Checks a LabelSelector: label rules for matchLabels and matchExpressions, and valid operators. */
@@ -84,8 +57,8 @@ export function checkLabelSelector(selector: Record<string, unknown>, path: Path
     const at = [...path, 'matchExpressions', i];
     const { key, operator, values } = expr;
     if (typeof key === 'string') {
-      const problem = qualifiedNameError(key);
-      if (problem) r.error('invalid-label', [...at, 'key'], `invalid label ${problem}`);
+      const problem = labelKeyError(key);
+      if (problem) r.error('field-label', [...at, 'key'], problem);
     }
     if (typeof operator !== 'string') return;
     if (!SELECTOR_OPERATORS.includes(operator)) {
@@ -106,7 +79,7 @@ export function checkLabelSelector(selector: Record<string, unknown>, path: Path
     if (Array.isArray(values)) {
       values.forEach((v: unknown, j) => {
         const problem = typeof v === 'string' ? labelValueError(v) : undefined;
-        if (problem) r.error('invalid-label', [...at, 'values', j], `invalid label ${problem}`);
+        if (problem) r.error('field-label', [...at, 'values', j], problem);
       });
     }
   });

@@ -1,3 +1,4 @@
+import type { FieldRule } from '../../conventions/field-rules';
 import { ObjectReporter } from '../report';
 
 /** The rule ids the validator reports. */
@@ -7,11 +8,11 @@ export type Rule =
   | 'invalid-value'
   | 'required-field'
   | 'invalid-name'
-  | 'invalid-label'
   | 'selector-mismatch'
   | 'duplicate-name'
   | 'volume-not-found'
-  | 'unknown-kind';
+  | 'unknown-kind'
+  | FieldRule;
 
 /** Where the validator's checks report on the object being validated. */
 export type Reporter = ObjectReporter<Rule>;

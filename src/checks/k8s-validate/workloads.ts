@@ -1,6 +1,6 @@
 import { checkLabels } from './metadata';
 import { labelSelectorMatches, mapSelectorMatches } from '../../conventions/label-selector';
-import { dnsLabelError, envVarNameError, ianaSvcNameError } from './names';
+import { portNameError } from '../../conventions/field-rules';
 import { compareQuantities, parseQuantity } from '../../conventions/quantity';
 import { Json, Path, PathSegment, at, isObject, quote } from '../json';
 import { Reporter } from './report';
@@ -145,9 +145,8 @@ function checkVolumes(volumes: unknown, path: PathSegment[], r: Reporter): Set<s
   volumes.forEach((volume: unknown, i) => {
     if (!isObject(volume)) return;
     const { name } = volume;
+    // The name's format is a field rule (conventions/field-rules.ts), reported with the others.
     if (typeof name === 'string') {
-      const problem = dnsLabelError(name);
-      if (problem) r.error('invalid-name', [...path, i, 'name'], `invalid volume name: ${problem}`);
       const first = firstIndex.get(name);
       if (first !== undefined) {
         r.error('duplicate-name', [...path, i, 'name'], `volume name ${quote(name)} is already used by volumes[${first}]; volume names must be unique in a pod`);
@@ -169,17 +168,12 @@ function checkVolumes(volumes: unknown, path: PathSegment[], r: Reporter): Set<s
 function checkContainer(container: Json, list: string, path: PathSegment[], volumes: Set<string>, r: Reporter): void {
   const { name, image } = container;
   if (name === '') r.error('required-field', [...path, 'name'], 'a container needs a name');
-  else if (typeof name === 'string') {
-    const problem = dnsLabelError(name);
-    if (problem) r.error('invalid-name', [...path, 'name'], `invalid container name: ${problem}`);
-  }
   // image is optional in the schema (for tooling that fills it in) but the API server requires it.
   if (list !== 'ephemeralContainers' && (image === undefined || image === null || image === '')) {
     r.error('required-field', [...path, 'image'], 'a container needs an image, e.g. "nginx:1.25" or a digest reference');
   }
   checkPorts(container.ports, [...path, 'ports'], r);
   checkVolumeMounts(container.volumeMounts, [...path, 'volumeMounts'], volumes, r);
-  checkEnv(container.env, [...path, 'env'], r);
   checkResources(container.resources, [...path, 'resources'], r);
   for (const probe of PROBES) {
     const value = container[probe];
@@ -206,8 +200,6 @@ function checkPorts(ports: unknown, path: PathSegment[], r: Reporter): void {
       r.error('invalid-value', [...path, i, 'hostPort'], `must be between 0 and 65535, got ${hostPort}`);
     }
     if (typeof name !== 'string') return;
-    const problem = ianaSvcNameError(name);
-    if (problem) r.error('invalid-name', [...path, i, 'name'], `invalid port name: ${problem}`);
     const first = firstIndex.get(name);
     if (first !== undefined) {
       r.error('duplicate-name', [...path, i, 'name'], `port name ${quote(name)} is already used by ports[${first}]; port names must be unique in a container`);
@@ -234,15 +226,6 @@ function checkVolumeMounts(mounts: unknown, path: PathSegment[], volumes: Set<st
     } else {
       mountPaths.set(mountPath, i);
     }
-  });
-}
-
-function checkEnv(env: unknown, path: PathSegment[], r: Reporter): void {
-  if (!Array.isArray(env)) return;
-  env.forEach((variable: unknown, i) => {
-    if (!isObject(variable) || typeof variable.name !== 'string') return;
-    const problem = envVarNameError(variable.name);
-    if (problem) r.error('invalid-name', [...path, i, 'name'], problem);
   });
 }
 
@@ -296,12 +279,10 @@ function checkServiceSpec(spec: Json, r: Reporter): void {
     if (typeof targetPort === 'number' && (targetPort < 1 || targetPort > 65535)) {
       r.error('invalid-value', [...path, 'targetPort'], `must be between 1 and 65535, got ${targetPort}`);
     } else if (typeof targetPort === 'string') {
-      const problem = ianaSvcNameError(targetPort);
+      const problem = portNameError(targetPort);
       if (problem) r.error('invalid-value', [...path, 'targetPort'], `must be a port number or a container port name: ${problem}`);
     }
     if (typeof name !== 'string' || name === '') return;
-    const problem = dnsLabelError(name);
-    if (problem) r.error('invalid-name', [...path, 'name'], `invalid port name: ${problem}`);
     const first = firstIndex.get(name);
     if (first !== undefined) {
       r.error('duplicate-name', [...path, 'name'], `port name ${quote(name)} is already used by spec.ports[${first}]; port names must be unique in a Service`);
