@@ -68,3 +68,23 @@ console.log('');
 console.log('| case | time (s) | peak memory (MiB) |');
 console.log('|---|---:|---:|');
 for (const r of rows) console.log(`| ${r.what} | ${r.seconds.toFixed(2)} | ${r.peakMiB?.toFixed(0) ?? 'n/a'} |`);
+
+// In-process costs of the checks, warmed, medians of 11 batches: the validator per stack,
+// and the credential scan over megabytes of text (linear: a quadratic scan takes minutes).
+{
+  const { renderStack, defaultStacks } = require('../lib/src/config/index');
+  const { validateObjects, findCredentials } = require('../lib/src/index');
+  const objects = renderStack(defaultStacks()[0]).objects;
+  for (let i = 0; i < 50; i++) validateObjects(objects);
+  const batches = Array.from({ length: 11 }, () => {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < 20; i++) validateObjects(objects);
+    return Number(process.hrtime.bigint() - start) / 1e6 / 20;
+  }).sort((a, b) => a - b);
+  console.log('');
+  console.log(`Validator, default stack (20 objects), warmed: ${batches[5].toFixed(2)} ms (target < 5 ms)`);
+  const blobs = ['A'.repeat(2_000_000), 'a://'.repeat(500_000), 'sk-'.repeat(700_000), `${'x'.repeat(1_000_000)}://${'y'.repeat(1_000_000)}`];
+  const started = process.hrtime.bigint();
+  for (const blob of blobs) findCredentials(blob);
+  console.log(`Credential scan, 8 MB of adversarial text: ${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(0)} ms (linear; target < 5 s)`);
+}

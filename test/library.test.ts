@@ -32,8 +32,11 @@ const PUBLIC_CLASSES = [
   'SaplingsValidationError',
 ];
 
-// Functions a library user calls: run the construct validations, map a config to stack props.
-const PUBLIC_FUNCTIONS = ['validateConstructs', 'stackPropsFromConfig'];
+// Functions a library user calls: run the construct validations and the checks.
+const PUBLIC_FUNCTIONS = ['validateConstructs', 'runChecks', 'validateObjects', 'checkPolicy', 'findLeaks', 'emitYaml'];
+
+// The config file API is its own entry, saplings-k8s/config.
+const CONFIG_FUNCTIONS = ['loadConfigFile', 'parseConfigText', 'stackPropsFromConfig', 'renderStack', 'synthesize', 'registerTarget'];
 
 describe('using saplings-k8s as a library', () => {
   let outdir: string;
@@ -193,6 +196,20 @@ describe('the package root', () => {
   test.each(PUBLIC_FUNCTIONS)('src/index exports the function %s', (name) => {
     const root: Record<string, unknown> = require('../src');
     expect(typeof root[name]).toBe('function');
+  });
+
+  test.each(CONFIG_FUNCTIONS)('src/config exports the function %s', (name) => {
+    const config: Record<string, unknown> = require('../src/config');
+    expect(typeof config[name]).toBe('function');
+  });
+
+  test('src/index does not load zod or the YAML parser, which only the config entry needs', () => {
+    const script = `require(${JSON.stringify(path.join(__dirname, '..', 'lib', 'src', 'index.js'))});
+      const loaded = Object.keys(require.cache).filter((k) => /node_modules[\\/](zod|yaml|js-yaml)[\\/]/.test(k) && !/cdk8s[\\/]node_modules/.test(k));
+      process.stdout.write(JSON.stringify(loaded));`;
+    const run = require('node:child_process').spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toStrictEqual([]);
   });
 
   describe('as installed (package.json main, built by `npm run build`)', () => {

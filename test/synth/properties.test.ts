@@ -319,8 +319,14 @@ describe('every config the schema accepts', () => {
     expect(result.success ? [] : result.error.issues.map((i) => i.path.join('.'))).toStrictEqual(['name']);
   });
 
-  test('former counterexample, now refused by the production gate: a malformed digest', () => {
-    const stack = StackConfigSchema.parse({ environment: 'production', image: 'saplings@sha256:abc' });
+  test('former counterexample, now refused by the schema itself: a malformed digest is no image reference', () => {
+    const result = StackConfigSchema.safeParse({ environment: 'production', image: 'saplings@sha256:abc' });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.path)).toStrictEqual([['image']]);
+  });
+
+  test('a digest of the wrong length is an image reference, and the production gate refuses it as unpinned', () => {
+    const stack = StackConfigSchema.parse({ environment: 'production', image: `saplings@sha256:${'ab'.repeat(16)}` });
     expect(environmentGates(stack).map((g) => g.path)).toStrictEqual(['image']);
   });
 
@@ -486,7 +492,7 @@ describe('parseConfigText on junk returns stacks or throws InputError, never any
       thrown = err;
     }
     expect(thrown).toBeInstanceOf(InputError);
-    expect((thrown as InputError).problems[0].position).toMatch(/^\d+:\d+$/);
+    expect((thrown as InputError).problems[0].position).toStrictEqual({ line: expect.any(Number), column: expect.any(Number) });
   });
 
   test('the CLI refuses junk files with exit 1 and no stack trace', () => {

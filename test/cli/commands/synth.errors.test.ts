@@ -172,8 +172,16 @@ const cases: BadConfig[] = [
     file: 'bad-digest.yaml',
     text: 'environment: production\nimage: saplings@sha256:abc\n',
     where: ':2:8: image',
-    says: 'is not pinned',
+    says: 'must be an image reference: [registry[:port]/]name[:tag][@digest]',
     value: '"saplings@sha256:abc"',
+  },
+  {
+    title: 'a digest of the wrong length in production',
+    file: 'short-digest.yaml',
+    text: `environment: production\nimage: saplings@sha256:${'ab'.repeat(16)}\n`,
+    where: ':2:8: image',
+    says: 'is not pinned',
+    value: `"saplings@sha256:${'ab'.repeat(16)}"`,
   },
   {
     title: 'an app.config key that is not an environment variable name',
