@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, runCli, snapshotDir, tempDir } from '../helpers/cli';
+import { THREE_STACKS } from '../helpers/configs';
 
 /*
  * Two synth runs of one config, each in a process of its own, write the same
@@ -9,29 +10,6 @@ import { ROOT, runCli, snapshotDir, tempDir } from '../helpers/cli';
  * are tested in test/cli/commands/synth.layout.test.ts.
  */
 
-/** Three stacks unlike each other: plain, qdrant with sync waves, staging with external secrets and pgvector. */
-const THREE_STACKS = `name: alpha
-environment: production
-image: saplings:1.0.0
-ingress: { host: alpha.example.com }
----
-name: beta
-environment: production
-image: saplings:1.0.0
-ingress: { host: beta.example.com }
-vectorDb: { enabled: true, engine: qdrant }
-gitops: { syncWaves: true }
----
-name: gamma
-environment: staging
-image: saplings:1.0.0
-ingress: { host: gamma.example.com }
-secrets:
-  source: external
-  keys: [OPENAI_API_KEY, ANTHROPIC_API_KEY, ENCRYPTION_KEY]
-  external: { storeName: vault }
-vectorDb: { enabled: true, engine: pgvector }
-`;
 
 describe.each(['file-per-stack', 'file-per-resource'])('synth is deterministic across processes (%s)', (layout) => {
   test.each([

@@ -7,32 +7,10 @@ import { KubeObject } from '../../../src/targets/kubernetes/render';
 import { CliRun, ROOT, hasStackTrace, runMain, snapshotDir, tempDir } from '../../helpers/cli';
 import { parseManifests } from '../../helpers/manifests';
 import { testWithTool } from '../../helpers/tools';
+import { THREE_STACKS } from '../../helpers/configs';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
-/** Three stacks unlike each other: plain, qdrant with sync waves, staging with external secrets and pgvector. */
-const THREE_STACKS = `name: alpha
-environment: production
-image: saplings:1.0.0
-ingress: { host: alpha.example.com }
----
-name: beta
-environment: production
-image: saplings:1.0.0
-ingress: { host: beta.example.com }
-vectorDb: { enabled: true, engine: qdrant }
-gitops: { syncWaves: true }
----
-name: gamma
-environment: staging
-image: saplings:1.0.0
-ingress: { host: gamma.example.com }
-secrets:
-  source: external
-  keys: [OPENAI_API_KEY, ANTHROPIC_API_KEY, ENCRYPTION_KEY]
-  external: { storeName: vault }
-vectorDb: { enabled: true, engine: pgvector }
-`;
 
 /** Same table as test/synth/apply-order.test.ts, independent of the source. */
 const EXPECTED_RANK: Readonly<Record<string, number>> = {
