@@ -6,6 +6,7 @@ import { ENVIRONMENT_PRESETS } from '../conventions/presets';
 import { appObjectNames } from '../conventions/names';
 import { PRIVATE_IPV4_RANGES, cidrContains } from '../conventions/cidr';
 import { AppSecret } from './app-secret';
+import { renderDataLinearly } from './config-map-json';
 import { RedisStore } from './redis-store';
 import { ComputeResources } from './resources';
 import { ResolvedSecretKey, RunAsUser, secretOf } from './security';
@@ -200,7 +201,7 @@ export class SaplingsApp extends Construct {
 
   private newConfigMap(name: string, props: SaplingsAppProps): kplus.ConfigMap {
     const preset = ENVIRONMENT_PRESETS[this.environment];
-    return new kplus.ConfigMap(this, 'Config', {
+    const configMap = new kplus.ConfigMap(this, 'Config', {
       metadata: { name, labels: this.selectorLabels },
       data: {
         ENVIRONMENT: this.environment,
@@ -214,6 +215,8 @@ export class SaplingsApp extends Construct {
         ...props.config,
       },
     });
+    renderDataLinearly(configMap);
+    return configMap;
   }
 
   /**
