@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { VECTOR_DB, VectorDbEngine } from '../conventions/backing-services';
-import { SEED } from '../conventions/defaults';
+import { Environment, SEED } from '../conventions/defaults';
 import { appObjectNames, backingServiceNames } from '../conventions/names';
 import { BackingService, BackingServicePort, BackingServiceStorage, ServiceConnection } from './backing-service';
 import { ComputeResources } from './resources';
@@ -24,8 +24,10 @@ export interface VectorDbProps {
   readonly resources?: ComputeResources;
   /** The Secret key holding the Postgres password or the Qdrant API key. @default - key POSTGRES_PASSWORD or QDRANT_API_KEY of the Secret named 'saplings-secrets' */
   readonly credentials?: SecretKeyReference;
-  /** Qdrant only: require an API key from the Secret. Postgres always requires its password. @default false */
+  /** Qdrant only: require an API key from the Secret; `false` runs Qdrant without auth. Postgres always requires its password. @default - true unless the environment is 'development' */
   readonly requireApiKey?: boolean;
+  /** Deployment environment; outside development Qdrant requires an API key by default. @default 'production' */
+  readonly environment?: Environment;
 }
 
 /** How one engine runs as a workload and how a client reaches it. */
@@ -126,13 +128,18 @@ export class VectorDb extends Construct {
   public readonly credentials?: ResolvedSecretKey;
   /** Secret keys this database reads; the Secret in {@link credentials} must hold them. */
   public readonly secretKeys: string[];
+  /** Deployment environment. */
+  public readonly environment: Environment;
 
   constructor(scope: Construct, id: string, props: VectorDbProps) {
     super(scope, id);
     this.engine = props.engine;
     const spec = ENGINES[props.engine];
     const name = props.name ?? props.engine;
-    if (spec.readsCredential(props.requireApiKey ?? false)) {
+    this.environment = props.environment ?? 'production';
+    // Secure by default, as the CLI is: only development runs Qdrant without an API key unless told otherwise.
+    const requireApiKey = props.requireApiKey ?? this.environment !== 'development';
+    if (spec.readsCredential(requireApiKey)) {
       this.credentials = {
         secret: props.credentials?.secret ?? kplus.Secret.fromSecretName(this, 'Credentials', appObjectNames(SEED.name).secret),
         key: props.credentials?.key ?? VECTOR_DB[props.engine].secretKey,

@@ -363,7 +363,7 @@ describe('SaplingsApp', () => {
 
   describe('GIVEN a RedisStore', () => {
     const chart = Testing.chart();
-    const redis = new RedisStore(chart, 'Redis');
+    const redis = new RedisStore(chart, 'Redis', { requirePassword: false });
     new SaplingsApp(chart, 'Saplings', { image: 'saplings:1.0.0', redis });
     const manifests = Testing.synth(chart);
     const configMap = objectsOfKind(manifests, 'ConfigMap').find((m) => m.metadata.name === 'saplings-config');
@@ -411,7 +411,7 @@ describe('SaplingsApp', () => {
 
   describe('GIVEN a qdrant VectorDb', () => {
     const chart = Testing.chart();
-    const vectorDb = new VectorDb(chart, 'Vectors', { engine: 'qdrant' });
+    const vectorDb = new VectorDb(chart, 'Vectors', { engine: 'qdrant', requireApiKey: false });
     new SaplingsApp(chart, 'Saplings', { image: 'saplings:1.0.0', vectorDb });
     const manifests = Testing.synth(chart);
 
