@@ -5,7 +5,7 @@ import { REDIS_PASSWORD_KEY, REDIS_USER } from '../conventions/backing-services'
 import { Environment, SEED } from '../conventions/defaults';
 import { BackingService, BackingServiceStorage, ServiceConnection } from './backing-service';
 import { SaplingsValidationError } from './errors';
-import { ComputeResources } from './resources';
+import { ComputeResourceOverrides, withDefaultResources } from './resources';
 import { ResolvedSecretKey, RunAsUser, SecretKeyReference, envFromSecretKey, requireSecretKey } from './security';
 
 /** Props for {@link RedisStore}. */
@@ -18,8 +18,8 @@ export interface RedisStoreProps {
   readonly runAsUser?: RunAsUser;
   /** Data volume claim. @default - 20Gi ReadWriteOnce on standard */
   readonly storage?: Partial<BackingServiceStorage>;
-  /** CPU and memory. @default - requests 100m/256Mi, limits 500m/512Mi */
-  readonly resources?: ComputeResources;
+  /** CPU and memory; any quantity left out keeps its default. @default - requests 100m/256Mi, limits 500m/512Mi */
+  readonly resources?: ComputeResourceOverrides;
   /** The Secret key holding the password Redis requires. Required when {@link requirePassword} is on. @default - none */
   readonly password?: SecretKeyReference;
   /** Deployment environment; outside development Redis requires a password by default. @default 'production' */
@@ -88,7 +88,7 @@ export class RedisStore extends Construct {
       env: password ? { REDIS_PASSWORD: password, REDISCLI_AUTH: password } : undefined,
       dataPath: '/data',
       storage: { ...SEED.redis.storage, ...props.storage },
-      resources: props.resources ?? SEED.redis.resources,
+      resources: withDefaultResources(this, props.resources, SEED.redis.resources),
       liveness: livenessProbe(this.port),
       readiness: readinessProbe(),
     });

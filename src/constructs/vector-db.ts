@@ -5,7 +5,7 @@ import { VECTOR_DB, VectorDbEngine } from '../conventions/backing-services';
 import { Environment, SEED } from '../conventions/defaults';
 import { appObjectNames, backingServiceNames } from '../conventions/names';
 import { BackingService, BackingServicePort, BackingServiceStorage, ServiceConnection } from './backing-service';
-import { ComputeResources } from './resources';
+import { ComputeResourceOverrides, withDefaultResources } from './resources';
 import { ResolvedSecretKey, RunAsUser, SecretKeyReference, envFromSecretKey, requireSecretKey } from './security';
 
 /** Props for {@link VectorDb}. */
@@ -20,8 +20,8 @@ export interface VectorDbProps {
   readonly runAsUser?: RunAsUser;
   /** Data volume claim. @default - 50Gi ReadWriteOnce on standard */
   readonly storage?: Partial<BackingServiceStorage>;
-  /** CPU and memory. @default - requests 250m/1Gi, limits 1000m/2Gi */
-  readonly resources?: ComputeResources;
+  /** CPU and memory; any quantity left out keeps its default. @default - requests 250m/1Gi, limits 1000m/2Gi */
+  readonly resources?: ComputeResourceOverrides;
   /** The Secret key holding the Postgres password or the Qdrant API key. @default - key POSTGRES_PASSWORD or QDRANT_API_KEY of the Secret named 'saplings-secrets' */
   readonly credentials?: SecretKeyReference;
   /** Qdrant only: require an API key from the Secret; `false` runs Qdrant without auth. Postgres always requires its password. @default - true unless the environment is 'development' */
@@ -155,7 +155,7 @@ export class VectorDb extends Construct {
       image: props.image ?? VECTOR_DB[props.engine].image,
       runAsUser: props.runAsUser ?? VECTOR_DB[props.engine].user,
       storage: { ...SEED.vectorDb.storage, ...props.storage },
-      resources: props.resources ?? SEED.vectorDb.resources,
+      resources: withDefaultResources(this, props.resources, SEED.vectorDb.resources),
       ports: this.ports,
       dataPath: spec.dataPath,
       scratchPaths: [...spec.scratchPaths],
