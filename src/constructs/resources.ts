@@ -51,14 +51,14 @@ function definedOnly<T extends object>(values: T | undefined): Partial<T> {
 /**
  * The same quantities as cdk8s-plus `ContainerResources`, so the container's
  * `resources` reports what the manifest says. Throws for a value that is not
- * a quantity, naming it.
+ * a quantity, naming it as a field of `prop`.
  */
-export function toContainerResources(scope: Construct, r: ComputeResources): kplus.ContainerResources {
+export function toContainerResources(scope: Construct, r: ComputeResources, prop = 'resources'): kplus.ContainerResources {
   return {
-    cpu: { request: toCpu(scope, 'resources.requests.cpu', r.requests.cpu), limit: toCpu(scope, 'resources.limits.cpu', r.limits.cpu) },
+    cpu: { request: toCpu(scope, `${prop}.requests.cpu`, r.requests.cpu), limit: toCpu(scope, `${prop}.limits.cpu`, r.limits.cpu) },
     memory: {
-      request: toMemory(scope, 'resources.requests.memory', r.requests.memory),
-      limit: toMemory(scope, 'resources.limits.memory', r.limits.memory),
+      request: toMemory(scope, `${prop}.requests.memory`, r.requests.memory),
+      limit: toMemory(scope, `${prop}.limits.memory`, r.limits.memory),
     },
   };
 }

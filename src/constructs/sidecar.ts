@@ -36,7 +36,8 @@ export function toEnvValues(env: Record<string, string | kplus.EnvValue>): Recor
 }
 
 /**
- * Adds a sidecar to `deployment` as its container number `index`, with the
+ * Adds a sidecar to `deployment` as its container number `index` (sidecar
+ * `index - 1`, as errors name it), with the
  * same restricted security context and user as the main container, so the pod
  * still meets Pod Security "restricted".
  */
@@ -53,7 +54,7 @@ export function addSidecar(scope: Construct, deployment: kplus.Deployment, index
     readiness: sidecar.readiness,
     startup: sidecar.startup,
     securityContext: restrictedContainerContext(user),
-    resources: toContainerResources(scope, sidecar.resources),
+    resources: toContainerResources(scope, sidecar.resources, `sidecars[${index - 1}].resources`),
   });
   keepResourceSpelling(deployment, index, container, sidecar.resources);
   mountScratch(scope, container, sidecar.scratchPaths ?? [], `${sidecar.name}-`);
