@@ -1,6 +1,7 @@
 'use strict';
 // Times renderStack for one stack whose app.config holds N keys (default
-// 10,000), the case issue 10 bounds at 2 s. Usage: node bench/config-keys.js [N]
+// 10,000), the case issue 10 bounds at 2 s. Usage, after npm run build:
+//   node bench/config-keys.js [N]
 const { performance } = require('node:perf_hooks');
 const { parseConfigText, renderStack } = require('../lib/src/config');
 
