@@ -15,6 +15,7 @@ export * from './constructs/traffic-policy';
 export * from './constructs/backing-service';
 export * from './constructs/resources';
 export * from './constructs/security';
+export { SidecarOptions } from './constructs/sidecar';
 export * from './constructs/errors';
 export * from './targets/kubernetes/saplings-stack';
 export { ExternalSecret, ExternalSecretProps } from '../imports/external-secrets.io/external-secrets.io';

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { parseAllDocuments } from 'yaml';
 import {
   AppSecret,
@@ -49,7 +50,9 @@ describe('using saplings-k8s as a library', () => {
     // The library example, as a user writes it; only the outdir is ours.
     const app = new App({ outdir });
     chart = new Chart(app, 'team-a', { namespace: 'team-a' });
-    const redis = new RedisStore(chart, 'redis', {});
+    // Outside development Redis needs its password's Secret; qdrant reads its API key from saplings-secrets by default.
+    const secret = kplus.Secret.fromSecretName(chart, 'secret', 'saplings-secrets');
+    const redis = new RedisStore(chart, 'redis', { password: { secret } });
     const vectorDb = new VectorDb(chart, 'vectors', { engine: 'qdrant' });
     const sap = new SaplingsApp(chart, 'agents', { image: 'saplings:2.0.0', redis, vectorDb });
     new Autoscaler(chart, 'scale', { target: sap, minReplicas: 2, maxReplicas: 6 });
@@ -135,6 +138,14 @@ describe('using saplings-k8s as a library', () => {
         namespace: 'team-a',
       });
     }
+  });
+
+  test('THEN Redis requires its password and qdrant its API key, as in the CLI\'s production stack', () => {
+    const containerOf = (name: string) => objectsOfKind(manifests, 'Deployment').find((d) => d.metadata.name === name)?.spec.template.spec.containers[0];
+    expect(containerOf('redis').args).toStrictEqual(['--appendonly', 'yes', '--dir', '/data', '--requirepass', '$(REDIS_PASSWORD)']);
+    expect(containerOf('qdrant').env).toStrictEqual([
+      { name: 'QDRANT__SERVICE__API_KEY', valueFrom: { secretKeyRef: { name: 'saplings-secrets', key: 'QDRANT_API_KEY' } } },
+    ]);
   });
 
   test('THEN the app is wired to Redis and qdrant through its ConfigMap', () => {
@@ -227,7 +238,8 @@ describe('the package root', () => {
     test('THEN its classes synthesize the library example', () => {
       const built: typeof import('../src') = require(packageRoot);
       const builtChart = new Chart(Testing.app(), 'team-a', { namespace: 'team-a' });
-      const redis = new built.RedisStore(builtChart, 'redis', {});
+      const secret = kplus.Secret.fromSecretName(builtChart, 'secret', 'saplings-secrets');
+      const redis = new built.RedisStore(builtChart, 'redis', { password: { secret } });
       const vectorDb = new built.VectorDb(builtChart, 'vectors', { engine: 'qdrant' });
       const sap = new built.SaplingsApp(builtChart, 'agents', { image: 'saplings:2.0.0', redis, vectorDb });
       new built.Autoscaler(builtChart, 'scale', { target: sap, minReplicas: 2, maxReplicas: 6 });

@@ -85,8 +85,8 @@ function sourcesOf(objects: readonly KubeObject[], { file, files }: CheckContext
   }));
 }
 
-function policyFindings(objects: readonly KubeObject[], { file, files, policyGroup }: CheckContext): Finding[] {
-  if (files === undefined) return checkPolicy(objects, { file });
+function policyFindings(objects: readonly KubeObject[], { file, files, policyGroup, environment }: CheckContext): Finding[] {
+  if (files === undefined) return checkPolicy(objects, { file, environment });
   const groups = groupBy(sourced(objects, files), (s) => (policyGroup ? policyGroup(s.file) : ''));
   return [...groups.values()].flatMap((group) => {
     // The policy names objects `Kind/name`; the first object of that name in the group gives the file.
@@ -95,7 +95,7 @@ function policyFindings(objects: readonly KubeObject[], { file, files, policyGro
       const key = `${object?.kind}/${object?.metadata?.name}`;
       if (!fileOf.has(key)) fileOf.set(key, source);
     }
-    return checkPolicy(group.map((s) => s.object)).map((f) => ({ ...f, file: f.file ?? fileOf.get(f.object) }));
+    return checkPolicy(group.map((s) => s.object), { environment }).map((f) => ({ ...f, file: f.file ?? fileOf.get(f.object) }));
   });
 }
 

@@ -1,4 +1,6 @@
+import { Environment } from '../conventions/defaults';
 import { Finding } from './findings';
+import { checkBackingServiceAuth } from './policy/backing-auth';
 import { PolicyRule, collectResources, podTemplateOf, PodTemplate } from './policy/objects';
 import { Reporter } from './report';
 import { checkPodSecurity } from './policy/pod-security';
@@ -15,6 +17,12 @@ export interface PolicyOptions {
    * @default - findings carry no file
    */
   readonly file?: string;
+  /**
+   * The environment the objects are for. Outside development, Redis, Qdrant
+   * and Postgres must require auth (`practice-backing-service-auth`).
+   * @default - unknown (manifests read from files): treated as production
+   */
+  readonly environment?: Environment;
 }
 
 /**
@@ -27,7 +35,8 @@ export interface PolicyOptions {
  *   ReplicationController, Job and CronJob.
  * - `practice-*`: resources, probes, pinned images, pull policy, read-only
  *   root filesystem, ServiceAccount tokens, PodDisruptionBudgets,
- *   NetworkPolicies, Service selectors, HPA targets and plain-text secrets.
+ *   NetworkPolicies, Service selectors, HPA targets, plain-text secrets, and
+ *   (outside development) Redis, Qdrant and Postgres that require no auth.
  *
  * Objects relate to each other only within a namespace; an object without
  * `metadata.namespace` is in `default`. Entries that are not objects with a
@@ -47,6 +56,7 @@ export function checkPolicy(objects: readonly unknown[], options?: PolicyOptions
     checkPodSecurity(template, sink);
     checkContainerPractices(template, sink);
     checkServiceAccountToken(template, inventory, sink);
+    checkBackingServiceAuth(template, options?.environment, sink);
   }
   for (const r of resources) {
     if (r.kind === 'ConfigMap') checkConfigMap(r, sink);

@@ -2,9 +2,10 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { REDIS_PASSWORD_KEY, REDIS_USER } from '../conventions/backing-services';
-import { SEED } from '../conventions/defaults';
+import { Environment, SEED } from '../conventions/defaults';
 import { BackingService, BackingServiceStorage, ServiceConnection } from './backing-service';
-import { ComputeResources } from './resources';
+import { SaplingsValidationError } from './errors';
+import { ComputeResourceOverrides, withDefaultResources } from './resources';
 import { ResolvedSecretKey, RunAsUser, SecretKeyReference, envFromSecretKey, requireSecretKey } from './security';
 
 /** Props for {@link RedisStore}. */
@@ -17,10 +18,14 @@ export interface RedisStoreProps {
   readonly runAsUser?: RunAsUser;
   /** Data volume claim. @default - 20Gi ReadWriteOnce on standard */
   readonly storage?: Partial<BackingServiceStorage>;
-  /** CPU and memory. @default - requests 100m/256Mi, limits 500m/512Mi */
-  readonly resources?: ComputeResources;
-  /** The Secret key holding the password Redis requires. @default - no password, for development only */
+  /** CPU and memory; any quantity left out keeps its default. @default - requests 100m/256Mi, limits 500m/512Mi */
+  readonly resources?: ComputeResourceOverrides;
+  /** The Secret key holding the password Redis requires. Required when {@link requirePassword} is on. @default - none */
   readonly password?: SecretKeyReference;
+  /** Deployment environment; outside development Redis requires a password by default. @default 'production' */
+  readonly environment?: Environment;
+  /** Require a password from {@link password}; `false` runs Redis without auth. @default - true when `password` is given or the environment is not 'development' */
+  readonly requirePassword?: boolean;
 }
 
 /** Redis with append-only persistence, the app's memory store and cache. */
@@ -42,9 +47,29 @@ export class RedisStore extends Construct {
 
   /** The Secret key holding the password, when Redis requires one. */
   public readonly password?: ResolvedSecretKey;
+  /** Deployment environment. */
+  public readonly environment: Environment;
+  /** Whether Redis requires a password. */
+  public readonly requirePassword: boolean;
 
   constructor(scope: Construct, id: string, props: RedisStoreProps = {}) {
     super(scope, id);
+    this.environment = props.environment ?? 'production';
+    // Secure by default, as the CLI is: only development runs without auth unless told otherwise.
+    this.requirePassword = props.requirePassword ?? (props.password !== undefined || this.environment !== 'development');
+    if (this.requirePassword && !props.password) {
+      throw SaplingsValidationError.of(
+        this,
+        `Redis requires a password in environment '${this.environment}', but 'password' is unset; ` +
+          `set 'password' to the Secret key that holds it, or 'requirePassword: false' to run Redis without auth`,
+      );
+    }
+    if (!this.requirePassword && props.password) {
+      throw SaplingsValidationError.of(
+        this,
+        `'requirePassword' is false, but 'password' is set; remove 'password', or drop 'requirePassword: false' to require it`,
+      );
+    }
     if (props.password) {
       this.password = { secret: props.password.secret, key: props.password.key ?? REDIS_PASSWORD_KEY };
       requireSecretKey(this, 'password', this.password);
@@ -63,7 +88,7 @@ export class RedisStore extends Construct {
       env: password ? { REDIS_PASSWORD: password, REDISCLI_AUTH: password } : undefined,
       dataPath: '/data',
       storage: { ...SEED.redis.storage, ...props.storage },
-      resources: props.resources ?? SEED.redis.resources,
+      resources: withDefaultResources(this, props.resources, SEED.redis.resources),
       liveness: livenessProbe(this.port),
       readiness: readinessProbe(),
     });

@@ -1,7 +1,7 @@
 import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { QUANTITY_HELP, parseQuantity } from '../conventions/quantity';
+import { QUANTITY_HELP, compareQuantities, parseQuantity } from '../conventions/quantity';
 import { SaplingsValidationError } from './errors';
 
 /** CPU and memory of one container, as Kubernetes quantities (`500m`, `2Gi`). */
@@ -12,17 +12,53 @@ export interface ComputeResources {
   readonly limits: { readonly cpu: string; readonly memory: string };
 }
 
+/** CPU and memory of one container, any part of which may be left to the construct's default. */
+export interface ComputeResourceOverrides {
+  /** What the scheduler reserves; a missing cpu or memory keeps its default. @default - the default requests */
+  readonly requests?: { readonly cpu?: string; readonly memory?: string };
+  /** The ceiling; a missing cpu or memory keeps its default. @default - the default limits */
+  readonly limits?: { readonly cpu?: string; readonly memory?: string };
+}
+
+/**
+ * `given` over `defaults`, quantity by quantity, so a user can set only the
+ * memory limit, say. Throws when a request ends up above its limit, which the
+ * API server refuses, naming both quantities.
+ */
+export function withDefaultResources(scope: Construct, given: ComputeResourceOverrides | undefined, defaults: ComputeResources): ComputeResources {
+  const resources: ComputeResources = {
+    requests: { ...defaults.requests, ...definedOnly(given?.requests) },
+    limits: { ...defaults.limits, ...definedOnly(given?.limits) },
+  };
+  for (const resource of ['cpu', 'memory'] as const) {
+    const request = resources.requests[resource];
+    const limit = resources.limits[resource];
+    if ((compareQuantities(request, limit) ?? 0) > 0) {
+      throw SaplingsValidationError.of(
+        scope,
+        `'resources.requests.${resource}' (${request}) is more than 'resources.limits.${resource}' (${limit}), which Kubernetes refuses; ` +
+          `set 'resources.limits.${resource}' to at least the request, or lower 'resources.requests.${resource}'`,
+      );
+    }
+  }
+  return resources;
+}
+
+function definedOnly<T extends object>(values: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(values ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /**
  * The same quantities as cdk8s-plus `ContainerResources`, so the container's
  * `resources` reports what the manifest says. Throws for a value that is not
- * a quantity, naming it.
+ * a quantity, naming it as a field of `prop`.
  */
-export function toContainerResources(scope: Construct, r: ComputeResources): kplus.ContainerResources {
+export function toContainerResources(scope: Construct, r: ComputeResources, prop = 'resources'): kplus.ContainerResources {
   return {
-    cpu: { request: toCpu(scope, 'resources.requests.cpu', r.requests.cpu), limit: toCpu(scope, 'resources.limits.cpu', r.limits.cpu) },
+    cpu: { request: toCpu(scope, `${prop}.requests.cpu`, r.requests.cpu), limit: toCpu(scope, `${prop}.limits.cpu`, r.limits.cpu) },
     memory: {
-      request: toMemory(scope, 'resources.requests.memory', r.requests.memory),
-      limit: toMemory(scope, 'resources.limits.memory', r.limits.memory),
+      request: toMemory(scope, `${prop}.requests.memory`, r.requests.memory),
+      limit: toMemory(scope, `${prop}.limits.memory`, r.limits.memory),
     },
   };
 }

@@ -6,8 +6,11 @@ import { ENVIRONMENT_PRESETS } from '../conventions/presets';
 import { appObjectNames } from '../conventions/names';
 import { PRIVATE_IPV4_RANGES, cidrContains } from '../conventions/cidr';
 import { AppSecret } from './app-secret';
+import { renderDataLinearly } from './config-map-json';
 import { RedisStore } from './redis-store';
-import { ComputeResources } from './resources';
+import { ComputeResourceOverrides, withDefaultResources } from './resources';
+import { SaplingsValidationError } from './errors';
+import { SidecarOptions, addSidecar, toEnvValues } from './sidecar';
 import { ResolvedSecretKey, RunAsUser, secretOf } from './security';
 import { KUBE_DNS, TrafficPolicy } from './traffic-policy';
 import { VectorDb } from './vector-db';
@@ -33,8 +36,18 @@ export interface SaplingsAppProps {
   readonly port?: number;
   /** Replica count while no Autoscaler targets the app. @default 3 */
   readonly replicas?: number;
-  /** CPU and memory requests and limits. @default - requests 1000m/2Gi, limits 2000m/4Gi */
-  readonly resources?: ComputeResources;
+  /** CPU and memory requests and limits; any quantity left out keeps its default. @default - requests 1000m/2Gi, limits 2000m/4Gi */
+  readonly resources?: ComputeResourceOverrides;
+  /** Liveness probe of the app container, replacing the guide's. @default - GET /health on the app port, after 30 s, every 10 s */
+  readonly liveness?: kplus.Probe;
+  /** Readiness probe of the app container, replacing the guide's. @default - GET /ready on the app port, after 5 s, every 5 s */
+  readonly readiness?: kplus.Probe;
+  /** Startup probe of the app container, for a slow first start; liveness and readiness wait until it passes. @default - none */
+  readonly startup?: kplus.Probe;
+  /** Extra environment variables of the app container, after the ones it sets itself: a string is a plain value, an EnvValue may read a Secret key. @default - none */
+  readonly env?: Record<string, string | kplus.EnvValue>;
+  /** Extra containers in the app's pods; each runs as the app's user under the same restricted security context. @default - none */
+  readonly sidecars?: SidecarOptions[];
   /** Extra ConfigMap entries, exposed to the app as environment variables. @default - none */
   readonly config?: Record<string, string>;
   /** Deployment environment; selects the preset for the settings below. @default 'production' */
@@ -96,8 +109,10 @@ export class SaplingsApp extends Construct {
   public readonly selectorLabels: Record<string, string>;
   /** The app Deployment. */
   public readonly deployment: kplus.Deployment;
-  /** The app's only container. */
+  /** The app's own container. */
   public readonly container: kplus.Container;
+  /** The sidecar containers, in the order given. */
+  public readonly sidecars: kplus.Container[];
   /** ClusterIP Service in front of the pods. */
   public readonly service: kplus.Service;
   /** Non-secret settings, loaded into the container's environment. */
@@ -140,6 +155,7 @@ export class SaplingsApp extends Construct {
     this.deployment = workload.deployment;
     this.container = workload.container;
     this.service = workload.service;
+    this.sidecars = this.addSidecars(props.sidecars ?? [], props.runAsUser ?? SEED.app.runAsUser);
     this.applyLateReplicas(props.replicas);
     this.patchPodSpec(props.imagePullSecrets ?? [...SEED.app.imagePullSecrets]);
 
@@ -160,6 +176,19 @@ export class SaplingsApp extends Construct {
     const storage = { ...SEED.app.storage, ...props.storage };
     const user = props.runAsUser ?? SEED.app.runAsUser;
     const { liveness, readiness } = SEED.app;
+    const ownEnv: Record<string, kplus.EnvValue> = {
+      PORT: kplus.EnvValue.fromValue(String(this.port)),
+      ...Object.assign({}, ...this.backends().map((b) => b.connection.env)),
+    };
+    const extraEnv = toEnvValues(props.env ?? {});
+    for (const name of Object.keys(extraEnv)) {
+      if (name in ownEnv) {
+        throw SaplingsValidationError.of(
+          this,
+          `'env.${name}' would replace the ${name} the app sets itself (from 'port', 'redis' or 'vectorDb'); remove ${name} from 'env' and set that prop instead`,
+        );
+      }
+    }
     return buildWorkload(this, {
       names: { deployment: names.deployment, service: names.service, dataClaim: names.dataClaim },
       labels: this.selectorLabels,
@@ -176,21 +205,35 @@ export class SaplingsApp extends Construct {
         name: SEED.app.containerName,
         image: props.image,
         ports: [{ number: this.port, name: this.portName }],
-        envVariables: {
-          PORT: kplus.EnvValue.fromValue(String(this.port)),
-          ...Object.assign({}, ...this.backends().map((b) => b.connection.env)),
-        },
+        // The app's own variables first, so an extra one can expand them with $(NAME).
+        envVariables: { ...ownEnv, ...extraEnv },
         envFrom: [kplus.Env.fromConfigMap(this.configMap), kplus.Env.fromSecret(this.secret)],
-        liveness: httpProbe(this.port, liveness),
-        readiness: httpProbe(this.port, readiness),
+        liveness: props.liveness ?? httpProbe(this.port, liveness),
+        readiness: props.readiness ?? httpProbe(this.port, readiness),
+        startup: props.startup,
       },
-      resources: props.resources ?? SEED.app.resources,
+      resources: withDefaultResources(this, props.resources, SEED.app.resources),
       data: { path: SEED.app.dataPath, volumeName: 'data-volume' },
       emptyDirs: [{ id: 'LogsVolume', volumeName: 'logs-volume', path: SEED.app.logsPath }],
       // gunicorn keeps worker heartbeat files in the temp directory.
       scratchPaths: ['/tmp'],
       servicePorts: [{ name: this.portName, port: SEED.app.servicePort, targetPort: this.port }],
     });
+  }
+
+  /** Sidecars come after the app's container, which stays first: tools such as `kubectl logs` default to it. */
+  private addSidecars(sidecars: readonly SidecarOptions[], user: RunAsUser): kplus.Container[] {
+    const names = new Set<string>([this.container.name]);
+    sidecars.forEach((sidecar, i) => {
+      if (names.has(sidecar.name)) {
+        throw SaplingsValidationError.of(
+          this,
+          `'sidecars[${i}].name' is ${JSON.stringify(sidecar.name)}, which another container of the pod already uses; give each sidecar a name of its own`,
+        );
+      }
+      names.add(sidecar.name);
+    });
+    return sidecars.map((sidecar, i) => addSidecar(this, this.deployment, i + 1, sidecar, user));
   }
 
   /** The backing services this app is wired to. */
@@ -200,7 +243,7 @@ export class SaplingsApp extends Construct {
 
   private newConfigMap(name: string, props: SaplingsAppProps): kplus.ConfigMap {
     const preset = ENVIRONMENT_PRESETS[this.environment];
-    return new kplus.ConfigMap(this, 'Config', {
+    const configMap = new kplus.ConfigMap(this, 'Config', {
       metadata: { name, labels: this.selectorLabels },
       data: {
         ENVIRONMENT: this.environment,
@@ -214,6 +257,8 @@ export class SaplingsApp extends Construct {
         ...props.config,
       },
     });
+    renderDataLinearly(configMap);
+    return configMap;
   }
 
   /**

@@ -45,14 +45,15 @@ export function restrictedContainerContext(user: RunAsUser): kplus.ContainerSecu
 /**
  * Mounts an emptyDir at each path a process writes to, so the root
  * filesystem can stay read-only. Volume names derive from the paths
- * (`/var/run/postgresql` → `scratch-var-run-postgresql`); two paths that map to
- * one name are refused.
+ * (`/var/run/postgresql` → `scratch-var-run-postgresql`), after `volumePrefix`
+ * (a sidecar's name, so its volumes differ from the main container's); two
+ * paths that map to one name are refused.
  */
-export function mountScratch(scope: Construct, container: kplus.Container, paths: readonly string[]): void {
+export function mountScratch(scope: Construct, container: kplus.Container, paths: readonly string[], volumePrefix = ''): void {
   const seen = new Map<string, string>();
   for (const mountPath of paths) {
     // A volume name is a DNS label: lowercase, at most 63 characters, no trailing '-'.
-    const name = `scratch${mountPath.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`.slice(0, 63).replace(/-+$/, '');
+    const name = `${volumePrefix}scratch${mountPath.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`.slice(0, 63).replace(/-+$/, '');
     const clash = seen.get(name);
     if (clash !== undefined) {
       throw SaplingsValidationError.of(

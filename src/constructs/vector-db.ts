@@ -2,10 +2,10 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { VECTOR_DB, VectorDbEngine } from '../conventions/backing-services';
-import { SEED } from '../conventions/defaults';
+import { Environment, SEED } from '../conventions/defaults';
 import { appObjectNames, backingServiceNames } from '../conventions/names';
 import { BackingService, BackingServicePort, BackingServiceStorage, ServiceConnection } from './backing-service';
-import { ComputeResources } from './resources';
+import { ComputeResourceOverrides, withDefaultResources } from './resources';
 import { ResolvedSecretKey, RunAsUser, SecretKeyReference, envFromSecretKey, requireSecretKey } from './security';
 
 /** Props for {@link VectorDb}. */
@@ -20,12 +20,14 @@ export interface VectorDbProps {
   readonly runAsUser?: RunAsUser;
   /** Data volume claim. @default - 50Gi ReadWriteOnce on standard */
   readonly storage?: Partial<BackingServiceStorage>;
-  /** CPU and memory. @default - requests 250m/1Gi, limits 1000m/2Gi */
-  readonly resources?: ComputeResources;
+  /** CPU and memory; any quantity left out keeps its default. @default - requests 250m/1Gi, limits 1000m/2Gi */
+  readonly resources?: ComputeResourceOverrides;
   /** The Secret key holding the Postgres password or the Qdrant API key. @default - key POSTGRES_PASSWORD or QDRANT_API_KEY of the Secret named 'saplings-secrets' */
   readonly credentials?: SecretKeyReference;
-  /** Qdrant only: require an API key from the Secret. Postgres always requires its password. @default false */
+  /** Qdrant only: require an API key from the Secret; `false` runs Qdrant without auth. Postgres always requires its password. @default - true unless the environment is 'development' */
   readonly requireApiKey?: boolean;
+  /** Deployment environment; outside development Qdrant requires an API key by default. @default 'production' */
+  readonly environment?: Environment;
 }
 
 /** How one engine runs as a workload and how a client reaches it. */
@@ -126,13 +128,18 @@ export class VectorDb extends Construct {
   public readonly credentials?: ResolvedSecretKey;
   /** Secret keys this database reads; the Secret in {@link credentials} must hold them. */
   public readonly secretKeys: string[];
+  /** Deployment environment. */
+  public readonly environment: Environment;
 
   constructor(scope: Construct, id: string, props: VectorDbProps) {
     super(scope, id);
     this.engine = props.engine;
     const spec = ENGINES[props.engine];
     const name = props.name ?? props.engine;
-    if (spec.readsCredential(props.requireApiKey ?? false)) {
+    this.environment = props.environment ?? 'production';
+    // Secure by default, as the CLI is: only development runs Qdrant without an API key unless told otherwise.
+    const requireApiKey = props.requireApiKey ?? this.environment !== 'development';
+    if (spec.readsCredential(requireApiKey)) {
       this.credentials = {
         secret: props.credentials?.secret ?? kplus.Secret.fromSecretName(this, 'Credentials', appObjectNames(SEED.name).secret),
         key: props.credentials?.key ?? VECTOR_DB[props.engine].secretKey,
@@ -148,7 +155,7 @@ export class VectorDb extends Construct {
       image: props.image ?? VECTOR_DB[props.engine].image,
       runAsUser: props.runAsUser ?? VECTOR_DB[props.engine].user,
       storage: { ...SEED.vectorDb.storage, ...props.storage },
-      resources: props.resources ?? SEED.vectorDb.resources,
+      resources: withDefaultResources(this, props.resources, SEED.vectorDb.resources),
       ports: this.ports,
       dataPath: spec.dataPath,
       scratchPaths: [...spec.scratchPaths],

@@ -78,7 +78,7 @@ describe('public children agree with the manifest', () => {
 
   describe('GIVEN Redis and a vector DB', () => {
     const chart = new Chart(new App(), 'test');
-    const redis = new RedisStore(chart, 'Redis');
+    const redis = new RedisStore(chart, 'Redis', { requirePassword: false });
     const vectorDb = new VectorDb(chart, 'Vectors', { engine: 'qdrant', storage: { size: '75Gi' } });
     const manifests: Manifest[] = Testing.synth(chart);
 

@@ -10,14 +10,15 @@ function synthRedis(props: RedisStoreProps = {}): { redis: RedisStore; manifests
 }
 
 describe('RedisStore', () => {
+  // Outside development (production is the default) Redis needs the Secret key of its password.
   test('defaults', () => {
     const chart = Testing.chart();
-    new RedisStore(chart, 'Redis');
+    new RedisStore(chart, 'Redis', { password: { secret: kplus.Secret.fromSecretName(chart, 'Secret', 'saplings-secrets') } });
     expect(Testing.synth(chart)).toMatchSnapshot();
   });
 
-  describe('GIVEN no props', () => {
-    const { redis, manifests } = synthRedis();
+  describe('GIVEN environment development and nothing else', () => {
+    const { redis, manifests } = synthRedis({ environment: 'development' });
     const deployment = onlyOfKind(manifests, 'Deployment');
     const container = deployment.spec.template.spec.containers[0];
 
@@ -115,7 +116,7 @@ describe('RedisStore', () => {
   });
 
   describe('GIVEN a custom name', () => {
-    const { redis, manifests } = synthRedis({ name: 'cache' });
+    const { redis, manifests } = synthRedis({ name: 'cache', environment: 'development' });
 
     test('THEN every object and the url use it', () => {
       expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toStrictEqual([
@@ -131,7 +132,7 @@ describe('RedisStore', () => {
   });
 
   test('GIVEN only a storage size THEN the claim keeps the standard class and RWO', () => {
-    const claim = onlyOfKind(synthRedis({ storage: { size: '5Gi' } }).manifests, 'PersistentVolumeClaim');
+    const claim = onlyOfKind(synthRedis({ storage: { size: '5Gi' }, environment: 'development' }).manifests, 'PersistentVolumeClaim');
     expect(claim.spec).toMatchObject({
       accessModes: ['ReadWriteOnce'],
       resources: { requests: { storage: '5Gi' } },
@@ -141,7 +142,7 @@ describe('RedisStore', () => {
 
   test('GIVEN an image and resources THEN the container uses them as written', () => {
     const resources = { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '1', memory: '1G' } };
-    const container = onlyOfKind(synthRedis({ image: 'redis:latest', resources }).manifests, 'Deployment').spec.template
+    const container = onlyOfKind(synthRedis({ image: 'redis:latest', resources, environment: 'development' }).manifests, 'Deployment').spec.template
       .spec.containers[0];
     expect(container).toMatchObject({ image: 'redis:latest', imagePullPolicy: 'Always' });
     expect(container.resources).toStrictEqual(resources);
@@ -184,8 +185,43 @@ describe('RedisStore', () => {
     });
   });
 
+  describe('secure by default, as the CLI is', () => {
+    const secret = () => kplus.Secret.fromSecretName(new Chart(new App(), 'refs'), 'Ref', 'saplings-secrets');
+    const argsOf = (manifests: Manifest[]): string[] => onlyOfKind(manifests, 'Deployment').spec.template.spec.containers[0].args;
+
+    test('GIVEN a password and no environment THEN the environment is production and Redis requires the password', () => {
+      const { redis, manifests } = synthRedis({ password: { secret: secret() } });
+      expect(redis.environment).toBe('production');
+      expect(redis.requirePassword).toBe(true);
+      expect(argsOf(manifests)).toStrictEqual(['--appendonly', 'yes', '--dir', '/data', '--requirepass', '$(REDIS_PASSWORD)']);
+    });
+
+    test.each(['staging', 'production'] as const)('GIVEN environment %s and a password THEN Redis requires it', (environment) => {
+      const { redis, manifests } = synthRedis({ environment, password: { secret: secret() } });
+      expect(redis.requirePassword).toBe(true);
+      expect(argsOf(manifests)).toContain('--requirepass');
+    });
+
+    test('GIVEN environment development and a password THEN Redis still requires the password it was given', () => {
+      const { redis, manifests } = synthRedis({ environment: 'development', password: { secret: secret() } });
+      expect(redis.requirePassword).toBe(true);
+      expect(argsOf(manifests)).toContain('--requirepass');
+    });
+
+    test('GIVEN environment development THEN requirePassword is off and no password is needed', () => {
+      expect(synthRedis({ environment: 'development' }).redis.requirePassword).toBe(false);
+    });
+
+    test('GIVEN production and requirePassword: false THEN Redis runs without auth, as explicitly asked', () => {
+      const { redis, manifests } = synthRedis({ requirePassword: false });
+      expect(redis.requirePassword).toBe(false);
+      expect(redis.password).toBeUndefined();
+      expect(argsOf(manifests)).toStrictEqual(['--appendonly', 'yes', '--dir', '/data']);
+    });
+  });
+
   test('GIVEN runAsUser THEN the pod, the container and fsGroup use it', () => {
-    const podSpec = onlyOfKind(synthRedis({ runAsUser: { uid: 1001, gid: 1002 } }).manifests, 'Deployment').spec.template.spec;
+    const podSpec = onlyOfKind(synthRedis({ runAsUser: { uid: 1001, gid: 1002 }, environment: 'development' }).manifests, 'Deployment').spec.template.spec;
     expect(podSpec.securityContext).toMatchObject({ runAsUser: 1001, runAsGroup: 1002, fsGroup: 1002 });
     expect(podSpec.containers[0].securityContext).toMatchObject({ runAsUser: 1001, runAsGroup: 1002 });
   });

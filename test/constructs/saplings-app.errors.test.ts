@@ -102,3 +102,73 @@ describe('SaplingsApp errors in props', () => {
     expect(create).toThrow(/^\[test\/Saplings\] 'storage\.size' is "lots", which is not a non-negative quantity; /);
   });
 });
+
+describe('SaplingsApp extension errors', () => {
+  const app = (props: Partial<ConstructorParameters<typeof SaplingsApp>[2]>) => () =>
+    new SaplingsApp(new Chart(new App(), 'test'), 'Saplings', { image: 'saplings:1.0.0', ...props });
+
+  test('GIVEN a memory limit below the default request THEN the constructor throws naming both quantities', () => {
+    const create = app({ resources: { limits: { memory: '1Gi' } } });
+    expect(create).toThrow(SaplingsValidationError);
+    expect(create).toThrow(
+      new Error(
+        "[test/Saplings] 'resources.requests.memory' (2Gi) is more than 'resources.limits.memory' (1Gi), which Kubernetes refuses; " +
+          "set 'resources.limits.memory' to at least the request, or lower 'resources.requests.memory'",
+      ),
+    );
+  });
+
+  test('GIVEN env that sets PORT THEN the constructor throws naming env.PORT', () => {
+    const create = app({ env: { PORT: '9000' } });
+    expect(create).toThrow(SaplingsValidationError);
+    expect(create).toThrow(
+      new Error(
+        "[test/Saplings] 'env.PORT' would replace the PORT the app sets itself (from 'port', 'redis' or 'vectorDb'); remove PORT from 'env' and set that prop instead",
+      ),
+    );
+  });
+
+  test('GIVEN env that sets REDIS_URL beside a password-protected Redis THEN the constructor throws naming env.REDIS_URL', () => {
+    const create = () => {
+      const chart = new Chart(new App(), 'test');
+      const redis = new RedisStore(chart, 'Redis', { password: { secret: kplus.Secret.fromSecretName(chart, 'S', 'saplings-secrets') } });
+      return new SaplingsApp(chart, 'Saplings', { image: 'saplings:1.0.0', redis, env: { REDIS_URL: 'redis://elsewhere:6379' } });
+    };
+    expect(create).toThrow(SaplingsValidationError);
+    expect(create).toThrow(
+      new Error(
+        "[test/Saplings] 'env.REDIS_URL' would replace the REDIS_URL the app sets itself (from 'port', 'redis' or 'vectorDb'); remove REDIS_URL from 'env' and set that prop instead",
+      ),
+    );
+  });
+
+  const sidecar = (name: string) => ({
+    name,
+    image: 'envoyproxy/envoy:v1.31.2',
+    resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+  });
+
+  test('GIVEN a sidecar named like the app container THEN the constructor throws naming sidecars[0].name', () => {
+    const create = app({ sidecars: [sidecar('saplings')] });
+    expect(create).toThrow(SaplingsValidationError);
+    expect(create).toThrow(
+      new Error(
+        "[test/Saplings] 'sidecars[0].name' is \"saplings\", which another container of the pod already uses; give each sidecar a name of its own",
+      ),
+    );
+  });
+
+  test('GIVEN two sidecars with one name THEN the constructor throws naming the second', () => {
+    const create = app({ sidecars: [sidecar('proxy'), sidecar('proxy')] });
+    expect(create).toThrow(SaplingsValidationError);
+    expect(create).toThrow(
+      new Error("[test/Saplings] 'sidecars[1].name' is \"proxy\", which another container of the pod already uses; give each sidecar a name of its own"),
+    );
+  });
+
+  test('GIVEN a sidecar resource that is not a quantity THEN the constructor throws naming it as the sidecar\'s', () => {
+    const create = app({ sidecars: [{ ...sidecar('proxy'), resources: { requests: { cpu: 'lots', memory: '64Mi' }, limits: { cpu: '1', memory: '1Gi' } } }] });
+    expect(create).toThrow(SaplingsValidationError);
+    expect(create).toThrow(/^\[test\/Saplings\] 'sidecars\[0\]\.resources\.requests\.cpu' is "lots", which is not a non-negative quantity; /);
+  });
+});

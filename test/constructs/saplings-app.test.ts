@@ -1,6 +1,7 @@
-import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { RedisStore, SaplingsApp, SaplingsAppProps, VectorDb } from '../../src';
+import { checkPolicy } from '../../src/checks/policy';
 import { Manifest, objectsOfKind, onlyOfKind, kubeletAdmitsRunAsNonRoot } from '../helpers/objects';
 
 /** Synthesizes a chart holding one SaplingsApp with `props`. */
@@ -363,7 +364,7 @@ describe('SaplingsApp', () => {
 
   describe('GIVEN a RedisStore', () => {
     const chart = Testing.chart();
-    const redis = new RedisStore(chart, 'Redis');
+    const redis = new RedisStore(chart, 'Redis', { requirePassword: false });
     new SaplingsApp(chart, 'Saplings', { image: 'saplings:1.0.0', redis });
     const manifests = Testing.synth(chart);
     const configMap = objectsOfKind(manifests, 'ConfigMap').find((m) => m.metadata.name === 'saplings-config');
@@ -411,7 +412,7 @@ describe('SaplingsApp', () => {
 
   describe('GIVEN a qdrant VectorDb', () => {
     const chart = Testing.chart();
-    const vectorDb = new VectorDb(chart, 'Vectors', { engine: 'qdrant' });
+    const vectorDb = new VectorDb(chart, 'Vectors', { engine: 'qdrant', requireApiKey: false });
     new SaplingsApp(chart, 'Saplings', { image: 'saplings:1.0.0', vectorDb });
     const manifests = Testing.synth(chart);
 
@@ -517,5 +518,187 @@ describe('SaplingsApp', () => {
     new SaplingsApp(chart, 'Green', { image: 'saplings:1.0.0', name: 'green' });
     const deployments = objectsOfKind(Testing.synth(chart), 'Deployment');
     expect(deployments.map((d) => d.spec.selector.matchLabels)).toStrictEqual([{ app: 'blue' }, { app: 'green' }]);
+  });
+});
+
+describe('SaplingsApp extensions, without JSON patches', () => {
+  describe('GIVEN a liveness, readiness and startup probe', () => {
+    const manifests = synthApp({
+      liveness: kplus.Probe.fromHttpGet('/livez', { port: 8000, periodSeconds: Duration.seconds(20) }),
+      readiness: kplus.Probe.fromTcpSocket({ port: 8000 }),
+      startup: kplus.Probe.fromHttpGet('/health', { port: 8000, failureThreshold: 30, periodSeconds: Duration.seconds(10) }),
+    });
+    const container = appContainer(manifests);
+
+    test('THEN they replace the guide\'s liveness and readiness probes', () => {
+      expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/livez', port: 8000 }, periodSeconds: 20 });
+      expect(container.readinessProbe).toMatchObject({ tcpSocket: { port: 8000 } });
+      expect(container.readinessProbe).not.toHaveProperty('httpGet');
+    });
+
+    test('THEN the startup probe gives the first start 300 s', () => {
+      expect(container.startupProbe).toMatchObject({ httpGet: { path: '/health', port: 8000 }, failureThreshold: 30, periodSeconds: 10 });
+    });
+  });
+
+  test('GIVEN no probes THEN the guide\'s /health and /ready stay, and there is no startup probe', () => {
+    const container = appContainer(synthApp());
+    expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/health', port: 8000 }, initialDelaySeconds: 30, periodSeconds: 10 });
+    expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/ready', port: 8000 }, initialDelaySeconds: 5, periodSeconds: 5 });
+    expect(container).not.toHaveProperty('startupProbe');
+  });
+
+  describe('GIVEN partial resources', () => {
+    test.each([
+      ['only limits', { limits: { cpu: '4', memory: '8Gi' } }, { requests: { cpu: '1000m', memory: '2Gi' }, limits: { cpu: '4', memory: '8Gi' } }],
+      ['only requests', { requests: { cpu: '500m', memory: '1Gi' } }, { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2000m', memory: '4Gi' } }],
+      ['only the memory', { requests: { memory: '3Gi' }, limits: { memory: '6Gi' } }, { requests: { cpu: '1000m', memory: '3Gi' }, limits: { cpu: '2000m', memory: '6Gi' } }],
+    ])('WHEN %s THEN the rest keeps the defaults', (_what, resources, expected) => {
+      expect(appContainer(synthApp({ resources })).resources).toStrictEqual(expected);
+    });
+
+    test('WHEN only the Redis memory limit is set THEN Redis keeps its other defaults', () => {
+      const chart = Testing.chart();
+      new RedisStore(chart, 'Redis', { requirePassword: false, resources: { limits: { memory: '1Gi' } } });
+      expect(onlyOfKind(Testing.synth(chart), 'Deployment').spec.template.spec.containers[0].resources).toStrictEqual({
+        requests: { cpu: '100m', memory: '256Mi' },
+        limits: { cpu: '500m', memory: '1Gi' },
+      });
+    });
+  });
+
+  describe('GIVEN extra env, plain and from a Secret, with a Redis', () => {
+    const chart = Testing.chart();
+    const redis = new RedisStore(chart, 'Redis', { requirePassword: false });
+    const search = kplus.Secret.fromSecretName(chart, 'Search', 'search-credentials');
+    new SaplingsApp(chart, 'Saplings', {
+      image: 'saplings:1.0.0',
+      redis,
+      env: {
+        FEATURE_FLAGS: 'tools,memory',
+        SERPAPI_KEY: kplus.EnvValue.fromSecretValue({ secret: search, key: 'api-key' }),
+        CALLBACK_URL: kplus.EnvValue.fromValue('http://localhost:$(PORT)/callback'),
+      },
+    });
+    const container = onlyOfKind(objectsOfKind(Testing.synth(chart), 'Deployment').filter((d) => d.metadata.name === 'saplings-app'), 'Deployment')
+      .spec.template.spec.containers[0];
+
+    test('THEN they follow the app\'s own variables, so they can expand them', () => {
+      expect(container.env).toStrictEqual([
+        { name: 'PORT', value: '8000' },
+        { name: 'FEATURE_FLAGS', value: 'tools,memory' },
+        { name: 'SERPAPI_KEY', valueFrom: { secretKeyRef: { name: 'search-credentials', key: 'api-key' } } },
+        { name: 'CALLBACK_URL', value: 'http://localhost:$(PORT)/callback' },
+      ]);
+    });
+
+    test('THEN the ConfigMap and Secret are still loaded whole', () => {
+      expect(container.envFrom).toStrictEqual([{ configMapRef: { name: 'saplings-config' } }, { secretRef: { name: 'saplings-secrets' } }]);
+    });
+  });
+
+  describe('GIVEN a sidecar', () => {
+    const chart = Testing.chart();
+    const app = new SaplingsApp(chart, 'Saplings', {
+      image: 'saplings:1.0.0',
+      runAsUser: { uid: 1001, gid: 1001 },
+      sidecars: [
+        {
+          name: 'log-shipper',
+          image: 'fluent/fluent-bit:3.1.9',
+          args: ['-c', '/fluent-bit/etc/fluent-bit.conf'],
+          ports: [{ name: 'metrics', number: 2020 }],
+          env: { FLUENT_HOST: 'logs.example.com' },
+          resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+          readiness: kplus.Probe.fromHttpGet('/api/v1/health', { port: 2020 }),
+          scratchPaths: ['/tmp', '/fluent-bit/state'],
+        },
+      ],
+    });
+    const manifests = Testing.synth(chart);
+    const deployment = onlyOfKind(manifests, 'Deployment');
+    const [main, sidecar] = deployment.spec.template.spec.containers;
+
+    test('THEN the pod still meets Pod Security "restricted" and the sidecar has its resources', () => {
+      const findings = checkPolicy(manifests).filter((f) => f.rule.startsWith('pss-') || f.rule === 'practice-resources');
+      expect(findings).toStrictEqual([]);
+    });
+
+    test('THEN it is the second container; the app\'s stays first', () => {
+      expect(deployment.spec.template.spec.containers.map((c: Manifest) => c.name)).toStrictEqual(['saplings', 'log-shipper']);
+      expect(main.image).toBe('saplings:1.0.0');
+      expect(app.sidecars.map((c) => c.name)).toStrictEqual(['log-shipper']);
+    });
+
+    test('THEN it inherits the restricted security context and the app\'s user', () => {
+      expect(sidecar.securityContext).toStrictEqual(main.securityContext);
+      expect(sidecar.securityContext).toMatchObject({
+        runAsUser: 1001,
+        runAsGroup: 1001,
+        runAsNonRoot: true,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        privileged: false,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+    });
+
+    test('THEN it has its own resources, spelled as written, and the app keeps its defaults', () => {
+      expect(sidecar.resources).toStrictEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } });
+      expect(main.resources).toStrictEqual({ requests: { cpu: '1000m', memory: '2Gi' }, limits: { cpu: '2000m', memory: '4Gi' } });
+    });
+
+    test('THEN its image, args, port, env and probe are as given, pulled IfNotPresent', () => {
+      expect(sidecar).toMatchObject({
+        image: 'fluent/fluent-bit:3.1.9',
+        imagePullPolicy: 'IfNotPresent',
+        args: ['-c', '/fluent-bit/etc/fluent-bit.conf'],
+        ports: [{ containerPort: 2020, name: 'metrics' }],
+        env: [{ name: 'FLUENT_HOST', value: 'logs.example.com' }],
+        readinessProbe: { httpGet: { path: '/api/v1/health', port: 2020 } },
+      });
+    });
+
+    test('THEN its scratch paths are emptyDirs of its own, apart from the app\'s /tmp', () => {
+      expect(sidecar.volumeMounts).toStrictEqual([
+        { name: 'log-shipper-scratch-tmp', mountPath: '/tmp' },
+        { name: 'log-shipper-scratch-fluent-bit-state', mountPath: '/fluent-bit/state' },
+      ]);
+      expect(deployment.spec.template.spec.volumes).toEqual(
+        expect.arrayContaining([
+          { name: 'scratch-tmp', emptyDir: {} },
+          { name: 'log-shipper-scratch-tmp', emptyDir: {} },
+          { name: 'log-shipper-scratch-fluent-bit-state', emptyDir: {} },
+        ]),
+      );
+    });
+  });
+});
+
+// cdk8s-plus renders ConfigMap data in time quadratic in its keys; SaplingsApp renders it linearly (bench/config-keys.js times 10,000).
+describe('GIVEN thousands of config keys', () => {
+  const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`KEY_${n - i}`, `value ${n - i}`]));
+
+  test('THEN the ConfigMap holds each of 3,000 keys with its value, sorted, beside the guide\'s settings', () => {
+    const config = keys(3000);
+    const data = onlyOfKind(synthApp({ config }), 'ConfigMap').data;
+    expect(Object.keys(data)).toHaveLength(3000 + 7);
+    expect(data).toMatchObject({ ...config, ENVIRONMENT: 'production', MAX_WORKERS: '4' });
+    expect(Object.keys(data)).toStrictEqual(Object.keys(data).sort());
+  });
+
+  test('THEN the ConfigMap object is, byte for byte, what cdk8s-plus\'s own rendering gives', () => {
+    const chart = Testing.chart();
+    const app = new SaplingsApp(chart, 'Saplings', { image: 'saplings:1.0.0', config: { ...keys(500), '0': 'zero', 'a.b': 'dotted' } });
+    const apiObject = ApiObject.of(app.configMap);
+    expect(JSON.stringify(apiObject.toJson())).toBe(JSON.stringify(kplus.k8s.KubeConfigMap.prototype.toJson.call(apiObject)));
+  });
+
+  test('THEN a JSON patch on the data still applies', () => {
+    const chart = Testing.chart();
+    const app = new SaplingsApp(chart, 'Saplings', { image: 'saplings:1.0.0', config: { A: '1' } });
+    ApiObject.of(app.configMap).addJsonPatch(JsonPatch.add('/data/B', '2'));
+    expect(onlyOfKind(Testing.synth(chart), 'ConfigMap').data).toMatchObject({ A: '1', B: '2' });
   });
 });

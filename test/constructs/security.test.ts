@@ -28,7 +28,7 @@ const CASES: Record<string, Case> = {
     emptyDirPaths: ['/app/logs', '/tmp'],
   },
   RedisStore: {
-    build: (chart) => new RedisStore(chart, 'Redis'),
+    build: (chart) => new RedisStore(chart, 'Redis', { requirePassword: false }),
     deployment: 'redis',
     uid: 999,
     gid: 1000,

@@ -71,7 +71,7 @@ interface Wiring {
 function synthWired(w: Wiring = {}): Manifest[] {
   const chart = new Chart(Testing.app(), 'team-a', { namespace: 'team-a' });
   if (w.isolation) new NamespaceIsolation(chart, 'Isolation');
-  const redis = w.redis ? new RedisStore(chart, 'Redis') : undefined;
+  const redis = w.redis ? new RedisStore(chart, 'Redis', { requirePassword: false }) : undefined;
   const vectorDb = w.vectorDb ? new VectorDb(chart, 'Vectors', { engine: w.vectorDb }) : undefined;
   const app = new SaplingsApp(chart, 'Saplings', { image: 'saplings:1.0.0', redis, vectorDb, ...w.app });
   if (w.ingress) new IngressWithTls(chart, 'Web', { app, host: 'agents.example.com', ...w.ingress });
@@ -362,7 +362,7 @@ describe('TrafficPolicy', () => {
 
   test('GIVEN a custom app name and Redis name THEN the policies and selectors follow them', () => {
     const chart = Testing.chart();
-    const redis = new RedisStore(chart, 'Redis', { name: 'cache' });
+    const redis = new RedisStore(chart, 'Redis', { name: 'cache', requirePassword: false });
     new SaplingsApp(chart, 'Saplings', { image: 'saplings:1.0.0', name: 'agents', redis });
     const manifests: Manifest[] = Testing.synth(chart);
     expect(policyNames(manifests)).toStrictEqual(['agents-netpol-egress', 'cache-netpol-ingress']);

@@ -166,8 +166,8 @@ describe('VectorDb', () => {
       expect(Testing.synth(chart)).toMatchSnapshot();
     });
 
-    describe('GIVEN engine qdrant', () => {
-      const { vectorDb, manifests } = synthVectorDb({ engine: 'qdrant' });
+    describe('GIVEN engine qdrant in development', () => {
+      const { vectorDb, manifests } = synthVectorDb({ engine: 'qdrant', environment: 'development' });
       const deployment = onlyOfKind(manifests, 'Deployment');
       const container = containerOf(manifests);
 
@@ -287,6 +287,39 @@ describe('VectorDb', () => {
       test('THEN the health probes stay on the open /livez and /readyz', () => {
         expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/livez', port: 6333 } });
         expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/readyz', port: 6333 } });
+      });
+    });
+
+    describe('secure by default, as the CLI is', () => {
+      const apiKeyFrom = (secret: string) => [
+        { name: 'QDRANT__SERVICE__API_KEY', valueFrom: { secretKeyRef: { name: secret, key: 'QDRANT_API_KEY' } } },
+      ];
+
+      test('GIVEN no environment THEN it is production and Qdrant requires the API key from saplings-secrets', () => {
+        const { vectorDb, manifests } = synthVectorDb({ engine: 'qdrant' });
+        expect(vectorDb.environment).toBe('production');
+        expect(containerOf(manifests).env).toStrictEqual(apiKeyFrom('saplings-secrets'));
+        expect(vectorDb.secretKeys).toStrictEqual(['QDRANT_API_KEY']);
+      });
+
+      test('GIVEN environment staging and credentials THEN Qdrant requires the API key from that Secret', () => {
+        const { manifests } = synthVectorDb({ engine: 'qdrant', environment: 'staging', credentials: { secret: secretNamed('qdrant-creds') } });
+        expect(containerOf(manifests).env).toStrictEqual(apiKeyFrom('qdrant-creds'));
+      });
+
+      test('GIVEN production and requireApiKey: false THEN Qdrant runs without an API key, as explicitly asked', () => {
+        const { vectorDb, manifests } = synthVectorDb({ engine: 'qdrant', requireApiKey: false });
+        expect(containerOf(manifests)).not.toHaveProperty('env');
+        expect(vectorDb.credentials).toBeUndefined();
+        expect(vectorDb.secretKeys).toStrictEqual([]);
+      });
+
+      test('GIVEN pgvector in development THEN Postgres still requires its password', () => {
+        const { manifests } = synthVectorDb({ engine: 'pgvector', environment: 'development' });
+        expect(containerOf(manifests).env).toContainEqual({
+          name: 'POSTGRES_PASSWORD',
+          valueFrom: { secretKeyRef: { name: 'saplings-secrets', key: 'POSTGRES_PASSWORD' } },
+        });
       });
     });
 

@@ -280,7 +280,18 @@ describe('every config the schema accepts', () => {
         expect(() => synthesize([stack], { source: 'prop' })).not.toThrow();
         const objects = renderStack(stack).objects;
         expect(validateObjects(objects).filter((f) => f.severity === 'error')).toStrictEqual([]);
-        if (stack.environment !== 'development') expect(checkPolicy(objects)).toStrictEqual([]);
+        if (stack.environment !== 'development') {
+          // `auth: false` turns Redis or Qdrant auth off explicitly; the policy still warns about exactly those.
+          const optedOut = [
+            ...(stack.redis.enabled && stack.redis.auth === false ? ['Deployment/redis'] : []),
+            ...(stack.vectorDb.enabled && stack.vectorDb.engine === 'qdrant' && stack.vectorDb.auth === false ? ['Deployment/qdrant'] : []),
+          ];
+          const findings = checkPolicy(objects, { environment: stack.environment });
+          expect(findings.filter((f) => f.rule !== 'practice-backing-service-auth')).toStrictEqual([]);
+          expect(findings.filter((f) => f.rule === 'practice-backing-service-auth').map((f) => `${f.severity} ${f.object}`)).toStrictEqual(
+            optedOut.map((object) => `warning ${object}`).sort(),
+          );
+        }
         checked++;
         environments.add(stack.environment);
       }),

@@ -186,7 +186,8 @@ export type PolicyRule =
   | 'practice-network-policy'
   | 'practice-service-selector'
   | 'practice-hpa-target'
-  | 'practice-secret-in-env';
+  | 'practice-secret-in-env'
+  | 'practice-backing-service-auth';
 
 /** Where the policy's checks report. */
 export type PolicyReporter = Reporter<PolicyRule>;

@@ -10,7 +10,7 @@ import { SaplingsApp, SaplingsAppProps } from '../../constructs/saplings-app';
 import { SaplingsServiceMonitor, SaplingsServiceMonitorProps } from '../../constructs/saplings-service-monitor';
 import { VectorDb, VectorDbProps, vectorDbReadsCredential } from '../../constructs/vector-db';
 import { REDIS_PASSWORD_KEY, VECTOR_DB } from '../../conventions/backing-services';
-import { SEED } from '../../conventions/defaults';
+import { Environment, SEED } from '../../conventions/defaults';
 import { appObjectNames } from '../../conventions/names';
 
 /**
@@ -43,13 +43,13 @@ export interface StackSecretOptions {
 }
 
 /** The RedisStore a {@link SaplingsStack} creates. */
-export interface StackRedisOptions extends Omit<RedisStoreProps, 'password'> {
+export interface StackRedisOptions extends Omit<RedisStoreProps, 'password' | 'environment'> {
   /** Require a password, read from the stack's Secret under `REDIS_PASSWORD`. @default - true unless the app's environment is 'development' */
   readonly requirePassword?: boolean;
 }
 
 /** The VectorDb a {@link SaplingsStack} creates; its credential is read from the stack's Secret. */
-export interface StackVectorDbOptions extends Omit<VectorDbProps, 'credentials' | 'requireApiKey'> {
+export interface StackVectorDbOptions extends Omit<VectorDbProps, 'credentials' | 'requireApiKey' | 'environment'> {
   /** Qdrant only: require an API key. Postgres always requires its password. @default - true unless the app's environment is 'development' */
   readonly requireApiKey?: boolean;
 }
@@ -130,10 +130,15 @@ export class SaplingsStack extends Chart {
     this.secret = appSecretOrSecret instanceof AppSecret ? appSecretOrSecret : undefined;
 
     if (redis instanceof RedisStore) this.redis = redis;
-    else if (redisOptions) this.redis = this.newRedis(redisOptions, redisPassword ? appSecretOrSecret : undefined);
+    else if (redisOptions) this.redis = this.newRedis(redisOptions, props.app.environment, redisPassword ? appSecretOrSecret : undefined);
     if (vectorDb instanceof VectorDb) this.vectorDb = vectorDb;
     else if (vectorDbOptions) {
-      this.vectorDb = new VectorDb(this, 'VectorDb', { ...vectorDbOptions, requireApiKey: vectorDbApiKey, credentials: { secret: appSecretOrSecret } });
+      this.vectorDb = new VectorDb(this, 'VectorDb', {
+        ...vectorDbOptions,
+        environment: props.app.environment,
+        requireApiKey: vectorDbApiKey,
+        credentials: { secret: appSecretOrSecret },
+      });
     }
 
     this.app = new SaplingsApp(this, 'App', { ...props.app, name, secret: appSecretOrSecret, redis: this.redis, vectorDb: this.vectorDb });
@@ -163,9 +168,13 @@ export class SaplingsStack extends Chart {
     });
   }
 
-  private newRedis(options: StackRedisOptions, passwordSecret: AppSecret | kplus.ISecret | undefined): RedisStore {
-    const { requirePassword: _requirePassword, ...redisProps } = options;
-    return new RedisStore(this, 'Redis', { ...redisProps, password: passwordSecret ? { secret: passwordSecret } : undefined });
+  private newRedis(options: StackRedisOptions, environment: Environment | undefined, passwordSecret: AppSecret | kplus.ISecret | undefined): RedisStore {
+    return new RedisStore(this, 'Redis', {
+      ...options,
+      environment,
+      requirePassword: passwordSecret !== undefined,
+      password: passwordSecret ? { secret: passwordSecret } : undefined,
+    });
   }
 }
 

@@ -492,3 +492,26 @@ describe('SaplingsStack from typed props', () => {
     );
   });
 });
+
+describe('SaplingsStack app extensions', () => {
+  test('GIVEN probes, partial resources, env and a sidecar in app THEN the stack\'s app container and pod carry them', () => {
+    const stack = new lib.SaplingsStack(new App(), 'team-a', {
+      app: {
+        image: 'saplings:2.0.0',
+        startup: kplus.Probe.fromHttpGet('/health', { port: 8000, failureThreshold: 30 }),
+        resources: { limits: { memory: '6Gi' } },
+        env: { FEATURE_FLAGS: 'tools' },
+        sidecars: [
+          { name: 'proxy', image: 'envoyproxy/envoy:v1.31.2', resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } } },
+        ],
+      },
+    });
+    const deployment = stack.toJson().find((o: { kind: string; metadata: { name: string } }) => o.kind === 'Deployment' && o.metadata.name === 'saplings-app');
+    const [app, proxy] = deployment.spec.template.spec.containers;
+    expect(app.startupProbe).toMatchObject({ httpGet: { path: '/health', port: 8000 }, failureThreshold: 30 });
+    expect(app.resources).toStrictEqual({ requests: { cpu: '1000m', memory: '2Gi' }, limits: { cpu: '2000m', memory: '6Gi' } });
+    expect(app.env).toContainEqual({ name: 'FEATURE_FLAGS', value: 'tools' });
+    expect(proxy).toMatchObject({ name: 'proxy', securityContext: app.securityContext });
+    expect(stack.app.sidecars).toHaveLength(1);
+  });
+});
