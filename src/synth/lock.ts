@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { OutputError } from './output-error';
 
 /** How the output lock waits and decides that a lock is abandoned. */
@@ -35,7 +36,7 @@ export interface HeldLock {
   refresh(): void;
 }
 
-/** A held lock is touched this often, far within {@link LockOptions.staleMs}. */
+/** A held lock's token file is touched this often, far within {@link LockOptions.staleMs}. */
 export const REFRESH_MS = 1000;
 /** Default of {@link LockOptions.staleMs}. */
 export const LOCK_STALE_MS = 30_000;
@@ -52,128 +53,138 @@ export function pidNamespace(): string {
 }
 
 /**
- * Runs `fn` holding an exclusive lock: the file `lockPath`, created with
- * O_EXCL and holding a {@link LockRecord}.
+ * Runs `fn` holding an exclusive lock on `lockPath`, a directory in which
+ * each run that wants the lock creates a token file of its own
+ * (`holder-<token>`, holding a {@link LockRecord}) with O_EXCL, and holds the
+ * lock when, once its file exists, it is the only one there. Of two runs
+ * that create theirs at once, at least one sees the other and steps back, so
+ * two never hold it at once; no run ever needs to remove the lock itself.
  *
- * The holder touches the file while it works ({@link HeldLock.refresh}), so
- * a lock is abandoned when its file is older than `staleMs`, whichever host
- * or container wrote it; a pid is only trusted when the lock was written on
+ * The holder touches its file while it works ({@link HeldLock.refresh}), so
+ * a token file older than `staleMs` is abandoned, whichever host or
+ * container wrote it; a pid is only trusted when the file was written on
  * this host in this pid namespace (pid 1 in one container is not pid 1 in
- * another). Taking over renames the abandoned file aside, atomically, and
- * then checks that what moved is the file judged abandoned: a run never
- * deletes a lock it has not judged, and it removes its own lock only after
- * checking the token in it.
+ * another). An abandoned file is deleted by its own name, so a run can never
+ * delete another live run's token, and the last run out removes the empty
+ * directory.
  */
 export function withLock<T>(lockPath: string, fn: (lock: HeldLock) => T, options: LockOptions = {}): T {
   const record: LockRecord = { token: randomBytes(16).toString('hex'), pid: process.pid, host: os.hostname(), pidNamespace: pidNamespace() };
-  acquire(lockPath, record, options);
+  const mine = path.join(lockPath, `${HOLDER_PREFIX}${record.token}`);
+  acquire(lockPath, mine, record, options);
   let lastTouch = Date.now();
   const held: HeldLock = {
     refresh() {
       if (Date.now() - lastTouch < REFRESH_MS) return;
-      assertHeld(lockPath, record.token);
       const now = new Date();
-      fs.utimesSync(lockPath, now, now);
+      try {
+        fs.utimesSync(mine, now, now);
+      } catch {
+        throw new OutputError(
+          `lost the lock ${lockPath} to another run while writing (this run was paused longer than a lock stays fresh); run saplings-k8s synth again`,
+        );
+      }
       lastTouch = now.getTime();
     },
   };
   try {
     return fn(held);
   } finally {
-    release(lockPath, record.token);
+    fs.rmSync(mine, { force: true });
+    removeIfEmpty(lockPath);
   }
 }
 
-function acquire(lockPath: string, record: LockRecord, options: LockOptions): void {
+const HOLDER_PREFIX = 'holder-';
+
+function acquire(lockPath: string, mine: string, record: LockRecord, options: LockOptions): void {
   const staleMs = options.staleMs ?? LOCK_STALE_MS;
+  const pollMs = options.pollMs ?? LOCK_POLL_MS;
   const deadline = Date.now() + (options.timeoutMs ?? LOCK_TIMEOUT_MS);
-  for (;;) {
-    try {
-      fs.writeFileSync(lockPath, JSON.stringify(record), { flag: 'wx' });
-      return;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const seen = lstatIfExists(lockPath);
-    if (!seen) continue;
-    if (!seen.isFile()) {
-      throw new OutputError(`cannot lock the output directory: ${lockPath} is not a regular file; remove it and run saplings-k8s synth again`);
-    }
-    const holder = parseRecord(readSmall(lockPath));
-    if (isAbandoned(seen, holder, staleMs)) {
-      takeOver(lockPath, seen, holder?.token);
-      continue;
-    }
-    if (Date.now() > deadline) {
+  for (let attempt = 0; ; attempt++) {
+    const holders = liveHolders(lockPath, staleMs);
+    if (holders.length === 0) {
+      try {
+        fs.mkdirSync(lockPath, { recursive: true });
+        fs.writeFileSync(mine, JSON.stringify(record), { flag: 'wx' });
+        const others = fs.readdirSync(lockPath).filter((name) => name.startsWith(HOLDER_PREFIX) && name !== path.basename(mine));
+        if (others.length === 0) return;
+        // Another run created its file at the same moment; it sees ours too, so both step back and try again.
+        fs.rmSync(mine, { force: true });
+      } catch (err) {
+        fs.rmSync(mine, { force: true });
+        // The last holder removed the directory in between (ENOENT); or a lock of an older version is a file (EEXIST, ENOTDIR).
+        if (!['ENOENT', 'EEXIST', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+      }
+    } else if (Date.now() > deadline) {
+      const holder = holders[0];
       const who = holder ? `pid ${holder.pid} on ${holder.host}` : 'another run';
       throw new OutputError(
-        `cannot lock the output directory: ${lockPath} is held by ${who} and still refreshed; wait for that run to finish, or delete the file if none is running`,
+        `cannot lock the output directory: ${lockPath} is held by ${who}, which still refreshes it; wait for that run to finish, or delete ${lockPath} if none is running`,
       );
     }
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, options.pollMs ?? LOCK_POLL_MS);
+    // Random, so runs that stepped back together do not meet again.
+    const wait = pollMs * (0.5 + Math.random()) * Math.min(attempt + 1, 4);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
   }
 }
 
-/** Whether a lock is abandoned: not refreshed for `staleMs`, or written by a process of this host and pid namespace that is gone. */
+/**
+ * The runs holding or taking the lock, after deleting the token files of
+ * runs that abandoned it. A lock file of an older version (a file, not a
+ * directory, holding a pid) counts as a holder until it is as stale.
+ */
+function liveHolders(lockPath: string, staleMs: number): (LockRecord | undefined)[] {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(lockPath);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  if (!stat.isDirectory()) {
+    const pid = Number(readSmall(lockPath));
+    const abandoned = Date.now() - stat.mtimeMs > staleMs || (Number.isInteger(pid) && pid > 0 && !isRunning(pid));
+    if (!abandoned) return [undefined];
+    fs.rmSync(lockPath, { force: true });
+    return [];
+  }
+  const holders: (LockRecord | undefined)[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(lockPath).filter((name) => name.startsWith(HOLDER_PREFIX));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  for (const name of names) {
+    const file = path.join(lockPath, name);
+    let seen: fs.Stats;
+    try {
+      seen = fs.lstatSync(file);
+    } catch {
+      continue;
+    }
+    const holder = parseRecord(readSmall(file));
+    if (isAbandoned(seen, holder, staleMs)) fs.rmSync(file, { force: true });
+    else holders.push(holder);
+  }
+  return holders;
+}
+
+/** Whether a token file is abandoned: not refreshed for `staleMs`, or written by a process of this host and pid namespace that is gone. */
 function isAbandoned(seen: fs.Stats, holder: LockRecord | undefined, staleMs: number): boolean {
   if (Date.now() - seen.mtimeMs > staleMs) return true;
   return holder !== undefined && holder.host === os.hostname() && holder.pidNamespace === pidNamespace() && !isRunning(holder.pid);
 }
 
-/**
- * Removes the abandoned lock `seen`. Between judging it and acting, another
- * run may have taken it over and locked again, so the file is renamed aside
- * (one atomic step that only one run can win) and compared with what was
- * judged: the same mtime and token. A live lock moved by mistake is linked
- * back; if a third run locked in that instant, the run whose lock was moved
- * finds out at its next {@link HeldLock.refresh} and stops.
- */
-function takeOver(lockPath: string, seen: fs.Stats, seenToken: string | undefined): void {
-  const aside = `${lockPath}.${randomBytes(8).toString('hex')}.stale`;
+/** Removes the lock directory once no run has a token file in it; another run's file keeps it. */
+function removeIfEmpty(lockPath: string): void {
   try {
-    fs.renameSync(lockPath, aside);
+    fs.rmdirSync(lockPath);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw err;
+    if (!['ENOENT', 'ENOTEMPTY', 'EEXIST'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
   }
-  const moved = fs.lstatSync(aside);
-  const same = moved.mtimeMs === seen.mtimeMs && moved.ino === seen.ino && parseRecord(readSmall(aside))?.token === seenToken;
-  if (!same) {
-    try {
-      fs.linkSync(aside, lockPath);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  }
-  fs.rmSync(aside, { force: true });
-}
-
-/** Throws unless the lock file still holds `token`. */
-function assertHeld(lockPath: string, token: string): void {
-  if (parseRecord(readSmall(lockPath))?.token !== token) {
-    throw new OutputError(
-      `lost the lock ${lockPath} to another run while writing (this run was paused longer than the lock stays fresh); run saplings-k8s synth again`,
-    );
-  }
-}
-
-/** Removes the lock if, and only if, it is still this run's: moved aside first, so the check and the removal are about one file. */
-function release(lockPath: string, token: string): void {
-  const aside = `${lockPath}.${randomBytes(8).toString('hex')}.release`;
-  try {
-    fs.renameSync(lockPath, aside);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw err;
-  }
-  if (parseRecord(readSmall(aside))?.token !== token) {
-    try {
-      fs.linkSync(aside, lockPath);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  }
-  fs.rmSync(aside, { force: true });
 }
 
 function parseRecord(text: string | undefined): LockRecord | undefined {
@@ -203,15 +214,6 @@ function readSmall(file: string): string | undefined {
     return buffer.subarray(0, n).toString('utf8');
   } finally {
     fs.closeSync(fd);
-  }
-}
-
-function lstatIfExists(file: string): fs.Stats | undefined {
-  try {
-    return fs.lstatSync(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
   }
 }
 

@@ -156,9 +156,8 @@ export function writeOutput(outDir: string, files: readonly OutputFile[], option
   const ops = options.fsOps ?? realFsOps;
   const planned = withFilesManifest(files);
   attempt(() => ops.mkdir(path.dirname(target)), 'create', path.dirname(target));
-  const lockFile = path.join(path.dirname(target), `.${path.basename(target)}.saplings-k8s.lock`);
   return withLock(
-    lockFile,
+    lockPathFor(target),
     (lock) => {
       attempt(() => ops.mkdir(target), 'create', target);
       recover(target, ops);
@@ -190,6 +189,23 @@ export function writeOutput(outDir: string, files: readonly OutputFile[], option
     },
     options.lock,
   );
+}
+
+/**
+ * Takes the lock of `outDir` and finishes what a killed run left there (see
+ * {@link recover}): afterwards it holds exactly the files of the last run
+ * that committed, and no staging directory. Every {@link writeOutput} does
+ * this first; it is exported for tools and tests that only want the repair.
+ */
+export function recoverOutput(outDir: string, options: Pick<WriteOptions, 'fsOps' | 'lock'> = {}): void {
+  const target = resolveOutDir(outDir);
+  if (!lstatIfExists(target)) return;
+  withLock(lockPathFor(target), () => recover(target, options.fsOps ?? realFsOps), options.lock);
+}
+
+/** The lock of an output directory: a file beside it, so it never shows among the outputs. */
+function lockPathFor(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.saplings-k8s.lock`);
 }
 
 /** Files holding Secret values are readable by their owner only. */

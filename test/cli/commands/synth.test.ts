@@ -92,7 +92,7 @@ describe('synth --check', () => {
 // A lock held by a live process is in test/e2e/concurrent-synth.test.ts:
 // waiting for it blocks the thread, so it needs a CLI process of its own.
 describe('the output lock', () => {
-  test('a lock left by a process that no longer runs is taken over', async () => {
+  test('a lock file of an older version, left by a process that no longer runs, is taken over at once', async () => {
     const cwd = tempDir();
     const lock = path.join(cwd, '.dist.saplings-k8s.lock');
     const dead = spawnSync(process.execPath, ['-e', '']);
