@@ -1,5 +1,6 @@
 import { InputError, formatProblem } from '../config/errors';
 import { FindingsError, formatFinding } from '../checks/findings';
+import { OutputError } from '../synth/output-error';
 import { packageVersion } from '../synth/provenance';
 import { diagramCommand } from './commands/diagram';
 import { initCommand } from './commands/init';
@@ -106,6 +107,10 @@ function report(err: unknown, io: CliIO, debug: boolean, format: ProblemFormat):
     for (const finding of err.findings) io.stderr(`${mark} ${formatFinding(finding)}\n`);
     const n = err.findings.length;
     io.stderr(`${n} error${n === 1 ? '' : 's'} in the generated objects; nothing was written.\n`);
+    return EXIT.invalidInput;
+  }
+  if (err instanceof OutputError) {
+    io.stderr(`${mark} ${err.message}\n`);
     return EXIT.invalidInput;
   }
   // node:util parseArgs reports unknown or malformed flags with these codes.

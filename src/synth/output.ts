@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { FsOps, realFsOps } from './fs-ops';
+import { Plan, applyPlan, recover } from './journal';
+import { LockOptions, withLock } from './lock';
+import { OutputError, ioError } from './output-error';
 import { PROVENANCE_MARKER, isGenerated, packageVersion } from './provenance';
 
 /** A file to write, relative to the output directory. */
@@ -9,6 +13,8 @@ export interface OutputFile {
   readonly path: string;
   /** Full content. */
   readonly content: string;
+  /** Holds Secret values, so only its owner may read it: written with mode 0600. @default false */
+  readonly secret?: boolean;
 }
 
 /** How the output directory differs from what would be generated. */
@@ -64,9 +70,9 @@ export function diffOutput(outDir: string, files: readonly OutputFile[]): Output
   const added: string[] = [];
   const changed: string[] = [];
   for (const file of planned) {
-    const current = readIfExists(path.join(target, file.path));
-    if (current === undefined) added.push(file.path);
-    else if (current !== file.content) changed.push(file.path);
+    const kind = entryKind(target, file.path);
+    if (kind === 'absent') added.push(file.path);
+    else if (kind === 'other' || readRegular(path.join(target, file.path)) !== file.content) changed.push(file.path);
   }
   const keep = new Set(planned.map((f) => path.normalize(f.path)));
   const recorded = readFilesManifest(target);
@@ -81,9 +87,10 @@ export function diffOutput(outDir: string, files: readonly OutputFile[]): Output
  * still has. A file edited by hand since, or one the manifest does not list,
  * is never deleted. Only regular files are read.
  */
-function isOurs(file: string, recordedHash: string | undefined): boolean {
-  if (!isRegularFile(file)) return false;
-  const content = readIfExists(file) ?? '';
+function isOurs(file: string, recordedHash: string | undefined, rel?: string): boolean {
+  const content = readRegular(file);
+  if (content === undefined) return false;
+  if (rel === FILES_MANIFEST) return isGenerated(content);
   return (HEADER_FORMATS.test(file) && isGenerated(content)) || (recordedHash !== undefined && sha256(content) === recordedHash);
 }
 
@@ -94,7 +101,7 @@ const HEADER_FORMATS = /\.(ya?ml|conf)$/;
 
 /** The paths and hashes the manifest of generated files in `dir` records; empty without one. */
 export function readFilesManifest(dir: string): Map<string, string> {
-  const text = readIfExists(path.join(dir, FILES_MANIFEST)) ?? '';
+  const text = readRegular(path.join(dir, FILES_MANIFEST)) ?? '';
   const entries = new Map<string, string>();
   for (const line of text.split('\n')) {
     const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
@@ -115,100 +122,163 @@ function isRegularFile(file: string): boolean {
   }
 }
 
+/** Options for {@link writeOutput}. */
+export interface WriteOptions {
+  /**
+   * Replace files at generated paths that saplings-k8s did not write (no
+   * provenance header, not in the manifest of generated files).
+   * @default false
+   */
+  readonly force?: boolean;
+  /** The operations that change the file system; tests inject faults through it. @default - the real file system */
+  readonly fsOps?: FsOps;
+  /** How the lock waits and when a lock is abandoned. @default - see {@link LockOptions} */
+  readonly lock?: LockOptions;
+}
+
 /**
  * Writes all files, or none.
  *
- * Everything is first written to a temporary directory beside the output
- * directory (so on the same filesystem), then renamed into place file by file:
- * a rename is atomic, so no reader ever sees a half-written file. Generated
- * files the new output no longer contains are deleted next, and the manifest
- * of generated files is replaced last: a run that dies midway leaves the old
- * manifest, which still marks every file it had yet to delete. Files
- * saplings-k8s did not write (no provenance header, not in the manifest) are
- * never touched. A lock keeps two runs into the same directory from
- * interleaving.
+ * Under a lock (see {@link withLock}), it first finishes what a killed run
+ * left behind ({@link recover}), then plans the changes, refuses those that
+ * would write through a symbolic link or replace a file saplings-k8s did not
+ * write, and applies them all or nothing through a journal in a hidden
+ * staging directory inside the output directory ({@link applyPlan}). Generated
+ * files the new output no longer contains are deleted; files saplings-k8s did
+ * not write (no provenance header, not in the manifest) never are. Files that
+ * hold Secret values are written with mode 0600.
+ *
+ * @throws OutputError for any I/O error, naming the path and what to do; the
+ *   output directory then holds exactly the files it had before.
  */
-export function writeOutput(outDir: string, files: readonly OutputFile[]): OutputDiff {
-  const target = path.resolve(outDir);
+export function writeOutput(outDir: string, files: readonly OutputFile[], options: WriteOptions = {}): OutputDiff {
+  const target = resolveOutDir(outDir);
+  const ops = options.fsOps ?? realFsOps;
   const planned = withFilesManifest(files);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  return withLock(target, () => {
-    const diff = diffOutput(target, planned);
-    const staging = fs.mkdtempSync(path.join(path.dirname(target), `.${path.basename(target)}.saplings-k8s-`));
-    try {
-      const toWrite = [...diff.added, ...diff.changed];
-      for (const file of planned.filter((f) => toWrite.includes(f.path))) {
-        const staged = path.join(staging, file.path);
-        fs.mkdirSync(path.dirname(staged), { recursive: true });
-        fs.writeFileSync(staged, file.content);
+  attempt(() => ops.mkdir(path.dirname(target)), 'create', path.dirname(target));
+  return withLock(
+    lockPathFor(target),
+    (lock) => {
+      attempt(() => ops.mkdir(target), 'create', target);
+      recover(target, ops);
+      const diff = diffOutput(target, planned);
+      const recorded = readFilesManifest(target);
+      const foreign = diff.changed.filter((rel) => !isOurs(path.join(target, rel), recorded.get(rel), rel));
+      if (foreign.length > 0 && !options.force) {
+        const more = foreign.length > 1 ? ` (and ${foreign.length - 1} more)` : '';
+        throw new OutputError(
+          `${path.join(target, foreign[0])}${more} was not written by saplings-k8s (no "${PROVENANCE_MARKER}" header, not listed in ${FILES_MANIFEST}); ` +
+            'move it out of the output directory, or run again with --force to replace it',
+        );
       }
-      const manifestLast = (a: string, b: string) => Number(a === FILES_MANIFEST) - Number(b === FILES_MANIFEST);
-      for (const rel of toWrite.filter((f) => f !== FILES_MANIFEST)) {
-        const destination = path.join(target, rel);
-        fs.mkdirSync(path.dirname(destination), { recursive: true });
-        fs.renameSync(path.join(staging, rel), destination);
+      const toWrite = new Set([...diff.added, ...diff.changed]);
+      const manifestLast = (rel: string) => rel === FILES_MANIFEST;
+      const changes = [...diff.added, ...diff.changed, ...diff.removed];
+      const order = [...changes.filter((rel) => !manifestLast(rel)), ...changes.filter(manifestLast)];
+      const plan: Plan = { added: diff.added, replaced: diff.changed, deleted: diff.removed, createdDirs: missingDirs(target, diff.added) };
+      const staged = planned
+        .filter((f) => toWrite.has(f.path))
+        .map((f) => ({ path: path.normalize(f.path), content: f.content, mode: f.secret ? SECRET_MODE : DEFAULT_MODE }));
+      if (order.length > 0) applyPlan(target, plan, staged, ops, lock, order);
+      // A Secret's file written 0644 by an older version keeps its content, so only its mode changes.
+      for (const file of planned.filter((f) => f.secret && !toWrite.has(f.path))) {
+        const absolute = path.join(target, file.path);
+        if ((fs.lstatSync(absolute).mode & 0o077) !== 0) attempt(() => ops.chmod(absolute, SECRET_MODE), 'change the mode of', absolute);
       }
-      for (const rel of [...diff.removed].sort(manifestLast)) {
-        fs.rmSync(path.join(target, rel));
-        removeEmptyParents(target, path.dirname(rel));
-      }
-      if (toWrite.includes(FILES_MANIFEST)) fs.renameSync(path.join(staging, FILES_MANIFEST), path.join(target, FILES_MANIFEST));
       return diff;
-    } finally {
-      fs.rmSync(staging, { recursive: true, force: true });
-    }
-  });
+    },
+    options.lock,
+  );
 }
-
-const LOCK_TIMEOUT_MS = 120_000;
-const LOCK_POLL_MS = 50;
 
 /**
- * Runs `fn` holding an exclusive lock on `target`, a lock file beside it
- * created with O_EXCL. A lock left by a process that no longer runs is taken over.
+ * Takes the lock of `outDir` and finishes what a killed run left there (see
+ * {@link recover}): afterwards it holds exactly the files of the last run
+ * that committed, and no staging directory. Every {@link writeOutput} does
+ * this first; it is exported for tools and tests that only want the repair.
  */
-function withLock<T>(target: string, fn: () => T): T {
-  const lock = path.join(path.dirname(target), `.${path.basename(target)}.saplings-k8s.lock`);
-  const deadline = Date.now() + LOCK_TIMEOUT_MS;
-  for (;;) {
+export function recoverOutput(outDir: string, options: Pick<WriteOptions, 'fsOps' | 'lock'> = {}): void {
+  const target = resolveOutDir(outDir);
+  if (!lstatIfExists(target)) return;
+  withLock(lockPathFor(target), () => recover(target, options.fsOps ?? realFsOps), options.lock);
+}
+
+/** The lock of an output directory: a file beside it, so it never shows among the outputs. */
+function lockPathFor(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.saplings-k8s.lock`);
+}
+
+/** Files holding Secret values are readable by their owner only. */
+const SECRET_MODE = 0o600;
+/** Other files get what the umask leaves of rw-rw-rw-, as `fs.writeFileSync` gives them. */
+const DEFAULT_MODE = 0o666;
+
+/**
+ * The output directory, absolute. `--out` itself may be a symbolic link (a
+ * Docker volume, a shared checkout): the user chose it, so it is followed
+ * once; links inside it never are.
+ */
+function resolveOutDir(outDir: string): string {
+  const target = path.resolve(outDir);
+  const stat = lstatIfExists(target);
+  if (stat?.isSymbolicLink()) {
     try {
-      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      break;
+      return resolveOutDir(fs.realpathSync(target));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number(readIfExists(lock));
-      if (holder && !isRunning(holder)) {
-        fs.rmSync(lock, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`${target} is locked by another saplings-k8s run (pid ${holder}); if none is running, delete ${lock}`);
-      }
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, LOCK_POLL_MS);
+      throw ioError(err, 'follow --out', target);
     }
   }
-  try {
-    return fn();
-  } finally {
-    fs.rmSync(lock, { force: true });
-  }
+  if (stat && !stat.isDirectory()) throw new OutputError(`--out ${target} is not a directory; choose a directory, or remove the file`);
+  return target;
 }
 
-/** Removes `rel` and its parents up to `root` while they are empty (a removed stack's folder). */
-function removeEmptyParents(root: string, rel: string): void {
-  for (let dir = rel; dir !== '.' && dir !== ''; dir = path.dirname(dir)) {
-    const absolute = path.join(root, dir);
-    if (fs.readdirSync(absolute).length > 0) return;
-    fs.rmdirSync(absolute);
+/** The directories that adding `added` creates, parents first. */
+function missingDirs(target: string, added: readonly string[]): string[] {
+  const dirs = new Set<string>();
+  for (const rel of added) {
+    for (let dir = path.dirname(path.normalize(rel)); dir !== '.' && !lstatIfExists(path.join(target, dir)); dir = path.dirname(dir)) dirs.add(dir);
   }
+  return [...dirs].sort((a, b) => a.split(path.sep).length - b.split(path.sep).length);
 }
 
-function isRunning(pid: number): boolean {
+/**
+ * What is at `rel` in `target`: nothing, a regular file, or something else
+ * (a link, pipe, device or directory), which is never read.
+ *
+ * @throws OutputError when a directory on the way is a symbolic link or not a directory, so no write follows it out of `target`
+ */
+function entryKind(target: string, rel: string): 'absent' | 'file' | 'other' {
+  const parts = path.normalize(rel).split(path.sep);
+  if (path.isAbsolute(rel) || parts.includes('..')) throw new OutputError(`${rel} is not a path inside the output directory ${target}; this is a bug in the target that generated it`);
+  let current = target;
+  for (const [i, part] of parts.entries()) {
+    current = path.join(current, part);
+    const stat = lstatIfExists(current);
+    if (!stat) return 'absent';
+    if (i === parts.length - 1) return stat.isFile() ? 'file' : 'other';
+    if (stat.isSymbolicLink()) {
+      throw new OutputError(`${current} is a symbolic link, and saplings-k8s does not write through links inside --out; replace it with a directory, or choose another --out`);
+    }
+    if (!stat.isDirectory()) throw new OutputError(`${current} is a file where ${rel} needs a directory; move it away, or choose another --out`);
+  }
+  return 'absent';
+}
+
+/** Runs an I/O step, turning its error into an {@link OutputError} about `file`. */
+function attempt(step: () => void, action: string, file: string): void {
   try {
-    process.kill(pid, 0);
-    return true;
+    step();
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    throw ioError(err, action, file);
+  }
+}
+
+function lstatIfExists(file: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw ioError(err, 'read', file);
   }
 }
 
@@ -222,10 +292,23 @@ export function listFiles(dir: string, prefix = ''): string[] {
   });
 }
 
-function readIfExists(file: string): string | undefined {
+/**
+ * The content of `file` if it is a regular file: a link is not followed and
+ * a pipe or device is not read (a FIFO named `*.yaml` would block, a link to
+ * /dev/zero never end).
+ */
+function readRegular(file: string): string | undefined {
+  let fd: number;
   try {
-    return fs.readFileSync(file, 'utf8');
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   } catch {
     return undefined;
+  }
+  try {
+    return fs.fstatSync(fd).isFile() ? fs.readFileSync(fd, 'utf8') : undefined;
+  } catch (err) {
+    throw ioError(err, 'read', file);
+  } finally {
+    fs.closeSync(fd);
   }
 }

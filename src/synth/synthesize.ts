@@ -85,7 +85,10 @@ export function processStacks(
       if (!output) return;
       const inDirectory = (file: string) => directory + file;
       results.findings.push(...checkOutput(target, output, stack).map((f) => (f.file ? { ...f, file: inDirectory(f.file) } : f)));
-      results.files[t].push(...output.files.map((f) => ({ path: inDirectory(f.path), content: f.content })));
+      const secretFiles = filesWithSecretValues(output);
+      results.files[t].push(
+        ...output.files.map((f) => ({ path: inDirectory(f.path), content: f.content, ...(secretFiles.has(f.path) ? { secret: true } : {}) })),
+      );
     });
     onStack?.();
   });
@@ -129,6 +132,23 @@ function renderOrCollect(target: Target, stack: StackConfig, options: RenderOpti
     problems.push(...err.problems);
     return undefined;
   }
+}
+
+/**
+ * The files of `output` that hold a Secret with values (development's inline
+ * secrets), which are written readable by their owner only. An ExternalSecret
+ * holds references, not values.
+ */
+function filesWithSecretValues(output: TargetOutput): Set<string> {
+  const files = new Set<string>();
+  for (const subject of output.checks) {
+    for (const object of subject.objects) {
+      const { data, stringData } = object as { data?: object; stringData?: object };
+      const hasValues = Object.keys(data ?? {}).length + Object.keys(stringData ?? {}).length > 0;
+      if (object.kind === 'Secret' && hasValues) files.add(subject.objectFiles?.get(`Secret/${object.metadata.name}`) ?? subject.file);
+    }
+  }
+  return files;
 }
 
 /** The shared checks of everything a target rendered for a stack, then the target's own. */

@@ -14,7 +14,7 @@ export const synthCommand: Command = {
   name: 'synth',
   summary: 'Write one <name>.k8s.yaml per stack of the config',
   get usage() {
-    return `Usage: saplings-k8s synth [--config FILE] [--out DIR] [--env NAME] [--target T]... [--layout L] [--check]
+    return `Usage: saplings-k8s synth [--config FILE] [--out DIR] [--env NAME] [--target T]... [--layout L] [--check] [--force]
 
 Validates the config and writes <name>.k8s.yaml for each of its stacks, or
 the files of the targets selected with --target. Every file is checked before
@@ -38,6 +38,9 @@ Options:
                      plus a kustomization.yaml per stack and one at the root
       --check        Write nothing; exit 1 and list the files that would
                      change if DIR differs from what would be generated (CI)
+      --force        Replace files at generated paths that saplings-k8s did
+                     not write (no header comment, not in .saplings-k8s-files);
+                     without it, synth refuses and changes nothing
 ${MAX_CONFIG_SIZE_HELP}
       --debug        Show stack traces for unexpected errors
   -h, --help         Show this help`;
@@ -51,6 +54,7 @@ ${MAX_CONFIG_SIZE_HELP}
         out: { type: 'string', short: 'o' },
         env: { type: 'string', short: 'e' },
         check: { type: 'boolean' },
+        force: { type: 'boolean' },
         layout: { type: 'string', short: 'l' },
         target: { type: 'string', short: 't', multiple: true },
         ...MAX_CONFIG_SIZE_OPTION,
@@ -85,7 +89,7 @@ ${MAX_CONFIG_SIZE_HELP}
       return 1;
     }
 
-    const diff = writeOutput(outDir, files);
+    const diff = writeOutput(outDir, files, { force: values.force });
     const written = new Set([...diff.added, ...diff.changed]);
     if (files.length <= LIST_FILES_UP_TO) {
       for (const file of files) io.stderr(`${written.has(file.path) ? 'wrote' : 'unchanged'} ${show(file.path)}\n`);

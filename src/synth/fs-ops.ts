@@ -1,0 +1,38 @@
+import * as fs from 'node:fs';
+
+/**
+ * Every operation that changes the file system while writing the output
+ * directory. It is the seam for fault injection: tests pass an object that
+ * throws ENOSPC or EPERM at the n-th call, or stops working altogether the
+ * way a killed process does, and check what the directory holds afterwards.
+ * Reads go to `node:fs` directly; they change nothing to recover from.
+ */
+export interface FsOps {
+  /** Creates or truncates `file` with `content` and, for a new file, `mode` (before the umask). */
+  writeFile(file: string, content: string, mode: number): void;
+  /** Renames `from` to `to`, replacing `to` atomically when it is a file. */
+  rename(from: string, to: string): void;
+  /** Deletes a file or symbolic link (never what it points to). */
+  unlink(file: string): void;
+  /** Creates `dir` and its missing parents. */
+  mkdir(dir: string): void;
+  /** Deletes an empty directory. */
+  rmdir(dir: string): void;
+  /** Deletes `dir` and everything in it; nothing when it is missing. */
+  removeTree(dir: string): void;
+  /** Sets the permission bits of `file`. */
+  chmod(file: string, mode: number): void;
+}
+
+/** The real file system. */
+export const realFsOps: FsOps = {
+  writeFile: (file, content, mode) => fs.writeFileSync(file, content, { mode }),
+  rename: (from, to) => fs.renameSync(from, to),
+  unlink: (file) => fs.unlinkSync(file),
+  mkdir: (dir) => {
+    fs.mkdirSync(dir, { recursive: true });
+  },
+  rmdir: (dir) => fs.rmdirSync(dir),
+  removeTree: (dir) => fs.rmSync(dir, { recursive: true, force: true }),
+  chmod: (file, mode) => fs.chmodSync(file, mode),
+};

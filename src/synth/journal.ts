@@ -1,0 +1,198 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FsOps } from './fs-ops';
+import { HeldLock } from './lock';
+import { OutputError, ioError } from './output-error';
+
+/**
+ * The hidden directory inside the output directory where a run stages its
+ * files and keeps its journal. Inside `--out`, so every rename is on one file
+ * system (`--out` may be a mount point). It exists only while a run writes,
+ * or after a run was killed, until the next run recovers from it.
+ *
+ * It is a dot-directory, so Argo CD, Flux and `kubectl apply -f DIR` skip
+ * it; `kubectl apply -R -f DIR` does not skip hidden directories, and would
+ * read the staged files of a run that is writing at that moment. Staging
+ * anywhere else costs the atomic renames on a mount point, so the trade-off
+ * is kept: it exists for the seconds of a run, and nothing is left in it after.
+ */
+export const STAGING_DIR = '.saplings-k8s-staging';
+
+const JOURNAL = 'journal.json';
+const NEW = 'new';
+const OLD = 'old';
+
+/** What a run changes in the output directory, recorded before the first change. */
+export interface Plan {
+  /** Files that did not exist. */
+  readonly added: string[];
+  /** Files that exist and are replaced. */
+  readonly replaced: string[];
+  /** Files that are deleted. */
+  readonly deleted: string[];
+  /** Directories that did not exist and are created for added files, parents first. */
+  readonly createdDirs: string[];
+}
+
+/** A file to stage: its path in the output directory, content and mode. */
+export interface StagedFile {
+  readonly path: string;
+  readonly content: string;
+  readonly mode: number;
+}
+
+/**
+ * Applies `plan` to `target` all or nothing.
+ *
+ * 1. Every new file is written into `STAGING_DIR/new/`. A failure here has
+ *    changed nothing in the output.
+ * 2. The plan is written to `STAGING_DIR/journal.json` (a rename, so it is
+ *    there whole or not at all). From here on, a journal means "undo me".
+ * 3. Each file to replace or delete is first renamed into `STAGING_DIR/old/`,
+ *    then the staged file is renamed into place.
+ * 4. Deleting the journal commits: the new set is complete.
+ * 5. The staging directory is removed.
+ *
+ * A failure in step 3 rolls back from the journal and `old/`, then removes
+ * the staging directory. A run killed at any moment leaves either no journal
+ * (the output holds the old set before step 2, the new set after step 4) or a
+ * journal to roll back, which the next run does first ({@link recover}).
+ */
+export function applyPlan(target: string, plan: Plan, staged: readonly StagedFile[], ops: FsOps, lock: HeldLock, order: readonly string[]): void {
+  const staging = path.join(target, STAGING_DIR);
+  const where = (rel: string) => path.join(target, rel);
+  const unchanged = `${target} still holds the files it had before`;
+  try {
+    attempt(() => ops.mkdir(path.join(staging, NEW)), 'create', staging, unchanged);
+    attempt(() => ops.mkdir(path.join(staging, OLD)), 'create', staging, unchanged);
+    for (const file of staged) {
+      lock.refresh();
+      const to = path.join(staging, NEW, file.path);
+      attempt(() => ops.mkdir(path.dirname(to)), 'create', path.dirname(to), unchanged);
+      attempt(() => ops.writeFile(to, file.content, file.mode), 'write', where(file.path), unchanged);
+    }
+    const journalFile = journal(target);
+    attempt(() => ops.writeFile(`${journalFile}.tmp`, JSON.stringify(plan), 0o644), 'write', journalFile, unchanged);
+    attempt(() => ops.rename(`${journalFile}.tmp`, journalFile), 'write', journalFile, unchanged);
+  } catch (err) {
+    removeStaging(target, ops);
+    throw err;
+  }
+
+  try {
+    const added = new Set(plan.added);
+    for (const dir of plan.createdDirs) attempt(() => ops.mkdir(where(dir)), 'create', where(dir));
+    for (const rel of order) {
+      lock.refresh();
+      if (!added.has(rel)) {
+        const backup = path.join(staging, OLD, rel);
+        attempt(() => ops.mkdir(path.dirname(backup)), 'create', path.dirname(backup));
+        attempt(() => ops.rename(where(rel), backup), plan.deleted.includes(rel) ? 'delete' : 'replace', where(rel));
+      }
+      if (!plan.deleted.includes(rel)) attempt(() => ops.rename(path.join(staging, NEW, rel), where(rel)), 'write', where(rel));
+      else removeEmptyParents(target, path.dirname(rel), ops);
+    }
+    attempt(() => ops.unlink(journal(target)), 'commit', journal(target));
+  } catch (err) {
+    const rolledBack = rollBack(target, ops);
+    const cause = ioError(err, 'write', target);
+    if (!(cause instanceof OutputError)) throw cause;
+    throw new OutputError(
+      rolledBack
+        ? `${cause.message}; ${unchanged}`
+        : `${cause.message}; rolling back failed too: once that is fixed, the next run restores the previous files of ${target} from ${staging} first`,
+    );
+  }
+  try {
+    ops.removeTree(staging);
+  } catch (err) {
+    throw ioError(err, 'remove', staging, `${target} holds the new files; the next run removes it`);
+  }
+}
+
+/**
+ * Finishes what a killed run left in `target`: without a journal, it had not
+ * started changing the output, or had committed, so its staging directory is
+ * only removed; with a journal, the output is rolled back to the old set.
+ */
+export function recover(target: string, ops: FsOps): void {
+  const staging = path.join(target, STAGING_DIR);
+  const stat = lstatIfExists(staging);
+  if (!stat) return;
+  if (!stat.isDirectory()) {
+    throw new OutputError(`${staging} is not a directory saplings-k8s made (it is ${stat.isSymbolicLink() ? 'a symbolic link' : 'a file'}); remove it and run saplings-k8s synth again`);
+  }
+  if (lstatIfExists(journal(target)) && !rollBack(target, ops)) {
+    throw new OutputError(`cannot restore the files of ${target} that an interrupted run left in ${staging}; fix what the error above names and run saplings-k8s synth again`);
+  }
+  attempt(() => ops.removeTree(staging), 'remove', staging);
+}
+
+/** Undoes an applied or half-applied journal: every file back as it was. Idempotent, so a run killed while rolling back is rolled back again. */
+function rollBack(target: string, ops: FsOps): boolean {
+  const staging = path.join(target, STAGING_DIR);
+  try {
+    const plan = JSON.parse(fs.readFileSync(journal(target), 'utf8')) as Plan;
+    for (const rel of [...plan.replaced, ...plan.deleted]) {
+      const backup = path.join(staging, OLD, rel);
+      // Without a backup, the file was never moved: the original is still in place.
+      if (!lstatIfExists(backup)) continue;
+      ops.mkdir(path.dirname(path.join(target, rel)));
+      ops.rename(backup, path.join(target, rel));
+    }
+    for (const rel of plan.added) {
+      if (lstatIfExists(path.join(target, rel))) ops.unlink(path.join(target, rel));
+    }
+    for (const dir of [...plan.createdDirs].reverse()) {
+      try {
+        ops.rmdir(path.join(target, dir));
+      } catch (err) {
+        if (!['ENOENT', 'ENOTEMPTY', 'EEXIST'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+      }
+    }
+    ops.unlink(journal(target));
+    ops.removeTree(staging);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function removeStaging(target: string, ops: FsOps): void {
+  try {
+    ops.removeTree(path.join(target, STAGING_DIR));
+  } catch {
+    // The next run removes it: without a journal it holds nothing to restore.
+  }
+}
+
+/** Removes `rel` and its parents up to `root` while they are empty (a removed stack's folder). */
+function removeEmptyParents(root: string, rel: string, ops: FsOps): void {
+  for (let dir = rel; dir !== '.' && dir !== ''; dir = path.dirname(dir)) {
+    const absolute = path.join(root, dir);
+    if (fs.readdirSync(absolute).length > 0) return;
+    attempt(() => ops.rmdir(absolute), 'remove', absolute);
+  }
+}
+
+function journal(target: string): string {
+  return path.join(target, STAGING_DIR, JOURNAL);
+}
+
+/** Runs an I/O step, turning its error into an {@link OutputError} about `file`. */
+function attempt(step: () => void, action: string, file: string, outcome?: string): void {
+  try {
+    step();
+  } catch (err) {
+    throw ioError(err, action, file, outcome);
+  }
+}
+
+function lstatIfExists(file: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
