@@ -4,6 +4,7 @@ import { ENVIRONMENTS, LOG_LEVELS, SEED } from '../conventions/defaults';
 import { compareQuantities, isQuantity, parseQuantity } from '../conventions/quantity';
 import { PRIVATE_IPV4_RANGES } from '../conventions/cidr';
 import { imageReferenceProblem } from '../conventions/image';
+import { hostnameError } from '../conventions/field-rules';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -273,6 +274,8 @@ const ingressSchema = z
       .regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, {
         error: 'must be a DNS name such as api.example.com (a leading "*." wildcard is allowed)',
       })
+      // The same rule the API server applies to an Ingress host, which refuses an IP address.
+      .refine((host) => hostnameError(host) === undefined, { error: 'must be a DNS name such as api.example.com, not an IP address' })
       .default(SEED.ingress.host)
       .describe('Public host name'),
     className: dnsSubdomain.default(SEED.ingress.className).describe('spec.ingressClassName'),

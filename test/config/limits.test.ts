@@ -42,3 +42,11 @@ describe('bounded input', () => {
     ]);
   });
 });
+
+describe('what the API server refuses is refused in the config', () => {
+  it('refuses an IP address as ingress.host, as the API server refuses it in an Ingress rule (a former property-test counterexample)', () => {
+    expect(refusal(() => parseConfigText('environment: development\nimage: saplings:1.0.0\ningress:\n  host: 0.0.0.0\n', 'saplings.yaml'))).toStrictEqual([
+      'saplings.yaml:4:9: ingress.host: must be a DNS name such as api.example.com, not an IP address, got "0.0.0.0"',
+    ]);
+  });
+});
