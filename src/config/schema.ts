@@ -273,6 +273,7 @@ const ingressSchema = z
       .max(253)
       .regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, {
         error: 'must be a DNS name such as api.example.com (a leading "*." wildcard is allowed)',
+        abort: true,
       })
       // The same rule the API server applies to an Ingress host, which refuses an IP address.
       .refine((host) => hostnameError(host) === undefined, { error: 'must be a DNS name such as api.example.com, not an IP address' })
