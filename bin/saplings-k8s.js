@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// Thin shim: the CLI is compiled TypeScript in lib/ (built by `npm run build`, run on `npm ci`).
+// Thin shim: the CLI is compiled TypeScript in lib/ (built by `npm run build`, which `npm run synth`,
+// `npm test` and packing run first; the published package ships lib/).
 const { main } = require('../lib/src/cli/index.js');
 
 // `saplings-k8s schema | head` closes the pipe early; that is not an error.

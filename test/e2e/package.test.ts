@@ -36,8 +36,9 @@ let work: string;
 let tarball: string;
 
 beforeAll(() => {
+  // lib/ is already built by `npm run test:e2e`; prepack's rebuild would empty it under the suites running beside this one.
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'saplings-k8s-package-'));
-  const packed = execFileSync('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: ROOT, encoding: 'utf8' });
+  const packed = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work, '--silent'], { cwd: ROOT, encoding: 'utf8' });
   tarball = path.join(work, packed.trim().split('\n').pop()!);
 }, 240_000);
 
