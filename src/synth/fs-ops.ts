@@ -36,3 +36,23 @@ export const realFsOps: FsOps = {
   removeTree: (dir) => fs.rmSync(dir, { recursive: true, force: true }),
   chmod: (file, mode) => fs.chmodSync(file, mode),
 };
+
+/**
+ * Reads a regular file through `read` (given the open descriptor), never
+ * following a link and never blocking on a pipe: a FIFO named `*.yaml` would
+ * hang a plain read, and a link to /dev/zero never end. Undefined when the
+ * path is anything but a regular file, or cannot be opened.
+ */
+export function readRegularFile<T>(file: string, read: (fd: number) => T): T | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    return fs.fstatSync(fd).isFile() ? read(fd) : undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readRegularFile } from './fs-ops';
 import { OutputError } from './output-error';
 
 /** How the output lock waits and decides that a lock is abandoned. */
@@ -201,20 +202,10 @@ function parseRecord(text: string | undefined): LockRecord | undefined {
 
 /** The first 4 KiB of a regular file, never following a link nor blocking on a pipe. */
 function readSmall(file: string): string | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-  } catch {
-    return undefined;
-  }
-  try {
-    if (!fs.fstatSync(fd).isFile()) return undefined;
+  return readRegularFile(file, (fd) => {
     const buffer = Buffer.alloc(4096);
-    const n = fs.readSync(fd, buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, n).toString('utf8');
-  } finally {
-    fs.closeSync(fd);
-  }
+    return buffer.subarray(0, fs.readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
+  });
 }
 
 function isRunning(pid: number): boolean {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FsOps, realFsOps } from './fs-ops';
+import { FsOps, readRegularFile, realFsOps } from './fs-ops';
 import { Plan, applyPlan, recover } from './journal';
 import { LockOptions, withLock } from './lock';
 import { OutputError, ioError } from './output-error';
@@ -292,23 +292,13 @@ export function listFiles(dir: string, prefix = ''): string[] {
   });
 }
 
-/**
- * The content of `file` if it is a regular file: a link is not followed and
- * a pipe or device is not read (a FIFO named `*.yaml` would block, a link to
- * /dev/zero never end).
- */
+/** The content of `file` if it is a regular file (see {@link readRegularFile}). */
 function readRegular(file: string): string | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-  } catch {
-    return undefined;
-  }
-  try {
-    return fs.fstatSync(fd).isFile() ? fs.readFileSync(fd, 'utf8') : undefined;
-  } catch (err) {
-    throw ioError(err, 'read', file);
-  } finally {
-    fs.closeSync(fd);
-  }
+  return readRegularFile(file, (fd) => {
+    try {
+      return fs.readFileSync(fd, 'utf8');
+    } catch (err) {
+      throw ioError(err, 'read', file);
+    }
+  });
 }
