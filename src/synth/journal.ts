@@ -110,6 +110,11 @@ export function applyPlan(target: string, plan: Plan, staged: readonly StagedFil
   }
 }
 
+/** Whether a run that was killed while changing `target` left its journal there, for the next run to roll back. */
+export function hasInterruptedRun(target: string): boolean {
+  return lstatIfExists(journal(target)) !== undefined;
+}
+
 /**
  * Finishes what a killed run left in `target`: without a journal, it had not
  * started changing the output, or had committed, so its staging directory is

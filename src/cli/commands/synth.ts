@@ -7,6 +7,7 @@ import { diffOutput, isEmptyDiff, withFilesManifest, writeOutput } from '../../s
 import { ALL_TARGETS, DEFAULT_TARGET, TargetEntry, applicableTargets, findTarget, targetEntries } from '../../targets';
 import { LAYOUTS, Layout } from '../../targets/kubernetes/layout';
 import { synthesizeFleet } from '../../synth/fleet';
+import { hasInterruptedRun } from '../../synth/journal';
 import { CliIO, Command, UsageError } from '../context';
 import { MAX_CONFIG_SIZE_HELP, MAX_CONFIG_SIZE_OPTION, loadStacks, parseByteSize, parseEnvironment } from './shared';
 
@@ -77,6 +78,11 @@ ${MAX_CONFIG_SIZE_HELP}
     const shown = path.relative(io.cwd, outDir) || '.';
     const show = (file: string) => path.join(shown, file);
     if (values.check) {
+      // --check writes nothing, so it cannot roll a killed run back; comparing a half-changed directory would mislead.
+      if (hasInterruptedRun(outDir)) {
+        io.stderr(`${shown} holds a run that was stopped while writing; run saplings-k8s synth to restore it, then check again\n`);
+        return 1;
+      }
       const diff = diffOutput(outDir, files);
       if (isEmptyDiff(diff)) {
         io.stderr(`${shown} is up to date (${files.length} file${files.length === 1 ? '' : 's'})\n`);

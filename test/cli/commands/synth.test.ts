@@ -80,6 +80,19 @@ describe('synth --check', () => {
     expect(snapshotDir(path.join(cwd, 'dist'))).toStrictEqual(before);
   });
 
+  test('a directory a killed run left half-changed is reported as such, not compared, and left as it is', async () => {
+    const cwd = tempDir();
+    expect((await runMain(['synth'], cwd)).status).toBe(0);
+    // What a run killed between its journal and its commit leaves behind.
+    fs.mkdirSync(path.join(cwd, 'dist', '.saplings-k8s-staging'));
+    fs.writeFileSync(path.join(cwd, 'dist', '.saplings-k8s-staging', 'journal.json'), '{}');
+    const before = snapshotDir(path.join(cwd, 'dist'));
+    const run = await runMain(['synth', '--check'], cwd);
+    expect(run).toMatchObject({ status: 1, stdout: '' });
+    expect(run.stderr).toBe('dist holds a run that was stopped while writing; run saplings-k8s synth to restore it, then check again\n');
+    expect(snapshotDir(path.join(cwd, 'dist'))).toStrictEqual(before);
+  });
+
   test('a missing directory differs', async () => {
     const cwd = tempDir();
     const run = await runMain(['synth', '--check', '--out', 'nowhere'], cwd);
