@@ -16,7 +16,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const YAML = require('yaml');
-const { loadConfigFile, renderStack } = require('../lib/src/config/index');
+const { loadConfigFile, renderStack } = require('../lib/src/config-api');
 
 const QUICK = process.argv.includes('--quick');
 const SIZES = QUICK ? [1, 100] : [1, 100, 1000];

@@ -72,7 +72,7 @@ for (const r of rows) console.log(`| ${r.what} | ${r.seconds.toFixed(2)} | ${r.p
 // In-process costs of the checks, warmed, medians of 11 batches: the validator per stack,
 // and the credential scan over megabytes of text (linear: a quadratic scan takes minutes).
 {
-  const { renderStack, defaultStacks } = require('../lib/src/config/index');
+  const { renderStack, defaultStacks } = require('../lib/src/config-api');
   const { validateObjects, findCredentials } = require('../lib/src/index');
   const objects = renderStack(defaultStacks()[0]).objects;
   for (let i = 0; i < 50; i++) validateObjects(objects);

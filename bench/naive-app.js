@@ -3,7 +3,7 @@
 // with app.synth(). cdk8s walks the whole construct tree per chart, so this
 // grows quadratically with the number of stacks.
 const { App } = require('cdk8s');
-const { loadConfigFile, stackPropsFromConfig } = require('../lib/src/config/index');
+const { loadConfigFile, stackPropsFromConfig } = require('../lib/src/config-api');
 const { SaplingsStack } = require('../lib/src/targets/kubernetes/saplings-stack');
 
 const [config, outdir] = process.argv.slice(2);

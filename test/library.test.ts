@@ -210,7 +210,7 @@ describe('the package root', () => {
   });
 
   test.each(CONFIG_FUNCTIONS)('src/config exports the function %s', (name) => {
-    const config: Record<string, unknown> = require('../src/config');
+    const config: Record<string, unknown> = require('../src/config-api');
     expect(typeof config[name]).toBe('function');
   });
 

@@ -67,7 +67,7 @@ describe('the packed package in a stock cdk8s project', () => {
   it('ships no source maps, a LICENSE, a CHANGELOG and no build on install', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
     expect(files.filter((f) => f.endsWith('.map'))).toStrictEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['package/LICENSE', 'package/CHANGELOG.md', 'package/lib/src/index.d.ts', 'package/lib/src/config/index.d.ts']));
+    expect(files).toEqual(expect.arrayContaining(['package/LICENSE', 'package/CHANGELOG.md', 'package/lib/src/index.d.ts', 'package/lib/src/config-api.d.ts']));
     const manifest = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
     expect(manifest.scripts.prepare).toBeUndefined();
     expect(manifest.scripts.install).toBeUndefined();
@@ -97,7 +97,7 @@ describe('the packed package in a stock cdk8s project', () => {
     fs.writeFileSync(path.join(dir, 'resolve-config.js'), RESOLVE_CONFIG_JS);
     const resolved = spawnSync(process.execPath, ['resolve-config.js'], { cwd: dir, encoding: 'utf8' });
     expect(resolved.stderr).toBe('');
-    expect(JSON.parse(resolved.stdout)).toStrictEqual(['saplings-k8s/lib/src/config/index.d.ts', 'function', 'function']);
+    expect(JSON.parse(resolved.stdout)).toStrictEqual(['saplings-k8s/lib/src/config-api.d.ts', 'function', 'function']);
     const manifest = fs.readFileSync(path.join(dir, 'dist', 'saplings.k8s.yaml'), 'utf8');
     expect(manifest).toContain('kind: Deployment');
     // One copy of each peer: the chart's.

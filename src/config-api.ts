@@ -1,0 +1,29 @@
+/**
+ * `saplings-k8s/config`: the config file API. The zod schema, the loader with
+ * positioned problems, and the functions that turn a validated config into
+ * objects and files, as the CLI does.
+ *
+ * It is an entry of its own so that `saplings-k8s`, the constructs, loads
+ * neither zod nor the YAML parser, and its types compile in a stock cdk8s
+ * project (zod's type files need esModuleInterop). It lives beside src/config/
+ * rather than in it, because it also reaches the Kubernetes target, and the
+ * config itself never loads constructs.
+ */
+export * from './config/schema';
+export { DEFAULT_CONFIG, LoadOptions, defaultStacks, loadConfigFile, parseConfigText } from './config/load';
+export { InputError, Problem, formatProblem } from './config/errors';
+export { TextPosition } from './config/yaml';
+export { stackPropsFromConfig } from './targets/kubernetes/stack-props';
+export { renderStack, toYaml, RenderedStack } from './targets/kubernetes/render';
+export { synthesize, SynthesizeOptions, Synthesized } from './synth/synthesize';
+export {
+  Target,
+  TargetEntry,
+  TargetOptions,
+  RenderOptions,
+  TargetOutput,
+  CheckSubject,
+  asCheckedDocument,
+  registerTarget,
+  targetEntries,
+} from './targets';
