@@ -35,11 +35,11 @@ const dnsLabel = (max: number) =>
 /** A DNS-1123 subdomain: 1..3 labels. */
 const dnsSubdomain = fc.array(dnsLabel(20), { minLength: 1, maxLength: 3 }).map((labels) => labels.join('.'));
 
-/** A host name with at least two labels, sometimes with a leading `*.`. */
+/** A host name with at least two labels, sometimes with a leading `*.`; never an IP address, which an Ingress rule refuses. */
 const host = fc
   .tuple(fc.boolean(), fc.array(dnsLabel(63), { minLength: 2, maxLength: 4 }))
   .map(([wildcard, labels]) => `${wildcard ? '*.' : ''}${labels.join('.')}`)
-  .filter((h) => h.length <= 253);
+  .filter((h) => h.length <= 253 && !/^[0-9.]+$/.test(h));
 
 const octet = fc.integer({ min: 0, max: 255 });
 const cidr4 = fc.tuple(octet, octet, octet, octet, fc.integer({ min: 0, max: 32 })).map(([a, b, c, d, p]) => `${a}.${b}.${c}.${d}/${p}`);
