@@ -13,7 +13,7 @@ type Json = Record<string, any>;
 export function mermaidDiagram(objects: readonly KubeObject[]): string {
   const stack = new StackObjects(objects as readonly Json[]);
   const chart: Flowchart = { nodes: [], edges: [] };
-  chart.nodes.push(`  users(["clients"])`, `  subgraph ns["namespace ${text(stack.namespace ?? 'default')}"]`);
+  chart.nodes.push(`  users(["clients"])`, `  subgraph ns["namespace ${labelText(stack.namespace ?? 'default')}"]`);
   drawIngresses(stack, chart);
   drawServices(stack, chart);
   const secrets = drawWorkloads(stack, chart);
@@ -120,7 +120,7 @@ function drawSecrets(stack: StackObjects, secretIds: ReadonlySet<string>, chart:
   for (const name of secretIds) {
     const source = stack.all.find((x) => (x.kind === 'ExternalSecret' || x.kind === 'Secret') && safe(x.metadata.name) === name);
     const how = source?.kind === 'ExternalSecret' ? 'from ExternalSecret' : source ? 'inline' : 'created out of band';
-    chart.nodes.push(`    Secret_${name}[/"Secret ${text(source?.metadata.name ?? name.replace(/_/g, '-'))}<br/>${how}"/]`);
+    chart.nodes.push(`    Secret_${name}[/"Secret ${labelText(source?.metadata.name ?? name.replace(/_/g, '-'))}<br/>${how}"/]`);
   }
 }
 
@@ -163,12 +163,12 @@ function drawAllowedConnections(stack: StackObjects, chart: Flowchart): boolean 
       for (const peer of rule.to ?? []) {
         if (peer.ipBlock) {
           internet = true;
-          for (const w of from) chart.edges.push(`  ${id(w)} == ":${text(ports)}" ==> internet`);
+          for (const w of from) chart.edges.push(`  ${id(w)} == ":${labelText(ports)}" ==> internet`);
           continue;
         }
         if (peer.namespaceSelector) continue;
         for (const target of stack.selectedWorkloads(peer.podSelector?.matchLabels)) {
-          for (const w of from) chart.edges.push(`  ${id(w)} == ":${text(ports)}" ==> ${id(target)}`);
+          for (const w of from) chart.edges.push(`  ${id(w)} == ":${labelText(ports)}" ==> ${id(target)}`);
         }
       }
     }
@@ -183,7 +183,7 @@ function id(x: Json): string {
 
 /** A node's text: kind and name, and a second line when there is more to say. */
 function label(x: Json, extra?: string): string {
-  return `${text(`${x.kind} ${x.metadata.name}`)}${extra ? `<br/>${text(extra)}` : ''}`;
+  return `${labelText(`${x.kind} ${x.metadata.name}`)}${extra ? `<br/>${labelText(extra)}` : ''}`;
 }
 
 /**
@@ -192,7 +192,7 @@ function label(x: Json, extra?: string): string {
  * rest run as Mermaid (`click … href "javascript:…"`), so quotes and markup
  * become Mermaid's entity codes and control characters become spaces.
  */
-export function text(value: unknown): string {
+function labelText(value: unknown): string {
   return String(value)
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
     .replace(/[#"<>&]/g, (c) => `#${c.charCodeAt(0)};`);
