@@ -1,5 +1,3 @@
-import { toJson_ExternalSecretProps } from '../../../imports/external-secrets.io/external-secrets.io';
-import { toJson_ServiceMonitorProps } from '../../../imports/monitoring.coreos.com/monitoring.coreos.com';
 import { PathSegment, isObject, quote } from '../json';
 import { Reporter } from './report';
 import { closest } from './suggest';
@@ -20,10 +18,43 @@ import { closest } from './suggest';
 
 type Mapper = (props: never) => unknown;
 
-const MAPPERS: ReadonlyMap<string, { readonly mapper: Mapper; readonly source: string }> = new Map([
-  ['monitoring.coreos.com/v1/ServiceMonitor', { mapper: toJson_ServiceMonitorProps as Mapper, source: 'prometheus-operator ServiceMonitor CRD' }],
-  ['external-secrets.io/v1/ExternalSecret', { mapper: toJson_ExternalSecretProps as Mapper, source: 'External Secrets Operator ExternalSecret CRD' }],
+/** Where the bindings of one custom resource are: loaded on first use, since some CRDs' bindings are large. */
+interface Bindings {
+  /** Loads the `toJson_<Kind>Props` mapper. */
+  readonly load: () => Mapper;
+  /** The CRD, for messages. */
+  readonly source: string;
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const BINDINGS: ReadonlyMap<string, Bindings> = new Map<string, Bindings>([
+  [
+    'monitoring.coreos.com/v1/ServiceMonitor',
+    {
+      load: () => require('../../../imports/monitoring.coreos.com/monitoring.coreos.com').toJson_ServiceMonitorProps,
+      source: 'prometheus-operator ServiceMonitor CRD',
+    },
+  ],
+  [
+    'external-secrets.io/v1/ExternalSecret',
+    {
+      load: () => require('../../../imports/external-secrets.io/external-secrets.io').toJson_ExternalSecretProps,
+      source: 'External Secrets Operator ExternalSecret CRD',
+    },
+  ],
 ]);
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const loadedMappers = new Map<string, Mapper>();
+
+function mapperFor(key: string, bindings: Bindings): Mapper {
+  let mapper = loadedMappers.get(key);
+  if (mapper === undefined) {
+    mapper = bindings.load();
+    loadedMappers.set(key, mapper);
+  }
+  return mapper;
+}
 
 const SCALAR = Symbol('scalar');
 
@@ -32,18 +63,20 @@ const MAX_DEPTH = 100;
 
 /** Whether there are bindings to check this custom resource with. */
 export function hasCustomResourceBindings(apiVersion: string, kind: string): boolean {
-  return MAPPERS.has(`${apiVersion}/${kind}`);
+  return BINDINGS.has(`${apiVersion}/${kind}`);
 }
 
 /** Reports the fields of a custom resource that its CRD does not define; `metadata` is left to the ObjectMeta check. */
 export function checkCustomResource(object: Record<string, unknown>, apiVersion: string, kind: string, r: Reporter): void {
-  const entry = MAPPERS.get(`${apiVersion}/${kind}`);
+  const key = `${apiVersion}/${kind}`;
+  const entry = BINDINGS.get(key);
   if (!entry) return;
+  const mapper = mapperFor(key, entry);
   const { apiVersion: _a, kind: _k, metadata: _m, ...body } = object;
   const reads = new WeakMap<object, Set<string>>();
   let output: unknown;
   try {
-    output = entry.mapper(shadow(body, reads) as never);
+    output = mapper(shadow(body, reads) as never);
   } catch (e) {
     r.error(
       'invalid-type',
