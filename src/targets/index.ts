@@ -13,6 +13,13 @@ export interface TargetEntry {
   readonly module: string;
   /** The export of that module that holds the {@link Target}. */
   readonly exportName: string;
+  /**
+   * The names of the files this target writes that are not Kubernetes
+   * manifests (`compose.yaml`), so `validate` hands them to the target's
+   * `checkFile` instead of the Kubernetes checks.
+   * @default - none: every file it writes is a Kubernetes manifest
+   */
+  readonly files?: RegExp;
 }
 
 /** The target `synth` renders when none is named. */
@@ -66,6 +73,17 @@ export function loadTarget(entry: TargetEntry): Target {
     loaded.set(key, target);
   }
   return target;
+}
+
+/**
+ * The target whose files are called like `basename` (`compose.yaml`), loaded,
+ * if it checks such files itself; else `validate` reads the file as
+ * Kubernetes manifests.
+ */
+export function targetForFile(basename: string): Target | undefined {
+  const entry = registered.find((e) => e.files?.test(basename));
+  const target = entry && loadTarget(entry);
+  return target?.checkFile ? target : undefined;
 }
 
 /** A target `--target all` left out, and why. */

@@ -1,5 +1,6 @@
 import type { Finding } from '../checks/findings';
 import type { Problem } from '../config/errors';
+import type { Environment } from '../conventions/defaults';
 import type { StackConfig } from '../config/schema';
 import type { KubeObject } from '../conventions/kube-object';
 import type { OutputFile } from '../synth/output';
@@ -99,6 +100,17 @@ export interface Target {
    * @default - none
    */
   rootFiles?(stackNames: readonly string[], options: TargetOptions): OutputFile[];
+  /**
+   * Checks a file of this target's that `validate` was given (one whose name
+   * matches {@link TargetEntry.files}): the same checks `synth` runs before
+   * writing it, such as a schema and the leak guard. A file that cannot be
+   * parsed is a finding, never a throw.
+   * @param file the file as the user named it, for findings
+   * @param text its contents
+   * @param environment the rules to check for, as for manifests (`validate --env`)
+   * @default - such files are read as Kubernetes manifests
+   */
+  checkFile?(file: string, text: string, environment: Environment | undefined): Finding[];
 }
 
 /**

@@ -23,10 +23,24 @@ export const fakeJsonTarget: Target = {
   },
 
   check(output, stack): Finding[] {
-    if ((stack.app.maxWorkers ?? 0) <= 32) return [];
-    return [{ severity: 'error', rule: 'fake-workers', file: output.files[0].path, object: `FakeService/${stack.name}`, path: 'workers', message: 'at most 32' }];
+    return workerFindings(output.files[0].path, stack.name, stack.app.maxWorkers);
+  },
+
+  checkFile(file, text): Finding[] {
+    let document: { service?: string; workers?: number };
+    try {
+      document = JSON.parse(text);
+    } catch {
+      return [{ severity: 'error', rule: 'fake-syntax', file, object: 'document #1', path: '', message: 'is not JSON' }];
+    }
+    return workerFindings(file, document.service ?? '', document.workers);
   },
 };
 
+function workerFindings(file: string, service: string, workers: number | undefined): Finding[] {
+  if ((workers ?? 0) <= 32) return [];
+  return [{ severity: 'error', rule: 'fake-workers', file, object: `FakeService/${service}`, path: 'workers', message: 'at most 32' }];
+}
+
 /** The registry entry of {@link fakeJsonTarget}; its module is this file, which jest loads as TypeScript. */
-export const FAKE_JSON_TARGET: TargetEntry = { name: 'fake-json', module: __filename, exportName: 'fakeJsonTarget' };
+export const FAKE_JSON_TARGET: TargetEntry = { name: 'fake-json', module: __filename, exportName: 'fakeJsonTarget', files: /\.fake\.json$/ };

@@ -5,6 +5,7 @@ import { parseManifestStream } from '../../config/yaml';
 import { runChecks } from '../../checks';
 import { Finding, formatFinding } from '../../checks/findings';
 import { KubeObject, renderStack } from '../../targets/kubernetes/render';
+import { targetForFile } from '../../targets';
 import { CliIO, Command, UsageError } from '../context';
 import { MAX_CONFIG_SIZE_HELP, MAX_CONFIG_SIZE_OPTION, loadStacks, parseByteSize, parseEnvironment } from './shared';
 
@@ -57,16 +58,30 @@ ${MAX_CONFIG_SIZE_HELP}`,
     }
 
     const unreadable: Finding[] = [];
-    const manifests = positionals.flatMap((p) => manifestFiles(path.resolve(io.cwd, p), p, unreadable));
-    const parsed = manifests.map((file) => readManifests(file.absolute, file.shown));
+    const environment = parseEnvironment(values.env);
+    const files = positionals.flatMap((p) => manifestFiles(path.resolve(io.cwd, p), p, unreadable));
     findings.push(...unreadable);
+    // Another platform's files (compose.yaml, an ECS task definition) get that target's checks.
+    const manifests: typeof files = [];
+    for (const file of files) {
+      const target = targetForFile(path.basename(file.absolute));
+      if (!target) {
+        manifests.push(file);
+        continue;
+      }
+      const text = readText(file.absolute, file.shown, findings);
+      if (text === undefined) continue;
+      findings.push(...target.checkFile!(file.shown, text, environment));
+      checked++;
+    }
+    const parsed = manifests.map((file) => readManifests(file.absolute, file.shown));
     for (const file of parsed) findings.push(...file.problems);
     const objects = parsed.flatMap((file) => file.objects);
     // The policy sees a directory at once: a file-per-resource layout spreads one stack over its files.
     findings.push(
       ...runChecks(
         objects.map((s) => s.object),
-        { files: objects.map((s) => s.file), policyGroup: (file) => path.dirname(file), environment: parseEnvironment(values.env) },
+        { files: objects.map((s) => s.file), policyGroup: (file) => path.dirname(file), environment },
       ),
     );
     checked += objects.length;
@@ -138,23 +153,30 @@ function isSymlink(file: string): boolean {
 
 /** The objects of a manifest file, a List's items each on their own, and its YAML problems. */
 function readManifests(absolute: string, shown: string): { objects: SourcedObject[]; problems: Finding[] } {
-  let text: string;
-  try {
-    text = fs.readFileSync(absolute, 'utf8');
-  } catch (err) {
-    return { objects: [], problems: [unreadableFinding(shown, explainReadError(err))] };
-  }
+  const problems: Finding[] = [];
+  const text = readText(absolute, shown, problems);
+  if (text === undefined) return { objects: [], problems };
   const parsed = parseManifestStream(text);
-  const problems: Finding[] = parsed.problems.map((p) => ({
+  problems.push(...parsed.problems.map((p): Finding => ({
     severity: 'error',
     rule: 'yaml-syntax',
     file: p.position ? `${shown}:${p.position.line}:${p.position.column}` : shown,
     object: `document #${p.document}`,
     path: '',
     message: p.message,
-  }));
+  })));
   const objects = parsed.values.flatMap((v) => listItems(v.value)).map((object) => ({ object: object as KubeObject, file: shown }));
   return { objects, problems };
+}
+
+/** A file's text, or undefined with a finding that says why it could not be read. */
+function readText(absolute: string, shown: string, findings: Finding[]): string | undefined {
+  try {
+    return fs.readFileSync(absolute, 'utf8');
+  } catch (err) {
+    findings.push(unreadableFinding(shown, explainReadError(err)));
+    return undefined;
+  }
 }
 
 /**

@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { CliRun, ROOT, hasStackTrace, runMain, tempDir } from '../../helpers/cli';
+import { registerTarget } from '../../../src/targets';
+import { FAKE_JSON_TARGET } from '../../targets/fake-json-target';
 
 /*
  * `saplings-k8s validate` through the CLI's entry: our own output passes with
@@ -259,5 +261,27 @@ describe('validate on unreadable input', () => {
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe('✖ nowhere.yaml: no such file or directory\nRun "saplings-k8s --help" for usage.\n');
+  });
+});
+
+describe("validate hands another platform's files to that target's checks", () => {
+  let unregister: () => void;
+  beforeAll(() => (unregister = registerTarget(FAKE_JSON_TARGET)));
+  afterAll(() => unregister());
+
+  test("a file named as a target's is checked by that target, beside the Kubernetes manifests", async () => {
+    const cwd = tempDir();
+    fs.mkdirSync(path.join(cwd, 'out'));
+    fs.writeFileSync(path.join(cwd, 'out', 'web.fake.json'), JSON.stringify({ service: 'web', workers: 40 }));
+    fs.writeFileSync(path.join(cwd, 'out', 'broken.fake.json'), '{');
+    fs.writeFileSync(path.join(cwd, 'out', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n');
+    const run = await runMain(['validate', '--env', 'development', 'out'], cwd);
+    expect(run.status).toBe(1);
+    expect(findings(run.stdout).map((f) => [f.file, f.rule])).toStrictEqual([
+      ['out/broken.fake.json', 'fake-syntax'],
+      ['out/web.fake.json', 'fake-workers'],
+      ['out/cm.yaml', 'invalid-name'],
+    ]);
+    expect(run.stderr).toBe('3 objects checked: 3 errors, 0 other findings\n');
   });
 });
