@@ -7,6 +7,7 @@ import { environmentGates } from './gates';
 import { requiredSecretKeys } from './secrets';
 import { StackConfig, StackConfigInput, StackConfigSchema } from './schema';
 import { PositionTarget, TextPosition, parseYamlStream } from './yaml';
+import { fromDotPath } from '../conventions/key-path';
 
 /** Options that apply to every stack of a config file. */
 export interface LoadOptions {
@@ -35,8 +36,47 @@ export function defaultStacks(options: LoadOptions = {}): StackConfig[] {
 
 /** Reads, parses and validates a config file holding one or more stacks. Throws {@link InputError}. */
 export function loadConfigFile(file: string, options: LoadOptions = {}): StackConfig[] {
+  return loadConfig(file, options).stacks;
+}
+
+/** A config file's stacks, and a way to locate problems found in them later. */
+export interface LoadedConfig {
+  /** The validated stacks, in the file's order. */
+  readonly stacks: StackConfig[];
+  /**
+   * Gives problems found after loading (props a target refuses, keys a
+   * target requires) the position of their key path in the file, so they read
+   * `FILE:LINE:COL` like the schema's. Problems of other files, or that have
+   * a position, are returned as they are.
+   */
+  locate(problems: readonly Problem[]): Problem[];
+}
+
+/** Like {@link loadConfigFile}, keeping the text to locate later problems in. Throws {@link InputError}. */
+export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfig {
   const limit = options.maxConfigBytes ?? DEFAULT_MAX_CONFIG_BYTES;
-  return parseConfigText(readText(file, path.resolve(options.cwd ?? process.cwd(), file), limit), file, options);
+  const text = readText(file, path.resolve(options.cwd ?? process.cwd(), file), limit);
+  // Only the text is kept: the parsed document model of a large fleet is many times its size, and is needed only on error.
+  return { stacks: parseConfigText(text, file, options), locate: (problems) => locateProblems(problems, file, text) };
+}
+
+/**
+ * Finds the key paths of problems that have none in config text: a problem's
+ * `document` is its stack's 1-based number (none for a single stack), and
+ * where the path leaves the text (a key a target requires, a default), it
+ * points at the deepest part that is there.
+ */
+export function locateProblems(problems: readonly Problem[], file: string, text: string): Problem[] {
+  const unlocated = (p: Problem) => p.position === undefined && p.file === file;
+  if (!problems.some(unlocated)) return [...problems];
+  const parsed = parseYamlStream(text);
+  // Empty documents are skipped, so the n-th stack is not always the n-th document.
+  const documents = parsed.values.map((v) => v.document);
+  return problems.map((p) => {
+    if (!unlocated(p)) return p;
+    const document = documents[(p.document ?? 1) - 1];
+    return document === undefined ? p : { ...p, position: parsed.locate(document, fromDotPath(p.path), 'value') };
+  });
 }
 
 /** Parses and validates config text (YAML or JSON, one stack per YAML document). Throws {@link InputError}. */

@@ -16,3 +16,18 @@ export function toDotPath(path: readonly PropertyKey[]): string {
   }
   return out;
 }
+
+/**
+ * Reads a path {@link toDotPath} wrote back into its segments:
+ * `ecs.subnets[0]` is `['ecs', 'subnets', 0]`.
+ */
+export function fromDotPath(dotted: string): KeyPath {
+  const segments: (string | number)[] = [];
+  const token = /([^.[\]]+)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g;
+  for (const match of dotted.matchAll(token)) {
+    if (match[1] !== undefined) segments.push(match[1]);
+    else if (match[2] !== undefined) segments.push(Number(match[2]));
+    else segments.push(JSON.parse(match[3]) as string);
+  }
+  return segments;
+}

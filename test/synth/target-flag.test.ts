@@ -107,9 +107,20 @@ describe('synth --target with a second target', () => {
     expect(await synth(cwd, '--target', 'fake-json')).toStrictEqual({
       status: 1,
       stdout: '',
-      stderr: '✖ saplings.yaml: app.maxWorkers: is required by --target fake-json; set it, or leave fake-json out of --target\n1 problem; nothing was written.\n',
+      stderr: '✖ saplings.yaml:1:1: app.maxWorkers: is required by --target fake-json; set it, or leave fake-json out of --target\n1 problem; nothing was written.\n',
     });
     expect(fs.existsSync(path.join(cwd, 'dist'))).toBe(false);
+  });
+
+  test("a required key's problem points at the deepest part of its path the file has, in the stack's own document", async () => {
+    const cwd = tempDir('saplings-targets-');
+    const second = 'name: api\nenvironment: production\nimage: saplings:1.0.0\napp:\n  port: 8080\n';
+    fs.writeFileSync(path.join(cwd, 'saplings.yaml'), `---\nname: web\nenvironment: production\nimage: saplings:1.0.0\n${WITH_WORKERS}---\n---\n${second}`);
+    const run = await synth(cwd, '--target', 'fake-json');
+    expect(run.status).toBe(1);
+    // The second stack is the third document (an empty one is skipped); its `app` mapping starts on line 12.
+    // The position says where; the document number is needed only without one.
+    expect(run.stderr).toBe('✖ saplings.yaml:12:3: app.maxWorkers: is required by --target fake-json; set it, or leave fake-json out of --target\n1 problem; nothing was written.\n');
   });
 
   test('one non-Kubernetes target writes into --out itself', async () => {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ENVIRONMENTS, Environment } from '../../conventions/defaults';
 import { Problem, formatProblem } from '../../config/errors';
-import { DEFAULT_MAX_CONFIG_BYTES, defaultStacks, loadConfigFile } from '../../config/load';
+import { DEFAULT_MAX_CONFIG_BYTES, defaultStacks, loadConfig } from '../../config/load';
 import { StackConfig } from '../../config/schema';
 import { CliIO, UsageError } from '../context';
 
@@ -51,17 +51,28 @@ export interface StackLoadOptions {
   readonly maxConfigBytes?: number;
 }
 
+/** The stacks a command works on. */
+export interface CommandStacks {
+  /** The validated stacks. */
+  readonly stacks: StackConfig[];
+  /** Where they came from, for provenance and messages. */
+  readonly source: string;
+  /** Positions problems found in the stacks after loading (see LoadedConfig.locate). */
+  readonly locate: (problems: readonly Problem[]) => Problem[];
+}
+
 /** Loads the stacks a command works on, and names where they came from for provenance. */
-export function loadStacks(
-  configFlag: string | undefined,
-  io: CliIO,
-  { environment, maxConfigBytes }: StackLoadOptions = {},
-): { stacks: StackConfig[]; source: string } {
+export function loadStacks(configFlag: string | undefined, io: CliIO, { environment, maxConfigBytes }: StackLoadOptions = {}): CommandStacks {
   const file = configFlag ?? findDefaultConfig(io.cwd);
   if (file === undefined) {
-    return { stacks: defaultStacks({ environment, onWarning: (p) => io.stderr(`⚠ ${formatProblem(p)}\n`) }), source: 'the built-in default config' };
+    return {
+      stacks: defaultStacks({ environment, onWarning: (p) => io.stderr(`⚠ ${formatProblem(p)}\n`) }),
+      source: 'the built-in default config',
+      locate: (problems) => [...problems],
+    };
   }
   const onWarning = (problem: Problem) => io.stderr(`⚠ ${formatProblem(problem)}\n`);
-  return { stacks: loadConfigFile(file, { environment, cwd: io.cwd, env: io.env, onWarning, maxConfigBytes }), source: file };
+  const config = loadConfig(file, { environment, cwd: io.cwd, env: io.env, onWarning, maxConfigBytes });
+  return { stacks: config.stacks, source: file, locate: (problems) => config.locate(problems) };
 }
 

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS } from '../../conventions/defaults';
 import { StackConfig } from '../../config/schema';
+import { InputError } from '../../config/errors';
 import { formatFinding } from '../../checks/findings';
 import { diffOutput, isEmptyDiff, withFilesManifest, writeOutput } from '../../synth/output';
 import { ALL_TARGETS, DEFAULT_TARGET, TargetEntry, applicableTargets, findTarget, targetEntries } from '../../targets';
@@ -65,12 +66,17 @@ ${MAX_CONFIG_SIZE_HELP}
     const environment = parseEnvironment(values.env);
     const layout = parseLayout(values.layout);
     const requested = parseTargets(values.target);
-    const { stacks, source } = loadStacks(values.config, io, { environment, maxConfigBytes: parseByteSize(values['max-config-size']) });
+    const { stacks, source, locate } = loadStacks(values.config, io, { environment, maxConfigBytes: parseByteSize(values['max-config-size']) });
     const outDir = path.resolve(io.cwd, values.out ?? io.env.CDK8S_OUTDIR ?? 'dist');
     const { targets, targetDirectories } = resolveTargets(requested, stacks, io);
 
     const progress = progressLine(io, stacks.length);
-    const synthesized = await synthesizeFleet(stacks, { source, layout, targets, targetDirectories, onProgress: progress.update }).finally(progress.clear);
+    const synthesized = await synthesizeFleet(stacks, { source, layout, targets, targetDirectories, onProgress: progress.update })
+      .catch((err: unknown) => {
+        // A target's problems name config keys; find them in the file, as the schema's problems are.
+        throw err instanceof InputError ? new InputError(locate(err.problems)) : err;
+      })
+      .finally(progress.clear);
     const { findings } = synthesized;
     // The manifest of generated files is listed like any other file the run writes.
     const files = withFilesManifest(synthesized.files);
