@@ -10,7 +10,7 @@
  * config itself never loads constructs.
  */
 export * from './config/schema';
-export { DEFAULT_CONFIG, LoadOptions, defaultStacks, loadConfigFile, parseConfigText } from './config/load';
+export { DEFAULT_CONFIG, LoadOptions, LoadedConfig, defaultStacks, loadConfig, loadConfigFile, locateProblems, parseConfigText } from './config/load';
 export { InputError, Problem, formatProblem } from './config/errors';
 export { TextPosition } from './config/yaml';
 export { stackPropsFromConfig } from './targets/kubernetes/stack-props';
