@@ -3,7 +3,7 @@ import { appObjectNames } from '../conventions/names';
 import { ENVIRONMENTS, LOG_LEVELS, SEED } from '../conventions/defaults';
 import { compareQuantities, isQuantity, parseQuantity } from '../conventions/quantity';
 import { PRIVATE_IPV4_RANGES } from '../conventions/cidr';
-import { imageReferenceProblem, isPinnedImage, unpinnedImageMessage } from '../conventions/image';
+import { imageReferenceProblem, isPinnedImage } from '../conventions/image';
 import { hostnameError } from '../conventions/field-rules';
 import { CLOUD_IDS, CloudIdShape, arnRegion } from '../conventions/cloud-ids';
 
@@ -478,7 +478,12 @@ export const StackConfigSchema = z
       for (const platform of ['cloudrun', 'ecs'] as const) {
         const image = stack[platform]?.image;
         if (image !== undefined && !isPinnedImage(image)) {
-          ctx.addIssue({ code: 'custom', path: [platform, 'image'], input: image, message: `${unpinnedImageMessage(image)} (refused in production)` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [platform, 'image'],
+            input: image,
+            message: 'must be pinned: a version tag (saplings:1.0.0) or a digest (saplings@sha256:…), never :latest or no tag (refused in production)',
+          });
         }
       }
     }
