@@ -178,6 +178,19 @@ describe('the Cloud Run service of a stack', () => {
     expect(container(pgvector).env).toContainEqual({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'database-url', key: '1' } } });
   });
 
+  test("development's inline secret values never reach the file: the variables are Secret Manager references", () => {
+    const value = 'sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD';
+    const config = stack({
+      environment: 'development',
+      secrets: { source: 'inline', keys: ['OPENAI_API_KEY'], values: { OPENAI_API_KEY: value } },
+      redis: { enabled: false },
+      cloudrun: { secrets: { OPENAI_API_KEY: { secret: 'openai', version: 'latest' } } },
+    });
+    const output = cloudRunTarget.render(config, OPTIONS);
+    expect(output.files[0].content).not.toContain(value);
+    expect(container(output.checks[0].objects[0]).env).toContainEqual({ name: 'OPENAI_API_KEY', valueFrom: { secretKeyRef: { name: 'openai', key: 'latest' } } });
+  });
+
   test('a secret key without a mapping is refused, naming the config key that asks for it', () => {
     const { OPENAI_API_KEY: _openai, ...rest } = DEFAULT_SECRETS;
     expect(refusal(stack({ cloudrun: { secrets: { ...rest, OPENAI_APIKEY: { secret: 'openai', version: 1 } } } }))).toStrictEqual([

@@ -171,6 +171,14 @@ describe('the ECS documents of a stack', () => {
     expect(() => ecsDocuments(stack({ redis: { enabled: false } }, { secretsArnPrefix: undefined, secrets: perKey }), LOCATION)).not.toThrow();
   });
 
+  test("development's inline secret values never reach the files: the variables are ARNs", () => {
+    const value = 'sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD';
+    const config = stack({ environment: 'development', secrets: { source: 'inline', keys: ['OPENAI_API_KEY'], values: { OPENAI_API_KEY: value } } });
+    const output = ecsTarget.render(config, OPTIONS);
+    for (const file of output.files) expect(file.content).not.toContain(value);
+    expect(JSON.parse(output.files[0].content).containerDefinitions[0].secrets[0]).toStrictEqual({ name: 'OPENAI_API_KEY', valueFrom: `${ECS.secretsArnPrefix}OPENAI_API_KEY` });
+  });
+
   test('a secret with no ARN is refused, naming the config key that asks for it', () => {
     expect(refusal(stack({ vectorDb: { enabled: true, engine: 'pgvector' } }, { secretsArnPrefix: undefined, secrets: { OPENAI_API_KEY: `${ECS.secretsArnPrefix}x` } }))).toStrictEqual(
       ['ANTHROPIC_API_KEY (secrets.keys)', 'DATABASE_URL (secrets.keys)', 'ENCRYPTION_KEY (secrets.keys)', 'REDIS_URL (redis.enabled)'].map((what) => {
