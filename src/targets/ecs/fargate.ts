@@ -32,7 +32,9 @@ export const FARGATE_TABLE = `Fargate task sizes (CPU units: memory): ${FARGATE_
 
 /** A task size Fargate runs: CPU units and MiB, as a task definition writes them. */
 export interface FargateSize {
+  /** CPU units (1024 per vCPU). */
   readonly cpu: number;
+  /** Memory in MiB. */
   readonly memory: number;
 }
 

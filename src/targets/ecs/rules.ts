@@ -4,8 +4,9 @@ import { CLOUD_IDS, CloudIdShape, arnRegion } from '../../conventions/cloud-ids'
 import { plainSecretFindings } from '../managed-app';
 import { FARGATE_TABLE, isFargateSize } from './fargate';
 
-/** How findings name an ECS document: `EcsTaskDefinition/<family>`, `EcsService/<serviceName>`. */
+/** How findings name a task definition: `EcsTaskDefinition/<family>`. */
 export const TASK_DEFINITION_KIND = 'EcsTaskDefinition';
+/** How findings name a service: `EcsService/<serviceName>`. */
 export const SERVICE_KIND = 'EcsService';
 
 type Report = (path: Path, rule: string, message: string) => void;
