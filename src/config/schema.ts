@@ -3,8 +3,9 @@ import { appObjectNames } from '../conventions/names';
 import { ENVIRONMENTS, LOG_LEVELS, SEED } from '../conventions/defaults';
 import { compareQuantities, isQuantity, parseQuantity } from '../conventions/quantity';
 import { PRIVATE_IPV4_RANGES } from '../conventions/cidr';
-import { imageReferenceProblem } from '../conventions/image';
+import { imageReferenceProblem, isPinnedImage } from '../conventions/image';
 import { hostnameError } from '../conventions/field-rules';
+import { CLOUD_IDS, CloudIdShape, arnRegion } from '../conventions/cloud-ids';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -315,6 +316,93 @@ const gitopsSchema = z
   })
   .prefault({});
 
+/** A string of one of the cloud identifier shapes (an ARN, a region, a subnet id). */
+const cloudId = (shape: CloudIdShape) => z.string().regex(shape.pattern, { error: `must be ${shape.help}` });
+
+/** A Secret Manager version: a number (3, or "3") or latest, as a string. */
+const secretVersion = z
+  .union([z.int().min(1), cloudId(CLOUD_IDS.gcpSecretVersion)], { error: `must be ${CLOUD_IDS.gcpSecretVersion.help}` })
+  .transform((v) => String(v));
+
+const cloudRunSchema = z
+  .strictObject({
+    project: cloudId(CLOUD_IDS.gcpProject).optional().describe('Google Cloud project (id or number); metadata.namespace, which Cloud Run reads as the project'),
+    region: cloudId(CLOUD_IDS.gcpRegion).optional().describe('Region label (cloud.googleapis.com/location); else gcloud --region decides'),
+    serviceAccount: cloudId(CLOUD_IDS.gcpServiceAccount).optional().describe("Service account the revision runs as; it needs access to the secrets. Defaults to Cloud Run's default"),
+    image: imageReference.optional().describe('Image for Cloud Run (Artifact Registry); defaults to image'),
+    minScale: z.int().min(0).max(1000).default(SEED.cloudrun.minScale).describe('autoscaling.knative.dev/minScale: instances kept warm'),
+    maxScale: z.int().min(1).max(1000).default(SEED.cloudrun.maxScale).describe('autoscaling.knative.dev/maxScale'),
+    concurrency: z.int().min(1).max(1000).default(SEED.cloudrun.concurrency).describe('containerConcurrency: requests one instance serves at once'),
+    timeoutSeconds: z.int().min(1).max(3600).default(SEED.cloudrun.timeoutSeconds).describe("Cloud Run's request timeout (not gunicorn's TIMEOUT)"),
+    cpuThrottling: z.boolean().default(SEED.cloudrun.cpuThrottling).describe('run.googleapis.com/cpu-throttling: CPU only during requests'),
+    executionEnvironment: z.enum(['gen1', 'gen2']).default(SEED.cloudrun.executionEnvironment).describe('run.googleapis.com/execution-environment'),
+    ingress: z
+      .enum(['all', 'internal', 'internal-and-cloud-load-balancing'])
+      .default(SEED.cloudrun.ingress)
+      .describe('run.googleapis.com/ingress: where requests may come from'),
+    secrets: z
+      .record(
+        envVarName,
+        z.strictObject({
+          secret: cloudId(CLOUD_IDS.gcpSecret).describe('Secret Manager secret id'),
+          version: secretVersion.describe('Secret Manager version; pinned (a number) in production'),
+        }),
+      )
+      .optional()
+      .describe('Every secret the app reads, as env var: {secret, version}; required by --target cloudrun'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.maxScale < c.minScale) {
+      ctx.addIssue({ code: 'custom', path: ['maxScale'], input: c.maxScale, message: `must be ≥ minScale (${c.minScale}), got ${c.maxScale}` });
+    }
+  });
+
+const ecsSchema = z
+  .strictObject({
+    cluster: cloudId(CLOUD_IDS.ecsCluster).optional().describe('ECS cluster name or ARN; required by --target ecs'),
+    region: cloudId(CLOUD_IDS.awsRegion).optional().describe('AWS region of the cluster and the logs; required by --target ecs'),
+    executionRoleArn: cloudId(CLOUD_IDS.iamRoleArn).optional().describe('Role ECS pulls the image, reads the secrets and writes logs with; required by --target ecs'),
+    taskRoleArn: cloudId(CLOUD_IDS.iamRoleArn).optional().describe('Role the app runs as; required by --target ecs'),
+    subnets: z.array(cloudId(CLOUD_IDS.subnetId)).min(1).max(16).optional().describe('Private subnets of the tasks; required by --target ecs'),
+    securityGroups: z.array(cloudId(CLOUD_IDS.securityGroupId)).min(1).max(5).optional().describe('Security groups of the tasks; required by --target ecs'),
+    targetGroupArn: cloudId(CLOUD_IDS.targetGroupArn).optional().describe("The load balancer's target group (type ip); required by --target ecs"),
+    secretsArnPrefix: cloudId(CLOUD_IDS.secretArnPrefix)
+      .optional()
+      .describe('Each secret is read from this prefix plus its key; or give ecs.secrets'),
+    secrets: z
+      .record(envVarName, cloudId(CLOUD_IDS.secretArn))
+      .optional()
+      .describe('Secrets Manager or SSM parameter ARN per env var; wins over secretsArnPrefix'),
+    image: imageReference.optional().describe('Image for ECS (ECR); defaults to image'),
+    family: cloudId(CLOUD_IDS.ecsName).optional().describe('Task definition family; defaults to <name>-app'),
+    serviceName: cloudId(CLOUD_IDS.ecsName).optional().describe('ECS service name; defaults to <name>-service'),
+    logGroup: cloudId(CLOUD_IDS.logGroup).optional().describe('CloudWatch Logs group; defaults to /ecs/<name>'),
+    logStreamPrefix: z
+      .string()
+      .regex(/^[^:*]{1,512}$/, { error: 'must be 1 to 512 characters, without ":" or "*"' })
+      .default(SEED.ecs.logStreamPrefix)
+      .describe('awslogs-stream-prefix'),
+    tags: z
+      .record(
+        z.string().min(1).max(128).regex(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+@-]+$/u, { error: 'must be a tag key: letters, digits, spaces and _.:/=+-@, not starting with aws:' }),
+        z.string().max(256),
+      )
+      .default({})
+      .describe('Tags on the task definition and service, besides Environment and Application'),
+  })
+  .superRefine((e, ctx) => {
+    // A service can register its tasks only with a target group in its own region.
+    const tgRegion = e.targetGroupArn && arnRegion(e.targetGroupArn);
+    if (e.region && tgRegion && tgRegion !== e.region) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targetGroupArn'],
+        input: e.targetGroupArn,
+        message: `must be in ecs.region (${e.region}), got a target group in ${tgRegion}`,
+      });
+    }
+  });
+
 /** The schema of one stack: one YAML document of a config file. */
 export const StackConfigSchema = z
   .strictObject({
@@ -334,6 +422,8 @@ export const StackConfigSchema = z
     monitoring: monitoringSchema,
     network: networkSchema,
     gitops: gitopsSchema,
+    cloudrun: cloudRunSchema.optional().describe('Google Cloud Run (--target cloudrun)'),
+    ecs: ecsSchema.optional().describe('AWS ECS on Fargate (--target ecs)'),
   })
   .superRefine((stack, ctx) => {
     const namespace = stack.namespace ?? stack.name;
@@ -373,6 +463,29 @@ export const StackConfigSchema = z
         input: 'inline',
         message: `inline writes secret values into the manifests and is allowed only in development, not ${stack.environment}; use existing or external`,
       });
+    }
+    if (stack.environment === 'production') {
+      for (const [key, ref] of Object.entries(stack.cloudrun?.secrets ?? {})) {
+        if (ref.version === 'latest') {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['cloudrun', 'secrets', key, 'version'],
+            input: ref.version,
+            message: 'must be a pinned version number in production, not latest: a new version would reach running instances unreviewed, and a rollback would not restore the old one',
+          });
+        }
+      }
+      for (const platform of ['cloudrun', 'ecs'] as const) {
+        const image = stack[platform]?.image;
+        if (image !== undefined && !isPinnedImage(image)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [platform, 'image'],
+            input: image,
+            message: 'must be pinned: a version tag (saplings:1.0.0) or a digest (saplings@sha256:…), never :latest or no tag (refused in production)',
+          });
+        }
+      }
     }
   })
   .meta({ title: 'saplings-k8s stack', description: 'One Saplings stack: app, Redis, vector DB, autoscaling, ingress and monitoring' });

@@ -75,6 +75,22 @@ export const SEED = {
     // From the guide's nginx.conf: `location /metrics { allow 10.0.0.0/8; deny all; }`.
     metricsAllowCidrs: ['10.0.0.0/8'],
   },
+  // The guide's cloud-run-service.yaml; its 2 CPU and 4Gi are app.resources.limits.
+  cloudrun: {
+    minScale: 1,
+    maxScale: 100,
+    concurrency: 10,
+    timeoutSeconds: 300,
+    cpuThrottling: false,
+    executionEnvironment: 'gen2' as const,
+    ingress: 'all' as const,
+    liveness: { initialDelaySeconds: 10, periodSeconds: 10 },
+  },
+  // The guide's ecs-task-definition.json and ECS service; desiredCount is autoscaling.minReplicas.
+  ecs: {
+    logStreamPrefix: 'ecs',
+    healthCheck: { interval: 30, timeout: 5, retries: 3, startPeriod: 30 },
+  },
 } as const;
 
 /** Environments the guide defines. */

@@ -31,7 +31,12 @@ export const ALL_TARGETS = 'all';
 // Built-in targets, in the order `--help` and `all` list them. Each is
 // required on first use, so `require('saplings-k8s')` and a Kubernetes-only
 // run never load Compose, Cloud Run or ECS code.
-const BUILT_IN: readonly TargetEntry[] = [{ name: 'kubernetes', module: './kubernetes', exportName: 'kubernetesTarget' }];
+const BUILT_IN: readonly TargetEntry[] = [
+  { name: 'kubernetes', module: './kubernetes', exportName: 'kubernetesTarget' },
+  // A Knative Service: read by validate as a Kubernetes manifest, against its CRD.
+  { name: 'cloudrun', module: './cloudrun', exportName: 'cloudRunTarget' },
+  { name: 'ecs', module: './ecs', exportName: 'ecsTarget', files: /\.ecs-(?:task-definition|service)\.json$/ },
+];
 
 const registered: TargetEntry[] = [...BUILT_IN];
 const loaded = new Map<string, Target>();

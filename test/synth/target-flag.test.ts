@@ -34,6 +34,11 @@ function project(extra = ''): string {
 
 const WITH_WORKERS = 'app: { maxWorkers: 4 }\n';
 
+/** What `--target all` says about the built-in cloud targets for a config without their keys. */
+const SKIPPED_CLOUDS =
+  'skipped target cloudrun: stack web does not set cloudrun.secrets, which it requires\n' +
+  'skipped target ecs: stack web does not set ecs.cluster, which it requires\n';
+
 describe('synth --target with only the built-in targets', () => {
   test('defaults to kubernetes, written into --out itself', async () => {
     const cwd = project();
@@ -49,14 +54,14 @@ describe('synth --target with only the built-in targets', () => {
     expect(await synth(cwd, '--target', 'helm')).toStrictEqual({
       status: 2,
       stdout: '',
-      stderr: '✖ --target must be one of kubernetes, all, got "helm"\nRun "saplings-k8s --help" for usage.\n',
+      stderr: '✖ --target must be one of kubernetes, cloudrun, ecs, all, got "helm"\nRun "saplings-k8s --help" for usage.\n',
     });
     expect(fs.existsSync(path.join(cwd, 'dist'))).toBe(false);
   });
 
   test('--help names the targets', async () => {
     const run = await synth(project(), '--help');
-    expect(run.stdout).toContain('-t, --target T     What to generate: kubernetes, or all.\n');
+    expect(run.stdout).toContain('-t, --target T     What to generate: kubernetes, cloudrun, ecs, or all.\n');
   });
 });
 
@@ -80,7 +85,8 @@ describe('synth --target with a second target', () => {
     const cwd = project(WITH_WORKERS);
     const run = await synth(cwd, '--target', 'all');
     expect(run.status).toBe(0);
-    expect(run.stderr).not.toContain('skipped');
+    // The config has no cloudrun: or ecs: keys; fake-json's it has.
+    expect(run.stderr.startsWith(`${SKIPPED_CLOUDS}wrote `)).toBe(true);
     expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([FILES_MANIFEST, 'fake-json/web.fake.json', 'kubernetes/web.k8s.yaml']);
   });
 
@@ -90,7 +96,7 @@ describe('synth --target with a second target', () => {
     expect(run).toStrictEqual({
       status: 0,
       stdout: '',
-      stderr: 'skipped target fake-json: stack web does not set app.maxWorkers, which it requires\nwrote dist/kubernetes/web.k8s.yaml\n',
+      stderr: `${SKIPPED_CLOUDS}skipped target fake-json: stack web does not set app.maxWorkers, which it requires\nwrote dist/kubernetes/web.k8s.yaml\n`,
     });
   });
 
@@ -132,7 +138,7 @@ describe('synth --target with a second target', () => {
   test('--check covers every target\'s files and the manifest', async () => {
     const cwd = project(WITH_WORKERS);
     expect((await synth(cwd, '--target', 'all')).status).toBe(0);
-    expect(await synth(cwd, '--target', 'all', '--check')).toStrictEqual({ status: 0, stdout: '', stderr: 'dist is up to date (3 files)\n' });
+    expect(await synth(cwd, '--target', 'all', '--check')).toStrictEqual({ status: 0, stdout: '', stderr: `${SKIPPED_CLOUDS}dist is up to date (3 files)\n` });
 
     fs.writeFileSync(path.join(cwd, 'saplings.yaml'), `name: web\nenvironment: production\nimage: saplings:1.0.1\n${WITH_WORKERS}`);
     const run = await synth(cwd, '--target', 'all', '--check');
@@ -145,6 +151,6 @@ describe('synth --target with a second target', () => {
   });
 
   test('unknown names list the registered targets too', async () => {
-    expect((await synth(project(), '--target', 'ecs')).stderr).toBe('✖ --target must be one of kubernetes, fake-json, all, got "ecs"\nRun "saplings-k8s --help" for usage.\n');
+    expect((await synth(project(), '--target', 'helm')).stderr).toBe('✖ --target must be one of kubernetes, cloudrun, ecs, fake-json, all, got "helm"\nRun "saplings-k8s --help" for usage.\n');
   });
 });

@@ -42,6 +42,13 @@ const BINDINGS: ReadonlyMap<string, Bindings> = new Map<string, Bindings>([
       source: 'External Secrets Operator ExternalSecret CRD',
     },
   ],
+  [
+    'serving.knative.dev/v1/Service',
+    {
+      load: () => require('../../../imports/serving.knative.dev/serving.knative.dev').toJson_ServiceProps,
+      source: 'Knative Serving Service CRD (Cloud Run)',
+    },
+  ],
 ]);
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -1,0 +1,311 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { validateObjects, runChecks } from '../../../src/checks';
+import { FindingsError } from '../../../src/checks/findings';
+import { InputError } from '../../../src/config/errors';
+import { parseConfigText } from '../../../src/config/load';
+import { StackConfig, StackConfigInput } from '../../../src/config/schema';
+import { KubeObject } from '../../../src/conventions/kube-object';
+import { synthesize } from '../../../src/synth/synthesize';
+import { findTarget } from '../../../src/targets';
+import { cloudRunTarget } from '../../../src/targets/cloudrun';
+import { cloudRunSize } from '../../../src/targets/cloudrun/resources';
+import { cloudRunFindings } from '../../../src/targets/cloudrun/rules';
+import { cloudRunService } from '../../../src/targets/cloudrun/service';
+import { ROOT } from '../../helpers/cli';
+import { stackConfig } from '../../helpers/manifests';
+
+const EXAMPLE = 'examples/cloudrun.yaml';
+const LOCATION = { file: 'saplings.yaml' };
+const OPTIONS = { source: 'saplings.yaml', header: '# header\n', layout: 'file-per-stack' as const, location: LOCATION };
+
+/** Secret mappings for the default stack's keys, pinned. */
+const DEFAULT_SECRETS = {
+  OPENAI_API_KEY: { secret: 'openai', version: 3 },
+  ANTHROPIC_API_KEY: { secret: 'anthropic', version: 2 },
+  DATABASE_URL: { secret: 'database-url', version: 1 },
+  ENCRYPTION_KEY: { secret: 'encryption', version: 1 },
+  REDIS_URL: { secret: 'redis-url', version: 1 },
+};
+
+function stack(overrides: Partial<StackConfigInput> = {}): StackConfig {
+  return stackConfig({ cloudrun: { secrets: DEFAULT_SECRETS }, ...overrides });
+}
+
+/** The problems a stack's rendering is refused with, as `path: message` lines. */
+function refusal(config: StackConfig): string[] {
+  try {
+    cloudRunService(config, LOCATION);
+  } catch (err) {
+    if (err instanceof InputError) return err.problems.map((p) => `${p.path}: ${p.message}`);
+    throw err;
+  }
+  throw new Error('expected the stack to be refused');
+}
+
+function container(service: KubeObject): any {
+  return (service as any).spec.template.spec.containers[0];
+}
+
+describe('the Cloud Run example', () => {
+  const text = fs.readFileSync(path.join(ROOT, EXAMPLE), 'utf8');
+  const [config] = parseConfigText(text, EXAMPLE);
+  const output = cloudRunTarget.render(config, { ...OPTIONS, source: EXAMPLE });
+  const file = output.files[0];
+  const service = parseYaml(file.content.slice(OPTIONS.header.length)) as KubeObject;
+
+  test('is one Knative Service in <name>.cloudrun.yaml, after the provenance header', () => {
+    expect(output.files.map((f) => f.path)).toStrictEqual(['saplings.cloudrun.yaml']);
+    expect(file.content.startsWith('# header\napiVersion: serving.knative.dev/v1\nkind: Service\n')).toBe(true);
+    expect(output.checks).toStrictEqual([{ objects: [service], kubernetes: true, file: 'saplings.cloudrun.yaml' }]);
+    expect(file.content).toMatchSnapshot();
+  });
+
+  test("carries the guide's Cloud Run values", () => {
+    expect(service.metadata).toStrictEqual({
+      name: 'saplings-app',
+      namespace: 'saplings-prod',
+      labels: { 'cloud.googleapis.com/location': 'us-central1' },
+      annotations: { 'run.googleapis.com/ingress': 'all' },
+    });
+    const template = (service as any).spec.template;
+    expect(template.metadata.annotations).toStrictEqual({
+      'autoscaling.knative.dev/minScale': '1',
+      'autoscaling.knative.dev/maxScale': '100',
+      'run.googleapis.com/cpu-throttling': 'false',
+      'run.googleapis.com/execution-environment': 'gen2',
+    });
+    expect(template.spec).toMatchObject({ containerConcurrency: 10, timeoutSeconds: 300 });
+    expect(container(service).resources).toStrictEqual({ limits: { cpu: '2', memory: '4Gi' } });
+    expect(container(service).livenessProbe).toStrictEqual({
+      httpGet: { path: '/health', port: 8000 },
+      initialDelaySeconds: 10,
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    });
+    expect(container(service).startupProbe).toMatchObject({ httpGet: { path: '/ready', port: 8000 } });
+    expect((service as any).spec.traffic).toStrictEqual([{ percent: 100, latestRevision: true }]);
+  });
+
+  test('has only what Cloud Run accepts: one port named http1, no readinessProbe, securityContext or envFrom', () => {
+    const c = container(service);
+    expect(c.ports).toStrictEqual([{ name: 'http1', containerPort: 8000 }]);
+    for (const field of ['readinessProbe', 'securityContext', 'envFrom', 'volumeMounts']) expect(c).not.toHaveProperty(field);
+    expect(c.env.map((e: { name: string }) => e.name)).not.toContain('PORT');
+  });
+
+  test('takes the ConfigMap values as env, and every secret, REDIS_URL included, from Secret Manager', () => {
+    expect(container(service).env).toStrictEqual([
+      { name: 'ENVIRONMENT', value: 'production' },
+      { name: 'LOG_LEVEL', value: 'INFO' },
+      { name: 'GASA_ENABLED', value: 'true' },
+      { name: 'MONITORING_ENABLED', value: 'true' },
+      { name: 'SELF_HEALING_ENABLED', value: 'true' },
+      { name: 'MAX_WORKERS', value: '4' },
+      { name: 'TIMEOUT', value: '120' },
+      { name: 'OPENAI_API_KEY', valueFrom: { secretKeyRef: { name: 'saplings-openai-api-key', key: '3' } } },
+      { name: 'ANTHROPIC_API_KEY', valueFrom: { secretKeyRef: { name: 'saplings-anthropic-api-key', key: '2' } } },
+      { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'saplings-database-url', key: '1' } } },
+      { name: 'ENCRYPTION_KEY', valueFrom: { secretKeyRef: { name: 'saplings-encryption-key', key: '1' } } },
+      { name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: 'saplings-redis-url', key: '1' } } },
+    ]);
+  });
+
+  test('passes the Knative CRD, the leak guard and Cloud Run\'s rules; the policy finds no pod template in it', () => {
+    expect(runChecks([service], { file: file.path, environment: 'production', kubernetes: true })).toStrictEqual([]);
+    expect(cloudRunTarget.check!(output, config)).toStrictEqual([]);
+  });
+
+  test('is one of the registered targets, and validate reads its file as a Kubernetes manifest', () => {
+    expect(findTarget('cloudrun')).toMatchObject({ name: 'cloudrun', exportName: 'cloudRunTarget' });
+    expect(findTarget('cloudrun')!.files).toBeUndefined();
+  });
+
+  test('a field the Knative Service does not have is an unknown field', () => {
+    const typo = JSON.parse(JSON.stringify(service));
+    typo.spec.template.spec.containerConcurency = 10;
+    expect(validateObjects([typo]).map((f) => `${f.path}: ${f.rule}`)).toStrictEqual(['spec.template.spec.containerConcurency: unknown-field']);
+  });
+});
+
+describe('the Cloud Run service of a stack', () => {
+  test('leaves the namespace, location, service account and image to gcloud and the top-level image when not given', () => {
+    const service = cloudRunService(stack(), LOCATION);
+    expect(service.metadata).toStrictEqual({ name: 'saplings-app', annotations: { 'run.googleapis.com/ingress': 'all' } });
+    expect((service as any).spec.template.spec).not.toHaveProperty('serviceAccountName');
+    expect(container(service).image).toBe('saplings:1.0.0');
+  });
+
+  test('takes its knobs from cloudrun:, not from the HPA or gunicorn settings', () => {
+    const service = cloudRunService(
+      stack({
+        cloudrun: { minScale: 0, maxScale: 5, concurrency: 80, timeoutSeconds: 60, cpuThrottling: true, executionEnvironment: 'gen1', ingress: 'internal', secrets: DEFAULT_SECRETS },
+        autoscaling: { minReplicas: 2, maxReplicas: 4 },
+        app: { timeoutSeconds: 30 },
+      }),
+      LOCATION,
+    );
+    expect((service as any).metadata.annotations).toStrictEqual({ 'run.googleapis.com/ingress': 'internal' });
+    expect((service as any).spec.template.metadata.annotations).toStrictEqual({
+      'autoscaling.knative.dev/minScale': '0',
+      'autoscaling.knative.dev/maxScale': '5',
+      'run.googleapis.com/cpu-throttling': 'true',
+      'run.googleapis.com/execution-environment': 'gen1',
+    });
+    expect((service as any).spec.template.spec).toMatchObject({ containerConcurrency: 80, timeoutSeconds: 60 });
+    expect(container(service).env).toContainEqual({ name: 'TIMEOUT', value: '30' });
+  });
+
+  test('with Redis off, REDIS_URL is neither needed nor accepted', () => {
+    const { REDIS_URL: _redis, ...withoutRedis } = DEFAULT_SECRETS;
+    const service = cloudRunService(stack({ redis: { enabled: false }, cloudrun: { secrets: withoutRedis } }), LOCATION);
+    expect(container(service).env.map((e: { name: string }) => e.name)).not.toContain('REDIS_URL');
+    expect(refusal(stack({ redis: { enabled: false } }))).toStrictEqual([
+      'cloudrun.secrets.REDIS_URL: is not a variable the app reads from a secret; the app reads OPENAI_API_KEY, ANTHROPIC_API_KEY, DATABASE_URL, ENCRYPTION_KEY. Add it to secrets.keys, or remove it',
+    ]);
+  });
+
+  test('a vector DB adds its connection settings to the secrets: DATABASE_URL for pgvector, QDRANT_URL and QDRANT_API_KEY for qdrant', () => {
+    const qdrant = stack({ vectorDb: { enabled: true, engine: 'qdrant' } });
+    expect(refusal(qdrant)).toStrictEqual([
+      "cloudrun.secrets.QDRANT_URL: is required: the app reads QDRANT_URL from a secret (vectorDb.engine: qdrant); map it to a Secret Manager secret and version: QDRANT_URL: {secret: saplings-qdrant-url, version: 1}",
+      "cloudrun.secrets.QDRANT_API_KEY: is required: the app reads QDRANT_API_KEY from a secret (vectorDb.auth); map it to a Secret Manager secret and version: QDRANT_API_KEY: {secret: saplings-qdrant-api-key, version: 1}",
+    ]);
+    const pgvector = cloudRunService(stack({ vectorDb: { enabled: true, engine: 'pgvector' } }), LOCATION);
+    expect(container(pgvector).env).toContainEqual({ name: 'VECTOR_DB_ENGINE', value: 'pgvector' });
+    expect(container(pgvector).env).toContainEqual({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'database-url', key: '1' } } });
+  });
+
+  test("development's inline secret values never reach the file: the variables are Secret Manager references", () => {
+    const value = 'sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD';
+    const config = stack({
+      environment: 'development',
+      secrets: { source: 'inline', keys: ['OPENAI_API_KEY'], values: { OPENAI_API_KEY: value } },
+      redis: { enabled: false },
+      cloudrun: { secrets: { OPENAI_API_KEY: { secret: 'openai', version: 'latest' } } },
+    });
+    const output = cloudRunTarget.render(config, OPTIONS);
+    expect(output.files[0].content).not.toContain(value);
+    expect(container(output.checks[0].objects[0]).env).toContainEqual({ name: 'OPENAI_API_KEY', valueFrom: { secretKeyRef: { name: 'openai', key: 'latest' } } });
+  });
+
+  test('a secret key without a mapping is refused, naming the config key that asks for it', () => {
+    const { OPENAI_API_KEY: _openai, ...rest } = DEFAULT_SECRETS;
+    expect(refusal(stack({ cloudrun: { secrets: { ...rest, OPENAI_APIKEY: { secret: 'openai', version: 1 } } } }))).toStrictEqual([
+      'cloudrun.secrets.OPENAI_API_KEY: is required: the app reads OPENAI_API_KEY from a secret (secrets.keys); map it to a Secret Manager secret and version: OPENAI_API_KEY: {secret: saplings-openai-api-key, version: 1}',
+      'cloudrun.secrets.OPENAI_APIKEY: is not a variable the app reads from a secret (did you mean OPENAI_API_KEY?); the app reads OPENAI_API_KEY, ANTHROPIC_API_KEY, DATABASE_URL, ENCRYPTION_KEY, REDIS_URL. Add it to secrets.keys, or remove it',
+    ]);
+  });
+
+  test('a variable that is both a plain setting and a secret, or one Cloud Run sets itself, is refused', () => {
+    expect(refusal(stack({ app: { config: { DATABASE_URL: 'postgresql://db/app', PORT: '9000' } } }))).toStrictEqual([
+      'app.config.DATABASE_URL: is also read from a secret (secrets.keys); a variable has one source: remove it from app.config or from secrets.keys',
+      'app.config.PORT: PORT is set by Cloud Run itself, which refuses it in a service\'s env; remove it',
+    ]);
+  });
+
+  test('a name too long for a Cloud Run service is refused', () => {
+    const name = 'a'.repeat(47);
+    expect(refusal(stack({ name }))).toStrictEqual([
+      `name: makes the Cloud Run service ${name}-app, which must be a Cloud Run service name: at most 49 lowercase letters, digits and "-", starting with a letter and not ending with "-"`,
+    ]);
+  });
+
+  test('limits no Cloud Run instance has are refused with the table of sizes', () => {
+    expect(refusal(stack({ app: { resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '16', memory: '8Gi' } } } }))).toStrictEqual([
+      'app.resources.limits: 16 CPU and 8Gi is more than a Cloud Run instance has; Cloud Run offers 1 vCPU: 512Mi to 4Gi; 2 vCPU: 512Mi to 8Gi; 4 vCPU: 2Gi to 16Gi; 6 vCPU: 4Gi to 24Gi; 8 vCPU: 4Gi to 32Gi',
+    ]);
+  });
+});
+
+describe('cloudRunSize', () => {
+  test.each([
+    ['2000m', '4Gi', { cpu: '2', memory: '4Gi' }],
+    ['500m', '1Gi', { cpu: '1', memory: '1Gi' }],
+    ['1', '6Gi', { cpu: '2', memory: '6Gi' }],
+    ['3', '1Gi', { cpu: '4', memory: '2Gi' }],
+    ['2', '256Mi', { cpu: '2', memory: '512Mi' }],
+    ['8', '32Gi', { cpu: '8', memory: '32Gi' }],
+    ['1', '20Gi', { cpu: '6', memory: '20Gi' }],
+  ])('rounds %s CPU and %s up to the smallest size Cloud Run has', (cpu, memory, size) => {
+    expect(cloudRunSize(cpu, memory)).toStrictEqual(size);
+  });
+
+  test.each([
+    ['9', '4Gi'],
+    ['1', '33Gi'],
+  ])('has no size for %s CPU and %s', (cpu, memory) => {
+    expect(cloudRunSize(cpu, memory)).toBeUndefined();
+  });
+});
+
+describe("Cloud Run's rules, as the target checks its output", () => {
+  const base = cloudRunService(stack(), LOCATION);
+  const findings = (change: (c: any) => void, environment: 'production' | 'staging' = 'production') => {
+    const service = JSON.parse(JSON.stringify(base));
+    change(container(service));
+    return cloudRunFindings(service, 'x.cloudrun.yaml', environment).map((f) => `${f.path}: ${f.rule}`);
+  };
+
+  test('find nothing in what the target renders', () => {
+    expect(findings(() => undefined)).toStrictEqual([]);
+  });
+
+  test('refuse what Cloud Run refuses: a second port, a readinessProbe, a securityContext, a reserved variable, a size it has no instance for', () => {
+    expect(
+      findings((c) => {
+        c.ports.push({ name: 'metrics', containerPort: 9090 });
+        c.readinessProbe = { httpGet: { path: '/ready' } };
+        c.securityContext = { runAsNonRoot: true };
+        c.env.push({ name: 'K_SERVICE', value: 'x' });
+        c.resources.limits.cpu = '3';
+      }),
+    ).toStrictEqual([
+      'spec.template.spec.containers[0].ports: cloudrun-port',
+      'spec.template.spec.containers[0].readinessProbe: cloudrun-unsupported-field',
+      'spec.template.spec.containers[0].securityContext: cloudrun-unsupported-field',
+      'spec.template.spec.containers[0].env[12].name: cloudrun-reserved-env',
+      'spec.template.spec.containers[0].resources.limits: cloudrun-size',
+    ]);
+  });
+
+  test('refuse an unpinned secret version in production only, and a plain variable named like a secret', () => {
+    const latest = (c: any) => (c.env[7].valueFrom.secretKeyRef.key = 'latest');
+    expect(findings(latest)).toStrictEqual(['spec.template.spec.containers[0].env[7].valueFrom.secretKeyRef.key: cloudrun-secret-version']);
+    expect(findings(latest, 'staging')).toStrictEqual([]);
+    expect(findings((c) => c.env.push({ name: 'DB_PASSWORD', value: 'hunter2' }))).toStrictEqual([
+      'spec.template.spec.containers[0].env[12].value: secret-in-plain-env',
+    ]);
+  });
+});
+
+describe('synth --target cloudrun', () => {
+  const synth = (config: StackConfig) => synthesize([config], { source: 'saplings.yaml', targets: [findTarget('cloudrun')!] });
+
+  test('writes one file, checked before it is written', () => {
+    expect(synth(stack()).files.map((f) => f.path)).toStrictEqual(['saplings.cloudrun.yaml']);
+  });
+
+  test('a credential in a plain setting stops it, without echoing the value', () => {
+    const leaky = stack({ app: { config: { OPENAI_KEY_FOR_TOOLS: 'sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD' } } });
+    let error: unknown;
+    try {
+      synth(leaky);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(FindingsError);
+    const messages = (error as FindingsError).findings.map((f) => `${f.file}: ${f.rule}: ${f.path}`);
+    expect(messages).toContain('saplings.cloudrun.yaml: leak-credential: spec.template.spec.containers[0].env[7].value');
+    expect((error as FindingsError).message).not.toContain('sk-proj');
+  });
+
+  test('requires cloudrun.secrets, and only when selected', () => {
+    expect(() => synthesize([stackConfig()], { source: 'saplings.yaml', targets: [findTarget('cloudrun')!] })).toThrow(
+      'saplings.yaml: cloudrun.secrets: is required by --target cloudrun; set it, or leave cloudrun out of --target',
+    );
+    expect(synthesize([stackConfig()], { source: 'saplings.yaml' }).files.map((f) => f.path)).toStrictEqual(['saplings.k8s.yaml']);
+  });
+});
