@@ -1,3 +1,7 @@
+import { runChecks } from '../../checks';
+import { Finding } from '../../checks/findings';
+import { parseManifestStream } from '../../config/yaml';
+import { KubeObject } from '../../conventions/kube-object';
 import { YamlValue, emitYaml } from '../yaml';
 import { Target } from '../target';
 import { cloudRunFindings } from './rules';
@@ -27,5 +31,25 @@ export const cloudRunTarget: Target = {
 
   check(output, stack) {
     return output.checks.flatMap((subject) => subject.objects.flatMap((service) => cloudRunFindings(service, subject.file, stack.environment)));
+  },
+
+  // validate on a .cloudrun.yaml runs what synth runs: the CRD and leak checks, then Cloud Run's own rules.
+  checkFile(file, text, environment): Finding[] {
+    const parsed = parseManifestStream(text);
+    const syntax = parsed.problems.map((p): Finding => ({
+      severity: 'error',
+      rule: 'yaml-syntax',
+      file: p.position ? `${file}:${p.position.line}:${p.position.column}` : file,
+      object: `document #${p.document}`,
+      path: '',
+      message: p.message,
+    }));
+    const objects = parsed.values.map((v) => v.value as KubeObject);
+    const services = objects.filter((o) => o?.kind === 'Service' && o.apiVersion === 'serving.knative.dev/v1');
+    return [
+      ...syntax,
+      ...runChecks(objects, { file, environment, kubernetes: true }),
+      ...services.flatMap((service) => cloudRunFindings(service, file, environment)),
+    ];
   },
 };

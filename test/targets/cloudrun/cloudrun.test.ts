@@ -118,9 +118,20 @@ describe('the Cloud Run example', () => {
     expect(cloudRunTarget.check!(output, config)).toStrictEqual([]);
   });
 
-  test('is one of the registered targets, and validate reads its file as a Kubernetes manifest', () => {
+  test('is one of the registered targets, and validate hands it its own files', () => {
     expect(findTarget('cloudrun')).toMatchObject({ name: 'cloudrun', exportName: 'cloudRunTarget' });
-    expect(findTarget('cloudrun')!.files).toBeUndefined();
+    expect(findTarget('cloudrun')!.files!.test(file.path)).toBe(true);
+    expect(findTarget('cloudrun')!.files!.test('saplings.k8s.yaml')).toBe(false);
+  });
+
+  test('checkFile runs what synth runs on the file: the CRD, then Cloud Run\'s rules; bad YAML is a finding', () => {
+    expect(cloudRunTarget.checkFile!(file.path, file.content, 'production')).toStrictEqual([]);
+    const probed = parseYaml(file.content);
+    probed.spec.template.spec.containers[0].readinessProbe = { httpGet: { path: '/ready' } };
+    expect(cloudRunTarget.checkFile!(file.path, JSON.stringify(probed), 'production').map((f) => `${f.path}: ${f.rule}`)).toStrictEqual([
+      'spec.template.spec.containers[0].readinessProbe: cloudrun-unsupported-field',
+    ]);
+    expect(cloudRunTarget.checkFile!(file.path, 'spec: [', 'production').map((f) => f.rule)).toStrictEqual(['yaml-syntax']);
   });
 
   test('a field the Knative Service does not have is an unknown field', () => {

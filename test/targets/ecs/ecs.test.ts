@@ -341,7 +341,7 @@ describe('synth --target ecs', () => {
 });
 
 describe('the CLI with both cloud examples', () => {
-  test('synth --target writes them, and validate checks them: the ECS files by the ECS target, the Cloud Run file as a manifest', async () => {
+  test('synth --target writes them, and validate checks them, each file by its own target', async () => {
     const cwd = tempDir('saplings-clouds-');
     for (const [example, target] of [['ecs', 'ecs'], ['cloudrun', 'cloudrun']]) {
       const run = await runMain(['synth', '-c', path.join(ROOT, `examples/${example}.yaml`), '--target', target, '--out', `out/${target}`], cwd);
@@ -360,5 +360,9 @@ describe('the CLI with both cloud examples', () => {
     const run = await runMain(['validate', 'out'], cwd);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('out/ecs/saplings.ecs-task-definition.json: EcsTaskDefinition/saplings-app: cpu: error: cpu 3000 with memory 4096 is not a size Fargate runs.');
+
+    const serviceFile = path.join(cwd, 'out', 'cloudrun', 'saplings.cloudrun.yaml');
+    fs.writeFileSync(serviceFile, fs.readFileSync(serviceFile, 'utf8').replace(/key: "?1"?$/m, 'key: latest'));
+    expect((await runMain(['validate', 'out/cloudrun'], cwd)).stdout).toMatch(/^out\/cloudrun\/saplings\.cloudrun\.yaml: Service\/saplings-app: spec\.template\.spec\.containers\[0\]\.env\[\d+\]\.valueFrom\.secretKeyRef\.key: error: \w+ reads version latest; .* \[cloudrun-secret-version\]$/m);
   });
 });
