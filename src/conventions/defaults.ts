@@ -75,6 +75,13 @@ export const SEED = {
     // From the guide's nginx.conf: `location /metrics { allow 10.0.0.0/8; deny all; }`.
     metricsAllowCidrs: ['10.0.0.0/8'],
   },
+  gateway: {
+    // Where Envoy Gateway's Helm chart runs the proxies of every Gateway, by default.
+    envoyGatewayNamespace: 'envoy-gateway-system',
+    // The listeners of a Gateway a stack creates; its routes attach to them by name.
+    httpListener: 'http',
+    httpsListener: 'https',
+  },
 } as const;
 
 /** Environments the guide defines. */

@@ -191,5 +191,6 @@ function normalize(key: string): string {
 }
 
 function article(word: string): string {
-  return /^[AEIOUaeiou]/.test(word) ? 'an' : 'a';
+  // HTTPRoute reads "aitch-tee-tee-pee route".
+  return /^([AEIOUaeiou]|HTTP)/.test(word) ? 'an' : 'a';
 }
