@@ -63,8 +63,8 @@ export interface GatewayRouteProps {
 export class GatewayRoute extends Construct {
   /** Public host name. */
   public readonly host: string;
-  /** Namespace of the Gateway's proxies, whose pods may reach the app. */
-  public readonly proxyNamespace: string;
+  /** Namespace of the Gateway's proxies, whose pods may reach the app; unset for the app's own namespace (a Gateway beside it in a chart without a namespace). */
+  public readonly proxyNamespace?: string;
   /** The HTTPRoute for `/` (and, without an implementation, the rule that blocks `/metrics`). */
   public readonly route: ApiObject;
   /** The HTTPRoute for `/metrics`, guarded by {@link metricsPolicy}; only with an implementation. */
@@ -107,7 +107,7 @@ export class GatewayRoute extends Construct {
     const routeNamespace = Chart.of(this).namespace;
     this.proxyNamespace =
       props.proxyNamespace ??
-      (implementation === 'envoy-gateway' ? SEED.gateway.envoyGatewayNamespace : (gateway.namespace ?? routeNamespace ?? 'default'));
+      (implementation === 'envoy-gateway' ? SEED.gateway.envoyGatewayNamespace : (gateway.namespace ?? routeNamespace));
 
     const parentRefs = created
       ? [{ name: gateway.name, sectionName: gateway.routeListener }]
@@ -155,7 +155,8 @@ export class GatewayRoute extends Construct {
       ...(implementation ? [] : [{ matches: [metricsMatch] }]),
     ]);
 
-    app.trafficPolicy.allowFrom({ namespace: this.proxyNamespace }, [{ port: app.port }]);
+    // No namespace: any pod of the app's own namespace, wherever the chart is applied.
+    app.trafficPolicy.allowFrom(this.proxyNamespace ? { namespace: this.proxyNamespace } : {}, [{ port: app.port }]);
   }
 
   private httpRoute(id: string, name: string, app: SaplingsApp, parentRefs: object[], rules: object[]): ApiObject {
