@@ -4,6 +4,9 @@ import { parseConfigText } from '../../../src/config/load';
 import { StackConfigInput } from '../../../src/config/schema';
 import { mermaidDiagram } from '../../../src/targets/kubernetes/diagram';
 import { emitYamlStream } from '../../../src/targets/yaml';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runMain, tempDir } from '../../helpers/cli';
 import { all, find, parseManifests, render } from '../../helpers/manifests';
 
 /*
@@ -228,6 +231,20 @@ describe('SaplingsStack with ingress.api: gateway', () => {
     const diagram = mermaidDiagram(RENDERED['an existing Gateway']);
     expect(diagram).toContain('  users -- "gateway-system/public" --> HTTPRoute_saplings_route\n');
     expect(diagram).toContain('HTTPRoute saplings-route<br/>agents.example.com/ agents.example.com/metrics blocked');
+  });
+});
+
+describe('synth with ingress.api: gateway', () => {
+  test('GIVEN production without an implementation THEN synth writes the route and warns that no limit is enforced', async () => {
+    const dir = tempDir();
+    const config = `environment: production\nimage: saplings:1.0.0\ningress:\n  api: gateway\n  host: ${HOST}\n  gateway: { name: public, namespace: gateway-system }\n`;
+    fs.writeFileSync(path.join(dir, 'saplings.yaml'), config);
+    const run = await runMain(['synth', '--out', 'out'], dir);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/^⚠ saplings\.k8s\.yaml: HTTPRoute\/saplings-route: spec\.rules\[0\]: warning: forwards to a backend with no rate limit and no request size limit: .* \[practice-route-limits\]$/m);
+    const written = parseManifests(fs.readFileSync(path.join(dir, 'out', 'saplings.k8s.yaml'), 'utf8'));
+    expect(all(written, 'Ingress')).toStrictEqual([]);
+    expect(find(written, 'HTTPRoute', 'saplings-route').spec.parentRefs).toStrictEqual([{ name: 'public', namespace: 'gateway-system' }]);
   });
 });
 
