@@ -1,9 +1,11 @@
+import { SaplingsStack, SaplingsValidationError } from '../../../src';
 import { runChecks } from '../../../src/checks';
 import { InputError, formatProblem } from '../../../src/config/errors';
 import { parseConfigText } from '../../../src/config/load';
 import { StackConfigInput } from '../../../src/config/schema';
 import { mermaidDiagram } from '../../../src/targets/kubernetes/diagram';
 import { emitYamlStream } from '../../../src/targets/yaml';
+import { App } from 'cdk8s';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runMain, tempDir } from '../../helpers/cli';
@@ -300,5 +302,38 @@ describe('config errors for ingress.api: gateway', () => {
       'saplings.yaml:5:5: ingress.gateway: applies only to api: gateway, but api is ingress, got {"name":"public","namespace":"gw"}',
       "saplings.yaml:8:21: network.gatewayNamespace: applies only to ingress.api: gateway, but api is ingress; ingress-nginx's namespace is network.ingressControllerNamespace, got \"edge\"",
     ]);
+  });
+});
+
+describe('SaplingsStack gateway props', () => {
+  test('GIVEN both ingress and gateway THEN it throws: the app is exposed one way', () => {
+    const create = () =>
+      new SaplingsStack(new App(), 'both', {
+        app: { image: 'saplings:1.0.0' },
+        ingress: { host: HOST },
+        gateway: { host: HOST, gateway: { name: 'public', namespace: 'gw' } },
+      });
+    expect(create).toThrow(SaplingsValidationError);
+    expect(create).toThrow(
+      new Error('[both] got both ingress and gateway, but the app is exposed one way: pass ingress (an Ingress) or gateway (a Gateway API route), not both'),
+    );
+  });
+
+  test('GIVEN create without a host THEN it throws, naming gateway.host', () => {
+    expect(() => new SaplingsStack(new App(), 'nohost', { app: { image: 'saplings:1.0.0' }, gateway: { gateway: { create: true, className: 'eg' } } })).toThrow(
+      new Error('[nohost] gateway.host is required to create a Gateway: the host its listeners serve, such as "api.example.com"'),
+    );
+  });
+
+  test('GIVEN create THEN the stack exposes the Gateway it made and the route, the certificate being <stack>-tls', () => {
+    const stack = new SaplingsStack(new App(), 'team', {
+      name: 'team',
+      app: { image: 'saplings:1.0.0' },
+      gateway: { host: HOST, gateway: { create: true, className: 'eg' } },
+    });
+    expect(stack.gateway?.name).toBe('team-gateway');
+    expect(stack.route?.host).toBe(HOST);
+    expect(stack.ingress).toBeUndefined();
+    expect(stack.gateway?.gateway.toJson().spec.listeners[1].tls.certificateRefs).toStrictEqual([{ kind: 'Secret', name: 'team-tls' }]);
   });
 });
