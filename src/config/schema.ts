@@ -311,7 +311,7 @@ const gatewaySchema = z
 
 const ingressSchema = z
   .strictObject({
-    enabled: z.boolean().default(true).describe('Expose the app through an Ingress'),
+    enabled: z.boolean().default(true).describe('Expose the app: through an Ingress, or a Gateway API route with api: gateway'),
     api: z
       .enum(['ingress', 'gateway'])
       .default('ingress')
