@@ -8,6 +8,8 @@ export * from './constructs/redis-store';
 export * from './constructs/vector-db';
 export * from './constructs/autoscaler';
 export * from './constructs/ingress-with-tls';
+export * from './constructs/gateway-route';
+export * from './constructs/gateway-with-tls';
 export * from './constructs/saplings-service-monitor';
 export * from './constructs/app-secret';
 export * from './constructs/namespace-isolation';

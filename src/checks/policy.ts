@@ -6,6 +6,7 @@ import { Reporter } from './report';
 import { checkPodSecurity } from './policy/pod-security';
 import { checkConfigMap, checkContainerPractices } from './policy/practices';
 import { Inventory, checkRelations, checkServiceAccountToken } from './policy/relations';
+import { checkRouteLimits } from './policy/route-limits';
 
 export { findCredentials, isSecretLikeName } from './policy/credentials';
 export type { PolicyRule } from './policy/objects';
@@ -36,7 +37,8 @@ export interface PolicyOptions {
  * - `practice-*`: resources, probes, pinned images, pull policy, read-only
  *   root filesystem, ServiceAccount tokens, PodDisruptionBudgets,
  *   NetworkPolicies, Service selectors, HPA targets, plain-text secrets, and
- *   (outside development) Redis, Qdrant and Postgres that require no auth.
+ *   (outside development) Redis, Qdrant and Postgres that require no auth,
+ *   and (in production) HTTPRoutes with no rate or request size limit.
  *
  * Objects relate to each other only within a namespace; an object without
  * `metadata.namespace` is in `default`. Entries that are not objects with a
@@ -62,5 +64,6 @@ export function checkPolicy(objects: readonly unknown[], options?: PolicyOptions
     if (r.kind === 'ConfigMap') checkConfigMap(r, sink);
   }
   checkRelations(inventory, sink);
+  checkRouteLimits(inventory, options?.environment, sink);
   return sink.sorted();
 }

@@ -209,6 +209,9 @@ const secretsSchema = z
 const networkSchema = z
   .strictObject({
     ingressControllerNamespace: dnsLabel().default(SEED.network.ingressControllerNamespace).describe('Namespace of the ingress controller, allowed to reach the app'),
+    gatewayNamespace: dnsLabel()
+      .optional()
+      .describe("ingress.api: gateway only: namespace of the Gateway's proxies, allowed to reach the app; defaults to envoy-gateway-system with envoy-gateway, else the Gateway's namespace"),
     prometheusNamespace: dnsLabel().default(SEED.network.prometheusNamespace).describe('Namespace of Prometheus, allowed to scrape the app'),
     egressCidrs: z
       .array(z.union([z.cidrv4(), z.cidrv6()], { error: 'must be a CIDR such as 0.0.0.0/0' }))
@@ -266,9 +269,55 @@ const autoscalingSchema = z
     }
   });
 
+const gatewaySchema = z
+  .strictObject({
+    name: dnsSubdomain.optional().describe('The Gateway: an existing one to attach to (required then), or the one created (default <name>-gateway)'),
+    namespace: dnsLabel().optional().describe("Namespace of the existing Gateway; required unless create is true (a created Gateway is in the stack's namespace)"),
+    sectionName: dnsSubdomain.optional().describe("The existing Gateway's listener to attach to; defaults to every listener matching the host"),
+    create: z.boolean().default(false).describe("Create a Gateway in the stack's namespace (HTTPS with a cert-manager certificate, HTTP redirecting to it)"),
+    className: dnsSubdomain.optional().describe('GatewayClass of the created Gateway; required with create: true'),
+    implementation: z
+      .enum(['envoy-gateway'])
+      .optional()
+      .describe("Emit this implementation's policies for the rate limit, body size and /metrics allow-list; without it none is enforced"),
+    requestTimeout: z
+      .boolean()
+      .default(true)
+      .describe("Set the route's timeouts.request from readTimeoutSeconds/sendTimeoutSeconds (Extended support: turn off if the implementation lacks it)"),
+  })
+  .superRefine((gateway, ctx) => {
+    const misplaced = (key: 'namespace' | 'sectionName' | 'className', why: string) => {
+      if (gateway[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], input: gateway[key], message: why });
+    };
+    if (gateway.create) {
+      if (gateway.className === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['className'], input: undefined, message: 'is required with create: true: the GatewayClass of the Gateway the stack creates (e.g. eg for Envoy Gateway)' });
+      }
+      misplaced('namespace', "applies only to an existing Gateway (create: false); the created Gateway is in the stack's namespace");
+      misplaced('sectionName', "applies only to an existing Gateway (create: false); routes attach to the created Gateway's https listener");
+      return;
+    }
+    for (const key of ['name', 'namespace'] as const) {
+      if (gateway[key] === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          input: undefined,
+          message: `is required to attach to an existing Gateway: its ${key}; or set create: true and className to create one in the stack's namespace`,
+        });
+      }
+    }
+    misplaced('className', 'applies only with create: true; an existing Gateway already has its GatewayClass (ingress.className is the IngressClass of api: ingress)');
+  });
+
 const ingressSchema = z
   .strictObject({
-    enabled: z.boolean().default(true).describe('Expose the app through an Ingress'),
+    enabled: z.boolean().default(true).describe('Expose the app: through an Ingress, or a Gateway API route with api: gateway'),
+    api: z
+      .enum(['ingress', 'gateway'])
+      .default('ingress')
+      .describe('ingress: an ingress-nginx Ingress; gateway: a Gateway API HTTPRoute (recommended for new clusters)'),
+    gateway: gatewaySchema.optional().describe('api: gateway only: the Gateway the route attaches to, and its implementation'),
     host: z
       .string()
       .max(253)
@@ -298,7 +347,20 @@ const ingressSchema = z
       .default([...SEED.ingress.metricsAllowCidrs])
       .describe('Source ranges allowed to reach /metrics through the ingress'),
   })
-  .prefault({});
+  .prefault({})
+  .superRefine((ingress, ctx) => {
+    if (ingress.api === 'gateway' && ingress.gateway === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['gateway'],
+        input: undefined,
+        message: "is required with api: gateway: name and namespace of an existing Gateway, or create: true and className to create one in the stack's namespace",
+      });
+    }
+    if (ingress.api === 'ingress' && ingress.gateway !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['gateway'], input: ingress.gateway, message: 'applies only to api: gateway, but api is ingress' });
+    }
+  });
 
 const monitoringSchema = z
   .strictObject({
@@ -454,6 +516,14 @@ export const StackConfigSchema = z
         path: ['ingress', 'tlsSecretName'],
         input: secretName,
         message: `is also the app's Secret (secrets.name); cert-manager would overwrite the app's credentials with the certificate`,
+      });
+    }
+    if (stack.network.gatewayNamespace !== undefined && stack.ingress.api !== 'gateway') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['network', 'gatewayNamespace'],
+        input: stack.network.gatewayNamespace,
+        message: `applies only to ingress.api: gateway, but api is ${stack.ingress.api}; ingress-nginx's namespace is network.ingressControllerNamespace`,
       });
     }
     if (stack.secrets.source === 'inline' && stack.environment !== 'development') {

@@ -91,6 +91,13 @@ export const SEED = {
     logStreamPrefix: 'ecs',
     healthCheck: { interval: 30, timeout: 5, retries: 3, startPeriod: 30 },
   },
+  gateway: {
+    // Where Envoy Gateway's Helm chart runs the proxies of every Gateway, by default.
+    envoyGatewayNamespace: 'envoy-gateway-system',
+    // The listeners of a Gateway a stack creates; its routes attach to them by name.
+    httpListener: 'http',
+    httpsListener: 'https',
+  },
 } as const;
 
 /** Environments the guide defines. */

@@ -49,6 +49,55 @@ const BINDINGS: ReadonlyMap<string, Bindings> = new Map<string, Bindings>([
       source: 'Knative Serving Service CRD (Cloud Run)',
     },
   ],
+  [
+    'gateway.networking.k8s.io/v1/Gateway',
+    {
+      load: () => require('../../../imports/gateway.networking.k8s.io/gateways-gateway.networking.k8s.io').toJson_GatewayProps,
+      source: 'Gateway API Gateway CRD',
+    },
+  ],
+  [
+    'gateway.networking.k8s.io/v1beta1/Gateway',
+    {
+      load: () => require('../../../imports/gateway.networking.k8s.io/gateways-gateway.networking.k8s.io').toJson_GatewayV1Beta1Props,
+      source: 'Gateway API Gateway CRD',
+    },
+  ],
+  [
+    'gateway.networking.k8s.io/v1/HTTPRoute',
+    {
+      load: () => require('../../../imports/gateway.networking.k8s.io/httproutes-gateway.networking.k8s.io').toJson_HttpRouteProps,
+      source: 'Gateway API HTTPRoute CRD',
+    },
+  ],
+  [
+    'gateway.networking.k8s.io/v1beta1/HTTPRoute',
+    {
+      load: () => require('../../../imports/gateway.networking.k8s.io/httproutes-gateway.networking.k8s.io').toJson_HttpRouteV1Beta1Props,
+      source: 'Gateway API HTTPRoute CRD',
+    },
+  ],
+  [
+    'gateway.envoyproxy.io/v1alpha1/BackendTrafficPolicy',
+    {
+      load: () => require('../../../imports/gateway.envoyproxy.io/backendtrafficpolicies-gateway.envoyproxy.io').toJson_BackendTrafficPolicyProps,
+      source: 'Envoy Gateway BackendTrafficPolicy CRD',
+    },
+  ],
+  [
+    'gateway.envoyproxy.io/v1alpha1/SecurityPolicy',
+    {
+      load: () => require('../../../imports/gateway.envoyproxy.io/securitypolicies-gateway.envoyproxy.io').toJson_SecurityPolicyProps,
+      source: 'Envoy Gateway SecurityPolicy CRD',
+    },
+  ],
+  [
+    'gateway.envoyproxy.io/v1alpha1/ClientTrafficPolicy',
+    {
+      load: () => require('../../../imports/gateway.envoyproxy.io/clienttrafficpolicies-gateway.envoyproxy.io').toJson_ClientTrafficPolicyProps,
+      source: 'Envoy Gateway ClientTrafficPolicy CRD',
+    },
+  ],
 ]);
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -149,5 +198,6 @@ function normalize(key: string): string {
 }
 
 function article(word: string): string {
-  return /^[AEIOUaeiou]/.test(word) ? 'an' : 'a';
+  // HTTPRoute reads "aitch-tee-tee-pee route".
+  return /^([AEIOUaeiou]|HTTP)/.test(word) ? 'an' : 'a';
 }

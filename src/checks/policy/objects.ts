@@ -187,7 +187,8 @@ export type PolicyRule =
   | 'practice-service-selector'
   | 'practice-hpa-target'
   | 'practice-secret-in-env'
-  | 'practice-backing-service-auth';
+  | 'practice-backing-service-auth'
+  | 'practice-route-limits';
 
 /** Where the policy's checks report. */
 export type PolicyReporter = Reporter<PolicyRule>;

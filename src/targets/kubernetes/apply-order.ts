@@ -13,8 +13,9 @@ export const APPLY_ORDER: readonly (readonly string[])[] = [
   ['PersistentVolumeClaim'],
   ['Service'],
   ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
-  ['HorizontalPodAutoscaler', 'PodDisruptionBudget'],
-  ['Ingress'],
+  // Envoy Gateway's policies before the routes they guard, so /metrics is never open meanwhile.
+  ['HorizontalPodAutoscaler', 'PodDisruptionBudget', 'SecurityPolicy', 'BackendTrafficPolicy'],
+  ['Ingress', 'Gateway', 'HTTPRoute'],
   ['NetworkPolicy'],
   ['ServiceMonitor'],
 ];

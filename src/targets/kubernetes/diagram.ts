@@ -6,7 +6,7 @@ type Json = Record<string, any>;
 /**
  * A Mermaid flowchart of one stack's topology, read from its synthesized
  * objects (so it shows what will be deployed, not what was meant):
- * Ingress → Service → Deployment; each Deployment's ConfigMap, Secret and
+ * Ingress (or Gateway and HTTPRoute) → Service → Deployment; each Deployment's ConfigMap, Secret and
  * claims; connections the NetworkPolicies allow between workloads and to the
  * internet; and the HPA and ServiceMonitor.
  */
@@ -15,6 +15,7 @@ export function mermaidDiagram(objects: readonly KubeObject[]): string {
   const chart: Flowchart = { nodes: [], edges: [] };
   chart.nodes.push(`  users(["clients"])`, `  subgraph ns["namespace ${labelText(stack.namespace ?? 'default')}"]`);
   drawIngresses(stack, chart);
+  drawGatewayRoutes(stack, chart);
   drawServices(stack, chart);
   const secrets = drawWorkloads(stack, chart);
   drawConfigMaps(stack, chart);
@@ -66,6 +67,46 @@ function drawIngresses(stack: StackObjects, chart: Flowchart): void {
       const service = stack.byKind('Service').find((s) => s.metadata.name === name);
       if (service) chart.edges.push(`  ${id(ingress)} --> ${id(service)}`);
     }
+  }
+}
+
+/**
+ * Draws the stack's Gateways and HTTPRoutes: clients reach a route through its
+ * Gateway when the stack has it, else directly (a platform-owned Gateway).
+ * A rule with no backend and no filter is blocked; a SecurityPolicy's allowed
+ * client ranges are shown on the route it guards.
+ */
+function drawGatewayRoutes(stack: StackObjects, chart: Flowchart): void {
+  const gateways = stack.byKind('Gateway');
+  for (const gateway of gateways) {
+    const listeners = (gateway.spec?.listeners ?? []).map((l: Json) => `${l.protocol} ${l.hostname ?? '*'}:${l.port}`);
+    chart.nodes.push(`    ${id(gateway)}["${label(gateway, listeners.join(' '))}"]`);
+    chart.edges.push(`  users --> ${id(gateway)}`);
+  }
+  for (const route of stack.byKind('HTTPRoute')) {
+    const host = (route.spec?.hostnames ?? ['*']).join(',');
+    const rules = (route.spec?.rules ?? []).map((rule: Json) => {
+      const paths = (rule.matches ?? [{ path: { value: '/' } }]).map((m: Json) => `${host}${m.path?.value ?? '/'}`).join(' ');
+      const redirect = (rule.filters ?? []).find((f: Json) => f.type === 'RequestRedirect')?.requestRedirect;
+      if (redirect) return `${paths} redirects to ${redirect.scheme ?? 'the same scheme'}`;
+      return (rule.backendRefs ?? []).length === 0 && (rule.filters ?? []).length === 0 ? `${paths} blocked` : paths;
+    });
+    const allowed = stack
+      .byKind('SecurityPolicy')
+      .filter((p) => (p.spec?.targetRefs ?? []).some((t: Json) => t.kind === 'HTTPRoute' && t.name === route.metadata.name))
+      .flatMap((p) => (p.spec?.authorization?.rules ?? []).filter((r: Json) => r.action === 'Allow').flatMap((r: Json) => r.principal?.clientCIDRs ?? []));
+    chart.nodes.push(`    ${id(route)}["${label(route, rules.join(' ') + (allowed.length ? ` only from ${allowed.join(',')}` : ''))}"]`);
+    const parents = gateways.filter((g) =>
+      (route.spec?.parentRefs ?? []).some((p: Json) => p.name === g.metadata.name && (p.namespace ?? route.metadata.namespace) === g.metadata.namespace),
+    );
+    if (parents.length === 0) {
+      // A Gateway outside the stack (the platform's): name it on the edge.
+      const via = (route.spec?.parentRefs ?? []).map((p: Json) => `${p.namespace ?? route.metadata.namespace}/${p.name}`).join(', ');
+      chart.edges.push(via ? `  users -- "${labelText(via)}" --> ${id(route)}` : `  users --> ${id(route)}`);
+    }
+    for (const gateway of parents) chart.edges.push(`  ${id(gateway)} --> ${id(route)}`);
+    const backends = new Set((route.spec?.rules ?? []).flatMap((r: Json) => (r.backendRefs ?? []).map((b: Json) => b.name)));
+    for (const service of stack.byKind('Service').filter((s) => backends.has(s.metadata.name))) chart.edges.push(`  ${id(route)} --> ${id(service)}`);
   }
 }
 

@@ -3,6 +3,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppSecret, ExternalSecretSource } from '../../constructs/app-secret';
 import { Autoscaler, AutoscalerProps } from '../../constructs/autoscaler';
+import { SaplingsValidationError } from '../../constructs/errors';
+import { GatewayReference, GatewayRoute, GatewayRouteProps } from '../../constructs/gateway-route';
+import { GatewayWithTls, GatewayWithTlsProps } from '../../constructs/gateway-with-tls';
 import { IngressWithTls, IngressWithTlsProps } from '../../constructs/ingress-with-tls';
 import { NamespaceIsolation } from '../../constructs/namespace-isolation';
 import { RedisStore, RedisStoreProps } from '../../constructs/redis-store';
@@ -54,6 +57,20 @@ export interface StackVectorDbOptions extends Omit<VectorDbProps, 'credentials' 
   readonly requireApiKey?: boolean;
 }
 
+/** The route through a Gateway that a {@link SaplingsStack} creates. */
+export interface StackGatewayOptions extends Omit<GatewayRouteProps, 'app' | 'gateway'> {
+  /** The Gateway: a platform-owned one by reference, your own GatewayWithTls, or options for the one the stack creates in its namespace. */
+  readonly gateway: GatewayReference | GatewayWithTls | StackCreatedGatewayOptions;
+}
+
+/** The GatewayWithTls a {@link SaplingsStack} creates for its host. */
+export interface StackCreatedGatewayOptions extends Omit<GatewayWithTlsProps, 'name' | 'host'> {
+  /** Create the Gateway (what tells these options from a GatewayReference). */
+  readonly create: true;
+  /** Name of the Gateway. @default '<stack name>-gateway' */
+  readonly name?: string;
+}
+
 /**
  * Props for {@link SaplingsStack}. For the Secret, Redis and the vector DB:
  * pass your own construct, `false` for none where that makes sense, or
@@ -76,6 +93,8 @@ export interface SaplingsStackProps {
   readonly autoscaling?: Omit<AutoscalerProps, 'target'> | false;
   /** Ingress options, or `false` for none. @default false */
   readonly ingress?: Omit<IngressWithTlsProps, 'app'> | false;
+  /** A Gateway API route instead of the Ingress, or `false` for none. Excludes `ingress`. @default false */
+  readonly gateway?: StackGatewayOptions | false;
   /** ServiceMonitor options, or `false` for none. @default - a ServiceMonitor with its defaults */
   readonly serviceMonitor?: Omit<SaplingsServiceMonitorProps, 'app'> | false;
 }
@@ -102,6 +121,10 @@ export class SaplingsStack extends Chart {
   public readonly autoscaler?: Autoscaler;
   /** The ingress, when `ingress` is given. */
   public readonly ingress?: IngressWithTls;
+  /** The Gateway API route, when `gateway` is given. */
+  public readonly route?: GatewayRoute;
+  /** The Gateway the stack created, when `gateway.gateway` asked for one. */
+  public readonly gateway?: GatewayWithTls;
   /** The ServiceMonitor, unless `serviceMonitor` is false. */
   public readonly serviceMonitor?: SaplingsServiceMonitor;
 
@@ -145,8 +168,30 @@ export class SaplingsStack extends Chart {
 
     this.autoscaler = props.autoscaling === false ? undefined : new Autoscaler(this, 'Autoscaler', { ...props.autoscaling, target: this.app });
     this.ingress = props.ingress ? new IngressWithTls(this, 'Ingress', { ...props.ingress, app: this.app }) : undefined;
+    if (props.gateway) {
+      if (props.ingress) throw SaplingsValidationError.of(this, 'got both ingress and gateway, but the app is exposed one way: pass ingress (an Ingress) or gateway (a Gateway API route), not both');
+      ({ route: this.route, gateway: this.gateway } = this.newGatewayRoute(name, props.gateway));
+    }
     this.serviceMonitor =
       props.serviceMonitor === false ? undefined : new SaplingsServiceMonitor(this, 'Monitoring', { ...props.serviceMonitor, app: this.app });
+  }
+
+  private newGatewayRoute(name: string, options: StackGatewayOptions): { route: GatewayRoute; gateway?: GatewayWithTls } {
+    const { gateway: given, ...routeOptions } = options;
+    if (given instanceof GatewayWithTls || !('create' in given)) {
+      return { route: new GatewayRoute(this, 'Route', { ...routeOptions, app: this.app, gateway: given }) };
+    }
+    if (options.host === undefined) throw SaplingsValidationError.of(this, "gateway.host is required to create a Gateway: the host its listeners serve, such as \"api.example.com\"");
+    const { create: _create, name: gatewayName, ...gatewayOptions } = given;
+    const gateway = new GatewayWithTls(this, 'Gateway', {
+      ...gatewayOptions,
+      name: gatewayName ?? `${name}-gateway`,
+      host: options.host,
+      // The same certificate Secret as the stack's Ingress would use.
+      tlsSecretName: gatewayOptions.tlsSecretName ?? appObjectNames(name).tlsSecret,
+      labels: gatewayOptions.labels ?? this.app.selectorLabels,
+    });
+    return { route: new GatewayRoute(this, 'Route', { ...routeOptions, app: this.app, gateway }), gateway };
   }
 
   private newNamespace(namespace: string): kplus.Namespace {

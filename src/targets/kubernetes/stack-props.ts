@@ -1,6 +1,6 @@
 import { StackConfig } from '../../config/schema';
 import { qdrantRequiresApiKey, redisRequiresPassword, requiredSecretKeys } from '../../config/secrets';
-import { SaplingsStackProps } from './saplings-stack';
+import { SaplingsStackProps, StackGatewayOptions } from './saplings-stack';
 
 /**
  * The typed props of a {@link SaplingsStack} for a validated stack config:
@@ -10,7 +10,7 @@ import { SaplingsStackProps } from './saplings-stack';
 export function stackPropsFromConfig(config: StackConfig): SaplingsStackProps {
   const { app, network, secrets } = config;
   const { enabled: autoscalingEnabled, ...autoscaling } = config.autoscaling;
-  const { enabled: ingressEnabled, ...ingress } = config.ingress;
+  const { enabled: ingressEnabled, api, gateway, ...ingress } = config.ingress;
   const { enabled: _redisEnabled, auth: _redisAuth, ...redis } = config.redis;
   const { enabled: _vectorDbEnabled, auth: _vectorDbAuth, ...vectorDb } = config.vectorDb;
   return {
@@ -44,8 +44,27 @@ export function stackPropsFromConfig(config: StackConfig): SaplingsStackProps {
     redis: config.redis.enabled ? { ...redis, requirePassword: redisRequiresPassword(config) } : false,
     vectorDb: config.vectorDb.enabled ? { ...vectorDb, requireApiKey: qdrantRequiresApiKey(config) } : false,
     autoscaling: autoscalingEnabled ? autoscaling : false,
-    ingress: ingressEnabled ? { ...ingress, controllerNamespace: network.ingressControllerNamespace } : false,
+    ingress: ingressEnabled && api === 'ingress' ? { ...ingress, controllerNamespace: network.ingressControllerNamespace } : false,
+    gateway: ingressEnabled && api === 'gateway' ? gatewayOptions(config) : false,
     serviceMonitor:
       config.monitoring.enabled && config.monitoring.serviceMonitor ? { prometheusNamespace: network.prometheusNamespace } : false,
+  };
+}
+
+/** The Gateway API route of a config with `ingress.api: gateway`. */
+function gatewayOptions({ ingress, network }: StackConfig): StackGatewayOptions {
+  const gateway = ingress.gateway!;
+  const { implementation } = gateway;
+  return {
+    host: ingress.host,
+    gateway: gateway.create
+      ? { create: true, name: gateway.name, className: gateway.className!, tls: ingress.tls, clusterIssuer: ingress.clusterIssuer, tlsSecretName: ingress.tlsSecretName }
+      : { name: gateway.name!, namespace: gateway.namespace, sectionName: gateway.sectionName },
+    implementation,
+    // One timeout for the whole request, where nginx has one per read and per send.
+    requestTimeoutSeconds: gateway.requestTimeout ? Math.max(ingress.readTimeoutSeconds, ingress.sendTimeoutSeconds) : false,
+    // Only an implementation's policies enforce these.
+    ...(implementation ? { rateLimitRps: ingress.rateLimitRps, maxBodySize: ingress.maxBodySize, metricsAllowCidrs: ingress.metricsAllowCidrs } : {}),
+    proxyNamespace: network.gatewayNamespace,
   };
 }
