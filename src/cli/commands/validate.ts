@@ -165,8 +165,21 @@ function readManifests(absolute: string, shown: string): { objects: SourcedObjec
     path: '',
     message: p.message,
   })));
-  const objects = parsed.values.flatMap((v) => listItems(v.value)).map((object) => ({ object: object as KubeObject, file: shown }));
+  const objects = parsed.values
+    .flatMap((v) => listItems(v.value))
+    .filter((object) => !isKustomizeConfig(object))
+    .map((object) => ({ object: object as KubeObject, file: shown }));
   return { objects, problems };
+}
+
+/**
+ * A kustomization.yaml (`kustomize.config.k8s.io`): instructions for
+ * `kubectl apply -k`, which the API server never sees, so not an object to
+ * check. The file-per-resource layout writes one per stack and one at the root.
+ */
+function isKustomizeConfig(value: unknown): boolean {
+  const apiVersion = (value as { apiVersion?: unknown } | null)?.apiVersion;
+  return typeof apiVersion === 'string' && apiVersion.startsWith('kustomize.config.k8s.io/');
 }
 
 /** A file's text, or undefined with a finding that says why it could not be read. */

@@ -58,6 +58,7 @@ describe('validate passes what synth writes', () => {
   // the policy relates the objects of one directory at a time.
   beforeAll(async () => {
     synthRuns.set('(built-in default)', await runMain(['synth', '--out', 'out/default'], cwd));
+    synthRuns.set('file-per-resource', await runMain(['synth', '--layout', 'file-per-resource', '--out', 'out/per-resource'], cwd));
     for (const example of examples.filter((e) => e !== 'inline-dev.yaml')) {
       synthRuns.set(example, await runMain(['synth', '--config', path.join(EXAMPLES, example), '--out', `out/${example}`], cwd));
     }
@@ -82,6 +83,12 @@ describe('validate passes what synth writes', () => {
     expect(synthRuns.get('(built-in default)')?.status).toBe(0);
     expect(fs.readdirSync(path.join(cwd, 'out/default'))).toStrictEqual(['saplings.k8s.yaml']);
     expect(lines(validated.stdout).filter((l) => l.startsWith('out/default/'))).toStrictEqual([]);
+  });
+
+  test("the file-per-resource layout: no finding; its kustomization.yaml files are kubectl's instructions, not objects", () => {
+    expect(synthRuns.get('file-per-resource')?.status).toBe(0);
+    expect(fs.readdirSync(path.join(cwd, 'out/per-resource'))).toStrictEqual(['kustomization.yaml', 'saplings']);
+    expect(lines(validated.stdout).filter((l) => l.startsWith('out/per-resource/'))).toStrictEqual([]);
   });
 
   test.each(examples.filter((e) => e !== 'inline-dev.yaml'))('examples/%s: no finding but the ExternalSecret note', (example) => {
