@@ -31,7 +31,10 @@ export const ALL_TARGETS = 'all';
 // Built-in targets, in the order `--help` and `all` list them. Each is
 // required on first use, so `require('saplings-k8s')` and a Kubernetes-only
 // run never load Compose, Cloud Run or ECS code.
-const BUILT_IN: readonly TargetEntry[] = [{ name: 'kubernetes', module: './kubernetes', exportName: 'kubernetesTarget' }];
+const BUILT_IN: readonly TargetEntry[] = [
+  { name: 'kubernetes', module: './kubernetes', exportName: 'kubernetesTarget' },
+  { name: 'compose', module: './compose', exportName: 'composeTarget', files: /^(?:compose|docker-compose)(?:\.[\w-]+)?\.ya?ml$/ },
+];
 
 const registered: TargetEntry[] = [...BUILT_IN];
 const loaded = new Map<string, Target>();
