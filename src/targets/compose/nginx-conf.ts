@@ -142,7 +142,7 @@ export function nginxConf(stack: StackConfig, header: string): string {
   const lines = [
     'worker_processes auto;',
     'pid /tmp/nginx.pid;',
-    'error_log /dev/stderr warn;',
+    'error_log stderr warn;',
     '',
     ...block('events', [`worker_connections ${g.workerConnections};`]),
     '',
