@@ -111,11 +111,11 @@ const QDRANT = { httpPort: 6333, dataPath: '/qdrant/storage' } as const;
  */
 export function composeProject(stack: StackConfig): ComposeStack {
   const envFile = `${stack.secrets.name ?? appObjectNames(stack.name).secret}.env`;
-  const production = stack.environment !== 'development';
-  const frontEnd = production && stack.ingress.enabled;
+  const stagingOrProduction = stack.environment !== 'development';
+  const frontEnd = stagingOrProduction && stack.ingress.enabled;
   const redisAuth = redisRequiresPassword(stack);
   const envFileEntries = envFileEntriesOf(stack);
-  const extras = production ? { logging: COMPOSE_GUIDE.logging } : {};
+  const extras = stagingOrProduction ? { logging: COMPOSE_GUIDE.logging } : {};
   const services: Record<string, ComposeService> = {};
   const volumes: Record<string, Record<string, never>> = { 'app-data': {} };
   const backends: string[] = [];
@@ -166,7 +166,7 @@ function envFileEntriesOf(stack: StackConfig): EnvFileEntry[] {
 }
 
 /** The app's settings: the Kubernetes ConfigMap's, its container's PORT, less what the env file defines. */
-export function appEnvironment(stack: StackConfig, envFileKeys: ReadonlySet<string>): Record<string, string> {
+function appEnvironment(stack: StackConfig, envFileKeys: ReadonlySet<string>): Record<string, string> {
   const { app } = stack;
   const preset = ENVIRONMENT_PRESETS[stack.environment];
   const connection: Record<string, string> = {};
@@ -194,7 +194,7 @@ export function appEnvironment(stack: StackConfig, envFileKeys: ReadonlySet<stri
 
 function appService(stack: StackConfig, envFile: string, entries: readonly EnvFileEntry[], backends: readonly string[]): ComposeService {
   const { app } = stack;
-  const production = stack.environment !== 'development';
+  const stagingOrProduction = stack.environment !== 'development';
   const { liveness } = SEED.app;
   return {
     image: stack.image,
@@ -202,7 +202,7 @@ function appService(stack: StackConfig, envFile: string, entries: readonly EnvFi
     env_file: [envFile],
     environment: appEnvironment(stack, new Set(entries.map((e) => e.name))),
     // Development publishes the app on the host's loopback; elsewhere only nginx is reachable.
-    ports: production ? undefined : [`127.0.0.1:${app.port}:${app.port}`],
+    ports: stagingOrProduction ? undefined : [`127.0.0.1:${app.port}:${app.port}`],
     healthcheck: {
       // The guide's image has Python but no curl; urlopen raises on anything but 2xx.
       test: ['CMD', 'python', '-c', `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${app.port}${liveness.path}', timeout=${liveness.timeoutSeconds})`],
@@ -217,7 +217,7 @@ function appService(stack: StackConfig, envFile: string, entries: readonly EnvFi
     ...hardening(),
     networks: [NETWORKS.frontend, ...(backends.length ? [NETWORKS.backend] : [])],
     depends_on: backends.length ? healthy(backends) : undefined,
-    deploy: production
+    deploy: stagingOrProduction
       ? deployOf(stack.autoscaling.enabled ? stack.autoscaling.minReplicas : app.replicas, app.resources)
       : undefined,
   };
