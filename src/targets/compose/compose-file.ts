@@ -134,11 +134,13 @@ export function composeProject(stack: StackConfig): ComposeStack {
   services[SERVICES.app] = { ...appService(stack, envFile, envFileEntries, backends), ...extras };
   if (frontEnd) services[SERVICES.nginx] = { ...nginxService(stack), ...extras };
 
+  const networks: Record<string, { internal?: true }> = { [NETWORKS.frontend]: {} };
+  if (backends.length) networks[NETWORKS.backend] = { internal: true };
   // Ordered as a reader follows the traffic: front end, app, then what it uses.
   const ordered: Record<string, ComposeService> = {};
   for (const name of [SERVICES.nginx, SERVICES.app, ...backends]) if (services[name]) ordered[name] = services[name];
   return {
-    project: { services: ordered, networks: { [NETWORKS.frontend]: {}, [NETWORKS.backend]: { internal: true } }, volumes },
+    project: { services: ordered, networks, volumes },
     envFile,
     envFileEntries,
     frontEnd,

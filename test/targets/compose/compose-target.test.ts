@@ -331,6 +331,14 @@ describe('values Compose would read differently', () => {
     expect(compose.services.app.environment.FEATURE).toBe('x');
   });
 
+  test('without Redis or a database there is no backend network', () => {
+    const { compose } = render({ redis: { enabled: false } });
+    expect(compose.networks).toStrictEqual({ frontend: {} });
+    expect(compose.services.app.networks).toStrictEqual(['frontend']);
+    expect(compose.services.app.depends_on).toBeUndefined();
+    expect(composeTarget.check!(composeTarget.render(stackConfig({ redis: { enabled: false } }), OPTIONS), stackConfig())).toStrictEqual([]);
+  });
+
   test('autoscaling off uses app.replicas', () => {
     const { compose } = render({ autoscaling: { enabled: false }, app: { replicas: 2 } });
     expect(compose.services.app.deploy.replicas).toBe(2);
