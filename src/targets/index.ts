@@ -33,6 +33,7 @@ export const ALL_TARGETS = 'all';
 // run never load Compose, Cloud Run or ECS code.
 const BUILT_IN: readonly TargetEntry[] = [
   { name: 'kubernetes', module: './kubernetes', exportName: 'kubernetesTarget' },
+  { name: 'compose', module: './compose', exportName: 'composeTarget', files: /^(?:compose|docker-compose)(?:\.[\w-]+)?\.ya?ml$/ },
   // A Knative Service: validate checks it against its CRD as a manifest, and against Cloud Run's own rules.
   { name: 'cloudrun', module: './cloudrun', exportName: 'cloudRunTarget', files: /\.cloudrun\.ya?ml$/ },
   { name: 'ecs', module: './ecs', exportName: 'ecsTarget', files: /\.ecs-(?:task-definition|service)\.json$/ },

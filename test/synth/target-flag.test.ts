@@ -54,14 +54,14 @@ describe('synth --target with only the built-in targets', () => {
     expect(await synth(cwd, '--target', 'helm')).toStrictEqual({
       status: 2,
       stdout: '',
-      stderr: '✖ --target must be one of kubernetes, cloudrun, ecs, all, got "helm"\nRun "saplings-k8s --help" for usage.\n',
+      stderr: '✖ --target must be one of kubernetes, compose, cloudrun, ecs, all, got "helm"\nRun "saplings-k8s --help" for usage.\n',
     });
     expect(fs.existsSync(path.join(cwd, 'dist'))).toBe(false);
   });
 
   test('--help names the targets', async () => {
     const run = await synth(project(), '--help');
-    expect(run.stdout).toContain('-t, --target T     What to generate: kubernetes, cloudrun, ecs, or all.\n');
+    expect(run.stdout).toContain('-t, --target T     What to generate: kubernetes, compose, cloudrun, ecs, or all.\n');
   });
 });
 
@@ -87,7 +87,7 @@ describe('synth --target with a second target', () => {
     expect(run.status).toBe(0);
     // The config has no cloudrun: or ecs: keys; fake-json's it has.
     expect(run.stderr.startsWith(`${SKIPPED_CLOUDS}wrote `)).toBe(true);
-    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([FILES_MANIFEST, 'fake-json/web.fake.json', 'kubernetes/web.k8s.yaml']);
+    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([FILES_MANIFEST, 'compose/web/compose.yaml', 'compose/web/nginx.conf', 'fake-json/web.fake.json', 'kubernetes/web.k8s.yaml']);
   });
 
   test('all names the targets it skips and why, and keeps the per-target directory for one target', async () => {
@@ -96,7 +96,9 @@ describe('synth --target with a second target', () => {
     expect(run).toStrictEqual({
       status: 0,
       stdout: '',
-      stderr: `${SKIPPED_CLOUDS}skipped target fake-json: stack web does not set app.maxWorkers, which it requires\nwrote dist/kubernetes/web.k8s.yaml\n`,
+      stderr:
+        `${SKIPPED_CLOUDS}skipped target fake-json: stack web does not set app.maxWorkers, which it requires\n` +
+        'wrote dist/kubernetes/web.k8s.yaml\nwrote dist/compose/web/compose.yaml\nwrote dist/compose/web/nginx.conf\n',
     });
   });
 
@@ -105,7 +107,7 @@ describe('synth --target with a second target', () => {
     expect((await synth(cwd)).status).toBe(0);
     const run = await synth(cwd, '--target', 'all');
     expect(run.stderr).toContain('removed dist/web.k8s.yaml (no longer generated)\n');
-    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([FILES_MANIFEST, 'fake-json/web.fake.json', 'kubernetes/web.k8s.yaml']);
+    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([FILES_MANIFEST, 'compose/web/compose.yaml', 'compose/web/nginx.conf', 'fake-json/web.fake.json', 'kubernetes/web.k8s.yaml']);
   });
 
   test('a target named explicitly makes each key it lacks an input problem', async () => {
@@ -138,19 +140,20 @@ describe('synth --target with a second target', () => {
   test('--check covers every target\'s files and the manifest', async () => {
     const cwd = project(WITH_WORKERS);
     expect((await synth(cwd, '--target', 'all')).status).toBe(0);
-    expect(await synth(cwd, '--target', 'all', '--check')).toStrictEqual({ status: 0, stdout: '', stderr: `${SKIPPED_CLOUDS}dist is up to date (3 files)\n` });
+    expect(await synth(cwd, '--target', 'all', '--check')).toStrictEqual({ status: 0, stdout: '', stderr: `${SKIPPED_CLOUDS}dist is up to date (5 files)\n` });
 
     fs.writeFileSync(path.join(cwd, 'saplings.yaml'), `name: web\nenvironment: production\nimage: saplings:1.0.1\n${WITH_WORKERS}`);
     const run = await synth(cwd, '--target', 'all', '--check');
     expect(run.status).toBe(1);
     expect(run.stdout.split('\n').filter(Boolean).sort()).toStrictEqual([
       `would change dist/${FILES_MANIFEST}`,
+      'would change dist/compose/web/compose.yaml',
       'would change dist/fake-json/web.fake.json',
       'would change dist/kubernetes/web.k8s.yaml',
     ]);
   });
 
   test('unknown names list the registered targets too', async () => {
-    expect((await synth(project(), '--target', 'helm')).stderr).toBe('✖ --target must be one of kubernetes, cloudrun, ecs, fake-json, all, got "helm"\nRun "saplings-k8s --help" for usage.\n');
+    expect((await synth(project(), '--target', 'helm')).stderr).toBe('✖ --target must be one of kubernetes, compose, cloudrun, ecs, fake-json, all, got "helm"\nRun "saplings-k8s --help" for usage.\n');
   });
 });

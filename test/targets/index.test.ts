@@ -36,14 +36,14 @@ describe('the target registry', () => {
 
   test('lists kubernetes first, as the default', () => {
     expect(DEFAULT_TARGET).toBe('kubernetes');
-    expect(targetEntries().map((e) => e.name)).toStrictEqual(['kubernetes', 'cloudrun', 'ecs']);
-    expect(findTarget('compose')).toBeUndefined();
+    expect(targetEntries().map((e) => e.name)).toStrictEqual(['kubernetes', 'compose', 'cloudrun', 'ecs']);
+    expect(findTarget('helm')).toBeUndefined();
   });
 
   test('takes a target of its own by module path, and gives it back', () => {
     const unregister = registerTarget(FAKE_JSON_TARGET);
     try {
-      expect(targetEntries().map((e) => e.name)).toStrictEqual(['kubernetes', 'cloudrun', 'ecs', 'fake-json']);
+      expect(targetEntries().map((e) => e.name)).toStrictEqual(['kubernetes', 'compose', 'cloudrun', 'ecs', 'fake-json']);
       expect(loadTarget(findTarget('fake-json')!)).toBe(fakeJsonTarget);
       expect(() => registerTarget(FAKE_JSON_TARGET)).toThrow('a target called "fake-json" is already registered');
       expect(() => registerTarget({ ...FAKE_JSON_TARGET, name: 'all' })).toThrow('a target called "all" is already registered');
@@ -65,13 +65,13 @@ describe('applicableTargets', () => {
 
   test('selects every target whose keys all stacks set', () => {
     const { selected, skipped } = applicableTargets([stack({ app: { maxWorkers: 4 } })]);
-    expect(selected.map((e) => e.name)).toStrictEqual(['kubernetes', 'fake-json']);
+    expect(selected.map((e) => e.name)).toStrictEqual(['kubernetes', 'compose', 'fake-json']);
     expect(skipped.map((s) => s.name)).toStrictEqual(['cloudrun', 'ecs']);
   });
 
   test('skips a target when one stack lacks a key, naming the key and the stack', () => {
     const { selected, skipped } = applicableTargets([stack({ name: 'a', app: { maxWorkers: 4 } }), stack({ name: 'b' })]);
-    expect(selected.map((e) => e.name)).toStrictEqual(['kubernetes']);
+    expect(selected.map((e) => e.name)).toStrictEqual(['kubernetes', 'compose']);
     expect(skipped).toStrictEqual([
       { name: 'cloudrun', missingKey: 'cloudrun.secrets', stack: 'a' },
       { name: 'ecs', missingKey: 'ecs.cluster', stack: 'a' },
