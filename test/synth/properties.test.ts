@@ -184,12 +184,46 @@ const autoscaling = fc
   )
   .map(({ replicas, ...rest }) => ({ ...rest, ...replicas }));
 
+/** `ingress.gateway`: an existing Gateway to attach to, or one the stack creates; with or without Envoy Gateway's policies. */
+const gateway = fc.oneof(
+  fc.record(
+    {
+      name: dnsSubdomain,
+      namespace: dnsLabel(63),
+      sectionName: dnsSubdomain,
+      implementation: fc.constant('envoy-gateway'),
+      requestTimeout: fc.boolean(),
+    },
+    { requiredKeys: ['name', 'namespace'] },
+  ),
+  fc.record(
+    {
+      create: fc.constant(true),
+      name: dnsSubdomain,
+      className: dnsSubdomain,
+      implementation: fc.constant('envoy-gateway'),
+      requestTimeout: fc.boolean(),
+    },
+    { requiredKeys: ['create', 'className'] },
+  ),
+);
+
+/** Which API exposes the app: ingress-nginx (with an IngressClass), or a Gateway API route (with its Gateway). */
+const ingressApi = fc.oneof(
+  { arbitrary: fc.record({ api: fc.constant('ingress'), className: dnsSubdomain }, { requiredKeys: [] }), weight: 2 },
+  { arbitrary: fc.record({ api: fc.constant('gateway'), gateway }), weight: 1 },
+);
+
 const ingress = (environment: Environment) =>
+  fc
+    .tuple(ingressApi, ingressSettings(environment))
+    .map(([api, settings]) => ({ ...settings, ...api }));
+
+const ingressSettings = (environment: Environment) =>
   fc.record(
     {
       enabled: fc.boolean(),
       host,
-      className: dnsSubdomain,
       // Production refuses plain HTTP; staging only warns about it.
       tls: environment === 'production' ? fc.constant(true) : fc.boolean(),
       clusterIssuer: dnsSubdomain,
@@ -212,6 +246,7 @@ const network = fc.record(
     egressCidrs: fc.array(cidr, { maxLength: 3 }),
     egressExceptCidrs: fc.array(cidr4, { maxLength: 3 }),
     egressPorts: fc.array(port, { minLength: 1, maxLength: 3 }),
+    gatewayNamespace: dnsLabel(63),
   },
   { requiredKeys: [] },
 );
@@ -252,6 +287,12 @@ const stackOf = (environment: Environment) =>
 /** A stack document the schema should accept, in every environment. */
 const stackInput = fc
   .oneof(stackOf('development'), stackOf('staging'), stackOf('production'))
+  // network.gatewayNamespace applies to a Gateway API route only (the schema refuses it beside an Ingress).
+  .map((stack: any) => {
+    if (stack.ingress?.api === 'gateway' || stack.network?.gatewayNamespace === undefined) return stack;
+    const { gatewayNamespace: _, ...network } = stack.network;
+    return { ...stack, network };
+  })
   // The certificate may not overwrite the app's own Secret (the schema refuses equal names).
   .filter((stack: any) => {
     const name = stack.name ?? 'saplings';
@@ -271,6 +312,7 @@ describe('every config the schema accepts', () => {
   test('synthesizes, passes the API check, and outside development passes the policy', () => {
     let checked = 0;
     const environments = new Set<string>();
+    const routes = new Set<string>();
     fc.assert(
       fc.property(stackInput, (input) => {
         const stack = accepted(input);
@@ -286,20 +328,29 @@ describe('every config the schema accepts', () => {
             ...(stack.redis.enabled && stack.redis.auth === false ? ['Deployment/redis'] : []),
             ...(stack.vectorDb.enabled && stack.vectorDb.engine === 'qdrant' && stack.vectorDb.auth === false ? ['Deployment/qdrant'] : []),
           ];
+          // A Gateway API route without Envoy Gateway's policies has no rate or body limit; production warns about exactly that.
+          const unlimitedRoute =
+            stack.environment === 'production' && stack.ingress.enabled && stack.ingress.api === 'gateway' && stack.ingress.gateway?.implementation === undefined;
           const findings = checkPolicy(objects, { environment: stack.environment });
-          expect(findings.filter((f) => f.rule !== 'practice-backing-service-auth')).toStrictEqual([]);
+          const expectedRules = new Set(['practice-backing-service-auth', 'practice-route-limits']);
+          expect(findings.filter((f) => !expectedRules.has(f.rule))).toStrictEqual([]);
+          expect(findings.filter((f) => f.rule === 'practice-route-limits').map((f) => `${f.severity} ${f.object}`)).toStrictEqual(
+            unlimitedRoute ? [`warning HTTPRoute/${stack.name}-route`] : [],
+          );
           expect(findings.filter((f) => f.rule === 'practice-backing-service-auth').map((f) => `${f.severity} ${f.object}`)).toStrictEqual(
             optedOut.map((object) => `warning ${object}`).sort(),
           );
         }
         checked++;
         environments.add(stack.environment);
+        if (stack.ingress.enabled) routes.add(stack.ingress.api === 'gateway' ? `gateway ${stack.ingress.gateway?.create ? 'created' : 'existing'}` : 'ingress');
       }),
       { numRuns: runs(400) },
     );
     // Most generated inputs must really be accepted, or the property proves little.
     expect(checked).toBeGreaterThan(runs(400) * 0.9);
     expect([...environments].sort()).toStrictEqual(['development', 'production', 'staging']);
+    expect([...routes].sort()).toStrictEqual(['gateway created', 'gateway existing', 'ingress']);
   });
 
   test('the generator produces what it claims: every input is accepted by the schema', () => {
