@@ -54,3 +54,31 @@ export const ENVIRONMENT_PRESETS: Readonly<Record<Environment, EnvironmentPreset
     rateLimitRps: 100,
   },
 };
+
+/** The app settings a stack may set, each falling back to its environment's preset. */
+export interface AppSettingChoices {
+  readonly logLevel?: LogLevel;
+  readonly gasa?: boolean;
+  readonly monitoring?: boolean;
+  readonly selfHealing?: boolean;
+  readonly maxWorkers?: number;
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * The app's preset-backed settings, as its environment variables, in the
+ * ConfigMap's order: one rule for every target, so a Compose, Cloud Run or
+ * ECS app reads what the Kubernetes one does.
+ */
+export function presetSettings(environment: Environment, choices: AppSettingChoices): Record<string, string> {
+  const preset = ENVIRONMENT_PRESETS[environment];
+  return {
+    ENVIRONMENT: environment,
+    LOG_LEVEL: choices.logLevel ?? preset.logLevel,
+    GASA_ENABLED: String(choices.gasa ?? preset.gasa),
+    MONITORING_ENABLED: String(choices.monitoring ?? preset.monitoring),
+    SELF_HEALING_ENABLED: String(choices.selfHealing ?? preset.selfHealing),
+    MAX_WORKERS: String(choices.maxWorkers ?? preset.maxWorkers),
+    TIMEOUT: String(choices.timeoutSeconds ?? preset.timeoutSeconds),
+  };
+}

@@ -3,7 +3,7 @@ import { StackConfig } from '../config/schema';
 import { Finding } from '../checks/findings';
 import { VECTOR_DB_SECRET_KEYS } from '../conventions/backing-services';
 import { closestMatch } from '../conventions/edit-distance';
-import { ENVIRONMENT_PRESETS } from '../conventions/presets';
+import { presetSettings } from '../conventions/presets';
 import { isSecretLikeName } from '../conventions/secret-names';
 
 /*
@@ -23,21 +23,16 @@ export interface SecretVariable {
 
 /**
  * The app's plain settings: the values of its Kubernetes ConfigMap, in the
- * same order, without the in-cluster connection URLs (`REDIS_URL`,
- * `QDRANT_URL`), which {@link secretVariables} lists instead.
+ * same order. The in-cluster connection URLs (`REDIS_URL`, `QDRANT_URL`) are
+ * only there when given as `connectionUrls`: Compose has its own service
+ * names, while on a managed platform {@link secretVariables} lists them.
  */
-export function plainSettings(stack: StackConfig): Record<string, string> {
+export function plainSettings(stack: StackConfig, connectionUrls: Readonly<Record<string, string>> = {}): Record<string, string> {
   const { app } = stack;
-  const preset = ENVIRONMENT_PRESETS[stack.environment];
   return {
-    ENVIRONMENT: stack.environment,
-    LOG_LEVEL: app.logLevel ?? preset.logLevel,
-    GASA_ENABLED: String(app.gasa ?? preset.gasa),
-    MONITORING_ENABLED: String(app.monitoring ?? (stack.monitoring.enabled ? preset.monitoring : false)),
-    SELF_HEALING_ENABLED: String(app.selfHealing ?? preset.selfHealing),
-    MAX_WORKERS: String(app.maxWorkers ?? preset.maxWorkers),
-    TIMEOUT: String(app.timeoutSeconds ?? preset.timeoutSeconds),
+    ...presetSettings(stack.environment, { ...app, monitoring: app.monitoring ?? (stack.monitoring.enabled ? undefined : false) }),
     ...(stack.vectorDb.enabled ? { VECTOR_DB_ENGINE: stack.vectorDb.engine } : {}),
+    ...connectionUrls,
     ...app.config,
   };
 }

@@ -3,7 +3,7 @@ import { qdrantRequiresApiKey, redisRequiresPassword, requiredSecretKeys } from 
 import { REDIS_PASSWORD_KEY, REDIS_USER, RunAsUser, VECTOR_DB, VECTOR_DB_SECRET_KEYS } from '../../conventions/backing-services';
 import { SEED } from '../../conventions/defaults';
 import { appObjectNames } from '../../conventions/names';
-import { ENVIRONMENT_PRESETS } from '../../conventions/presets';
+import { plainSettings } from '../managed-app';
 import { parseQuantity } from '../../conventions/quantity';
 
 /** One service of a Compose file, with the fields this target writes. */
@@ -169,24 +169,13 @@ function envFileEntriesOf(stack: StackConfig): EnvFileEntry[] {
 
 /** The app's settings: the Kubernetes ConfigMap's, its container's PORT, less what the env file defines. */
 function appEnvironment(stack: StackConfig, envFileKeys: ReadonlySet<string>): Record<string, string> {
-  const { app } = stack;
-  const preset = ENVIRONMENT_PRESETS[stack.environment];
-  const connection: Record<string, string> = {};
-  if (stack.redis.enabled) connection.REDIS_URL = `redis://${SERVICES.redis}:${SEED.redis.port}`;
-  if (stack.vectorDb.enabled) connection.VECTOR_DB_ENGINE = stack.vectorDb.engine;
-  if (stack.vectorDb.enabled && stack.vectorDb.engine === 'qdrant') connection.QDRANT_URL = `http://qdrant:${QDRANT.httpPort}`;
+  const connectionUrls: Record<string, string> = {};
+  if (stack.redis.enabled) connectionUrls.REDIS_URL = `redis://${SERVICES.redis}:${SEED.redis.port}`;
+  if (stack.vectorDb.enabled && stack.vectorDb.engine === 'qdrant') connectionUrls.QDRANT_URL = `http://qdrant:${QDRANT.httpPort}`;
   const settings: Record<string, string> = {
-    ENVIRONMENT: stack.environment,
-    LOG_LEVEL: app.logLevel ?? preset.logLevel,
-    GASA_ENABLED: String(app.gasa ?? preset.gasa),
-    MONITORING_ENABLED: String(app.monitoring ?? (stack.monitoring.enabled ? preset.monitoring : false)),
-    SELF_HEALING_ENABLED: String(app.selfHealing ?? preset.selfHealing),
-    MAX_WORKERS: String(app.maxWorkers ?? preset.maxWorkers),
-    TIMEOUT: String(app.timeoutSeconds ?? preset.timeoutSeconds),
-    ...connection,
-    ...app.config,
+    ...plainSettings(stack, connectionUrls),
     // As in Kubernetes, where the container's own PORT wins over the ConfigMap's.
-    PORT: String(app.port),
+    PORT: String(stack.app.port),
   };
   // Compose lets `environment` win over `env_file`; the env file's values must win, as the Secret's do in Kubernetes.
   const environment: Record<string, string> = {};
