@@ -3,8 +3,8 @@ import { qdrantRequiresApiKey, redisRequiresPassword, requiredSecretKeys } from 
 import { REDIS_PASSWORD_KEY, REDIS_USER, RunAsUser, VECTOR_DB, VECTOR_DB_SECRET_KEYS } from '../../conventions/backing-services';
 import { SEED } from '../../conventions/defaults';
 import { appObjectNames } from '../../conventions/names';
-import { plainSettings } from '../managed-app';
 import { parseQuantity } from '../../conventions/quantity';
+import { plainSettings } from '../managed-app';
 
 /** One service of a Compose file, with the fields this target writes. */
 export interface ComposeService {
