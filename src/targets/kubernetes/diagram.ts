@@ -203,7 +203,7 @@ function drawAlertRules(stack: StackObjects, chart: Flowchart): void {
     const alerts = (rule.spec?.groups ?? []).flatMap((g: Json) => (g.rules ?? []).filter((r: Json) => r.alert));
     chart.nodes.push(`    ${id(rule)}{{"${label(rule, `${alerts.length} alerts`)}"}}`);
     const app = rule.metadata.labels?.app;
-    for (const w of stack.workloads.filter((w) => app !== undefined && podLabels(w).app === app)) chart.edges.push(`  ${id(rule)} -. alerts on .-> ${id(w)}`);
+    for (const w of stack.workloads.filter((w) => app !== undefined && podLabels(w).app === app)) chart.edges.push(`  ${id(rule)} -. alerts .-> ${id(w)}`);
   }
 }
 
