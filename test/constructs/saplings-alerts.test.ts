@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Chart, Testing } from 'cdk8s';
@@ -63,6 +63,15 @@ describe('SaplingsAlerts', () => {
         'kubelet_volume_stats_used_bytes{namespace="saplings",persistentvolumeclaim=~"saplings-data-pvc|redis-data-pvc"} / kubelet_volume_stats_capacity_bytes{namespace="saplings",persistentvolumeclaim=~"saplings-data-pvc|redis-data-pvc"} > 0.85',
       );
       expect(expr.SaplingsNoReadyPods).toBe('kube_deployment_status_replicas_ready{namespace="saplings",deployment="saplings-app"} < 1');
+    });
+
+    test("THEN the README's Runbook has a heading per alert, whose anchor is the runbook URL's", () => {
+      const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+      const runbook = readme.slice(readme.indexOf('\n### Runbook\n'), readme.indexOf('\n## ', readme.indexOf('\n### Runbook\n')));
+      const headings = [...runbook.matchAll(/^#### (.+)$/gm)].map((m) => m[1]);
+      expect(headings).toStrictEqual(rules.map((r: { alert: string }) => r.alert));
+      // GitHub and npm anchor a heading at its lowercase text.
+      for (const r of rules) expect(r.annotations.runbook_url.endsWith(`#${r.alert.toLowerCase()}`)).toBe(true);
     });
 
     test('THEN the HPA alert waits 15 minutes', () => {
