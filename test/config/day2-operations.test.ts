@@ -1,16 +1,5 @@
-import { InputError, formatProblem } from '../../src/config/errors';
 import { parseConfigText } from '../../src/config/load';
-
-/** The rendered problem lines of a config that must be refused. */
-function problems(text: string): string[] {
-  try {
-    parseConfigText(text, 'saplings.yaml');
-  } catch (err) {
-    if (err instanceof InputError) return err.problems.map(formatProblem);
-    throw err;
-  }
-  throw new Error('expected the config to be refused');
-}
+import { configProblems as problems } from '../helpers/config-problems';
 
 const minimal = 'environment: production\nimage: saplings:1.0.0\n';
 
