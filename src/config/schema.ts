@@ -6,7 +6,7 @@ import { PRIVATE_IPV4_RANGES } from '../conventions/cidr';
 import { imageReferenceProblem, isPinnedImage } from '../conventions/image';
 import { hostnameError } from '../conventions/field-rules';
 import { CLOUD_IDS, CloudIdShape, arnRegion } from '../conventions/cloud-ids';
-import { PROMETHEUS_DURATION_HELP, isPrometheusDuration } from '../conventions/prometheus-duration';
+import { PROMETHEUS_DURATION_HELP, isPositivePrometheusDuration, isPrometheusDuration } from '../conventions/prometheus-duration';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -405,7 +405,11 @@ const alertsSchema = z
     restarts: z
       .strictObject({
         count: z.int().min(0).default(alertsDefaults.restarts.count).describe('Restarts of one container within window'),
-        window: prometheusDuration.default(alertsDefaults.restarts.window).describe('The window restarts are counted over'),
+        window: z
+          .string()
+          .refine(isPositivePrometheusDuration, { error: `must be ${PROMETHEUS_DURATION_HELP}, longer than zero` })
+          .default(alertsDefaults.restarts.window)
+          .describe('The window restarts are counted over'),
         for: alertFor(alertsDefaults.restarts.for),
       })
       .prefault({}),

@@ -6,7 +6,7 @@ import {
 import { SEED } from '../conventions/defaults';
 import { APP_METRICS, KUBELET_METRICS, KUBE_STATE_METRICS, promqlString } from '../conventions/metrics';
 import { appObjectNames } from '../conventions/names';
-import { PROMETHEUS_DURATION_HELP, isPrometheusDuration } from '../conventions/prometheus-duration';
+import { PROMETHEUS_DURATION_HELP, isPositivePrometheusDuration, isPrometheusDuration } from '../conventions/prometheus-duration';
 import { appSeries } from './app-series';
 import { Autoscaler } from './autoscaler';
 import { SaplingsValidationError } from './errors';
@@ -125,11 +125,11 @@ export class SaplingsAlerts extends Construct {
       volumeFull: { ...d.volumeFull, ...props.volumeFull },
       noReadyPods: { ...d.noReadyPods, ...props.noReadyPods },
     };
-    for (const [prop, value] of [
-      ...Object.entries(o).map(([name, alert]) => [`${name}.for`, alert.for] as const),
-      ['restarts.window', o.restarts.window] as const,
-    ]) {
+    for (const [prop, value] of Object.entries(o).map(([name, alert]) => [`${name}.for`, alert.for] as const)) {
       if (!isPrometheusDuration(value)) throw SaplingsValidationError.of(this, `'${prop}' is ${JSON.stringify(value)}; use ${PROMETHEUS_DURATION_HELP}`);
+    }
+    if (!isPositivePrometheusDuration(o.restarts.window)) {
+      throw SaplingsValidationError.of(this, `'restarts.window' is ${JSON.stringify(o.restarts.window)}; use ${PROMETHEUS_DURATION_HELP}, longer than zero`);
     }
     for (const [prop, value] of [['errorRate.percent', o.errorRate.percent], ['volumeFull.percent', o.volumeFull.percent]] as const) {
       if (!(value > 0 && value <= 100)) throw SaplingsValidationError.of(this, `'${prop}' is ${value}; give a percentage above 0 and at most 100`);

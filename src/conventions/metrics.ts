@@ -16,15 +16,21 @@ export const APP_METRICS = {
 
 /** kube-state-metrics (v2) series the alerts read. */
 export const KUBE_STATE_METRICS = {
+  /** Counter per container, with `namespace`, `pod` and `container`. */
   containerRestarts: 'kube_pod_container_status_restarts_total',
+  /** Gauge per HPA, with `namespace` and `horizontalpodautoscaler`. */
   hpaCurrentReplicas: 'kube_horizontalpodautoscaler_status_current_replicas',
+  /** Gauge per HPA: its `maxReplicas`. */
   hpaMaxReplicas: 'kube_horizontalpodautoscaler_spec_max_replicas',
+  /** Gauge per Deployment, with `namespace` and `deployment` (kube-state-metrics 2.2 and later). */
   deploymentReadyReplicas: 'kube_deployment_status_replicas_ready',
 } as const;
 
 /** The kubelet's volume statistics, per PersistentVolumeClaim. */
 export const KUBELET_METRICS = {
+  /** Gauge per claim, with `namespace` and `persistentvolumeclaim`. */
   volumeUsedBytes: 'kubelet_volume_stats_used_bytes',
+  /** Gauge per claim: its capacity. */
   volumeCapacityBytes: 'kubelet_volume_stats_capacity_bytes',
 } as const;
 

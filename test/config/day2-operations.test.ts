@@ -31,6 +31,12 @@ describe('day-2 operations config', () => {
     ]);
   });
 
+  test('an empty restart window is refused', () => {
+    expect(problems(`${minimal}monitoring:\n  alerts:\n    restarts: { window: 0s }\n`)).toStrictEqual([
+      'saplings.yaml:5:25: monitoring.alerts.restarts.window: must be a Prometheus duration such as 30s, 5m, 1h or 1h30m (units y, w, d, h, m, s, ms, largest first), longer than zero, got "0s"',
+    ]);
+  });
+
   test('a runbook URL with a fragment is refused', () => {
     expect(problems(`${minimal}monitoring:\n  alerts:\n    runbookBaseUrl: https://wiki.example.com/x#runbook\n`)).toStrictEqual([
       "saplings.yaml:5:21: monitoring.alerts.runbookBaseUrl: must have no '#' fragment: each alert adds its own anchor, got \"https://wiki.example.com/x#runbook\"",

@@ -10,7 +10,8 @@ function alerts(props: Omit<SaplingsAlertsProps, 'app'>, namespace: string | nul
 describe('SaplingsAlerts errors', () => {
   test.each<[string, Omit<SaplingsAlertsProps, 'app'>, string]>([
     ['a for: in words', { latency: { for: '10 minutes' } }, `'latency.for' is "10 minutes"; use a Prometheus duration such as 30s, 5m, 1h or 1h30m (units y, w, d, h, m, s, ms, largest first)`],
-    ['a bad restart window', { restarts: { window: '1.5h' } }, `'restarts.window' is "1.5h"; use a Prometheus duration such as 30s, 5m, 1h or 1h30m (units y, w, d, h, m, s, ms, largest first)`],
+    ['a bad restart window', { restarts: { window: '1.5h' } }, `'restarts.window' is "1.5h"; use a Prometheus duration such as 30s, 5m, 1h or 1h30m (units y, w, d, h, m, s, ms, largest first), longer than zero`],
+    ['an empty restart window', { restarts: { window: '0s' } }, `'restarts.window' is "0s"; use a Prometheus duration such as 30s, 5m, 1h or 1h30m (units y, w, d, h, m, s, ms, largest first), longer than zero`],
     ['a percentage above 100', { volumeFull: { percent: 120 } }, "'volumeFull.percent' is 120; give a percentage above 0 and at most 100"],
     ['a zero latency bound', { latency: { p95Seconds: 0 } }, "'latency.p95Seconds' is 0; give a positive number of seconds"],
     ['a fractional restart count', { restarts: { count: 1.5 } }, "'restarts.count' is 1.5; give a whole number of restarts, 0 or more"],
