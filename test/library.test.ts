@@ -26,6 +26,8 @@ const PUBLIC_CLASSES = [
   'Autoscaler',
   'IngressWithTls',
   'SaplingsServiceMonitor',
+  'SaplingsAlerts',
+  'GrafanaDashboard',
   'AppSecret',
   'NamespaceIsolation',
   'TrafficPolicy',
@@ -34,7 +36,7 @@ const PUBLIC_CLASSES = [
 ];
 
 // Functions a library user calls: run the construct validations and the checks.
-const PUBLIC_FUNCTIONS = ['validateConstructs', 'runChecks', 'validateObjects', 'checkPolicy', 'findLeaks', 'emitYaml'];
+const PUBLIC_FUNCTIONS = ['rollOnConfigChange', 'validateConstructs', 'runChecks', 'validateObjects', 'checkPolicy', 'findLeaks', 'emitYaml'];
 
 // The config file API is its own entry, saplings-k8s/config.
 const CONFIG_FUNCTIONS = ['loadConfigFile', 'parseConfigText', 'stackPropsFromConfig', 'renderStack', 'synthesize', 'registerTarget'];

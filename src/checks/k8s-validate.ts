@@ -51,8 +51,10 @@ const REMOVED_GROUPS = new Set(['extensions']);
  * size (`field-data-size`). Across objects:
  * the same kind, namespace and name twice (`duplicate-name`). Kinds that are
  * not built in get an `info` finding (`unknown-kind`) and only their metadata
- * is checked, except a prometheus-operator ServiceMonitor, whose fields are
- * checked against its bindings in imports/. A kind of a built-in API group
+ * is checked, except the custom resources the project has bindings for in
+ * imports/ (prometheus-operator ServiceMonitor and PrometheusRule,
+ * ExternalSecret, Gateway API, Envoy Gateway's policies, Knative Service),
+ * whose fields are checked against them (k8s-validate/custom-resources.ts). A kind of a built-in API group
  * that 1.28 does not serve (`apps/v1 Deploymnet`, `autoscaling/v2beta2`) is an
  * `unknown-kind` error.
  *

@@ -6,6 +6,7 @@ import { PRIVATE_IPV4_RANGES } from '../conventions/cidr';
 import { imageReferenceProblem, isPinnedImage } from '../conventions/image';
 import { hostnameError } from '../conventions/field-rules';
 import { CLOUD_IDS, CloudIdShape, arnRegion } from '../conventions/cloud-ids';
+import { PROMETHEUS_DURATION_HELP, isPositivePrometheusDuration, isPrometheusDuration } from '../conventions/prometheus-duration';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -135,6 +136,12 @@ const appSchema = z
       .array(dnsSubdomain)
       .default([...SEED.app.imagePullSecrets])
       .describe('Secrets for pulling the image from a private registry'),
+    waitForBackends: z
+      .int()
+      .min(0)
+      .max(3600)
+      .default(SEED.app.waitForBackendsSeconds)
+      .describe('Seconds an init container waits for Redis and the vector DB to accept connections before the pod fails to start; 0: no init container'),
   })
   .prefault({});
 
@@ -188,6 +195,10 @@ const secretsSchema = z
       .describe('Where source: external reads the values'),
     values: z.record(envVarName, z.string()).optional().describe('source: inline only: the values, written into the manifest'),
     fromEnv: z.boolean().default(false).describe('source: inline only: read missing values from environment variables at synth time'),
+    reloader: z
+      .boolean()
+      .default(false)
+      .describe('source: existing or external: annotate the Deployments for stakater Reloader (installed separately), which rolls them when the Secret changes'),
   })
   .prefault({})
   .superRefine((secrets, ctx) => {
@@ -196,6 +207,14 @@ const secretsSchema = z
     }
     if (secrets.source !== 'external' && secrets.external) {
       ctx.addIssue({ code: 'custom', path: ['external'], input: secrets.external, message: `applies only to source: external, but source is ${secrets.source}` });
+    }
+    if (secrets.source === 'inline' && secrets.reloader) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reloader'],
+        input: true,
+        message: 'applies only to source: existing or external; an inline Secret is written by the stack, and its checksum already rolls the pods',
+      });
     }
     if (secrets.source !== 'inline') {
       for (const key of ['values', 'fromEnv'] as const) {
@@ -362,12 +381,59 @@ const ingressSchema = z
     }
   });
 
+/** A Prometheus duration (`5m`, `1h30m`), as a rule's `for:` and a range selector take it. */
+const prometheusDuration = z.string().refine(isPrometheusDuration, { error: `must be ${PROMETHEUS_DURATION_HELP}` });
+
+const alertsDefaults = SEED.monitoring.alerts;
+const alertFor = (defaultFor: string) => prometheusDuration.default(defaultFor).describe('How long the condition must hold before the alert fires');
+const percentAbove = (defaultPercent: number) => z.number().gt(0).max(100).default(defaultPercent);
+
+const alertsSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Create a prometheus-operator PrometheusRule with the alerts (when monitoring is enabled)'),
+    runbookBaseUrl: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .refine((url) => !url.includes('#'), { error: "must have no '#' fragment: each alert adds its own anchor" })
+      .default(SEED.monitoring.runbookBaseUrl)
+      .describe("Each alert's runbook_url is this, '#' and the alert name in lowercase; defaults to the README on npm"),
+    errorRate: z
+      .strictObject({ percent: percentAbove(alertsDefaults.errorRate.percent).describe('Percent of requests answered 5xx over 5m'), for: alertFor(alertsDefaults.errorRate.for) })
+      .prefault({}),
+    latency: z
+      .strictObject({ p95Seconds: z.number().gt(0).default(alertsDefaults.latency.p95Seconds).describe('p95 request duration over 5m, in seconds'), for: alertFor(alertsDefaults.latency.for) })
+      .prefault({}),
+    restarts: z
+      .strictObject({
+        count: z.int().min(0).default(alertsDefaults.restarts.count).describe('Restarts of one container within window'),
+        window: z
+          .string()
+          .refine(isPositivePrometheusDuration, { error: `must be ${PROMETHEUS_DURATION_HELP}, longer than zero` })
+          .default(alertsDefaults.restarts.window)
+          .describe('The window restarts are counted over'),
+        for: alertFor(alertsDefaults.restarts.for),
+      })
+      .prefault({}),
+    autoscalerAtMax: z.strictObject({ for: alertFor(alertsDefaults.autoscalerAtMax.for) }).prefault({}),
+    volumeFull: z
+      .strictObject({ percent: percentAbove(alertsDefaults.volumeFull.percent).describe("Percent of a claim's capacity in use"), for: alertFor(alertsDefaults.volumeFull.for) })
+      .prefault({}),
+    noReadyPods: z.strictObject({ for: alertFor(alertsDefaults.noReadyPods.for) }).prefault({}),
+  })
+  .prefault({});
+
 const monitoringSchema = z
   .strictObject({
     enabled: z.boolean().default(true).describe('Expose metrics for Prometheus'),
     serviceMonitor: z.boolean().default(true).describe('Create a prometheus-operator ServiceMonitor'),
+    alerts: alertsSchema.describe('Alerts on the 5xx ratio, p95 latency, restarts, the HPA at maxReplicas, full volumes and no ready pod'),
+    dashboard: z.boolean().default(false).describe('Create a Grafana dashboard ConfigMap (label grafana_dashboard: "1") for the dashboard sidecar'),
   })
-  .prefault({});
+  .prefault({})
+  .superRefine((monitoring, ctx) => {
+    if (!monitoring.enabled && monitoring.dashboard) {
+      ctx.addIssue({ code: 'custom', path: ['dashboard'], input: true, message: 'needs monitoring.enabled: true; with monitoring off the app exports no metrics to show' });
+    }
+  });
 
 const gitopsSchema = z
   .strictObject({

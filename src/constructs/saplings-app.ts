@@ -14,6 +14,7 @@ import { SidecarOptions, addSidecar, toEnvValues } from './sidecar';
 import { ResolvedSecretKey, RunAsUser, secretOf } from './security';
 import { KUBE_DNS, TrafficPolicy } from './traffic-policy';
 import { VectorDb } from './vector-db';
+import { addWaitForBackends } from './wait-for-backends';
 import { Workload, buildWorkload } from './workload';
 
 /** Persistent storage for the app's `/app/data` volume. */
@@ -78,6 +79,8 @@ export interface SaplingsAppProps {
   readonly runAsUser?: RunAsUser;
   /** Where the app may open connections outside the cluster (the LLM APIs). @default - TCP 443 to any public IPv4 address */
   readonly internetEgress?: InternetEgress;
+  /** How long an init container waits for Redis and the vector DB to accept connections before the pod's start fails; `false` for no init container. @default - Duration.seconds(300) when the app has a Redis or vector DB */
+  readonly waitForBackends?: Duration | false;
 }
 
 /** Outbound access to the internet, for the LLM APIs. */
@@ -113,6 +116,8 @@ export class SaplingsApp extends Construct {
   public readonly container: kplus.Container;
   /** The sidecar containers, in the order given. */
   public readonly sidecars: kplus.Container[];
+  /** The init container `wait-for-backends`, unless the app has no backing service or `waitForBackends` is false. */
+  public readonly waitForBackendsContainer?: kplus.Container;
   /** ClusterIP Service in front of the pods. */
   public readonly service: kplus.Service;
   /** Non-secret settings, loaded into the container's environment. */
@@ -156,6 +161,7 @@ export class SaplingsApp extends Construct {
     this.container = workload.container;
     this.service = workload.service;
     this.sidecars = this.addSidecars(props.sidecars ?? [], props.runAsUser ?? SEED.app.runAsUser);
+    this.waitForBackendsContainer = this.addWaitForBackends(props);
     this.applyLateReplicas(props.replicas);
     this.patchPodSpec(props.imagePullSecrets ?? [...SEED.app.imagePullSecrets]);
 
@@ -234,6 +240,19 @@ export class SaplingsApp extends Construct {
       names.add(sidecar.name);
     });
     return sidecars.map((sidecar, i) => addSidecar(this, this.deployment, i + 1, sidecar, user));
+  }
+
+  /** The init container that holds the app back until its backing services accept connections. */
+  private addWaitForBackends(props: SaplingsAppProps): kplus.Container | undefined {
+    const timeout = props.waitForBackends ?? Duration.seconds(SEED.app.waitForBackendsSeconds);
+    const backends = this.backends();
+    if (timeout === false || backends.length === 0) return undefined;
+    return addWaitForBackends(this, this.deployment, {
+      image: props.image,
+      targets: backends.map((b) => `${b.service.name}:${b.workload.ports[0].number}`),
+      timeout,
+      runAsUser: props.runAsUser ?? SEED.app.runAsUser,
+    });
   }
 
   /** The backing services this app is wired to. */

@@ -38,6 +38,8 @@ interface EngineSpec {
   readonly dataPath: string;
   /** Directories it writes besides its data. */
   readonly scratchPaths: readonly string[];
+  /** Scripts the image runs once, when it initializes an empty data directory, by file name. */
+  readonly initScripts?: Readonly<Record<string, string>>;
   /** Whether it reads its credential, given `requireApiKey`. */
   readonly readsCredential: (requireApiKey: boolean) => boolean;
   /** The container's env, with the credential when it reads one. */
@@ -49,6 +51,9 @@ interface EngineSpec {
 }
 
 const PG = { user: 'saplings', database: 'saplings', dataPath: '/var/lib/postgresql/data', port: 5432 } as const;
+
+/** Where the official Postgres image's entrypoint looks for `*.sql` and `*.sh` to run on a fresh data directory. */
+export const POSTGRES_INIT_SCRIPTS_PATH = '/docker-entrypoint-initdb.d';
 const QDRANT_HTTP_PORT = 6333;
 
 /**
@@ -61,6 +66,8 @@ const ENGINES: Readonly<Record<VectorDbEngine, EngineSpec>> = {
     dataPath: PG.dataPath,
     // The socket and lock file live in /var/run/postgresql.
     scratchPaths: ['/tmp', '/var/run/postgresql'],
+    // The app's first query needs the type; the entrypoint runs this as POSTGRES_USER, the database's owner and a superuser.
+    initScripts: { 'create-vector-extension.sql': 'CREATE EXTENSION IF NOT EXISTS vector;\n' },
     readsCredential: () => true,
     env: (credential) => ({
       POSTGRES_DB: kplus.EnvValue.fromValue(PG.database),
@@ -122,6 +129,8 @@ export class VectorDb extends Construct {
   public readonly service: kplus.Service;
   /** Claim for the data directory. */
   public readonly dataClaim: kplus.PersistentVolumeClaim;
+  /** pgvector only: the scripts Postgres runs on its first start (`CREATE EXTENSION IF NOT EXISTS vector`), mounted at `/docker-entrypoint-initdb.d`. */
+  public readonly initScripts?: kplus.ConfigMap;
   /** Settings that connect the app to this database. */
   public readonly connection: ServiceConnection;
   /** The Secret key the database reads its credential from, when it reads one. */
@@ -166,6 +175,14 @@ export class VectorDb extends Construct {
     this.service = this.workload.service;
     this.dataClaim = this.workload.dataClaim;
     this.connection = spec.connection(backingServiceNames(name).service, credential);
+    if (spec.initScripts) {
+      this.initScripts = new kplus.ConfigMap(this, 'InitScripts', {
+        metadata: { name: backingServiceNames(name).initScripts, labels: { ...this.workload.selectorLabels, 'app.kubernetes.io/component': 'vector-db' } },
+        data: { ...spec.initScripts },
+      });
+      const volume = kplus.Volume.fromConfigMap(this, 'InitScriptsVolume', this.initScripts, { name: 'initdb' });
+      this.workload.container.mount(POSTGRES_INIT_SCRIPTS_PATH, volume, { readOnly: true });
+    }
   }
 }
 

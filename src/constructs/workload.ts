@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { pullPolicyFor, selectPods } from './pods';
+import { rollOnConfigChange } from './rollout';
 import { ComputeResources, keepResourceSpelling, newClaim, toContainerResources } from './resources';
 import { RunAsUser, mountScratch, restrictedContainerContext, restrictedPodContext } from './security';
 
@@ -60,7 +61,8 @@ export interface Workload {
  * The shape the app and every backing service share: a claim, a
  * ServiceAccount without an API token, a Deployment whose pod and container
  * meet Pod Security "restricted", and a ClusterIP Service selecting the pods by
- * plain labels. The children are created in `scope`, with the ids they have
+ * plain labels, whose pods roll when a ConfigMap or inline Secret they read
+ * changes ({@link rollOnConfigChange}). The children are created in `scope`, with the ids they have
  * always had, so generated names and construct paths stay stable.
  */
 export function buildWorkload(scope: Construct, o: WorkloadOptions): Workload {
@@ -94,6 +96,7 @@ export function buildWorkload(scope: Construct, o: WorkloadOptions): Workload {
     resources: toContainerResources(scope, o.resources),
   });
   keepResourceSpelling(deployment, 0, container, o.resources);
+  rollOnConfigChange(deployment);
   container.mount(o.data.path, kplus.Volume.fromPersistentVolumeClaim(scope, 'DataVolume', dataClaim, { name: o.data.volumeName }));
   for (const dir of o.emptyDirs) {
     container.mount(dir.path, kplus.Volume.fromEmptyDir(scope, dir.id, dir.volumeName));

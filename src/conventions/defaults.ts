@@ -25,6 +25,13 @@ export const SEED = {
     liveness: { path: '/health', initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
     readiness: { path: '/ready', initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 2 },
     metricsPath: '/metrics',
+    // Long enough for a fresh claim to be provisioned and Postgres to initialize it; short enough to surface a broken backend.
+    waitForBackendsSeconds: 300,
+    // A TCP connect loop in the app image's Python: a few MiB, mostly idle.
+    waitForBackendsResources: {
+      requests: { cpu: '50m', memory: '64Mi' },
+      limits: { cpu: '200m', memory: '128Mi' },
+    },
   },
   secrets: {
     keys: ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'DATABASE_URL', 'ENCRYPTION_KEY'],
@@ -90,6 +97,18 @@ export const SEED = {
   ecs: {
     logStreamPrefix: 'ecs',
     healthCheck: { interval: 30, timeout: 5, retries: 3, startPeriod: 30 },
+  },
+  monitoring: {
+    // The README on the package's npm page, where the Runbook section's headings are the alert names.
+    runbookBaseUrl: 'https://www.npmjs.com/package/saplings-k8s',
+    alerts: {
+      errorRate: { percent: 5, for: '5m' },
+      latency: { p95Seconds: 2, for: '10m' },
+      restarts: { count: 3, window: '15m', for: '0s' },
+      autoscalerAtMax: { for: '15m' },
+      volumeFull: { percent: 85, for: '5m' },
+      noReadyPods: { for: '5m' },
+    },
   },
   gateway: {
     // Where Envoy Gateway's Helm chart runs the proxies of every Gateway, by default.

@@ -16,6 +16,8 @@ export function appObjectNames(name: string) {
     metricsIngress: `${name}-metrics-ingress`,
     tlsSecret: `${name}-tls`,
     serviceMonitor: `${name}-monitor`,
+    alerts: `${name}-alerts`,
+    dashboard: `${name}-dashboard`,
     disruptionBudget: `${name}-pdb`,
     ...trafficPolicyNames(name),
   };
@@ -35,5 +37,6 @@ export function backingServiceNames(name: string) {
     deployment: name,
     service: `${name}-service`,
     dataClaim: `${name}-data-pvc`,
+    initScripts: `${name}-initdb`,
   };
 }

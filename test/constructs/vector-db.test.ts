@@ -32,8 +32,9 @@ describe('VectorDb', () => {
       const container = containerOf(manifests);
       const dataPath: string = container.volumeMounts[0].mountPath;
 
-      test('THEN it creates a Deployment, a Service, a claim and a ServiceAccount named after the engine', () => {
+      test('THEN it creates a Deployment, a Service, a claim, a ServiceAccount and an init-script ConfigMap named after the engine', () => {
         expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toStrictEqual([
+          'ConfigMap/pgvector-initdb',
           'Deployment/pgvector',
           'PersistentVolumeClaim/pgvector-data-pvc',
           'Service/pgvector-service',
@@ -53,6 +54,14 @@ describe('VectorDb', () => {
         const service = onlyOfKind(manifests, 'Service');
         expect(service.spec.ports).toStrictEqual([{ name: 'postgres', port: 5432, targetPort: 5432, protocol: 'TCP' }]);
         expect(service.spec.selector).toStrictEqual({ app: 'pgvector' });
+      });
+
+      test('THEN its init script, mounted read-only where the entrypoint runs it on a fresh volume, creates the vector extension', () => {
+        const initdb = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'pgvector-initdb');
+        expect(initdb?.data).toStrictEqual({ 'create-vector-extension.sql': 'CREATE EXTENSION IF NOT EXISTS vector;\n' });
+        expect(vectorDb.initScripts?.name).toBe('pgvector-initdb');
+        expect(container.volumeMounts).toContainEqual({ mountPath: '/docker-entrypoint-initdb.d', name: 'initdb', readOnly: true });
+        expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'initdb', configMap: { name: 'pgvector-initdb' } });
       });
 
       test('THEN PGDATA is a directory under the mount, not the mount itself', () => {
@@ -82,6 +91,7 @@ describe('VectorDb', () => {
           { name: 'data', persistentVolumeClaim: { claimName: 'pgvector-data-pvc', readOnly: false } },
           { name: 'scratch-tmp', emptyDir: {} },
           { name: 'scratch-var-run-postgresql', emptyDir: {} },
+          { name: 'initdb', configMap: { name: 'pgvector-initdb' } },
         ]);
       });
 
@@ -126,6 +136,7 @@ describe('VectorDb', () => {
           { name: 'data', mountPath: '/var/lib/postgresql/data' },
           { name: 'scratch-tmp', mountPath: '/tmp' },
           { name: 'scratch-var-run-postgresql', mountPath: '/var/run/postgresql' },
+          { name: 'initdb', mountPath: '/docker-entrypoint-initdb.d', readOnly: true },
         ]);
         expect(deployment.spec.template.spec.volumes).toEqual(
           expect.arrayContaining([
@@ -148,6 +159,7 @@ describe('VectorDb', () => {
     test('GIVEN a custom name THEN objects and DATABASE_URL use it as the host', () => {
       const { vectorDb, manifests } = synthVectorDb({ engine: 'pgvector', name: 'embeddings' });
       expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toStrictEqual([
+        'ConfigMap/embeddings-initdb',
         'Deployment/embeddings',
         'PersistentVolumeClaim/embeddings-data-pvc',
         'Service/embeddings-service',

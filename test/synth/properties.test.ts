@@ -367,7 +367,11 @@ describe('every config the schema accepts', () => {
     const stack = StackConfigSchema.parse({ environment: 'staging', image: 'saplings:latest' });
     expect(environmentGates(stack).map((g) => g.path)).toStrictEqual(['image']);
     const { findings } = synthesize([stack], { source: 'prop' });
-    expect(findings.map((f) => [f.severity, f.rule, f.path])).toStrictEqual([['warning', 'practice-image-pinned', 'spec.template.spec.containers[0].image']]);
+    // The app container and the init container that waits for Redis run the same image.
+    expect(findings.map((f) => [f.severity, f.rule, f.path])).toStrictEqual([
+      ['warning', 'practice-image-pinned', 'spec.template.spec.containers[0].image'],
+      ['warning', 'practice-image-pinned', 'spec.template.spec.initContainers[0].image'],
+    ]);
   });
 
   // Each of these once passed the schema (and the loader's gates) and then failed

@@ -36,6 +36,13 @@ const BINDINGS: ReadonlyMap<string, Bindings> = new Map<string, Bindings>([
     },
   ],
   [
+    'monitoring.coreos.com/v1/PrometheusRule',
+    {
+      load: () => require('../../../imports/monitoring.coreos.com/prometheusrules-monitoring.coreos.com').toJson_PrometheusRuleProps,
+      source: 'prometheus-operator PrometheusRule CRD',
+    },
+  ],
+  [
     'external-secrets.io/v1/ExternalSecret',
     {
       load: () => require('../../../imports/external-secrets.io/external-secrets.io').toJson_ExternalSecretProps,

@@ -11,7 +11,8 @@ export const diagramCommand: Command = {
 
 Prints a Mermaid flowchart per stack, drawn from the synthesized objects:
 Ingress → Service → Deployment, each Deployment's ConfigMap, Secret and claims,
-the connections the NetworkPolicies allow, and the HPA and ServiceMonitor.
+the connections the NetworkPolicies allow, the HPA, ServiceMonitor and
+PrometheusRule, and the ConfigMaps pods mount (pgvector's init script).
 Paste it into a Markdown file between \`\`\`mermaid fences; GitHub renders it.
 For a config with several stacks it prints Markdown: a heading and a fenced
 mermaid block per stack.

@@ -3,7 +3,8 @@ import { KubeObject } from './render';
 /**
  * The order `kubectl apply` needs to succeed in one pass: a namespace before
  * what lives in it, identities and configuration before the pods that mount
- * them, workloads before what targets them, and policies and monitors last.
+ * them, workloads before what targets them, and policies, monitors and
+ * alerting rules last.
  * Also the Argo CD sync wave of each kind when `gitops.syncWaves` is on.
  */
 export const APPLY_ORDER: readonly (readonly string[])[] = [
@@ -17,7 +18,8 @@ export const APPLY_ORDER: readonly (readonly string[])[] = [
   ['HorizontalPodAutoscaler', 'PodDisruptionBudget', 'SecurityPolicy', 'BackendTrafficPolicy'],
   ['Ingress', 'Gateway', 'HTTPRoute'],
   ['NetworkPolicy'],
-  ['ServiceMonitor'],
+  // The monitors and alerts last: they watch what is already running.
+  ['ServiceMonitor', 'PrometheusRule'],
 ];
 
 const RANK = new Map(APPLY_ORDER.flatMap((kinds, rank) => kinds.map((kind) => [kind, rank + 1] as const)));

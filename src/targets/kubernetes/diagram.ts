@@ -7,8 +7,9 @@ type Json = Record<string, any>;
  * A Mermaid flowchart of one stack's topology, read from its synthesized
  * objects (so it shows what will be deployed, not what was meant):
  * Ingress (or Gateway and HTTPRoute) → Service → Deployment; each Deployment's ConfigMap, Secret and
- * claims; connections the NetworkPolicies allow between workloads and to the
- * internet; and the HPA and ServiceMonitor.
+ * claims and mounted ConfigMaps; connections the NetworkPolicies allow
+ * between workloads and to the internet; and the HPA, ServiceMonitor and
+ * PrometheusRule.
  */
 export function mermaidDiagram(objects: readonly KubeObject[]): string {
   const stack = new StackObjects(objects as readonly Json[]);
@@ -23,6 +24,7 @@ export function mermaidDiagram(objects: readonly KubeObject[]): string {
   drawClaims(stack, chart);
   drawAutoscalers(stack, chart);
   drawMonitors(stack, chart);
+  drawAlertRules(stack, chart);
   chart.nodes.push('  end');
   // The internet node sits outside the namespace's subgraph.
   if (drawAllowedConnections(stack, chart)) chart.nodes.push(`  internet(("LLM APIs<br/>(internet)"))`);
@@ -133,6 +135,9 @@ function drawWorkloads(stack: StackObjects, chart: Flowchart): Set<string> {
     }
     for (const v of pod.volumes ?? []) {
       if (v.persistentVolumeClaim) chart.edges.push(`  ${id(w)} -- mounts --> PersistentVolumeClaim_${safe(v.persistentVolumeClaim.claimName)}`);
+      if (v.configMap && stack.byKind('ConfigMap').some((cm) => cm.metadata.name === v.configMap.name)) {
+        chart.edges.push(`  ${id(w)} -- mounts --> ConfigMap_${safe(v.configMap.name)}`);
+      }
     }
   }
   return secretIds;
@@ -153,7 +158,10 @@ function envSources(pod: Json): { configMaps: Set<string>; secrets: Set<string> 
 }
 
 function drawConfigMaps(stack: StackObjects, chart: Flowchart): void {
-  for (const cm of stack.byKind('ConfigMap')) chart.nodes.push(`    ${id(cm)}[/"${label(cm)}"/]`);
+  for (const cm of stack.byKind('ConfigMap')) {
+    // Grafana's dashboard sidecar loads ConfigMaps with this label.
+    chart.nodes.push(`    ${id(cm)}[/"${label(cm, cm.metadata.labels?.grafana_dashboard === '1' ? 'Grafana dashboard' : undefined)}"/]`);
+  }
 }
 
 /** Draws each Secret a workload reads, saying where its values come from; one the stack does not create is drawn too. */
@@ -186,6 +194,16 @@ function drawMonitors(stack: StackObjects, chart: Flowchart): void {
     for (const service of stack.byKind('Service').filter((s) => selects(monitor.spec?.selector?.matchLabels, s.metadata.labels ?? {}))) {
       chart.edges.push(`  ${id(monitor)} -. scrapes .-> ${id(service)}`);
     }
+  }
+}
+
+/** Draws each PrometheusRule with its alert count, and the workloads its labels name (the app it was made for). */
+function drawAlertRules(stack: StackObjects, chart: Flowchart): void {
+  for (const rule of stack.byKind('PrometheusRule')) {
+    const alerts = (rule.spec?.groups ?? []).flatMap((g: Json) => (g.rules ?? []).filter((r: Json) => r.alert));
+    chart.nodes.push(`    ${id(rule)}{{"${label(rule, `${alerts.length} alerts`)}"}}`);
+    const app = rule.metadata.labels?.app;
+    for (const w of stack.workloads.filter((w) => app !== undefined && podLabels(w).app === app)) chart.edges.push(`  ${id(rule)} -. alerts .-> ${id(w)}`);
   }
 }
 

@@ -11,6 +11,9 @@ import { NamespaceIsolation } from '../../constructs/namespace-isolation';
 import { RedisStore, RedisStoreProps } from '../../constructs/redis-store';
 import { SaplingsApp, SaplingsAppProps } from '../../constructs/saplings-app';
 import { SaplingsServiceMonitor, SaplingsServiceMonitorProps } from '../../constructs/saplings-service-monitor';
+import { SaplingsAlerts, SaplingsAlertsProps } from '../../constructs/saplings-alerts';
+import { GrafanaDashboard, GrafanaDashboardProps } from '../../constructs/grafana-dashboard';
+import { rollOnConfigChange } from '../../constructs/rollout';
 import { VectorDb, VectorDbProps, vectorDbReadsCredential } from '../../constructs/vector-db';
 import { REDIS_PASSWORD_KEY, VECTOR_DB } from '../../conventions/backing-services';
 import { Environment, SEED } from '../../conventions/defaults';
@@ -57,6 +60,12 @@ export interface StackVectorDbOptions extends Omit<VectorDbProps, 'credentials' 
   readonly requireApiKey?: boolean;
 }
 
+/** The alerts a {@link SaplingsStack} creates; the app, its autoscaler and namespace come from the stack. */
+export type StackAlertsOptions = Omit<SaplingsAlertsProps, 'app' | 'autoscaler' | 'namespace'>;
+
+/** The Grafana dashboard a {@link SaplingsStack} creates; the app, its autoscaler and namespace come from the stack. */
+export type StackDashboardOptions = Omit<GrafanaDashboardProps, 'app' | 'autoscaler' | 'namespace'>;
+
 /** The route through a Gateway that a {@link SaplingsStack} creates. */
 export interface StackGatewayOptions extends Omit<GatewayRouteProps, 'app' | 'gateway'> {
   /** The Gateway: a platform-owned one by reference, your own GatewayWithTls, or options for the one the stack creates in its namespace. */
@@ -97,11 +106,18 @@ export interface SaplingsStackProps {
   readonly gateway?: StackGatewayOptions | false;
   /** ServiceMonitor options, or `false` for none. @default - a ServiceMonitor with its defaults */
   readonly serviceMonitor?: Omit<SaplingsServiceMonitorProps, 'app'> | false;
+  /** PrometheusRule options, or `false` for none. @default - a SaplingsAlerts with its defaults */
+  readonly alerts?: StackAlertsOptions | false;
+  /** Grafana dashboard options, or `false` for none. @default false */
+  readonly dashboard?: StackDashboardOptions | false;
+  /** Annotate the app's, Redis's and the vector DB's Deployments for stakater Reloader, which rolls them when a Secret they read and the stack does not write (existing or external) changes. Reloader must be installed. @default false */
+  readonly secretReloader?: boolean;
 }
 
 /**
  * One whole Saplings deployment in its own namespace: Namespace, default-deny
- * isolation, Secret, Redis, vector DB, app, autoscaler, ingress and monitoring.
+ * isolation, Secret, Redis, vector DB, app, autoscaler, ingress, and
+ * monitoring (ServiceMonitor, alerts, and optionally a Grafana dashboard).
  * The CLI builds its props from a config with `stackPropsFromConfig` (`saplings-k8s/config`).
  */
 export class SaplingsStack extends Chart {
@@ -127,6 +143,10 @@ export class SaplingsStack extends Chart {
   public readonly gateway?: GatewayWithTls;
   /** The ServiceMonitor, unless `serviceMonitor` is false. */
   public readonly serviceMonitor?: SaplingsServiceMonitor;
+  /** The PrometheusRule with the app's alerts, unless `alerts` is false. */
+  public readonly alerts?: SaplingsAlerts;
+  /** The Grafana dashboard, when `dashboard` is given. */
+  public readonly dashboard?: GrafanaDashboard;
 
   constructor(scope: Construct, id: string, props: SaplingsStackProps) {
     const name = props.name ?? SEED.name;
@@ -174,6 +194,16 @@ export class SaplingsStack extends Chart {
     }
     this.serviceMonitor =
       props.serviceMonitor === false ? undefined : new SaplingsServiceMonitor(this, 'Monitoring', { ...props.serviceMonitor, app: this.app });
+    this.alerts =
+      props.alerts === false ? undefined : new SaplingsAlerts(this, 'Alerts', { ...props.alerts, app: this.app, autoscaler: this.autoscaler, namespace });
+    this.dashboard = props.dashboard
+      ? new GrafanaDashboard(this, 'Dashboard', { ...props.dashboard, app: this.app, autoscaler: this.autoscaler, namespace })
+      : undefined;
+    if (props.secretReloader) {
+      for (const workload of [this.app, this.redis, this.vectorDb]) {
+        if (workload) rollOnConfigChange(workload.deployment, { reloadSecrets: true });
+      }
+    }
   }
 
   private newGatewayRoute(name: string, options: StackGatewayOptions): { route: GatewayRoute; gateway?: GatewayWithTls } {

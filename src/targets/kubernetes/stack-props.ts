@@ -1,6 +1,7 @@
+import { Duration } from 'cdk8s';
 import { StackConfig } from '../../config/schema';
 import { qdrantRequiresApiKey, redisRequiresPassword, requiredSecretKeys } from '../../config/secrets';
-import { SaplingsStackProps, StackGatewayOptions } from './saplings-stack';
+import { SaplingsStackProps, StackAlertsOptions, StackGatewayOptions } from './saplings-stack';
 
 /**
  * The typed props of a {@link SaplingsStack} for a validated stack config:
@@ -33,7 +34,9 @@ export function stackPropsFromConfig(config: StackConfig): SaplingsStackProps {
       imagePullSecrets: app.imagePullSecrets,
       runAsUser: { uid: app.runAsUser, gid: app.runAsGroup },
       internetEgress: { cidrs: network.egressCidrs, exceptCidrs: network.egressExceptCidrs, ports: network.egressPorts },
+      waitForBackends: app.waitForBackends === 0 ? false : Duration.seconds(app.waitForBackends),
     },
+    secretReloader: secrets.reloader,
     secret: {
       name: secrets.name,
       keys: requiredSecretKeys(config),
@@ -48,7 +51,15 @@ export function stackPropsFromConfig(config: StackConfig): SaplingsStackProps {
     gateway: ingressEnabled && api === 'gateway' ? gatewayOptions(config) : false,
     serviceMonitor:
       config.monitoring.enabled && config.monitoring.serviceMonitor ? { prometheusNamespace: network.prometheusNamespace } : false,
+    alerts: config.monitoring.enabled && config.monitoring.alerts.enabled ? alertsOptions(config) : false,
+    dashboard: config.monitoring.enabled && config.monitoring.dashboard ? {} : false,
   };
+}
+
+/** The alerts of a config with monitoring and alerts on. */
+function alertsOptions({ monitoring }: StackConfig): StackAlertsOptions {
+  const { enabled: _enabled, ...alerts } = monitoring.alerts;
+  return alerts;
 }
 
 /** The Gateway API route of a config with `ingress.api: gateway`. */

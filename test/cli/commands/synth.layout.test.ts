@@ -15,7 +15,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
 /** Same table as test/synth/apply-order.test.ts, independent of the source. */
 const EXPECTED_RANK: Readonly<Record<string, number>> = {
   Namespace: 1, ServiceAccount: 2, ConfigMap: 3, Secret: 3, ExternalSecret: 3, PersistentVolumeClaim: 4,
-  Service: 5, Deployment: 6, HorizontalPodAutoscaler: 7, PodDisruptionBudget: 7, Ingress: 8, NetworkPolicy: 9, ServiceMonitor: 10,
+  Service: 5, Deployment: 6, HorizontalPodAutoscaler: 7, PodDisruptionBudget: 7, Ingress: 8, NetworkPolicy: 9, ServiceMonitor: 10, PrometheusRule: 10,
 };
 
 const objectKey = (o: KubeObject) => `${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;

@@ -23,6 +23,7 @@ const EXPECTED_RANK: Readonly<Record<string, number>> = {
   Ingress: 8,
   NetworkPolicy: 9,
   ServiceMonitor: 10,
+  PrometheusRule: 10,
 };
 
 /** Values inline-dev.yaml reads from the environment at synth time. */
@@ -45,7 +46,7 @@ function isNonDecreasing(values: readonly number[]): boolean {
 
 /** Stacks to check, and kinds each must contain so every rank is exercised somewhere. */
 const STACKS: readonly [string, () => KubeObject[], readonly string[]][] = [
-  ['the default stack', () => render(), ['Namespace', 'ServiceAccount', 'ConfigMap', 'PersistentVolumeClaim', 'Service', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'NetworkPolicy', 'ServiceMonitor']],
+  ['the default stack', () => render(), ['Namespace', 'ServiceAccount', 'ConfigMap', 'PersistentVolumeClaim', 'Service', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'NetworkPolicy', 'ServiceMonitor', 'PrometheusRule']],
   ['examples/pgvector.yaml', () => example('pgvector'), ['Deployment', 'PersistentVolumeClaim']],
   ['examples/qdrant.yaml', () => example('qdrant'), ['Deployment', 'Service']],
   ['examples/external-secrets.yaml', () => example('external-secrets'), ['ExternalSecret', 'ConfigMap']],
@@ -152,12 +153,14 @@ describe('gitops.syncWaves', () => {
     });
   });
 
-  test('wave 1 is the Namespace and the last wave is the ServiceMonitor', () => {
+  test('wave 1 is the Namespace and the last wave is the ServiceMonitor and the PrometheusRule', () => {
     const objects = render({ gitops: { syncWaves: true } });
     const wave = (o: KubeObject) => (o.metadata.annotations as Record<string, string>)[SYNC_WAVE_ANNOTATION];
     expect(wave(objects[0])).toBe('1');
     expect(objects[0].kind).toBe('Namespace');
-    expect(wave(objects[objects.length - 1])).toBe('10');
-    expect(objects[objects.length - 1].kind).toBe('ServiceMonitor');
+    expect(objects.slice(-2).map((o) => [o.kind, wave(o)])).toStrictEqual([
+      ['ServiceMonitor', '10'],
+      ['PrometheusRule', '10'],
+    ]);
   });
 });

@@ -82,14 +82,27 @@ describe('mermaidDiagram follows the config', () => {
     expect(lines(text).filter((l) => /^Deployment_saplings_app == ":5432" ==> Deployment_\w+$/.test(l))).toHaveLength(1);
   });
 
+  test("with pgvector, the database mounts its init script's ConfigMap", () => {
+    const text = diagram({ vectorDb: { enabled: true, engine: 'pgvector' } });
+    expect(lines(text)).toContain('Deployment_pgvector -- mounts --> ConfigMap_pgvector_initdb');
+    expect(lines(text)).toContain('ConfigMap_pgvector_initdb[/"ConfigMap pgvector-initdb"/]');
+  });
+
+  test('the PrometheusRule counts its alerts and points at the app; a dashboard ConfigMap says what it is', () => {
+    const text = diagram({ monitoring: { dashboard: true } });
+    expect(lines(text)).toContain('PrometheusRule_saplings_alerts{{"PrometheusRule saplings-alerts<br/>6 alerts"}}');
+    expect(lines(text)).toContain('PrometheusRule_saplings_alerts -. alerts .-> Deployment_saplings_app');
+    expect(lines(text)).toContain('ConfigMap_saplings_dashboard[/"ConfigMap saplings-dashboard<br/>Grafana dashboard"/]');
+  });
+
   test('with external secrets, the Secret says where it comes from', () => {
     const text = diagram({ secrets: { source: 'external', external: { storeName: 'vault' } } });
     expect(lines(text)).toContain('Secret_saplings_secrets[/"Secret saplings-secrets<br/>from ExternalSecret"/]');
   });
 
   test('without an autoscaler, ingress or ServiceMonitor, their nodes and edges are gone', () => {
-    const text = diagram({ autoscaling: { enabled: false }, ingress: { enabled: false }, monitoring: { serviceMonitor: false } });
-    expect(text).not.toMatch(/HorizontalPodAutoscaler|Ingress_|ServiceMonitor|users -->/);
+    const text = diagram({ autoscaling: { enabled: false }, ingress: { enabled: false }, monitoring: { serviceMonitor: false, alerts: { enabled: false } } });
+    expect(text).not.toMatch(/HorizontalPodAutoscaler|Ingress_|ServiceMonitor|PrometheusRule|users -->/);
     expect(lines(text)).toContain('Service_saplings_service --> Deployment_saplings_app');
   });
 
