@@ -2,7 +2,7 @@ import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Environment, LogLevel, SEED } from '../conventions/defaults';
-import { ENVIRONMENT_PRESETS } from '../conventions/presets';
+import { presetSettings } from '../conventions/presets';
 import { appObjectNames } from '../conventions/names';
 import { PRIVATE_IPV4_RANGES, cidrContains } from '../conventions/cidr';
 import { AppSecret } from './app-secret';
@@ -261,17 +261,10 @@ export class SaplingsApp extends Construct {
   }
 
   private newConfigMap(name: string, props: SaplingsAppProps): kplus.ConfigMap {
-    const preset = ENVIRONMENT_PRESETS[this.environment];
     const configMap = new kplus.ConfigMap(this, 'Config', {
       metadata: { name, labels: this.selectorLabels },
       data: {
-        ENVIRONMENT: this.environment,
-        LOG_LEVEL: props.logLevel ?? preset.logLevel,
-        GASA_ENABLED: String(props.gasa ?? preset.gasa),
-        MONITORING_ENABLED: String(props.monitoring ?? preset.monitoring),
-        SELF_HEALING_ENABLED: String(props.selfHealing ?? preset.selfHealing),
-        MAX_WORKERS: String(props.maxWorkers ?? preset.maxWorkers),
-        TIMEOUT: String(props.timeoutSeconds ?? preset.timeoutSeconds),
+        ...presetSettings(this.environment, props),
         ...Object.assign({}, ...this.backends().map((b) => b.connection.config)),
         ...props.config,
       },
