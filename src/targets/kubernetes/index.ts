@@ -3,7 +3,10 @@ import { StackConfig } from '../../config/schema';
 import { SaplingsValidationError } from '../../constructs/errors';
 import { Target } from '../target';
 import { fileOf, rootFiles, stackFiles } from './layout';
-import { KubeObject, renderStack } from './render';
+import { KubeObject, StackRenderer } from './render';
+
+// One per process (and per fleet worker thread): a fleet's stacks of one shape share a template.
+const renderer = new StackRenderer();
 
 /**
  * The Kubernetes target: the stack's objects (SaplingsStack) in apply order,
@@ -41,7 +44,7 @@ function renderOrExplain(
   problems: Problem[],
 ): KubeObject[] | undefined {
   try {
-    return renderStack(stack).objects;
+    return renderer.render(stack).objects;
   } catch (err) {
     // Anything but a construct validation error is a bug and keeps its trace.
     if (!(err instanceof SaplingsValidationError)) throw err;
