@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS } from '../../conventions/defaults';
@@ -7,10 +8,11 @@ import { formatFinding } from '../../checks/findings';
 import { diffOutput, isEmptyDiff, withFilesManifest, writeOutput } from '../../synth/output';
 import { ALL_TARGETS, DEFAULT_TARGET, TargetEntry, applicableTargets, findTarget, targetEntries } from '../../targets';
 import { LAYOUTS, Layout } from '../../targets/kubernetes/layout';
-import { synthesizeFleet } from '../../synth/fleet';
+import { FleetWorkers, PARALLEL_THRESHOLD, synthesizeFleet } from '../../synth/fleet';
+import { Synthesized } from '../../synth/synthesize';
 import { hasInterruptedRun } from '../../synth/journal';
 import { CliIO, Command, UsageError } from '../context';
-import { MAX_CONFIG_SIZE_HELP, MAX_CONFIG_SIZE_OPTION, loadStacks, parseByteSize, parseEnvironment } from './shared';
+import { MAX_CONFIG_SIZE_HELP, MAX_CONFIG_SIZE_OPTION, configFileOf, loadStacks, parseByteSize, parseEnvironment } from './shared';
 
 export const synthCommand: Command = {
   name: 'synth',
@@ -64,19 +66,28 @@ ${MAX_CONFIG_SIZE_HELP}
       allowPositionals: false,
     });
     const environment = parseEnvironment(values.env);
+    const outDir = path.resolve(io.cwd, values.out ?? io.env.CDK8S_OUTDIR ?? 'dist');
     const layout = parseLayout(values.layout);
     const requested = parseTargets(values.target);
-    const { stacks, source, locate } = loadStacks(values.config, io, { environment, maxConfigBytes: parseByteSize(values['max-config-size']) });
-    const outDir = path.resolve(io.cwd, values.out ?? io.env.CDK8S_OUTDIR ?? 'dist');
-    const { targets, targetDirectories } = resolveTargets(requested, stacks, io);
-
-    const progress = progressLine(io, stacks.length);
-    const synthesized = await synthesizeFleet(stacks, { source, layout, targets, targetDirectories, onProgress: progress.update })
-      .catch((err: unknown) => {
-        // A target's problems name config keys; find them in the file, as the schema's problems are.
-        throw err instanceof InputError ? new InputError(locate(err.problems)) : err;
-      })
-      .finally(progress.clear);
+    const maxConfigBytes = parseByteSize(values['max-config-size']);
+    // Threads for a fleet start now, and load their modules while this one parses the config.
+    const pool = looksLikeFleet(configFileOf(values.config, io), io, maxConfigBytes) ? FleetWorkers.start() : undefined;
+    let synthesized: Synthesized;
+    let stackCount: number;
+    try {
+      const { stacks, source, locate } = loadStacks(values.config, io, { environment, maxConfigBytes });
+      stackCount = stacks.length;
+      const { targets, targetDirectories } = resolveTargets(requested, stacks, io);
+      const progress = progressLine(io, stacks.length);
+      synthesized = await synthesizeFleet(stacks, { source, layout, targets, targetDirectories, onProgress: progress.update, pool })
+        .catch((err: unknown) => {
+          // A target's problems name config keys; find them in the file, as the schema's problems are.
+          throw err instanceof InputError ? new InputError(locate(err.problems)) : err;
+        })
+        .finally(progress.clear);
+    } finally {
+      pool?.close();
+    }
     const { findings } = synthesized;
     // The manifest of generated files is listed like any other file the run writes.
     const files = withFilesManifest(synthesized.files);
@@ -108,13 +119,30 @@ ${MAX_CONFIG_SIZE_HELP}
       for (const file of diff.removed) io.stderr(`removed ${show(file)} (no longer generated)\n`);
     } else {
       io.stderr(
-        `${shown}: ${stacks.length} stacks, ${files.length} files: ${written.size} written, ` +
+        `${shown}: ${stackCount} stacks, ${files.length} files: ${written.size} written, ` +
           `${files.length - written.size} unchanged, ${diff.removed.length} removed\n`,
       );
     }
     return 0;
   },
 };
+
+/**
+ * Whether a config file holds enough stacks for worker threads: counted by
+ * its `---` document markers, before it is parsed. Only a regular file within
+ * the size limit is read (loading reports anything else).
+ */
+function looksLikeFleet(file: string | undefined, io: CliIO, maxConfigBytes: number): boolean {
+  if (file === undefined) return false;
+  try {
+    const resolved = path.resolve(io.cwd, file);
+    const stat = fs.statSync(resolved);
+    if (!stat.isFile() || stat.size > maxConfigBytes || stat.size < PARALLEL_THRESHOLD * 20) return false;
+    return (fs.readFileSync(resolved, 'utf8').match(/^---/gm)?.length ?? 0) + 1 >= PARALLEL_THRESHOLD;
+  } catch {
+    return false;
+  }
+}
 
 /** Beyond this many files, synth prints a summary instead of a line per file. */
 const LIST_FILES_UP_TO = 25;
