@@ -1,11 +1,19 @@
-import { App } from 'cdk8s';
 import { KubeObject } from '../../conventions/kube-object';
 import { StackConfig } from '../../config/schema';
 import { sortForApply, withSyncWaves } from './apply-order';
-import { validateConstructs } from '../../constructs/errors';
-import { SaplingsStack } from './saplings-stack';
-import { stackPropsFromConfig } from './stack-props';
 import { YamlValue, emitYamlStream } from '../yaml';
+
+// cdk8s and the constructs load on the first full render: the files of a
+// fleet's root (layout.ts), and a fleet's main thread, whose worker threads
+// render, need none of them.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const cdk8s = () => ({
+  ...(require('cdk8s') as Pick<typeof import('cdk8s'), 'App'>),
+  ...(require('./saplings-stack') as Pick<typeof import('./saplings-stack'), 'SaplingsStack'>),
+  ...(require('./stack-props') as Pick<typeof import('./stack-props'), 'stackPropsFromConfig'>),
+  ...(require('../../constructs/errors') as Pick<typeof import('../../constructs/errors'), 'validateConstructs'>),
+});
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export { KubeObject };
 
@@ -25,6 +33,7 @@ export interface RenderedStack {
  * walks the whole construct tree of an App for every chart it renders.
  */
 export function renderStack(config: StackConfig): RenderedStack {
+  const { App, SaplingsStack, stackPropsFromConfig, validateConstructs } = cdk8s();
   const chart = new SaplingsStack(new App(), config.name, stackPropsFromConfig(config));
   // cdk8s would run these rules only in app.synth(), and throw a plain Error.
   validateConstructs(chart);
