@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { StackConfig } from '../config/schema';
+import type { OutputFile } from './output';
 import { StackResults, Synthesized, SynthesizeOptions, finish, processStacks } from './synthesize';
 
 /** Below this many stacks, worker start-up (~0.3 s each) costs more than it saves. */
@@ -24,6 +25,13 @@ export interface FleetOptions extends SynthesizeOptions {
    * @default - started here when the fleet is large enough
    */
   readonly pool?: FleetWorkers;
+  /**
+   * Called with the files of each batch the workers finish, in any order, so
+   * they can be staged while the rest renders (see StagedOutput). The run
+   * fails if it throws.
+   * @default - files are only returned at the end
+   */
+  readonly onFiles?: (files: OutputFile[]) => void;
 }
 
 /** A message from a fleet worker. */
@@ -79,7 +87,7 @@ export class FleetWorkers {
   }
 
   /** Renders and checks `stacks` in batches, and gives each batch's results in config order. */
-  public run(stacks: readonly StackConfig[], options: SynthesizeOptions, tick: () => void): Promise<StackResults[]> {
+  public run(stacks: readonly StackConfig[], options: SynthesizeOptions, tick: () => void, onFiles?: (files: OutputFile[]) => void): Promise<StackResults[]> {
     const total = stacks.length;
     const batches = Math.ceil(total / BATCH_SIZE);
     const results: StackResults[] = new Array(batches);
@@ -108,8 +116,15 @@ export class FleetWorkers {
           else if (message.type === 'crash') failed(Object.assign(new Error(message.message), { stack: message.stack }));
           else {
             results[message.batch] = message.results;
+            // The next batch first, so the worker renders while this thread stages.
+            feed(worker);
+            try {
+              onFiles?.(message.results.files.flat());
+            } catch (err) {
+              failed(err);
+              return;
+            }
             if (++finished === batches) resolve(results);
-            else feed(worker);
           }
         });
         worker.on('error', failed);
@@ -140,7 +155,7 @@ export async function synthesizeFleet(stacks: readonly StackConfig[], options: F
   const total = stacks.length;
   let done = 0;
   const tick = () => options.onProgress?.(++done, total);
-  const { onProgress: _onProgress, workers: count, pool: started, ...synthOptions } = options;
+  const { onProgress: _onProgress, workers: count, pool: started, onFiles, ...synthOptions } = options;
   const parallel = total >= PARALLEL_THRESHOLD && (count ?? 2) >= 2;
   if (!parallel) {
     started?.close();
@@ -150,7 +165,7 @@ export async function synthesizeFleet(stacks: readonly StackConfig[], options: F
   // Under ts-jest there is no compiled worker; the in-process path gives the same output.
   if (!pool) return finish(stacks, [processStacks(stacks, synthOptions, 0, total, tick)], synthOptions);
   try {
-    return finish(stacks, await pool.run(stacks, synthOptions, tick), synthOptions);
+    return finish(stacks, await pool.run(stacks, synthOptions, tick, onFiles), synthOptions);
   } finally {
     pool.close();
   }
