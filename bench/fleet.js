@@ -5,7 +5,8 @@
  *
  *   (a) fleet: the whole CLI run for 1000 stacks against the `yaml` package
  *       stringifying the same objects, measured in a fresh process
- *       (bench/floor.js) right after it; t(1000)/t(100); peak memory.
+ *       (bench/floor.js) right after each run; medians of 3; t(1000)/t(100);
+ *       peak memory (the highest of the runs).
  *   (b) single stack, cold: `synth` of the built-in default stack against a
  *       bare script that synthesizes one cdk8s-plus Deployment
  *       (bench/bare-deployment.js); medians of 7 whole processes, interleaved.
@@ -21,7 +22,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { ROOT, fleetConfig, interleavedMedians, synthRun, timed, verdict, workDir } = require('./common');
+const { ROOT, fleetConfig, interleavedMedians, median, synthRun, timed, verdict, workDir } = require('./common');
 
 const QUICK = process.argv.includes('--quick');
 const BASELINES = process.argv.includes('--baselines');
@@ -64,14 +65,21 @@ function kustomize(n) {
   return timed('kubectl', ['kustomize', dir]);
 }
 
-// (a) the fleet, and the floor of each size in a fresh process right after it.
+// (a) the fleet, each run followed by the floor of its size in a fresh process; medians of 3 (of 1 for
+// the single stack, which (b) measures properly), so a burst of load elsewhere skews neither.
 const rows = [];
 for (const n of [1, 100, ...(QUICK ? [] : [1000])]) {
   const config = fleetConfig(work, n);
-  log(`${n} stacks: cli… `);
-  const cli = [0, 1, 2].slice(0, n >= 1000 ? 1 : 3).map(() => synthRun(work, `k8s-${n}`, ['--config', config])).sort((a, b) => a.seconds - b.seconds)[0];
-  log('floor… ');
-  const f = floor(config);
+  log(`${n} stacks: cli and floor… `);
+  const runs = n === 1 ? 1 : 3;
+  const cliRuns = [];
+  const floorRuns = [];
+  for (let i = 0; i < runs; i++) {
+    cliRuns.push(synthRun(work, `k8s-${n}`, ['--config', config]));
+    floorRuns.push(floor(config));
+  }
+  const f = { seconds: median(floorRuns.map((r) => r.seconds)), objects: floorRuns[0].objects };
+  const cli = { seconds: median(cliRuns.map((r) => r.seconds)), peakMiB: Math.max(...cliRuns.map((r) => r.peakMiB ?? 0)) };
   const nv = BASELINES && n <= 1000 ? naive(config, n) : undefined;
   const k = BASELINES && n <= 100 && hasKubectl() ? kustomize(n) : undefined;
   log('done\n');

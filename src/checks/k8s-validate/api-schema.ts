@@ -1,7 +1,5 @@
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as zlib from 'zlib';
 
 /**
  * The Kubernetes 1.28 object model: which fields each type has, their types,
@@ -198,6 +196,8 @@ const MODEL_CACHE = path.join(__dirname, 'api-model.json');
 export function modelCacheKey(): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const version = (require(`${ASSEMBLY}/package.json`) as { version: string }).version;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createHash } = require('crypto') as typeof import('crypto');
   return createHash('sha256').update(fs.readFileSync(__filename)).update(`\0${ASSEMBLY}@${version}`).digest('hex');
 }
 
@@ -222,6 +222,8 @@ function readAssembly(): Record<string, JsiiType> {
   // Newer jsii versions may store the assembly compressed, behind a redirect.
   if (assembly.schema === 'jsii/file-redirect') {
     const raw = fs.readFileSync(path.join(dir, assembly.filename));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const zlib = require('zlib') as typeof import('zlib');
     assembly = JSON.parse((assembly.compression === 'gzip' ? zlib.gunzipSync(raw) : raw).toString('utf8'));
   }
   return assembly.types;
