@@ -50,24 +50,3 @@ describe('synthesizeFleet with several targets on worker threads', () => {
     expect(single.files.filter((f) => f.path === 'kubernetes/kustomization.yaml')).toHaveLength(1);
   });
 });
-
-describe('synthesizeFleet with a check thread', () => {
-  const { CheckThread } = lib('synth/check-thread') as { CheckThread: { start(): unknown } };
-  const options = { source: 'fleet.yaml', targets: [findTarget('kubernetes')!] };
-  const stacksWith = (overrides: object) => ['a', 'b'].map((name) => StackConfigSchema.parse({ name, environment: 'staging', image: 'saplings:latest', ...overrides }));
-
-  test('gives the files and warnings of checking on one thread, in the same order', async () => {
-    const stacks = stacksWith({});
-    const single = synthesize(stacks, options);
-    expect(single.findings.map((f) => f.rule)).toStrictEqual(['practice-image-pinned', 'practice-image-pinned']);
-    expect(await synthesizeFleet(stacks, { ...options, checkThread: CheckThread.start() } as never)).toStrictEqual(single);
-  });
-
-  test('refuses what one thread refuses, with the same errors', async () => {
-    const stacks = stacksWith({ app: { config: { NOTE: 'see https://user:pass@example.com' } } });
-    const errorsOf = async (run: () => Promise<unknown>) => run().then(() => [], (err: { findings: unknown[] }) => err.findings);
-    const single = await errorsOf(async () => synthesize(stacks, options));
-    expect(single).toHaveLength(4);
-    expect(await errorsOf(() => synthesizeFleet(stacks, { ...options, checkThread: CheckThread.start() } as never))).toStrictEqual(single);
-  });
-});
