@@ -54,10 +54,10 @@ function timed(command, args, options = {}) {
 }
 
 /** The whole CLI run, `saplings-k8s synth ARGS`, into a fresh output directory. */
-function synthRun(dir, label, args, options = {}) {
+function synthRun(dir, label, args) {
   const out = path.join(dir, `out-${label}`);
   fs.rmSync(out, { recursive: true, force: true });
-  return timed(process.execPath, [path.join(__dirname, 'run-cli.js'), 'synth', ...args, '--out', out], { cwd: dir, ...options });
+  return timed(process.execPath, [path.join(__dirname, 'run-cli.js'), 'synth', ...args, '--out', out], { cwd: dir });
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

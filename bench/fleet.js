@@ -86,15 +86,11 @@ for (const n of [1, 100, ...(QUICK ? [] : [1000])]) {
   rows.push({ n, objects: f.objects, cli, floor: f.seconds, naive: nv, kustomize: k });
 }
 
-// (b) a single stack, cold: the built-in default stack against the bare cdk8s-plus script; also with the
-// check thread forced on and off (by default a run uses it only when a core is free).
+// (b) a single stack, cold: the built-in default stack against the bare cdk8s-plus script.
 log('single stack… ');
-const withThread = (value) => ({ env: { ...process.env, SAPLINGS_K8S_CHECK_THREAD: value } });
-const [single, bare, threadOn, threadOff] = interleavedMedians(7, [
+const [single, bare] = interleavedMedians(7, [
   () => synthRun(work, 'single', []),
   () => timed(process.execPath, [path.join(__dirname, 'bare-deployment.js'), path.join(work, 'bare')]),
-  () => synthRun(work, 'single-on', [], withThread('1')),
-  () => synthRun(work, 'single-off', [], withThread('0')),
 ]);
 log('done\n');
 
@@ -132,9 +128,6 @@ line(`(a) synth ÷ yaml floor, ${big.n} stacks`, `${(big.cli.seconds / big.floor
 if (big.n === 1000) line('(a) t(1000) ÷ t(100)', (big.cli.seconds / t100.cli.seconds).toFixed(2), '≤ 10', big.cli.seconds / t100.cli.seconds <= 10);
 line(`(a) peak memory, ${big.n} stacks`, `${big.cli.peakMiB?.toFixed(0)} MiB`, '≤ 500 MiB', (big.cli.peakMiB ?? Infinity) <= 500);
 line('(b) single stack, cold: synth ÷ bare cdk8s-plus script (medians of 7)', `${(single.seconds / bare.seconds).toFixed(2)} (${fmt(single.seconds)} s / ${fmt(bare.seconds)} s)`, '≤ 1.3', single.seconds / bare.seconds <= 1.3);
-for (const [what, run] of [['on', threadOn], ['off', threadOff]]) {
-  line(`(b) … with the check thread forced ${what}`, `${(run.seconds / bare.seconds).toFixed(2)} (${fmt(run.seconds)} s)`, '≤ 1.3', run.seconds / bare.seconds <= 1.3);
-}
 for (const target of ['compose', 'cloudrun', 'ecs']) {
   const ratio = targets[target].seconds / targets.kubernetes.seconds;
   line(`(c) ${target} fleet ÷ kubernetes fleet, ${FLEET} stacks`, `${ratio.toFixed(2)} (${fmt(targets[target].seconds)} s / ${fmt(targets.kubernetes.seconds)} s)`, '≤ 1.0', ratio <= 1);

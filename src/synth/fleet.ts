@@ -4,8 +4,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { StackConfig } from '../config/schema';
 import type { OutputFile } from './output';
-import type { CheckThread } from './check-thread';
-import { StackResults, Synthesized, SynthesizeOptions, finish, processStacks, processStacksWith } from './synthesize';
+import { StackResults, Synthesized, SynthesizeOptions, finish, processStacks } from './synthesize';
 
 /** Below this many stacks, worker start-up (~0.3 s each) costs more than it saves. */
 export const PARALLEL_THRESHOLD = 64;
@@ -33,13 +32,6 @@ export interface FleetOptions extends SynthesizeOptions {
    * @default - files are only returned at the end
    */
   readonly onFiles?: (files: OutputFile[]) => void;
-  /**
-   * A check thread already started (see CheckThread.start), for a run too
-   * small for fleet workers: it runs the shared checks. It is closed when
-   * the run is done, whether or not it was used.
-   * @default - the checks run on this thread
-   */
-  readonly checkThread?: CheckThread;
 }
 
 /** A message from a fleet worker. */
@@ -163,18 +155,12 @@ export async function synthesizeFleet(stacks: readonly StackConfig[], options: F
   const total = stacks.length;
   let done = 0;
   const tick = () => options.onProgress?.(++done, total);
-  const { onProgress: _onProgress, workers: count, pool: started, onFiles, checkThread, ...synthOptions } = options;
+  const { onProgress: _onProgress, workers: count, pool: started, onFiles, ...synthOptions } = options;
   const parallel = total >= PARALLEL_THRESHOLD && (count ?? 2) >= 2;
   if (!parallel) {
     started?.close();
-    if (!checkThread) return finish(stacks, [processStacks(stacks, synthOptions, 0, total, tick)], synthOptions);
-    try {
-      return finish(stacks, [await processStacksWith((requests) => checkThread.check(requests), stacks, synthOptions, tick)], synthOptions);
-    } finally {
-      checkThread.close();
-    }
+    return finish(stacks, [processStacks(stacks, synthOptions, 0, total, tick)], synthOptions);
   }
-  checkThread?.close();
   const pool = started ?? FleetWorkers.start(Math.min(count ?? defaultWorkerCount(), Math.ceil(total / BATCH_SIZE)));
   // Under ts-jest there is no compiled worker; the in-process path gives the same output.
   if (!pool) return finish(stacks, [processStacks(stacks, synthOptions, 0, total, tick)], synthOptions);

@@ -1,12 +1,11 @@
 import { InputError, Problem } from '../config/errors';
 import { StackConfig } from '../config/schema';
-import { CheckContext, runChecks } from '../checks';
-import type { KubeObject } from '../conventions/kube-object';
+import { runChecks } from '../checks';
 import { Finding, FindingsError } from '../checks/findings';
 import { OutputFile } from './output';
 import { provenanceHeader } from './provenance';
 import { DEFAULT_TARGET, TargetEntry, findTarget, loadTarget } from '../targets';
-import { CheckSubject, RenderOptions, Target, TargetOptions, TargetOutput, hasConfigKey } from '../targets/target';
+import { RenderOptions, Target, TargetOptions, TargetOutput, hasConfigKey } from '../targets/target';
 import { Layout } from '../targets/kubernetes/layout';
 
 /** Options for {@link synthesize}. */
@@ -70,85 +69,28 @@ export function processStacks(
   total: number,
   onStack?: () => void,
 ): StackResults {
-  const rendered = renderStacks(stacks, options, offset, total, onStack);
-  return collectResults(rendered, rendered.outputs.map((o) => o.output.checks.map((subject) => runChecks(subject.objects, checkContext(subject, o.stack)))));
-}
-
-/**
- * {@link processStacks} with the shared checks run by `check` (on another
- * thread that loaded them while this one rendered): it is given every
- * subject's objects and context, and gives their findings, subject by
- * subject, as runChecks does.
- */
-export async function processStacksWith(
-  check: (requests: CheckRequest[]) => Promise<Finding[][]>,
-  stacks: readonly StackConfig[],
-  options: SynthesizeOptions,
-  onStack?: () => void,
-): Promise<StackResults> {
-  const rendered = renderStacks(stacks, options, 0, stacks.length, onStack);
-  const requests = rendered.outputs.flatMap((o) => o.output.checks.map((subject) => ({ objects: subject.objects, context: checkContext(subject, o.stack) })));
-  const findings = await check(requests);
-  let next = 0;
-  return collectResults(rendered, rendered.outputs.map((o) => o.output.checks.map(() => findings[next++])));
-}
-
-/** The objects of one check subject and how runChecks is to see them. */
-export interface CheckRequest {
-  readonly objects: readonly KubeObject[];
-  readonly context: CheckContext;
-}
-
-/** What one target rendered for one stack, and where its files go. */
-interface RenderedOutput {
-  readonly stack: StackConfig;
-  readonly target: Target;
-  /** The target's position among the selected targets. */
-  readonly index: number;
-  readonly directory: string;
-  readonly output: TargetOutput;
-}
-
-/** Every stack rendered for every target, in order, and the problems found on the way. */
-interface RenderedStacks {
-  readonly targetCount: number;
-  readonly outputs: RenderedOutput[];
-  readonly problems: Problem[];
-}
-
-function renderStacks(stacks: readonly StackConfig[], options: SynthesizeOptions, offset: number, total: number, onStack?: () => void): RenderedStacks {
   const targets = selectedTargets(options);
   const base = targetOptions(options);
-  const rendered: RenderedStacks = { targetCount: targets.length, outputs: [], problems: [] };
+  const results: StackResults = { files: targets.map(() => []), findings: [], problems: [] };
   stacks.forEach((stack, index) => {
     const location = { file: options.source, document: total > 1 ? offset + index + 1 : undefined };
     targets.forEach(({ target, directory }, t) => {
       const missing = target.requires.filter((key) => !hasConfigKey(stack, key));
       if (missing.length) {
         const message = `is required by --target ${target.name}; set it, or leave ${target.name} out of --target`;
-        rendered.problems.push(...missing.map((key) => ({ ...location, path: key, message })));
+        results.problems.push(...missing.map((key) => ({ ...location, path: key, message })));
         return;
       }
-      const output = renderOrCollect(target, stack, { ...base, location }, rendered.problems);
-      if (output) rendered.outputs.push({ stack, target, index: t, directory, output });
+      const output = renderOrCollect(target, stack, { ...base, location }, results.problems);
+      if (!output) return;
+      const inDirectory = (file: string) => directory + file;
+      results.findings.push(...checkOutput(target, output, stack).map((f) => (f.file ? { ...f, file: inDirectory(f.file) } : f)));
+      const secretFiles = filesWithSecretValues(output);
+      results.files[t].push(
+        ...output.files.map((f) => ({ path: inDirectory(f.path), content: f.content, ...(secretFiles.has(f.path) ? { secret: true } : {}) })),
+      );
     });
     onStack?.();
-  });
-  return rendered;
-}
-
-/** The results of rendered stacks, given the shared checks' findings of each output's subjects; then the targets' own checks. */
-function collectResults(rendered: RenderedStacks, sharedFindings: readonly (readonly Finding[][])[]): StackResults {
-  const results: StackResults = { files: Array.from({ length: rendered.targetCount }, () => []), findings: [], problems: rendered.problems };
-  rendered.outputs.forEach(({ stack, target, index, directory, output }, i) => {
-    const inDirectory = (file: string) => directory + file;
-    const shared = output.checks.flatMap((subject, s) => sharedFindings[i][s].map((f) => ({ ...f, file: subject.objectFiles?.get(f.object) ?? f.file })));
-    const findings = [...shared, ...(target.check?.(output, stack) ?? [])];
-    results.findings.push(...findings.map((f) => (f.file ? { ...f, file: inDirectory(f.file) } : f)));
-    const secretFiles = filesWithSecretValues(output);
-    results.files[index].push(
-      ...output.files.map((f) => ({ path: inDirectory(f.path), content: f.content, ...(secretFiles.has(f.path) ? { secret: true } : {}) })),
-    );
   });
   return results;
 }
@@ -209,7 +151,13 @@ function filesWithSecretValues(output: TargetOutput): Set<string> {
   return files;
 }
 
-/** How the shared checks see one subject of a stack's output. */
-function checkContext(subject: CheckSubject, stack: StackConfig): CheckContext {
-  return { file: subject.file, environment: stack.environment, kubernetes: subject.kubernetes };
+/** The shared checks of everything a target rendered for a stack, then the target's own. */
+function checkOutput(target: Target, output: TargetOutput, stack: StackConfig): Finding[] {
+  const shared = output.checks.flatMap((subject) =>
+    runChecks(subject.objects, { file: subject.file, environment: stack.environment, kubernetes: subject.kubernetes }).map((f) => ({
+      ...f,
+      file: subject.objectFiles?.get(f.object) ?? f.file,
+    })),
+  );
+  return [...shared, ...(target.check?.(output, stack) ?? [])];
 }

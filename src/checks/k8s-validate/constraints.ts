@@ -53,14 +53,6 @@ export function checkConstraints(object: Record<string, unknown>, apiVersion: st
   }
 }
 
-/** Loads the validators of {@link BUNDLED_KINDS} now, ahead of the first check (on a thread that waits for objects anyway). */
-export function preloadValidators(): void {
-  for (const key of BUNDLED_KINDS) {
-    const slash = key.lastIndexOf('/');
-    validatorFor(key.slice(0, slash), key.slice(slash + 1));
-  }
-}
-
 function validatorFor(apiVersion: string, kind: string): Validate | null {
   const key = `${apiVersion}/${kind}`;
   let validate = validators.get(key);

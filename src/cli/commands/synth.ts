@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS } from '../../conventions/defaults';
@@ -11,7 +10,6 @@ import { ALL_TARGETS, DEFAULT_TARGET, TargetEntry, applicableTargets, findTarget
 import { LAYOUTS, Layout } from '../../targets/kubernetes/layout';
 import { FleetWorkers, PARALLEL_THRESHOLD, synthesizeFleet } from '../../synth/fleet';
 import { Synthesized } from '../../synth/synthesize';
-import { CheckThread } from '../../synth/check-thread';
 import { hasInterruptedRun } from '../../synth/journal';
 import { CliIO, Command, UsageError } from '../context';
 import { MAX_CONFIG_SIZE_HELP, MAX_CONFIG_SIZE_OPTION, configFileOf, loadStacks, parseByteSize, parseEnvironment } from './shared';
@@ -74,8 +72,6 @@ ${MAX_CONFIG_SIZE_HELP}
     const maxConfigBytes = parseByteSize(values['max-config-size']);
     // Threads for a fleet start now, and load their modules while this one parses the config.
     const pool = looksLikeFleet(configFileOf(values.config, io), io, maxConfigBytes) ? FleetWorkers.start() : undefined;
-    // A smaller run checks on a thread of its own, which loads the checks while this one loads cdk8s and renders.
-    const checkThread = !pool && wantsCheckThread(io.env) ? CheckThread.start() : undefined;
     // A fleet's files are staged as its workers finish them, so the disk works while they render; nothing
     // reaches the output before everything is checked (see StagedOutput).
     const staging = values.check ? undefined : new StagedOutput(outDir, { force: values.force });
@@ -88,7 +84,7 @@ ${MAX_CONFIG_SIZE_HELP}
         stackCount = stacks.length;
         const { targets, targetDirectories } = resolveTargets(requested, stacks, io);
         const progress = progressLine(io, stacks.length);
-        synthesized = await synthesizeFleet(stacks, { source, layout, targets, targetDirectories, onProgress: progress.update, pool, onFiles, checkThread })
+        synthesized = await synthesizeFleet(stacks, { source, layout, targets, targetDirectories, onProgress: progress.update, pool, onFiles })
           .catch((err: unknown) => {
             // A target's problems name config keys; find them in the file, as the schema's problems are.
             throw err instanceof InputError ? new InputError(locate(err.problems)) : err;
@@ -96,7 +92,6 @@ ${MAX_CONFIG_SIZE_HELP}
           .finally(progress.clear);
       } finally {
         pool?.close();
-        checkThread?.close();
       }
       const { findings } = synthesized;
       // The manifest of generated files is listed like any other file the run writes.
@@ -155,25 +150,6 @@ function looksLikeFleet(file: string | undefined, io: CliIO, maxConfigBytes: num
   } catch {
     return false;
   }
-}
-
-/**
- * `1` or `0` forces a small run's check thread on or off (`npm run bench`
- * compares the two); unset, the run decides (see {@link wantsCheckThread}).
- */
-export const CHECK_THREAD_VARIABLE = 'SAPLINGS_K8S_CHECK_THREAD';
-
-/**
- * Whether a small run checks on a second thread: it pays only when a core is
- * free to load the checks while this one renders. On one core, or when the
- * machine is already busy (load average at or above its cores), the two
- * threads would only take turns, and starting one costs ~40 ms.
- */
-function wantsCheckThread(env: Readonly<Record<string, string | undefined>>): boolean {
-  const forced = env[CHECK_THREAD_VARIABLE];
-  if (forced === '1' || forced === '0') return forced === '1';
-  const cores = os.availableParallelism();
-  return cores >= 2 && os.loadavg()[0] < cores - 0.5;
 }
 
 /** Beyond this many files, synth prints a summary instead of a line per file. */
