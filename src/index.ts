@@ -38,10 +38,27 @@ export * from './conventions/presets';
 export * from './conventions/metrics';
 export * from './conventions/prometheus-duration';
 
-export { runChecks, CheckContext } from './checks';
-export { validateObjects, ValidateObjectsOptions } from './checks/k8s-validate';
-export { checkPolicy, findCredentials, PolicyOptions } from './checks/policy';
-export { findLeaks } from './checks/leak-guard';
+export type { CheckContext } from './checks';
+export type { ValidateObjectsOptions } from './checks/k8s-validate';
+export type { PolicyOptions } from './checks/policy';
 export { Finding, FindingsError, Severity, formatFinding } from './checks/findings';
 export { emitYaml, emitYamlStream, YamlValue } from './targets/yaml';
-export { mermaidDiagram } from './targets/kubernetes/diagram';
+
+// The checks and the diagram load on first call: a chart that only builds constructs needs neither.
+/* eslint-disable @typescript-eslint/no-require-imports */
+/** See {@link import('./checks').runChecks}. */
+export const runChecks: typeof import('./checks').runChecks = (...args) => (require('./checks') as typeof import('./checks')).runChecks(...args);
+/** See {@link import('./checks/k8s-validate').validateObjects}. */
+export const validateObjects: typeof import('./checks/k8s-validate').validateObjects = (...args) =>
+  (require('./checks/k8s-validate') as typeof import('./checks/k8s-validate')).validateObjects(...args);
+/** See {@link import('./checks/policy').checkPolicy}. */
+export const checkPolicy: typeof import('./checks/policy').checkPolicy = (...args) => (require('./checks/policy') as typeof import('./checks/policy')).checkPolicy(...args);
+/** See {@link import('./checks/policy').findCredentials}. */
+export const findCredentials: typeof import('./checks/policy').findCredentials = (...args) =>
+  (require('./checks/policy') as typeof import('./checks/policy')).findCredentials(...args);
+/** See {@link import('./checks/leak-guard').findLeaks}. */
+export const findLeaks: typeof import('./checks/leak-guard').findLeaks = (...args) => (require('./checks/leak-guard') as typeof import('./checks/leak-guard')).findLeaks(...args);
+/** See {@link import('./targets/kubernetes/diagram').mermaidDiagram}. */
+export const mermaidDiagram: typeof import('./targets/kubernetes/diagram').mermaidDiagram = (...args) =>
+  (require('./targets/kubernetes/diagram') as typeof import('./targets/kubernetes/diagram')).mermaidDiagram(...args);
+/* eslint-enable @typescript-eslint/no-require-imports */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { closestMatch } from '../conventions/edit-distance';
 import { toDotPath } from '../conventions/key-path';
 import { isSecretLikeName } from '../conventions/secret-names';
@@ -155,6 +155,9 @@ function describeExpected(message: string): string {
 
 /** Keys an object schema allows at `path`, looking through defaults, optionals and pipes. */
 export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  // zod is loaded by whoever built the schema; this module only reads it, so it does not load zod itself.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { z } = require('zod') as typeof import('zod');
   let node: z.ZodType | undefined = unwrap(schema);
   for (const key of path) {
     if (!node) return [];

@@ -5,7 +5,8 @@ import { InputError, Problem, problemsFromZod, showValue } from './errors';
 import { isPinnedImage, unpinnedImageMessage } from '../conventions/image';
 import { environmentGates } from './gates';
 import { requiredSecretKeys } from './secrets';
-import { StackConfig, StackConfigInput, StackConfigSchema } from './schema';
+import type { StackConfig, StackConfigInput } from './schema';
+import { DEFAULT_SOURCE, cachedDefaultStacks } from './default-stacks';
 import { PositionTarget, TextPosition, parseYamlStream } from './yaml';
 import { fromDotPath } from '../conventions/key-path';
 
@@ -31,7 +32,12 @@ export const DEFAULT_CONFIG: StackConfigInput = { environment: 'production', ima
 
 /** Validates the built-in default stack. */
 export function defaultStacks(options: LoadOptions = {}): StackConfig[] {
-  return validateStacks([DEFAULT_CONFIG], '(built-in default)', options);
+  // The build validated it already (see ./default-stacks), unless the code changed since.
+  const cached = cachedDefaultStacks(options.environment);
+  if (!cached) return validateStacks([DEFAULT_CONFIG], DEFAULT_SOURCE, options);
+  for (const warning of cached.warnings) options.onWarning?.(warning);
+  if (cached.problems) throw new InputError(cached.problems);
+  return cached.stacks!;
 }
 
 /** Reads, parses and validates a config file holding one or more stacks. Throws {@link InputError}. */
@@ -107,6 +113,10 @@ export function parseConfigText(text: string, file: string, options: LoadOptions
 /** Finds a key path of the `index`-th stack (0-based) in the config text. */
 export type StackLocator = (index: number, path: readonly PropertyKey[], target: PositionTarget) => TextPosition | undefined;
 
+// The schema (and zod with it) loads on first validation, so the cached default stacks need neither.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const schema = (): typeof import('./schema') => require('./schema') as typeof import('./schema');
+
 /** Validates parsed documents as stacks and checks they don't collide. Throws {@link InputError}. */
 export function validateStacks(
   values: unknown[],
@@ -124,6 +134,7 @@ export function validateStacks(
       return;
     }
     const input = options.environment ? { ...value, environment: options.environment } : value;
+    const { StackConfigSchema } = schema();
     const result = StackConfigSchema.safeParse(input);
     if (!result.success) {
       problems.push(...problemsFromZod(result.error, input, StackConfigSchema, location, (keyPath, target) => locate(index, keyPath, target)));

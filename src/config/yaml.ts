@@ -1,5 +1,14 @@
-import * as jsYaml from 'js-yaml';
-import * as YAML from 'yaml';
+import type * as JsYaml from 'js-yaml';
+import type * as YAML from 'yaml';
+
+// Both parsers load on first use: the built-in default config needs neither,
+// and a single-stack run should not pay for the one it does not use.
+/* eslint-disable @typescript-eslint/no-require-imports */
+let yamlModule: typeof YAML | undefined;
+const yaml = (): typeof YAML => (yamlModule ??= require('yaml') as typeof YAML);
+let jsYamlModule: typeof JsYaml | undefined;
+const jsYaml = (): typeof JsYaml => (jsYamlModule ??= require('js-yaml') as typeof JsYaml);
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** A 1-based line and column in a text file. */
 export interface TextPosition {
@@ -48,12 +57,12 @@ export interface ParsedYaml {
  * building values (an alias to an anchor that was never set).
  */
 export function parseYamlStream(text: string): ParsedYaml {
-  const lineCounter = new YAML.LineCounter();
+  const lineCounter = new (yaml().LineCounter)();
   // logLevel 'error': a mapping used as a key is stringified and then refused by the
   // schema as an unknown key, instead of yaml printing a Node warning to stderr.
   // uniqueKeys is checked in checkNodes instead: the yaml package compares each key with every
   // earlier one, which took seconds for a config with 10,000 keys.
-  const parsed = YAML.parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false, lineCounter, logLevel: 'error' });
+  const parsed = yaml().parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false, lineCounter, logLevel: 'error' });
   const documents = Array.isArray(parsed) ? parsed : [parsed];
   const position = (offset: number): TextPosition => {
     const { line, col } = lineCounter.linePos(offset);
@@ -118,8 +127,8 @@ function checkNodes(doc: YAML.Document): NodeProblem[] {
   const problems: NodeProblem[] = [];
   let aliases = 0;
   let overused = false;
-  YAML.visit(doc, (_, node) => {
-    if (YAML.isAlias(node)) {
+  yaml().visit(doc, (_, node) => {
+    if (yaml().isAlias(node)) {
       const at = node.range?.[0];
       if (!anchors.has(node.source)) {
         problems.push({ offset: at, message: `YAML alias *${node.source} refers to no anchor &${node.source} set before it` });
@@ -136,8 +145,8 @@ function checkNodes(doc: YAML.Document): NodeProblem[] {
       }
       return;
     }
-    if ((YAML.isScalar(node) || YAML.isCollection(node)) && node.anchor) anchors.add(node.anchor);
-    if (YAML.isMap(node)) problems.push(...repeatedKeys(node));
+    if ((yaml().isScalar(node) || yaml().isCollection(node)) && node.anchor) anchors.add(node.anchor);
+    if (yaml().isMap(node)) problems.push(...repeatedKeys(node));
   });
   return problems;
 }
@@ -146,7 +155,7 @@ function repeatedKeys(map: YAML.YAMLMap): NodeProblem[] {
   const seen = new Set<string>();
   const problems: NodeProblem[] = [];
   for (const pair of map.items) {
-    if (!YAML.isScalar(pair.key)) continue;
+    if (!yaml().isScalar(pair.key)) continue;
     const key = String(pair.key.value);
     if (seen.has(key)) problems.push({ offset: pair.key.range?.[0], message: `YAML syntax error: Map keys must be unique; ${JSON.stringify(key)} is repeated` });
     seen.add(key);
@@ -163,13 +172,13 @@ function locateNode(doc: YAML.Document | undefined, path: readonly PropertyKey[]
   for (let i = 0; i < steps.length; i++) {
     const key = steps[i];
     const last = i === steps.length - 1;
-    if (YAML.isMap(node)) {
-      const pair = node.items.find((p) => (YAML.isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(key));
+    if (yaml().isMap(node)) {
+      const pair = node.items.find((p) => (yaml().isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(key));
       if (!pair) return found;
       if (last && target === 'key') return startOf(pair.key) ?? found;
       node = pair.value;
       found = startOf(node) ?? startOf(pair.key) ?? found;
-    } else if (YAML.isSeq(node) && typeof key === 'number' && key < node.items.length) {
+    } else if (yaml().isSeq(node) && typeof key === 'number' && key < node.items.length) {
       node = node.items[key];
       found = startOf(node) ?? found;
     } else {
@@ -181,11 +190,11 @@ function locateNode(doc: YAML.Document | undefined, path: readonly PropertyKey[]
 
 /** A document with nothing in it (`---` followed by `---` or the end), which kubectl skips too. */
 function isEmptyDocument(doc: YAML.Document): boolean {
-  return doc.contents === null || (YAML.isScalar(doc.contents) && doc.contents.value === null && doc.contents.source === '');
+  return doc.contents === null || (yaml().isScalar(doc.contents) && doc.contents.value === null && doc.contents.source === '');
 }
 
 function startOf(node: unknown): number | undefined {
-  return YAML.isNode(node) && node.range ? node.range[0] : undefined;
+  return yaml().isNode(node) && node.range ? node.range[0] : undefined;
 }
 
 function firstLine(message: string): string {
@@ -207,7 +216,7 @@ const ALIAS_TOKEN = /(?:^|[\s[{,:-])\*[^\s,\]}]/m;
 export function parseManifestStream(text: string): ParsedYaml {
   if (!ALIAS_TOKEN.test(text)) {
     try {
-      const documents = jsYaml.loadAll(text, undefined, { schema: jsYaml.CORE_SCHEMA });
+      const documents = jsYaml().loadAll(text, undefined, { schema: jsYaml().CORE_SCHEMA });
       const values = documents.flatMap((value, index) => (value === null || value === undefined ? [] : [{ document: index + 1, value }]));
       return { count: documents.length, values, problems: [], locate: () => undefined };
     } catch {

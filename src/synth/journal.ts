@@ -39,6 +39,18 @@ export interface StagedFile {
   readonly path: string;
   readonly content: string;
   readonly mode: number;
+  /** Already written into the staging directory (see {@link stagingPathOf}), while the run was still rendering. @default false */
+  readonly staged?: boolean;
+}
+
+/** Where a file to write is staged before it is moved into `target`. */
+export function stagingPathOf(target: string, rel: string): string {
+  return path.join(target, STAGING_DIR, NEW, rel);
+}
+
+/** Removes the staging directory of a run that stops before its journal (nothing in the output changed). */
+export function discardStaging(target: string, ops: FsOps): void {
+  removeStaging(target, ops);
 }
 
 /**
@@ -66,6 +78,7 @@ export function applyPlan(target: string, plan: Plan, staged: readonly StagedFil
     attempt(() => ops.mkdir(path.join(staging, NEW)), 'create', staging, unchanged);
     attempt(() => ops.mkdir(path.join(staging, OLD)), 'create', staging, unchanged);
     for (const file of staged) {
+      if (file.staged) continue;
       lock.refresh();
       const to = path.join(staging, NEW, file.path);
       attempt(() => ops.mkdir(path.dirname(to)), 'create', path.dirname(to), unchanged);

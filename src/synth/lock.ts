@@ -70,11 +70,25 @@ export function pidNamespace(): string {
  * directory.
  */
 export function withLock<T>(lockPath: string, fn: (lock: HeldLock) => T, options: LockOptions = {}): T {
+  const held = acquireLock(lockPath, options);
+  try {
+    return fn(held);
+  } finally {
+    held.release();
+  }
+}
+
+/**
+ * Takes the lock as {@link withLock} does, for work that spans more than one
+ * call (staging files while a fleet is still rendering). The caller must
+ * release it, in a `finally`.
+ */
+export function acquireLock(lockPath: string, options: LockOptions = {}): HeldLock & { release(): void } {
   const record: LockRecord = { token: randomBytes(16).toString('hex'), pid: process.pid, host: os.hostname(), pidNamespace: pidNamespace() };
   const mine = path.join(lockPath, `${HOLDER_PREFIX}${record.token}`);
   acquire(lockPath, mine, record, options);
   let lastTouch = Date.now();
-  const held: HeldLock = {
+  return {
     refresh() {
       if (Date.now() - lastTouch < REFRESH_MS) return;
       const now = new Date();
@@ -87,13 +101,11 @@ export function withLock<T>(lockPath: string, fn: (lock: HeldLock) => T, options
       }
       lastTouch = now.getTime();
     },
+    release() {
+      fs.rmSync(mine, { force: true });
+      removeIfEmpty(lockPath);
+    },
   };
-  try {
-    return fn(held);
-  } finally {
-    fs.rmSync(mine, { force: true });
-    removeIfEmpty(lockPath);
-  }
 }
 
 const HOLDER_PREFIX = 'holder-';

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FsOps, readRegularFile, realFsOps } from './fs-ops';
-import { Plan, applyPlan, recover } from './journal';
-import { LockOptions, withLock } from './lock';
+import { Plan, applyPlan, discardStaging, recover, stagingPathOf } from './journal';
+import { HeldLock, LockOptions, REFRESH_MS, acquireLock, withLock } from './lock';
 import { OutputError, ioError } from './output-error';
 import { PROVENANCE_MARKER, isGenerated, packageVersion } from './provenance';
 
@@ -154,41 +154,193 @@ export interface WriteOptions {
 export function writeOutput(outDir: string, files: readonly OutputFile[], options: WriteOptions = {}): OutputDiff {
   const target = resolveOutDir(outDir);
   const ops = options.fsOps ?? realFsOps;
-  const planned = withFilesManifest(files);
   attempt(() => ops.mkdir(path.dirname(target)), 'create', path.dirname(target));
   return withLock(
     lockPathFor(target),
     (lock) => {
       attempt(() => ops.mkdir(target), 'create', target);
       recover(target, ops);
-      const diff = diffOutput(target, planned);
-      const recorded = readFilesManifest(target);
-      const foreign = diff.changed.filter((rel) => !isOurs(path.join(target, rel), recorded.get(rel), rel));
-      if (foreign.length > 0 && !options.force) {
-        const more = foreign.length > 1 ? ` (and ${foreign.length - 1} more)` : '';
-        throw new OutputError(
-          `${path.join(target, foreign[0])}${more} was not written by saplings-k8s (no "${PROVENANCE_MARKER}" header, not listed in ${FILES_MANIFEST}); ` +
-            'move it out of the output directory, or run again with --force to replace it',
-        );
-      }
-      const toWrite = new Set([...diff.added, ...diff.changed]);
-      const manifestLast = (rel: string) => rel === FILES_MANIFEST;
-      const changes = [...diff.added, ...diff.changed, ...diff.removed];
-      const order = [...changes.filter((rel) => !manifestLast(rel)), ...changes.filter(manifestLast)];
-      const plan: Plan = { added: diff.added, replaced: diff.changed, deleted: diff.removed, createdDirs: missingDirs(target, diff.added) };
-      const staged = planned
-        .filter((f) => toWrite.has(f.path))
-        .map((f) => ({ path: path.normalize(f.path), content: f.content, mode: f.secret ? SECRET_MODE : DEFAULT_MODE }));
-      if (order.length > 0) applyPlan(target, plan, staged, ops, lock, order);
-      // A Secret's file written 0644 by an older version keeps its content, so only its mode changes.
-      for (const file of planned.filter((f) => f.secret && !toWrite.has(f.path))) {
-        const absolute = path.join(target, file.path);
-        if ((fs.lstatSync(absolute).mode & 0o077) !== 0) attempt(() => ops.chmod(absolute, SECRET_MODE), 'change the mode of', absolute);
-      }
-      return diff;
+      return commitFiles(target, files, ops, lock, options, new Map());
     },
     options.lock,
   );
+}
+
+/** A file already written into the staging directory: its content and mode. */
+interface EarlyStaged {
+  readonly content: string;
+  readonly mode: number;
+}
+
+/** Plans and applies the changes for `files` under a held lock, reusing what was staged already. */
+function commitFiles(
+  target: string,
+  files: readonly OutputFile[],
+  ops: FsOps,
+  lock: HeldLock,
+  options: WriteOptions,
+  early: ReadonlyMap<string, EarlyStaged>,
+): OutputDiff {
+  const planned = withFilesManifest(files);
+  const diff = diffOutput(target, planned);
+  const recorded = readFilesManifest(target);
+  const foreign = diff.changed.filter((rel) => !isOurs(path.join(target, rel), recorded.get(rel), rel));
+  if (foreign.length > 0 && !options.force) {
+    const more = foreign.length > 1 ? ` (and ${foreign.length - 1} more)` : '';
+    throw new OutputError(
+      `${path.join(target, foreign[0])}${more} was not written by saplings-k8s (no "${PROVENANCE_MARKER}" header, not listed in ${FILES_MANIFEST}); ` +
+        'move it out of the output directory, or run again with --force to replace it',
+    );
+  }
+  const toWrite = new Set([...diff.added, ...diff.changed]);
+  const manifestLast = (rel: string) => rel === FILES_MANIFEST;
+  const changes = [...diff.added, ...diff.changed, ...diff.removed];
+  const order = [...changes.filter((rel) => !manifestLast(rel)), ...changes.filter(manifestLast)];
+  const plan: Plan = { added: diff.added, replaced: diff.changed, deleted: diff.removed, createdDirs: missingDirs(target, diff.added) };
+  const staged = planned
+    .filter((f) => toWrite.has(f.path))
+    .map((f) => {
+      const rel = path.normalize(f.path);
+      const mode = f.secret ? SECRET_MODE : DEFAULT_MODE;
+      const before = early.get(rel);
+      return { path: rel, content: f.content, mode, staged: before !== undefined && before.content === f.content && before.mode === mode };
+    });
+  if (order.length > 0) applyPlan(target, plan, staged, ops, lock, order);
+  // A Secret's file written 0644 by an older version keeps its content, so only its mode changes.
+  for (const file of planned.filter((f) => f.secret && !toWrite.has(f.path))) {
+    const absolute = path.join(target, file.path);
+    if ((fs.lstatSync(absolute).mode & 0o077) !== 0) attempt(() => ops.chmod(absolute, SECRET_MODE), 'change the mode of', absolute);
+  }
+  return diff;
+}
+
+/**
+ * {@link writeOutput} for a run that renders for a while (a fleet on worker
+ * threads): files are staged as they are rendered, so the disk works while
+ * the threads do, and {@link commit} then writes the rest and moves
+ * everything into place exactly as writeOutput does, all or nothing.
+ *
+ * The output directory is locked at the first {@link stage} and stays locked
+ * until {@link close}. Staging writes only inside the staging directory, so
+ * until commit the output holds what it had; a run that fails, or is killed,
+ * leaves it so ({@link close}, or the next run's recovery, removes the
+ * staging directory, and close also removes the output directory if this run
+ * created it and it is still empty).
+ */
+export class StagedOutput {
+  private held?: {
+    readonly target: string;
+    readonly lock: HeldLock & { release(): void };
+    readonly timer: NodeJS.Timeout;
+    /** Directories this run created for the output directory, deepest first. */
+    readonly created: string[];
+    lost?: unknown;
+  };
+  private readonly early = new Map<string, EarlyStaged>();
+  private readonly stagingDirs = new Set<string>();
+  private committed = false;
+  private readonly ops: FsOps;
+
+  constructor(
+    private readonly outDir: string,
+    private readonly options: WriteOptions = {},
+  ) {
+    this.ops = options.fsOps ?? realFsOps;
+  }
+
+  /** Stages the files whose content the output directory does not hold yet. */
+  public stage(files: readonly OutputFile[]): void {
+    const { target } = this.open();
+    for (const file of files) {
+      const rel = path.normalize(file.path);
+      // Unchanged files are never written; anything else at the path is for commit to judge.
+      if (entryKind(target, rel) === 'file' && readRegular(path.join(target, rel)) === file.content) continue;
+      const to = stagingPathOf(target, rel);
+      const dir = path.dirname(to);
+      if (!this.stagingDirs.has(dir)) {
+        attempt(() => this.ops.mkdir(dir), 'create', dir);
+        this.stagingDirs.add(dir);
+      }
+      const mode = file.secret ? SECRET_MODE : DEFAULT_MODE;
+      attempt(() => this.ops.writeFile(to, file.content, mode), 'write', path.join(target, rel));
+      this.early.set(rel, { content: file.content, mode });
+    }
+  }
+
+  /** Writes `files` (every file of the run) as {@link writeOutput} does, reusing what was staged. */
+  public commit(files: readonly OutputFile[]): OutputDiff {
+    if (!this.held) return writeOutput(this.outDir, files, this.options);
+    if (this.held.lost !== undefined) throw this.held.lost;
+    this.held.lock.refresh();
+    const diff = commitFiles(this.held.target, files, this.ops, this.held.lock, this.options, this.early);
+    this.committed = true;
+    return diff;
+  }
+
+  /** Removes what an uncommitted run staged, and releases the lock. */
+  public close(): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = undefined;
+    clearInterval(held.timer);
+    const [createdTarget, ...createdParents] = held.created;
+    let removedTarget = createdTarget === undefined;
+    try {
+      if (!this.committed) {
+        discardStaging(held.target, this.ops);
+        // While the lock is held, so no other run is writing into it.
+        if (createdTarget !== undefined && fs.readdirSync(createdTarget).length === 0) {
+          this.ops.rmdir(createdTarget);
+          removedTarget = true;
+        }
+      }
+    } catch {
+      // Left as it is: without a journal, what staging holds is removed by the next run.
+    } finally {
+      held.lock.release();
+    }
+    // The parents this run created for nothing; the lock beside the output directory is gone by now.
+    if (!this.committed && removedTarget) {
+      for (const dir of createdParents) {
+        try {
+          if (fs.readdirSync(dir).length > 0) break;
+          this.ops.rmdir(dir);
+        } catch {
+          break;
+        }
+      }
+    }
+  }
+
+  private open(): NonNullable<StagedOutput['held']> {
+    if (this.held) {
+      if (this.held.lost !== undefined) throw this.held.lost;
+      return this.held;
+    }
+    const target = resolveOutDir(this.outDir);
+    const created: string[] = [];
+    for (let dir = target; !lstatIfExists(dir) && path.dirname(dir) !== dir; dir = path.dirname(dir)) created.push(dir);
+    attempt(() => this.ops.mkdir(path.dirname(target)), 'create', path.dirname(target));
+    const lock = acquireLock(lockPathFor(target), this.options.lock);
+    try {
+      attempt(() => this.ops.mkdir(target), 'create', target);
+      recover(target, this.ops);
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+    // Rendering goes on between calls, so the lock is kept fresh from a timer meanwhile.
+    const timer = setInterval(() => {
+      try {
+        lock.refresh();
+      } catch (err) {
+        if (this.held) this.held.lost ??= err;
+      }
+    }, REFRESH_MS);
+    timer.unref();
+    this.held = { target, lock, timer, created };
+    return this.held;
+  }
 }
 
 /**

@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as zlib from 'zlib';
 
 /**
  * The Kubernetes 1.28 object model: which fields each type has, their types,
@@ -88,20 +87,23 @@ const SPEC_WITHOUT_STATUS = new Set([
   'ValidatingAdmissionPolicyBinding',
 ]);
 
-interface JsiiTypeRef {
+/** A type reference in a jsii assembly. */
+export interface JsiiTypeRef {
   readonly primitive?: string;
   readonly fqn?: string;
   readonly collection?: { readonly kind: 'array' | 'map'; readonly elementtype: JsiiTypeRef };
 }
 
-interface JsiiProperty {
+/** A property of a jsii struct. */
+export interface JsiiProperty {
   readonly name: string;
   readonly optional?: boolean;
   readonly type: JsiiTypeRef;
   readonly docs?: { readonly custom?: { readonly schema?: string } };
 }
 
-interface JsiiType {
+/** A type of a jsii assembly, as far as the model reads it. */
+export interface JsiiType {
   readonly kind: string;
   readonly name: string;
   readonly datatype?: boolean;
@@ -146,8 +148,72 @@ export function groupOf(apiVersion: string): string {
 }
 
 function load(): Model {
-  if (!model) model = build(readAssembly());
+  if (!model) {
+    const source = cachedModelSource() ?? modelSource();
+    model = build(source.types, source.served);
+  }
   return model;
+}
+
+/**
+ * What the model is built from, trimmed to what {@link build} reads: the
+ * k8s struct types of the assembly (no docs but the schema names) and the
+ * kind of each generated class.
+ */
+export interface ModelSource {
+  readonly types: Record<string, JsiiType>;
+  readonly served: Array<[string, { apiVersion: string; kind: string }]>;
+}
+
+/** Reads the model's source from the assembly and the classes of cdk8s-plus-28 (about 40 ms, and loads cdk8s-plus). */
+export function modelSource(): ModelSource {
+  const types: Record<string, JsiiType> = {};
+  for (const [fqn, t] of Object.entries(readAssembly())) {
+    if (!fqn.startsWith(NAMESPACE_PREFIX) || t.kind !== 'interface' || !t.datatype) continue;
+    types[fqn] = {
+      kind: t.kind,
+      name: t.name,
+      datatype: true,
+      ...(t.docs?.custom?.schema ? { docs: { custom: { schema: t.docs.custom.schema } } } : {}),
+      properties: (t.properties ?? []).map((p) => ({
+        name: p.name,
+        type: p.type,
+        ...(p.optional ? { optional: true } : {}),
+        ...(p.docs?.custom?.schema ? { docs: { custom: { schema: p.docs.custom.schema } } } : {}),
+      })),
+    };
+  }
+  return { types, served: servedKinds() };
+}
+
+// The model's source, saved by `npm run build` (see writeModelCache), so a
+// run reads 1 MB instead of the 2.8 MB assembly and need not load
+// cdk8s-plus to check objects. It is used only if its key, a digest of this
+// module and the assembly's package version, matches.
+const MODEL_CACHE = path.join(__dirname, 'api-model.json');
+
+/** The key the saved model source must carry to be used by this code. */
+export function modelCacheKey(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const version = (require(`${ASSEMBLY}/package.json`) as { version: string }).version;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createHash } = require('crypto') as typeof import('crypto');
+  return createHash('sha256').update(fs.readFileSync(__filename)).update(`\0${ASSEMBLY}@${version}`).digest('hex');
+}
+
+/** The saved model source, if there is one for this code. */
+export function cachedModelSource(): ModelSource | undefined {
+  try {
+    const cache = JSON.parse(fs.readFileSync(MODEL_CACHE, 'utf8')) as { key: string; source: ModelSource };
+    return cache.key === modelCacheKey() ? cache.source : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Saves the model source next to this module; `npm run build` runs it on the compiled code. */
+export function writeModelCache(): void {
+  fs.writeFileSync(MODEL_CACHE, `${JSON.stringify({ key: modelCacheKey(), source: modelSource() })}\n`);
 }
 
 function readAssembly(): Record<string, JsiiType> {
@@ -156,12 +222,14 @@ function readAssembly(): Record<string, JsiiType> {
   // Newer jsii versions may store the assembly compressed, behind a redirect.
   if (assembly.schema === 'jsii/file-redirect') {
     const raw = fs.readFileSync(path.join(dir, assembly.filename));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const zlib = require('zlib') as typeof import('zlib');
     assembly = JSON.parse((assembly.compression === 'gzip' ? zlib.gunzipSync(raw) : raw).toString('utf8'));
   }
   return assembly.types;
 }
 
-function build(jsiiTypes: Record<string, JsiiType>): Model {
+function build(jsiiTypes: Record<string, JsiiType>, served: ModelSource['served']): Model {
   const types = new Map<string, ObjectType>();
   for (const [fqn, t] of Object.entries(jsiiTypes)) {
     if (!fqn.startsWith(NAMESPACE_PREFIX) || t.kind !== 'interface' || !t.datatype) continue;
@@ -172,7 +240,7 @@ function build(jsiiTypes: Record<string, JsiiType>): Model {
 
   const kinds = new Map<string, KindInfo>();
   const groups = new Map<string, KindInfo[]>();
-  for (const [className, gvk] of servedKinds()) {
+  for (const [className, gvk] of served) {
     const props = types.get(`${NAMESPACE_PREFIX}${className}Props`);
     if (!props) continue;
     const info: KindInfo = { apiVersion: gvk.apiVersion, kind: gvk.kind, type: props };

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { PathSegment, describe, isObject, quote } from '../json';
 import { Reporter } from './report';
 
@@ -61,15 +63,67 @@ function validatorFor(apiVersion: string, kind: string): Validate | null {
   return validate;
 }
 
+/** A kubernetes-models class: its prototype's `validate` runs the kind's Ajv function on `this`. */
+type Model = { prototype: { validate(this: unknown): void } };
+
+/**
+ * The kinds whose models `npm run build` bundles into one file next to this
+ * module (see scripts/build-caches.js): the kinds the targets write. Each
+ * model is some twenty small modules of kubernetes-models, Ajv and its
+ * formats; read from one file they load in half the time, which is most of a
+ * single-stack run's checking. Any other kind, or any kind when the bundle is
+ * missing or was built from other package versions, loads from
+ * kubernetes-models itself: the same code, so the same findings.
+ */
+export const BUNDLED_KINDS: readonly string[] = [
+  'v1/Namespace',
+  'v1/ServiceAccount',
+  'v1/ConfigMap',
+  'v1/Secret',
+  'v1/PersistentVolumeClaim',
+  'v1/Service',
+  'apps/v1/Deployment',
+  'autoscaling/v2/HorizontalPodAutoscaler',
+  'policy/v1/PodDisruptionBudget',
+  'networking.k8s.io/v1/Ingress',
+  'networking.k8s.io/v1/NetworkPolicy',
+];
+
+/** What the bundle exports. */
+export interface ValidatorBundle {
+  /** The version of each package directory bundled, relative to the node_modules holding kubernetes-models; each must be the one installed. */
+  readonly versions: Readonly<Record<string, string>>;
+  /** The model of each of {@link BUNDLED_KINDS}, loaded on first call. */
+  readonly models: Readonly<Record<string, () => Model>>;
+}
+
+let bundle: ValidatorBundle | null | undefined;
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+function bundledModel(apiVersion: string, kind: string): Model | undefined {
+  if (bundle === undefined) {
+    try {
+      const loaded = require('./validators.bundle.js') as ValidatorBundle;
+      const nodeModules = path.dirname(path.dirname(require.resolve('kubernetes-models/package.json')));
+      const installed = (dir: string) => (JSON.parse(fs.readFileSync(path.join(nodeModules, dir, 'package.json'), 'utf8')) as { version?: string }).version;
+      bundle = Object.entries(loaded.versions).every(([dir, version]) => installed(dir) === version) ? loaded : null;
+    } catch {
+      bundle = null;
+    }
+  }
+  return bundle?.models[`${apiVersion}/${kind}`]?.();
+}
+
 function loadValidator(apiVersion: string, kind: string): Validate | null {
-  let model: { prototype: { validate(this: unknown): void } } | undefined;
+  let model: Model | undefined;
   try {
     // apiVersion and kind come from the 1.28 kind table, never from input directly.
-      model = require(`kubernetes-models/${apiVersion}/${kind}`)[kind];
+    model = bundledModel(apiVersion, kind) ?? require(`kubernetes-models/${apiVersion}/${kind}`)[kind];
   } catch {
     // 1.28 kinds that 1.33 no longer serves (flowcontrol v1beta2, alpha APIs).
     return null;
   }
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const validate = model?.prototype.validate;
   if (typeof validate !== 'function') return null;
   return (object) => {

@@ -1,10 +1,13 @@
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
-import { StackConfigSchema } from '../../config/schema';
 import { CliIO, Command } from '../context';
 
 /** The JSON Schema of one stack document, for editors and CI linters. */
 export function configJsonSchema(): Record<string, unknown> {
+  // Loaded here, not at the top: the CLI loads every command, and only this one needs zod's JSON Schema output.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { z } = require('zod') as typeof import('zod');
+  const { StackConfigSchema } = require('../../config/schema') as typeof import('../../config/schema');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   return z.toJSONSchema(StackConfigSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
 }
 

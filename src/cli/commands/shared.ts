@@ -61,9 +61,14 @@ export interface CommandStacks {
   readonly locate: (problems: readonly Problem[]) => Problem[];
 }
 
+/** The config file a command reads (`--config`, else ./saplings.yaml), or undefined for the built-in default. */
+export function configFileOf(configFlag: string | undefined, io: CliIO): string | undefined {
+  return configFlag ?? findDefaultConfig(io.cwd);
+}
+
 /** Loads the stacks a command works on, and names where they came from for provenance. */
 export function loadStacks(configFlag: string | undefined, io: CliIO, { environment, maxConfigBytes }: StackLoadOptions = {}): CommandStacks {
-  const file = configFlag ?? findDefaultConfig(io.cwd);
+  const file = configFileOf(configFlag, io);
   if (file === undefined) {
     return {
       stacks: defaultStacks({ environment, onWarning: (p) => io.stderr(`⚠ ${formatProblem(p)}\n`) }),

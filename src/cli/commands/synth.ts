@@ -1,16 +1,18 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS } from '../../conventions/defaults';
 import { StackConfig } from '../../config/schema';
 import { InputError } from '../../config/errors';
 import { formatFinding } from '../../checks/findings';
-import { diffOutput, isEmptyDiff, withFilesManifest, writeOutput } from '../../synth/output';
+import { OutputFile, StagedOutput, diffOutput, isEmptyDiff, withFilesManifest } from '../../synth/output';
 import { ALL_TARGETS, DEFAULT_TARGET, TargetEntry, applicableTargets, findTarget, targetEntries } from '../../targets';
 import { LAYOUTS, Layout } from '../../targets/kubernetes/layout';
-import { synthesizeFleet } from '../../synth/fleet';
+import { FleetWorkers, PARALLEL_THRESHOLD, synthesizeFleet } from '../../synth/fleet';
+import { Synthesized } from '../../synth/synthesize';
 import { hasInterruptedRun } from '../../synth/journal';
 import { CliIO, Command, UsageError } from '../context';
-import { MAX_CONFIG_SIZE_HELP, MAX_CONFIG_SIZE_OPTION, loadStacks, parseByteSize, parseEnvironment } from './shared';
+import { MAX_CONFIG_SIZE_HELP, MAX_CONFIG_SIZE_OPTION, configFileOf, loadStacks, parseByteSize, parseEnvironment } from './shared';
 
 export const synthCommand: Command = {
   name: 'synth',
@@ -64,57 +66,91 @@ ${MAX_CONFIG_SIZE_HELP}
       allowPositionals: false,
     });
     const environment = parseEnvironment(values.env);
+    const outDir = path.resolve(io.cwd, values.out ?? io.env.CDK8S_OUTDIR ?? 'dist');
     const layout = parseLayout(values.layout);
     const requested = parseTargets(values.target);
-    const { stacks, source, locate } = loadStacks(values.config, io, { environment, maxConfigBytes: parseByteSize(values['max-config-size']) });
-    const outDir = path.resolve(io.cwd, values.out ?? io.env.CDK8S_OUTDIR ?? 'dist');
-    const { targets, targetDirectories } = resolveTargets(requested, stacks, io);
-
-    const progress = progressLine(io, stacks.length);
-    const synthesized = await synthesizeFleet(stacks, { source, layout, targets, targetDirectories, onProgress: progress.update })
-      .catch((err: unknown) => {
-        // A target's problems name config keys; find them in the file, as the schema's problems are.
-        throw err instanceof InputError ? new InputError(locate(err.problems)) : err;
-      })
-      .finally(progress.clear);
-    const { findings } = synthesized;
-    // The manifest of generated files is listed like any other file the run writes.
-    const files = withFilesManifest(synthesized.files);
-    for (const finding of findings) io.stderr(`⚠ ${formatFinding(finding)}\n`);
-    const shown = path.relative(io.cwd, outDir) || '.';
-    const show = (file: string) => path.join(shown, file);
-    if (values.check) {
-      // --check writes nothing, so it cannot roll a killed run back; comparing a half-changed directory would mislead.
-      if (hasInterruptedRun(outDir)) {
-        io.stderr(`${shown} holds a run that was stopped while writing; run saplings-k8s synth to restore it, then check again\n`);
+    const maxConfigBytes = parseByteSize(values['max-config-size']);
+    // Threads for a fleet start now, and load their modules while this one parses the config.
+    const pool = looksLikeFleet(configFileOf(values.config, io), io, maxConfigBytes) ? FleetWorkers.start() : undefined;
+    // A fleet's files are staged as its workers finish them, so the disk works while they render; nothing
+    // reaches the output before everything is checked (see StagedOutput).
+    const staging = values.check ? undefined : new StagedOutput(outDir, { force: values.force });
+    const onFiles = staging && pool ? (batch: OutputFile[]) => staging.stage(batch) : undefined;
+    try {
+      let synthesized: Synthesized;
+      let stackCount: number;
+      try {
+        const { stacks, source, locate } = loadStacks(values.config, io, { environment, maxConfigBytes });
+        stackCount = stacks.length;
+        const { targets, targetDirectories } = resolveTargets(requested, stacks, io);
+        const progress = progressLine(io, stacks.length);
+        synthesized = await synthesizeFleet(stacks, { source, layout, targets, targetDirectories, onProgress: progress.update, pool, onFiles })
+          .catch((err: unknown) => {
+            // A target's problems name config keys; find them in the file, as the schema's problems are.
+            throw err instanceof InputError ? new InputError(locate(err.problems)) : err;
+          })
+          .finally(progress.clear);
+      } finally {
+        pool?.close();
+      }
+      const { findings } = synthesized;
+      // The manifest of generated files is listed like any other file the run writes.
+      const files = withFilesManifest(synthesized.files);
+      for (const finding of findings) io.stderr(`⚠ ${formatFinding(finding)}\n`);
+      const shown = path.relative(io.cwd, outDir) || '.';
+      const show = (file: string) => path.join(shown, file);
+      if (values.check) {
+        // --check writes nothing, so it cannot roll a killed run back; comparing a half-changed directory would mislead.
+        if (hasInterruptedRun(outDir)) {
+          io.stderr(`${shown} holds a run that was stopped while writing; run saplings-k8s synth to restore it, then check again\n`);
+          return 1;
+        }
+        const diff = diffOutput(outDir, files);
+        if (isEmptyDiff(diff)) {
+          io.stderr(`${shown} is up to date (${files.length} file${files.length === 1 ? '' : 's'})\n`);
+          return 0;
+        }
+        for (const file of diff.added) io.stdout(`would add ${show(file)}\n`);
+        for (const file of diff.changed) io.stdout(`would change ${show(file)}\n`);
+        for (const file of diff.removed) io.stdout(`would remove ${show(file)}\n`);
+        io.stderr(`${shown} differs from the config; run saplings-k8s synth to update it\n`);
         return 1;
       }
-      const diff = diffOutput(outDir, files);
-      if (isEmptyDiff(diff)) {
-        io.stderr(`${shown} is up to date (${files.length} file${files.length === 1 ? '' : 's'})\n`);
-        return 0;
-      }
-      for (const file of diff.added) io.stdout(`would add ${show(file)}\n`);
-      for (const file of diff.changed) io.stdout(`would change ${show(file)}\n`);
-      for (const file of diff.removed) io.stdout(`would remove ${show(file)}\n`);
-      io.stderr(`${shown} differs from the config; run saplings-k8s synth to update it\n`);
-      return 1;
-    }
 
-    const diff = writeOutput(outDir, files, { force: values.force });
-    const written = new Set([...diff.added, ...diff.changed]);
-    if (files.length <= LIST_FILES_UP_TO) {
-      for (const file of files) io.stderr(`${written.has(file.path) ? 'wrote' : 'unchanged'} ${show(file.path)}\n`);
-      for (const file of diff.removed) io.stderr(`removed ${show(file)} (no longer generated)\n`);
-    } else {
-      io.stderr(
-        `${shown}: ${stacks.length} stacks, ${files.length} files: ${written.size} written, ` +
-          `${files.length - written.size} unchanged, ${diff.removed.length} removed\n`,
-      );
+      const diff = staging!.commit(files);
+      const written = new Set([...diff.added, ...diff.changed]);
+      if (files.length <= LIST_FILES_UP_TO) {
+        for (const file of files) io.stderr(`${written.has(file.path) ? 'wrote' : 'unchanged'} ${show(file.path)}\n`);
+        for (const file of diff.removed) io.stderr(`removed ${show(file)} (no longer generated)\n`);
+      } else {
+        io.stderr(
+          `${shown}: ${stackCount} stacks, ${files.length} files: ${written.size} written, ` +
+            `${files.length - written.size} unchanged, ${diff.removed.length} removed\n`,
+        );
+      }
+      return 0;
+    } finally {
+      staging?.close();
     }
-    return 0;
   },
 };
+
+/**
+ * Whether a config file holds enough stacks for worker threads: counted by
+ * its `---` document markers, before it is parsed. Only a regular file within
+ * the size limit is read (loading reports anything else).
+ */
+function looksLikeFleet(file: string | undefined, io: CliIO, maxConfigBytes: number): boolean {
+  if (file === undefined) return false;
+  try {
+    const resolved = path.resolve(io.cwd, file);
+    const stat = fs.statSync(resolved);
+    if (!stat.isFile() || stat.size > maxConfigBytes || stat.size < PARALLEL_THRESHOLD * 20) return false;
+    return (fs.readFileSync(resolved, 'utf8').match(/^---/gm)?.length ?? 0) + 1 >= PARALLEL_THRESHOLD;
+  } catch {
+    return false;
+  }
+}
 
 /** Beyond this many files, synth prints a summary instead of a line per file. */
 const LIST_FILES_UP_TO = 25;

@@ -1,9 +1,11 @@
 import { InputError, Problem } from '../../config/errors';
 import { StackConfig } from '../../config/schema';
-import { SaplingsValidationError } from '../../constructs/errors';
 import { Target } from '../target';
 import { fileOf, rootFiles, stackFiles } from './layout';
-import { KubeObject, renderStack } from './render';
+import { KubeObject, StackRenderer } from './render';
+
+// One per process (and per fleet worker thread): a fleet's stacks of one shape share a template.
+const renderer = new StackRenderer();
 
 /**
  * The Kubernetes target: the stack's objects (SaplingsStack) in apply order,
@@ -41,9 +43,12 @@ function renderOrExplain(
   problems: Problem[],
 ): KubeObject[] | undefined {
   try {
-    return renderStack(stack).objects;
+    return renderer.render(stack).objects;
   } catch (err) {
     // Anything but a construct validation error is a bug and keeps its trace.
+    // Loaded here, not at the top: rendering loaded it (with cdk8s) already, and loading this target must not.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { SaplingsValidationError } = require('../../constructs/errors') as typeof import('../../constructs/errors');
     if (!(err instanceof SaplingsValidationError)) throw err;
     problems.push(...err.problems.map((p) => ({ ...location, path: '', message: `[${p.path}] ${p.message}` })));
     return undefined;

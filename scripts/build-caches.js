@@ -1,0 +1,49 @@
+'use strict';
+// Run by `npm run build` after tsc: data the CLI would otherwise compute on
+// every run, saved under lib/ with a key that ties it to the code that made
+// it (see src/config/default-stacks.ts and src/checks/k8s-validate/api-schema.ts).
+const path = require('node:path');
+
+const lib = path.join(__dirname, '..', 'lib', 'src');
+require(path.join(lib, 'config', 'default-stacks')).writeDefaultStacksCache();
+require(path.join(lib, 'checks', 'k8s-validate', 'api-schema')).writeModelCache();
+
+// The kubernetes-models validators of the kinds the targets write, as one file (see BUNDLED_KINDS in
+// src/checks/k8s-validate/constraints.ts), with the version of every package it holds.
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const { BUNDLED_KINDS } = require(path.join(lib, 'checks', 'k8s-validate', 'constraints'));
+const outDir = path.join(lib, 'checks', 'k8s-validate');
+const models = BUNDLED_KINDS.map((key) => {
+  const kind = key.slice(key.lastIndexOf('/') + 1);
+  return `  ${JSON.stringify(key)}: () => require(${JSON.stringify(`kubernetes-models/${key}`)})[${JSON.stringify(kind)}],`;
+});
+const result = esbuild.buildSync({
+  stdin: { contents: `exports.models = {\n${models.join('\n')}\n};\n`, resolveDir: path.join(__dirname, '..'), loader: 'js' },
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  write: false,
+  metafile: true,
+  logLevel: 'warning',
+});
+// Each package directory the bundle took code from, relative to the node_modules that holds kubernetes-models.
+const nodeModules = path.dirname(path.dirname(require.resolve('kubernetes-models/package.json')));
+const packages = new Set();
+for (const input of Object.keys(result.metafile.inputs).filter((i) => i !== '<stdin>')) {
+  const absolute = path.resolve(path.join(__dirname, '..'), input);
+  const relative = path.relative(nodeModules, absolute).split(path.sep);
+  if (relative[0] === '..') throw new Error(`the validator bundle takes ${input} from outside ${nodeModules}`);
+  // The package directory: up to the last `node_modules` segment, then the (scoped) name.
+  let end = relative.lastIndexOf('node_modules') + 1;
+  end += relative[end].startsWith('@') ? 2 : 1;
+  packages.add(relative.slice(0, end).join('/'));
+}
+const versions = Object.fromEntries(
+  [...packages].sort().map((dir) => [dir, JSON.parse(fs.readFileSync(path.join(nodeModules, dir, 'package.json'), 'utf8')).version]),
+);
+fs.writeFileSync(
+  path.join(outDir, 'validators.bundle.js'),
+  `${result.outputFiles[0].text}exports.versions = ${JSON.stringify(versions)};\n`,
+);

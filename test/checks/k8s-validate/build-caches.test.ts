@@ -1,0 +1,49 @@
+import * as path from 'node:path';
+import type * as ApiSchema from '../../../src/checks/k8s-validate/api-schema';
+import { modelSource } from '../../../src/checks/k8s-validate/api-schema';
+import { BUNDLED_KINDS, ValidatorBundle } from '../../../src/checks/k8s-validate/constraints';
+import { ROOT } from '../../helpers/cli';
+
+// What `npm run build` saves under lib/ (built by `npm test`) must be what the code computes at run time.
+const lib = path.join(ROOT, 'lib/src/checks/k8s-validate');
+
+describe('the Kubernetes API model saved at build time', () => {
+  test('is there for the compiled code, and equals the model source read from the cdk8s-plus-28 assembly', () => {
+    const built = require(path.join(lib, 'api-schema')) as typeof ApiSchema;
+    const cached = built.cachedModelSource();
+    expect(cached).toBeDefined();
+    expect(cached).toStrictEqual(JSON.parse(JSON.stringify(modelSource())));
+  });
+});
+
+describe('the bundled kubernetes-models validators', () => {
+  const bundle = require(path.join(lib, 'validators.bundle.js')) as ValidatorBundle;
+
+  test('hold every bundled kind, built from the installed package versions', () => {
+    expect(Object.keys(bundle.models)).toStrictEqual([...BUNDLED_KINDS]);
+    const nodeModules = path.dirname(path.dirname(require.resolve('kubernetes-models/package.json')));
+    for (const [dir, version] of Object.entries(bundle.versions)) expect([dir, require(path.join(nodeModules, dir, 'package.json')).version]).toStrictEqual([dir, version]);
+  });
+
+  /** Ajv's errors for `object`, or [] when it is valid. */
+  const errors = (model: { prototype: { validate(this: unknown): void } }, object: unknown) => {
+    try {
+      model.prototype.validate.call(object);
+      return [];
+    } catch (e) {
+      return (e as { errors?: unknown }).errors;
+    }
+  };
+
+  test.each(BUNDLED_KINDS)('%s: report the same errors as kubernetes-models itself', (key) => {
+    const kind = key.slice(key.lastIndexOf('/') + 1);
+    const original = require(`kubernetes-models/${key}`)[kind];
+    const apiVersion = key.slice(0, key.lastIndexOf('/'));
+    const samples = [
+      { apiVersion, kind, metadata: { name: 'ok' } },
+      { apiVersion, kind, metadata: { name: 'bad', creationTimestamp: 'yesterday' }, spec: { replicas: 'three', type: 'Nowhere', ports: [{ port: 1.5 }] } },
+      { apiVersion, kind, metadata: { name: 'typed', labels: { a: 1 } }, spec: 'not an object', data: { k: 2 } },
+    ];
+    for (const sample of samples) expect(errors(bundle.models[key](), sample)).toStrictEqual(errors(original, sample));
+  });
+});
