@@ -1,12 +1,8 @@
-import { createHash } from 'node:crypto';
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { checksumAnnotations, podReads, writtenConfig } from '../conventions/config-checksum';
 
-/** Pod template annotation: a digest of the ConfigMaps of the chart that the pods read. */
-export const CONFIG_CHECKSUM_ANNOTATION = 'checksum/config';
-
-/** Pod template annotation: a digest of the Secrets written by the chart (inline values) that the pods read. */
-export const SECRET_CHECKSUM_ANNOTATION = 'checksum/secret';
+export { CONFIG_CHECKSUM_ANNOTATION, SECRET_CHECKSUM_ANNOTATION } from '../conventions/config-checksum';
 
 /**
  * Workload annotation that stakater Reloader watches: it rolls the workload
@@ -67,56 +63,18 @@ type Json = Record<string, any>;
 function annotate(json: Json, chart: Chart, state: RolloutState): void {
   const template = json.spec?.template;
   if (!template) return;
-  const reads = podReads(template.spec ?? {});
-  const written = new Map<string, ApiObject>();
-  for (const child of chart.node.findAll()) {
-    if (child instanceof ApiObject && (child.kind === 'ConfigMap' || child.kind === 'Secret')) written.set(`${child.kind}/${child.name}`, child);
-  }
-  const configMaps = [...reads.configMaps].sort().flatMap((name) => written.get(`ConfigMap/${name}`) ?? []);
-  const secrets = [...reads.secrets].sort().flatMap((name) => written.get(`Secret/${name}`) ?? []);
-  const podAnnotations: Record<string, string> = {};
-  if (configMaps.length > 0) podAnnotations[CONFIG_CHECKSUM_ANNOTATION] = digest(configMaps);
-  if (secrets.length > 0) podAnnotations[SECRET_CHECKSUM_ANNOTATION] = digest(secrets);
+  const written = writtenConfig(
+    chart.node
+      .findAll()
+      .filter((child): child is ApiObject => child instanceof ApiObject && (child.kind === 'ConfigMap' || child.kind === 'Secret'))
+      .map((child) => child.toJson()),
+  );
+  const podAnnotations = checksumAnnotations(template.spec ?? {}, written);
   if (Object.keys(podAnnotations).length > 0) {
     template.metadata = { ...template.metadata, annotations: { ...template.metadata?.annotations, ...podAnnotations } };
   }
-  const unwritten = [...reads.secrets].filter((name) => !written.has(`Secret/${name}`)).sort();
+  const unwritten = [...podReads(template.spec ?? {}).secrets].filter((name) => !written.has(`Secret/${name}`)).sort();
   if (state.reloadSecrets && unwritten.length > 0) {
     json.metadata = { ...json.metadata, annotations: { ...json.metadata?.annotations, [RELOADER_SECRET_ANNOTATION]: unwritten.join(',') } };
   }
-}
-
-/** The names of the ConfigMaps and Secrets a pod spec reads, through env, envFrom and volumes. */
-function podReads(pod: Json): { configMaps: Set<string>; secrets: Set<string> } {
-  const configMaps = new Set<string>();
-  const secrets = new Set<string>();
-  for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
-    for (const e of c.envFrom ?? []) {
-      if (e.configMapRef?.name) configMaps.add(e.configMapRef.name);
-      if (e.secretRef?.name) secrets.add(e.secretRef.name);
-    }
-    for (const e of c.env ?? []) {
-      if (e.valueFrom?.configMapKeyRef?.name) configMaps.add(e.valueFrom.configMapKeyRef.name);
-      if (e.valueFrom?.secretKeyRef?.name) secrets.add(e.valueFrom.secretKeyRef.name);
-    }
-  }
-  for (const v of pod.volumes ?? []) {
-    if (v.configMap?.name) configMaps.add(v.configMap.name);
-    if (v.secret?.secretName) secrets.add(v.secret.secretName);
-    for (const source of v.projected?.sources ?? []) {
-      if (source.configMap?.name) configMaps.add(source.configMap.name);
-      if (source.secret?.name) secrets.add(source.secret.name);
-    }
-  }
-  return { configMaps, secrets };
-}
-
-/** sha256 over the names and contents of the objects, in the order given. */
-function digest(objects: readonly ApiObject[]): string {
-  const hash = createHash('sha256');
-  for (const object of objects) {
-    const { data, binaryData, stringData } = object.toJson();
-    hash.update(JSON.stringify([object.kind, object.name, data ?? null, binaryData ?? null, stringData ?? null]));
-  }
-  return hash.digest('hex');
 }

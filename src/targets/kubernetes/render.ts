@@ -1,3 +1,4 @@
+import { refreshChecksums } from '../../conventions/config-checksum';
 import { KubeObject } from '../../conventions/kube-object';
 import { StackConfig } from '../../config/schema';
 import { sortForApply, withSyncWaves } from './apply-order';
@@ -139,10 +140,11 @@ const MAX_SHAPES = 256;
  * The first stack of a shape is rendered in full. For the second, the shape
  * is rendered once with placeholders for those values (`zqa0qz`, label by
  * label), and the template is used only if filling in the first stack's
- * values reproduces its full render exactly. Output that depends on the
- * values in any other way than copying them (a digest of a ConfigMap that
- * holds the name, a branch on a host) fails that check, and the shape is
- * rendered in full for every stack. A stack whose config holds `zq`, or
+ * values (and taking the pod templates' config checksums again) reproduces
+ * its full render exactly. Output that depends on the values in any other
+ * way than copying them (a branch on a host, a digest other than those
+ * checksums) fails that check, and the shape is rendered in full for every
+ * stack. A stack whose config holds `zq`, or
  * whose templated values are not DNS names, is always rendered in full.
  *
  * {@link renderStack} stays the reference: test/targets/kubernetes/stack-renderer.test.ts
@@ -173,8 +175,19 @@ export class StackRenderer {
     }
     if (state.template === null) return renderStack(config);
     this.templated++;
-    return { name: config.name, objects: JSON.parse(fill(state.template, templated.labels)) as KubeObject[] };
+    return { name: config.name, objects: filledObjects(state.template, templated.labels) };
   }
+}
+
+/**
+ * A stack's objects from its shape's template: the labels filled in, then the
+ * pod templates' config checksums taken again, since they digest the
+ * ConfigMaps and Secrets, names included, that the labels just changed.
+ */
+function filledObjects(template: string, labels: readonly string[]): KubeObject[] {
+  const objects = JSON.parse(fill(template, labels)) as KubeObject[];
+  refreshChecksums(objects);
+  return objects;
 }
 
 /** The shape's template, if filling in the first stack's labels gives exactly that stack's full render. */
@@ -186,5 +199,5 @@ function verifiedTemplate(placeholders: StackConfig, first: string, labels: read
     // The placeholders broke a rule the real values meet; this shape is rendered in full.
     return null;
   }
-  return fill(template, labels) === first ? template : null;
+  return JSON.stringify(filledObjects(template, labels)) === first ? template : null;
 }
