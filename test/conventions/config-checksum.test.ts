@@ -45,9 +45,10 @@ describe('checksumAnnotations', () => {
 
 describe('refreshChecksums', () => {
   test('recomputes the annotations a template carries, in place, from the objects beside it', () => {
-    const objects = [configMap('settings', { LOG_LEVEL: 'DEBUG' }), deployment(readsBoth, { 'other/keep': 'x', [CONFIG_CHECKSUM_ANNOTATION]: 'stale' })];
+    const app = deployment(readsBoth, { 'other/keep': 'x', [CONFIG_CHECKSUM_ANNOTATION]: 'stale' });
+    const objects = [configMap('settings', { LOG_LEVEL: 'DEBUG' }), app];
     refreshChecksums(objects);
-    expect(objects[1].spec.template.metadata).toStrictEqual({
+    expect(app.spec.template.metadata).toStrictEqual({
       labels: { app: 'a' },
       annotations: { 'other/keep': 'x', [CONFIG_CHECKSUM_ANNOTATION]: checksumAnnotations(readsBoth, writtenConfig(objects))[CONFIG_CHECKSUM_ANNOTATION] },
     });
