@@ -3,10 +3,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Chart, Testing } from 'cdk8s';
+import * as fc from 'fast-check';
 import { ALERT_GROUP_NAME, RedisStore, SaplingsAlerts, SaplingsApp, VectorDb } from '../../src';
+import { StackConfigSchema } from '../../src/config/schema';
+import { renderStack } from '../../src/targets/kubernetes/render';
 import { emitYaml } from '../../src/targets/yaml';
 import { find, render } from '../helpers/manifests';
 import { onlyOfKind } from '../helpers/objects';
+import { runs, stackInput } from '../helpers/stack-arbitraries';
 import { testWithTool } from '../helpers/tools';
 
 const ALERTS = ['SaplingsHighErrorRate', 'SaplingsHighLatency', 'SaplingsContainerRestarting', 'SaplingsAutoscalerAtMax', 'SaplingsVolumeFillingUp', 'SaplingsNoReadyPods'];
@@ -151,6 +155,31 @@ describe('promtool check rules', () => {
       });
       const run = spawnSync('promtool', ['check', 'rules', ...files], { encoding: 'utf8' });
       expect(`${run.stdout}${run.stderr}`).not.toContain('FAILED');
+      expect(run.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  withPromtool('accepts the groups of random configs the schema accepts (thresholds, durations, windows, backing services)', () => {
+    const stacks = fc
+      .sample(stackInput, { numRuns: runs(60), seed: 14 })
+      .map((input) => StackConfigSchema.safeParse(input))
+      .flatMap((result) => (result.success ? [result.data] : []));
+    const groups = stacks.flatMap((stack) => renderStack(stack).objects.filter((o) => o.kind === 'PrometheusRule').flatMap((o: any) => o.spec.groups));
+    // Enough of them really have rules, or this proves little.
+    expect(groups.length).toBeGreaterThan(runs(60) / 4);
+    const dir = mkdtempSync(join(tmpdir(), 'saplings-rules-'));
+    try {
+      // One file per stack, as each stack's PrometheusRule is loaded on its own: group names repeat across stacks.
+      const files = groups.map((group, i) => {
+        const file = join(dir, `rules-${i}.yaml`);
+        writeFileSync(file, emitYaml({ groups: [group] } as never));
+        return file;
+      });
+      const run = spawnSync('promtool', ['check', 'rules', ...files], { encoding: 'utf8' });
+      expect(`${run.stdout}${run.stderr}`).not.toContain('FAILED');
+      expect(run.stdout.match(/SUCCESS: \d+ rules found/g)).toHaveLength(groups.length);
       expect(run.status).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

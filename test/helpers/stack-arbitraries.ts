@@ -109,6 +109,7 @@ const appConfig = fc.record(
     selfHealing: fc.boolean(),
     maxWorkers: fc.integer({ min: 1, max: 64 }),
     timeoutSeconds: fc.integer({ min: 1, max: 3600 }),
+    waitForBackends: fc.integer({ min: 0, max: 3600 }),
     storage: fc.record(
       { size, storageClassName: dnsSubdomain, accessMode: fc.constantFrom('ReadWriteOnce', 'ReadWriteMany', 'ReadWriteOncePod') },
       { requiredKeys: [] },
@@ -125,11 +126,12 @@ const BACKING_KEYS = ['REDIS_PASSWORD', 'POSTGRES_PASSWORD', 'QDRANT_API_KEY'];
 
 const secrets = (environment: Environment) =>
   fc.oneof(
-    fc.record({ source: fc.constant('existing'), keys: secretKeys, name: dnsSubdomain }, { requiredKeys: ['source'] }),
+    fc.record({ source: fc.constant('existing'), keys: secretKeys, name: dnsSubdomain, reloader: fc.boolean() }, { requiredKeys: ['source'] }),
     fc.record(
       {
         source: fc.constant('external'),
         keys: secretKeys,
+        reloader: fc.boolean(),
         external: fc.record(
           {
             storeName: dnsSubdomain,
@@ -249,7 +251,32 @@ const vectorDb = fc.record(
   { enabled: fc.boolean(), engine: fc.constantFrom('pgvector', 'qdrant'), auth: fc.boolean(), storage, resources },
   { requiredKeys: [] },
 );
-const monitoring = fc.record({ enabled: fc.boolean(), serviceMonitor: fc.boolean() }, { requiredKeys: [] });
+/** A Prometheus duration as the alerts' `for:` takes it. */
+const promDuration = fc.oneof(
+  fc.constant('0s'),
+  fc.tuple(fc.integer({ min: 1, max: 90 }), fc.constantFrom('s', 'm', 'h')).map(([n, unit]) => `${n}${unit}`),
+  fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 59 })).map(([h, m]) => `${h}h${m}m`),
+);
+const percent = fc.double({ min: 0.1, max: 100, noNaN: true }).map((p) => Math.round(p * 10) / 10);
+
+const alerts = fc.record(
+  {
+    enabled: fc.boolean(),
+    runbookBaseUrl: fc.constantFrom('https://runbooks.example.com/saplings', 'http://wiki.internal/ops/saplings.md'),
+    errorRate: fc.record({ percent, for: promDuration }, { requiredKeys: [] }),
+    latency: fc.record({ p95Seconds: fc.double({ min: 0.01, max: 60, noNaN: true }), for: promDuration }, { requiredKeys: [] }),
+    restarts: fc.record({ count: fc.integer({ min: 0, max: 20 }), window: fc.constantFrom('5m', '15m', '1h'), for: promDuration }, { requiredKeys: [] }),
+    autoscalerAtMax: fc.record({ for: promDuration }, { requiredKeys: [] }),
+    volumeFull: fc.record({ percent, for: promDuration }, { requiredKeys: [] }),
+    noReadyPods: fc.record({ for: promDuration }, { requiredKeys: [] }),
+  },
+  { requiredKeys: [] },
+);
+
+// The dashboard needs monitoring on (the schema refuses it otherwise).
+const monitoring = fc
+  .record({ enabled: fc.boolean(), serviceMonitor: fc.boolean(), alerts, dashboard: fc.boolean() }, { requiredKeys: [] })
+  .map((m) => (m.enabled === false && m.dashboard ? { ...m, dashboard: false } : m));
 
 /** A stack document of one environment that the schema should accept. */
 const stackOf = (environment: Environment) =>
