@@ -47,3 +47,32 @@ fs.writeFileSync(
   path.join(outDir, 'validators.bundle.js'),
   `${result.outputFiles[0].text}exports.versions = ${JSON.stringify(versions)};\n`,
 );
+
+// V8's code cache of that bundle, taken after the checks have run on stacks that hold every bundled kind,
+// so the validators' functions are in it compiled (see BUNDLE_CODE_CACHE in constraints.ts).
+{
+  const { parseConfigText } = require(path.join(lib, 'config', 'load'));
+  const { renderStack } = require(path.join(lib, 'targets', 'kubernetes', 'render'));
+  const { validateObjects } = require(path.join(lib, 'checks', 'k8s-validate'));
+  const { writeValidatorCodeCache } = require(path.join(lib, 'checks', 'k8s-validate', 'constraints'));
+  const samples = [
+    'environment: production\nimage: saplings:1.0.0\nvectorDb: { enabled: true, engine: pgvector }',
+    'name: sample-dev\nenvironment: development\nimage: saplings:1.0.0\nvectorDb: { enabled: true, engine: qdrant }\nsecrets: { source: inline, keys: [SAMPLE_KEY], values: { SAMPLE_KEY: sample, REDIS_PASSWORD: sample, QDRANT_API_KEY: sample } }',
+    'name: sample-staging\nenvironment: staging\nimage: saplings:1.0.0',
+  ].join('\n---\n');
+  const checked = new Set();
+  for (const stack of parseConfigText(samples, '(build sample)')) {
+    const { objects } = renderStack(stack);
+    validateObjects(objects);
+    for (const object of objects) checked.add(`${object.apiVersion}/${object.kind}`);
+  }
+  const missing = BUNDLED_KINDS.filter((key) => !checked.has(key));
+  if (missing.length > 0) throw new Error(`the code cache's sample stacks hold no ${missing.join(', ')}: add a stack that does`);
+  if (!writeValidatorCodeCache()) throw new Error('the checks did not load the validator bundle');
+}
+
+// The CLI's code cache (src/cli/code-cache.ts), recorded in a fresh process so it holds what a run loads.
+{
+  const { execFileSync } = require('node:child_process');
+  execFileSync(process.execPath, [path.join(__dirname, 'record-code-cache.js')], { stdio: 'inherit' });
+}

@@ -47,3 +47,16 @@ describe('the bundled kubernetes-models validators', () => {
     for (const sample of samples) expect(errors(bundle.models[key](), sample)).toStrictEqual(errors(original, sample));
   });
 });
+
+describe("the bundle's V8 code cache", () => {
+  test('is there, made from this very bundle (it starts with the bundle\'s sha256), and V8 takes it', () => {
+    const bundleFile = path.join(lib, 'validators.bundle.js');
+    const cache = require('node:fs').readFileSync(path.join(lib, 'validators.bundle.cache')) as Buffer;
+    const digest = require('node:crypto').createHash('sha256').update(require('node:fs').readFileSync(bundleFile, 'utf8')).digest('hex');
+    expect(cache.subarray(0, 64).toString('latin1')).toBe(digest);
+    const { Script } = require('node:vm') as typeof import('node:vm');
+    const source = require('node:fs').readFileSync(bundleFile, 'utf8') as string;
+    const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundleFile, cachedData: cache.subarray(64) });
+    expect(script.cachedDataRejected).toBe(false);
+  });
+});
