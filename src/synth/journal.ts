@@ -60,8 +60,9 @@ export function discardStaging(target: string, ops: FsOps): void {
  *    changed nothing in the output.
  * 2. The plan is written to `STAGING_DIR/journal.json` (a rename, so it is
  *    there whole or not at all). From here on, a journal means "undo me".
- * 3. Each file to replace or delete is first renamed into `STAGING_DIR/old/`,
- *    then the staged file is renamed into place.
+ * 3. Each folder new to the output is renamed into place whole. Each file to
+ *    replace or delete is first renamed into `STAGING_DIR/old/`, then the
+ *    staged file is renamed into place.
  * 4. Deleting the journal commits: the new set is complete.
  * 5. The staging directory is removed.
  *
@@ -94,8 +95,16 @@ export function applyPlan(target: string, plan: Plan, staged: readonly StagedFil
 
   try {
     const added = new Set(plan.added);
-    for (const dir of plan.createdDirs) attempt(() => ops.mkdir(where(dir)), 'create', where(dir));
+    // A folder new to the output holds only added files, all staged: it moves in whole, one rename
+    // instead of a mkdir and a rename per file (a fleet's Compose projects are a folder per stack).
+    const created = new Set(plan.createdDirs);
+    const movedDirs = new Set(plan.createdDirs.filter((dir) => !created.has(path.dirname(dir))));
+    for (const dir of movedDirs) {
+      lock.refresh();
+      attempt(() => ops.rename(path.join(staging, NEW, dir), where(dir)), 'create', where(dir));
+    }
     for (const rel of order) {
+      if (insideAny(rel, movedDirs)) continue;
       lock.refresh();
       if (!added.has(rel)) {
         const backup = path.join(staging, OLD, rel);
@@ -191,6 +200,12 @@ function removeEmptyParents(root: string, rel: string, ops: FsOps): void {
     if (fs.readdirSync(absolute).length > 0) return;
     attempt(() => ops.rmdir(absolute), 'remove', absolute);
   }
+}
+
+/** Whether `rel` lies inside one of `dirs` (paths relative to the same root). */
+function insideAny(rel: string, dirs: ReadonlySet<string>): boolean {
+  for (let dir = path.dirname(rel); dir !== '.' && dir !== ''; dir = path.dirname(dir)) if (dirs.has(dir)) return true;
+  return false;
 }
 
 function journal(target: string): string {

@@ -50,6 +50,55 @@ function failing(op: keyof FsOps, n: number, code: string): FsOps {
   };
 }
 
+describe('folders new to the output', () => {
+  // Folder per stack, as the Compose target writes them; a file at the root beside them.
+  const FOLDERS: OutputFile[] = [
+    { path: 'tenant-a/compose.yaml', content: 'a\n' },
+    { path: 'tenant-a/conf/nginx.conf', content: 'a-nginx\n' },
+    { path: 'tenant-b/compose.yaml', content: 'b\n' },
+    { path: 'root.txt', content: 'root\n' },
+  ];
+
+  /** Real operations, recording the renames and mkdirs that land in `out` itself (not its staging directory). */
+  function recording(out: string): { ops: FsOps; intoOutput: string[] } {
+    const intoOutput: string[] = [];
+    const inOutput = (p: string) => p.startsWith(`${out}${path.sep}`) && !p.startsWith(path.join(out, STAGING_DIR));
+    return {
+      intoOutput,
+      ops: {
+        ...realFsOps,
+        rename: (from, to) => (inOutput(to) && intoOutput.push(`rename ${path.relative(out, to)}`), realFsOps.rename(from, to)),
+        mkdir: (dir) => (inOutput(dir) && intoOutput.push(`mkdir ${path.relative(out, dir)}`), realFsOps.mkdir(dir)),
+      },
+    };
+  }
+
+  test('each moves into place whole, in one rename, with every file it holds', () => {
+    const out = path.join(tempDir('saplings-folders-'), 'dist');
+    const { ops, intoOutput } = recording(out);
+    writeOutput(out, FOLDERS, { fsOps: ops });
+    expect(intoOutput.filter((op) => !op.endsWith('.saplings-k8s-files'))).toStrictEqual(['rename tenant-a', 'rename tenant-b', 'rename root.txt']);
+    expect(snapshotDir(out)).toMatchObject({ 'tenant-a/compose.yaml': 'a\n', 'tenant-a/conf/nginx.conf': 'a-nginx\n', 'tenant-b/compose.yaml': 'b\n', 'root.txt': 'root\n' });
+  });
+
+  test('a folder that cannot be moved in (EACCES on the second) leaves the output as it was: the first is taken out again', () => {
+    const out = path.join(tempDir('saplings-folders-'), 'dist');
+    writeOutput(out, [{ path: 'root.txt', content: 'old\n' }]);
+    const before = snapshotDir(out);
+    let folderRenames = 0;
+    const ops: FsOps = {
+      ...realFsOps,
+      rename: (from, to) => {
+        if (path.dirname(to) === out && path.basename(to).startsWith('tenant-') && ++folderRenames === 2) throw errno('EACCES');
+        realFsOps.rename(from, to);
+      },
+    };
+    expect(() => writeOutput(out, FOLDERS, { fsOps: ops })).toThrow(OutputError);
+    expect(snapshotDir(out)).toStrictEqual(before);
+    expect(fs.readdirSync(out).sort()).toStrictEqual(fs.readdirSync(out).filter((f) => !f.startsWith('tenant-')).sort());
+  });
+});
+
 describe('writeOutput under faults', () => {
   test('a file that cannot be replaced midway (immutable, EPERM) leaves exactly the old set, and says which', () => {
     const { out, old } = prepared();
