@@ -2,16 +2,19 @@ import { InputError, formatProblem } from '../config/errors';
 import { FindingsError, formatFinding } from '../checks/findings';
 import { OutputError } from '../synth/output-error';
 import { packageVersion } from '../synth/provenance';
-import { diagramCommand } from './commands/diagram';
-import { initCommand } from './commands/init';
-import { schemaCommand } from './commands/schema';
-import { synthCommand } from './commands/synth';
-import { validateCommand } from './commands/validate';
 import { CliIO, Command, UsageError } from './context';
 import { PROBLEM_FORMATS, ProblemFormat, findingRecord, githubAnnotation, problemRecord } from './problem-formats';
 
-/** Every command, in the order `--help` lists them. */
-const COMMANDS: readonly Command[] = [synthCommand, validateCommand, diagramCommand, schemaCommand, initCommand];
+/* eslint-disable @typescript-eslint/no-require-imports */
+/** Every command, in the order `--help` lists them; each module loads when its command runs, so a run loads only its own. */
+const COMMANDS: readonly { readonly name: string; readonly load: () => Command }[] = [
+  { name: 'synth', load: () => (require('./commands/synth') as typeof import('./commands/synth')).synthCommand },
+  { name: 'validate', load: () => (require('./commands/validate') as typeof import('./commands/validate')).validateCommand },
+  { name: 'diagram', load: () => (require('./commands/diagram') as typeof import('./commands/diagram')).diagramCommand },
+  { name: 'schema', load: () => (require('./commands/schema') as typeof import('./commands/schema')).schemaCommand },
+  { name: 'init', load: () => (require('./commands/init') as typeof import('./commands/init')).initCommand },
+];
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const EXIT = { ok: 0, invalidInput: 1, usage: 2 } as const;
 
@@ -22,7 +25,7 @@ function usage(): string {
 Usage: saplings-k8s <command> [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.load().summary}`).join('\n')}
 
 Options:
   -h, --help         Show help (also: saplings-k8s <command> --help)
@@ -58,7 +61,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       io.stdout(`${packageVersion()}\n`);
       return EXIT.ok;
     }
-    const command = COMMANDS.find((c) => c.name === name);
+    const command = COMMANDS.find((c) => c.name === name)?.load();
     if (!command) throw new UsageError(`unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
     if (rest.includes('-h') || rest.includes('--help')) {
       io.stdout(`${command.usage}\n`);
