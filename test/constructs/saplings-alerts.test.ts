@@ -140,25 +140,29 @@ describe('SaplingsAlerts', () => {
 describe('promtool check rules', () => {
   const withPromtool = testWithTool('promtool', ['--version'], 'check the generated alerting rules');
 
-  withPromtool('accepts the generated groups of the default stack and of a stack with every option set', () => {
+  /** `promtool check rules` on each group in a file of its own, as each stack's PrometheusRule is loaded on its own (group names repeat across stacks). */
+  function checkRules(groups: readonly { name: string; rules: unknown[] }[]) {
     const dir = mkdtempSync(join(tmpdir(), 'saplings-rules-'));
     try {
-      const groups = [
-        render(),
-        render({ name: 'tuned', vectorDb: { enabled: true }, monitoring: { alerts: { restarts: { window: '1h', for: '0s' }, latency: { p95Seconds: 0.25 } } } }),
-      ].flatMap((objects) => onlyOfKind(objects as never, 'PrometheusRule').spec.groups);
-      // One file per stack: group names are unique per file.
       const files = groups.map((group, i) => {
         const file = join(dir, `rules-${i}.yaml`);
         writeFileSync(file, emitYaml({ groups: [group] } as never));
         return file;
       });
-      const run = spawnSync('promtool', ['check', 'rules', ...files], { encoding: 'utf8' });
-      expect(`${run.stdout}${run.stderr}`).not.toContain('FAILED');
-      expect(run.status).toBe(0);
+      return spawnSync('promtool', ['check', 'rules', ...files], { encoding: 'utf8' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  withPromtool('accepts the generated groups of the default stack and of a stack with every option set', () => {
+    const groups = [
+      render(),
+      render({ name: 'tuned', vectorDb: { enabled: true }, monitoring: { alerts: { restarts: { window: '1h', for: '0s' }, latency: { p95Seconds: 0.25 } } } }),
+    ].flatMap((objects) => onlyOfKind(objects as never, 'PrometheusRule').spec.groups);
+    const run = checkRules(groups);
+    expect(`${run.stdout}${run.stderr}`).not.toContain('FAILED');
+    expect(run.status).toBe(0);
   });
 
   withPromtool('accepts the groups of random configs the schema accepts (thresholds, durations, windows, backing services)', () => {
@@ -169,20 +173,9 @@ describe('promtool check rules', () => {
     const groups = stacks.flatMap((stack) => renderStack(stack).objects.filter((o) => o.kind === 'PrometheusRule').flatMap((o: any) => o.spec.groups));
     // Enough of them really have rules, or this proves little.
     expect(groups.length).toBeGreaterThan(runs(60) / 4);
-    const dir = mkdtempSync(join(tmpdir(), 'saplings-rules-'));
-    try {
-      // One file per stack, as each stack's PrometheusRule is loaded on its own: group names repeat across stacks.
-      const files = groups.map((group, i) => {
-        const file = join(dir, `rules-${i}.yaml`);
-        writeFileSync(file, emitYaml({ groups: [group] } as never));
-        return file;
-      });
-      const run = spawnSync('promtool', ['check', 'rules', ...files], { encoding: 'utf8' });
-      expect(`${run.stdout}${run.stderr}`).not.toContain('FAILED');
-      expect(run.stdout.match(/SUCCESS: \d+ rules found/g)).toHaveLength(groups.length);
-      expect(run.status).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const run = checkRules(groups);
+    expect(`${run.stdout}${run.stderr}`).not.toContain('FAILED');
+    expect(run.stdout.match(/SUCCESS: \d+ rules found/g)).toHaveLength(groups.length);
+    expect(run.status).toBe(0);
   });
 });
