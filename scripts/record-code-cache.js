@@ -7,8 +7,11 @@ const path = require('node:path');
 
 const root = path.join(__dirname, '..');
 const { recordCodeCache } = require(path.join(root, 'lib', 'src', 'cli', 'code-cache'));
-const writeCache = recordCodeCache([path.join(root, 'lib'), path.dirname(path.dirname(require.resolve('cdk8s/package.json')))]);
-const { main } = require(path.join(root, 'lib', 'src', 'cli', 'index'));
+const nodeModules = path.dirname(path.dirname(require.resolve('cdk8s/package.json')));
+const cli = path.join(root, 'lib', 'src', 'cli', 'index.js');
+// Resolutions hold while npm's record of node_modules (rewritten by every install) and this build's CLI module stay as they are.
+const writeCache = recordCodeCache([path.join(root, 'lib'), nodeModules], [path.join(nodeModules, '.package-lock.json'), cli]);
+const { main } = require(cli);
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'saplings-code-cache-'));
 let said = '';

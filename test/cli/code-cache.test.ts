@@ -21,11 +21,13 @@ describe('the CLI code cache', () => {
   let dir: string;
   let cacheFile: string;
   const moduleFile = () => path.join(dir, 'lib', 'greeting.js');
+  const stampFile = () => path.join(dir, 'stamp');
 
   beforeEach(() => {
     dir = tempDir('saplings-code-cache-');
     cacheFile = path.join(dir, 'cache.bin');
     fs.mkdirSync(path.join(dir, 'lib'));
+    fs.writeFileSync(stampFile(), '');
     fs.writeFileSync(path.join(dir, 'lib', 'name.js'), "module.exports = 'saplings';\n");
     fs.writeFileSync(
       moduleFile(),
@@ -33,7 +35,7 @@ describe('the CLI code cache', () => {
     );
     // Record: the modules under dir/lib, with greet() run so it is compiled too.
     run(
-      `const write = require(${JSON.stringify(codeCache)}).recordCodeCache([${JSON.stringify(path.join(dir, 'lib'))}]);` +
+      `const write = require(${JSON.stringify(codeCache)}).recordCodeCache([${JSON.stringify(path.join(dir, 'lib'))}], [${JSON.stringify(stampFile())}]);` +
         `const m = require(${JSON.stringify(moduleFile())}); m.greet(); write(${JSON.stringify(cacheFile)}); console.log('{}');`,
     );
   });
@@ -71,6 +73,19 @@ describe('the CLI code cache', () => {
     expect(loaded.taken).toStrictEqual([true]);
   });
 
+  test('GIVEN the stamp files unchanged THEN each require goes where it went when recorded, without resolving again', () => {
+    // A file Node's resolution would now prefer for './name' (an exact name before name.js).
+    fs.writeFileSync(path.join(dir, 'lib', 'name'), "module.exports = 'shadow';\n");
+    expect(loadWithCache().greeting).toBe('hello saplings');
+  });
+
+  test('GIVEN a stamp file changed (an npm install, a rebuild) THEN Node resolves every require again', () => {
+    fs.writeFileSync(path.join(dir, 'lib', 'name'), "module.exports = 'shadow';\n");
+    const later = new Date(Date.now() + 5_000);
+    fs.utimesSync(stampFile(), later, later);
+    expect(loadWithCache().greeting).toBe('hello shadow');
+  });
+
   test('GIVEN no cache file, or a damaged one, THEN nothing is replaced and modules load as usual', () => {
     fs.writeFileSync(cacheFile, 'not a cache');
     const damaged = loadWithCache();
@@ -82,7 +97,7 @@ describe('the CLI code cache', () => {
   test('the build recorded the CLI cache from a real synth: our modules and cdk8s-plus are in it', () => {
     const cache = run(
       `const c = require('node:v8').deserialize(require('node:fs').readFileSync(${JSON.stringify(path.join(ROOT, 'lib/code-cache.bin'))}));` +
-        `console.log(JSON.stringify(Object.keys(c)));`,
+        `console.log(JSON.stringify(Object.keys(c.modules)));`,
     ) as string[];
     expect(cache).toContain(path.join(ROOT, 'lib/src/cli/index.js'));
     expect(cache).toContain(path.join(ROOT, 'lib/src/targets/kubernetes/saplings-stack.js'));
