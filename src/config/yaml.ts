@@ -62,7 +62,9 @@ export function parseYamlStream(text: string): ParsedYaml {
   // schema as an unknown key, instead of yaml printing a Node warning to stderr.
   // uniqueKeys is checked in checkNodes instead: the yaml package compares each key with every
   // earlier one, which took seconds for a config with 10,000 keys.
-  const parsed = yaml().parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false, lineCounter, logLevel: 'error' });
+  // merge: YAML 1.1's `<<` merge keys, which kubectl, docker-compose and most YAML users read as such
+  // (a fleet's shared base, a Compose service's defaults), not as a key named "<<".
+  const parsed = yaml().parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false, lineCounter, logLevel: 'error', merge: true });
   const documents = Array.isArray(parsed) ? parsed : [parsed];
   const position = (offset: number): TextPosition => {
     const { line, col } = lineCounter.linePos(offset);
@@ -214,7 +216,8 @@ const ALIAS_TOKEN = /(?:^|[\s[{,:-])\*[^\s,\]}]/m;
  * that both accept gives the same values.
  */
 export function parseManifestStream(text: string): ParsedYaml {
-  if (!ALIAS_TOKEN.test(text)) {
+  // The fast reader knows no merge keys in its core schema, so text with `<<` takes the checked parser too.
+  if (!ALIAS_TOKEN.test(text) && !text.includes('<<')) {
     try {
       const documents = jsYaml().loadAll(text, undefined, { schema: jsYaml().CORE_SCHEMA });
       const values = documents.flatMap((value, index) => (value === null || value === undefined ? [] : [{ document: index + 1, value }]));

@@ -52,6 +52,38 @@ describe('loading configs', () => {
   });
 });
 
+describe('merge keys', () => {
+  const text = [
+    'name: a',
+    'environment: production',
+    'image: saplings:1.0.0',
+    'redis: &sized',
+    '  resources: { requests: { cpu: 100m, memory: 128Mi }, limits: { cpu: 200m, memory: 256Mi } }',
+    'vectorDb:',
+    '  <<: *sized',
+    '  enabled: true',
+    'app:',
+    '  <<: { replicas: many }',
+    '',
+  ].join('\n');
+
+  test('share settings within a document: vectorDb takes the resources merged from redis', () => {
+    const [stack] = parseConfigText(text.replace('replicas: many', 'replicas: 2'), 'merge.yaml');
+    expect(stack.vectorDb.resources).toStrictEqual(stack.redis.resources);
+    expect(stack.vectorDb.resources?.limits?.cpu).toBe('200m');
+    expect(stack.app.replicas).toBe(2);
+  });
+
+  test('a bad merged value is reported at the merge key that brought it', () => {
+    expect(() => parseConfigText(text, 'merge.yaml')).toThrow(InputError);
+    try {
+      parseConfigText(text, 'merge.yaml');
+    } catch (err) {
+      expect((err as InputError).problems.map(formatProblem)).toStrictEqual(['merge.yaml:10:3: app.replicas: expected number, got "many"']);
+    }
+  });
+});
+
 describe('refusing bad configs', () => {
   test('a missing required key names it', () => {
     expect(problems('environment: production\n')).toStrictEqual([

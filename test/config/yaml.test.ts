@@ -7,6 +7,14 @@ describe('parseYamlStream', () => {
     ]);
   });
 
+  it('reads `<<` merge keys as YAML 1.1 readers (kubectl, docker-compose) do: the merged keys, with the mapping\'s own winning', () => {
+    const text = 'base: &base\n  image: saplings:1.0.0\n  environment: staging\nstack:\n  <<: *base\n  environment: production\n';
+    expect(parseYamlStream(text)).toMatchObject({
+      problems: [],
+      values: [{ document: 1, value: { base: { image: 'saplings:1.0.0', environment: 'staging' }, stack: { image: 'saplings:1.0.0', environment: 'production' } } }],
+    });
+  });
+
   it('expands aliases to anchors set before them', () => {
     expect(parseYamlStream('a: &x [1, 2]\nb: *x\n').values).toStrictEqual([{ document: 1, value: { a: [1, 2], b: [1, 2] } }]);
   });
@@ -44,6 +52,15 @@ describe('parseYamlStream', () => {
 });
 
 describe('parseManifestStream', () => {
+  it.each([
+    ['an inline mapping', 'spec:\n  <<: { replicas: 2 }\n  paused: false\n'],
+    ['an alias', 'defaults: &d { replicas: 2 }\nspec:\n  <<: *d\n  paused: false\n'],
+  ])('reads a merge key of %s as the merged keys, on its fast path and its checked one alike', (_what, text) => {
+    const values = parseManifestStream(text).values.map((v) => (v.value as { spec: unknown }).spec);
+    expect(values).toStrictEqual([{ replicas: 2, paused: false }]);
+    expect(parseYamlStream(text).values.map((v) => (v.value as { spec: unknown }).spec)).toStrictEqual(values);
+  });
+
   const fc = require('fast-check') as typeof import('fast-check');
   const { emitYamlStream } = require('../../src/targets/yaml') as typeof import('../../src/targets/yaml');
 
