@@ -22,6 +22,8 @@ export interface LoadOptions {
   readonly cwd?: string;
   /** Largest config file read, in bytes; a bigger one is refused before it is parsed. @default 10 MiB */
   readonly maxConfigBytes?: number;
+  /** Refuse an inline Secret (development) that lacks a value: only output that holds the Secret needs them all. @default true */
+  readonly requireInlineValues?: boolean;
 }
 
 /** The default limit on a config file's size: far above any real fleet, far below what exhausts memory. */
@@ -146,7 +148,7 @@ export function validateStacks(
       return;
     }
     const stack = withInlineValues(result.data, options.env ?? {});
-    problems.push(...missingInlineValues(stack).map((key) => ({
+    problems.push(...(options.requireInlineValues === false ? [] : missingInlineValues(stack)).map((key) => ({
       ...location,
       position: locate(index, ['secrets', 'values', key], 'parent'),
       path: `secrets.values.${key}`,

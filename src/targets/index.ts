@@ -20,6 +20,13 @@ export interface TargetEntry {
    * @default - none: every file it writes is a Kubernetes manifest
    */
   readonly files?: RegExp;
+  /**
+   * Writes a development stack's inline Secret values into its files (the
+   * Kubernetes Secret), so they must all be set. Targets that read secrets
+   * from their platform's store or an env file the user writes do not.
+   * @default false
+   */
+  readonly writesInlineSecrets?: boolean;
 }
 
 /** The target `synth` renders when none is named. */
@@ -32,7 +39,7 @@ export const ALL_TARGETS = 'all';
 // required on first use, so `require('saplings-k8s')` and a Kubernetes-only
 // run never load Compose, Cloud Run or ECS code.
 const BUILT_IN: readonly TargetEntry[] = [
-  { name: 'kubernetes', module: './kubernetes', exportName: 'kubernetesTarget' },
+  { name: 'kubernetes', module: './kubernetes', exportName: 'kubernetesTarget', writesInlineSecrets: true },
   { name: 'compose', module: './compose', exportName: 'composeTarget', files: /^(?:compose|docker-compose)(?:\.[\w-]+)?\.ya?ml$/ },
   // A Knative Service: validate checks it against its CRD as a manifest, and against Cloud Run's own rules.
   { name: 'cloudrun', module: './cloudrun', exportName: 'cloudRunTarget', files: /\.cloudrun\.ya?ml$/ },

@@ -49,6 +49,8 @@ export interface StackLoadOptions {
   readonly environment?: Environment;
   /** Largest config file read. @default 10 MiB */
   readonly maxConfigBytes?: number;
+  /** Refuse an inline Secret that lacks a value. @default true */
+  readonly requireInlineValues?: boolean;
 }
 
 /** The stacks a command works on. */
@@ -67,7 +69,7 @@ export function configFileOf(configFlag: string | undefined, io: CliIO): string 
 }
 
 /** Loads the stacks a command works on, and names where they came from for provenance. */
-export function loadStacks(configFlag: string | undefined, io: CliIO, { environment, maxConfigBytes }: StackLoadOptions = {}): CommandStacks {
+export function loadStacks(configFlag: string | undefined, io: CliIO, { environment, maxConfigBytes, requireInlineValues }: StackLoadOptions = {}): CommandStacks {
   const file = configFileOf(configFlag, io);
   if (file === undefined) {
     return {
@@ -77,7 +79,7 @@ export function loadStacks(configFlag: string | undefined, io: CliIO, { environm
     };
   }
   const onWarning = (problem: Problem) => io.stderr(`⚠ ${formatProblem(problem)}\n`);
-  const config = loadConfig(file, { environment, cwd: io.cwd, env: io.env, onWarning, maxConfigBytes });
+  const config = loadConfig(file, { environment, cwd: io.cwd, env: io.env, onWarning, maxConfigBytes, requireInlineValues });
   return { stacks: config.stacks, source: file, locate: (problems) => config.locate(problems) };
 }
 

@@ -80,7 +80,9 @@ ${MAX_CONFIG_SIZE_HELP}
       let synthesized: Synthesized;
       let stackCount: number;
       try {
-        const { stacks, source, locate } = loadStacks(values.config, io, { environment, maxConfigBytes });
+        // Inline Secret values are needed only by a target that writes them (`all` includes Kubernetes).
+        const requireInlineValues = requested.some((name) => name === ALL_TARGETS || findTarget(name)?.writesInlineSecrets === true);
+        const { stacks, source, locate } = loadStacks(values.config, io, { environment, maxConfigBytes, requireInlineValues });
         stackCount = stacks.length;
         const { targets, targetDirectories } = resolveTargets(requested, stacks, io);
         const progress = progressLine(io, stacks.length);

@@ -127,6 +127,25 @@ describe('development with secrets.source: inline and fromEnv', () => {
   });
 });
 
+describe('development with secrets.source: inline and fromEnv, nothing exported', () => {
+  const config = 'environment: development\nimage: saplings:1.0.0\nsecrets:\n  source: inline\n  fromEnv: true\n';
+
+  test('--target compose needs no value: Compose reads secrets from the env file the user writes, and never holds them', async () => {
+    const cwd = withConfig(config);
+    const run = await runMain(['synth', '--config', 'config.yaml', '--target', 'compose'], cwd, {});
+    expect([run.status, run.stderr]).toStrictEqual([0, expect.not.stringContaining('has no value')]);
+    expect(filesUnder(path.join(cwd, 'dist')).map((f) => path.relative(cwd, f.file))).toStrictEqual([path.join('dist', 'saplings', 'compose.yaml')]);
+  });
+
+  test.each([['kubernetes'], ['all']])('--target %s, which writes the Secret, refuses each missing value and writes nothing', async (target) => {
+    const cwd = withConfig(config);
+    const run = await runMain(['synth', '--config', 'config.yaml', '--target', target], cwd, {});
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('secrets.values.OPENAI_API_KEY: has no value; set it under secrets.values or export OPENAI_API_KEY before synth');
+    expect(fs.readdirSync(cwd)).toStrictEqual(['config.yaml']);
+  });
+});
+
 describe('secrets.source: external', () => {
   test('writes an external-secrets.io/v1 ExternalSecret for every key the stack needs, and no Secret', async () => {
     const cwd = withConfig(
