@@ -1,8 +1,8 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Environment, LogLevel, SEED } from '../conventions/defaults';
-import { presetSettings } from '../conventions/presets';
+import { Environment, SEED } from '../conventions/defaults';
+import { AppSettingChoices, presetSettings } from '../conventions/presets';
 import { appObjectNames } from '../conventions/names';
 import { PRIVATE_IPV4_RANGES, cidrContains } from '../conventions/cidr';
 import { AppSecret } from './app-secret';
@@ -28,7 +28,7 @@ export interface AppStorage {
 }
 
 /** Props for {@link SaplingsApp}. */
-export interface SaplingsAppProps {
+export interface SaplingsAppProps extends AppSettingChoices {
   /** Container image, pinned by tag or digest. */
   readonly image: string;
   /** Prefix of every object name and value of the `app` label. @default 'saplings' */
@@ -53,18 +53,6 @@ export interface SaplingsAppProps {
   readonly config?: Record<string, string>;
   /** Deployment environment; selects the preset for the settings below. @default 'production' */
   readonly environment?: Environment;
-  /** LOG_LEVEL. @default - from the environment preset */
-  readonly logLevel?: LogLevel;
-  /** GASA_ENABLED. @default - from the environment preset */
-  readonly gasa?: boolean;
-  /** MONITORING_ENABLED. @default - from the environment preset */
-  readonly monitoring?: boolean;
-  /** SELF_HEALING_ENABLED. @default - from the environment preset */
-  readonly selfHealing?: boolean;
-  /** MAX_WORKERS. @default - from the environment preset */
-  readonly maxWorkers?: number;
-  /** TIMEOUT in seconds. @default - from the environment preset */
-  readonly timeoutSeconds?: number;
   /** The `/app/data` volume claim. @default - 100Gi ReadWriteMany on fast-ssd */
   readonly storage?: AppStorage;
   /** Secrets for pulling the image. @default ['registry-secret'] */

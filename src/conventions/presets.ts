@@ -57,11 +57,17 @@ export const ENVIRONMENT_PRESETS: Readonly<Record<Environment, EnvironmentPreset
 
 /** The app settings a stack may set, each falling back to its environment's preset. */
 export interface AppSettingChoices {
+  /** LOG_LEVEL. @default - from the environment preset */
   readonly logLevel?: LogLevel;
+  /** GASA_ENABLED. @default - from the environment preset */
   readonly gasa?: boolean;
+  /** MONITORING_ENABLED. @default - from the environment preset */
   readonly monitoring?: boolean;
+  /** SELF_HEALING_ENABLED. @default - from the environment preset */
   readonly selfHealing?: boolean;
+  /** MAX_WORKERS. @default - from the environment preset */
   readonly maxWorkers?: number;
+  /** TIMEOUT in seconds. @default - from the environment preset */
   readonly timeoutSeconds?: number;
 }
 
