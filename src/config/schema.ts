@@ -116,6 +116,11 @@ const appSchema = z
     selfHealing: z.boolean().optional().describe('SELF_HEALING_ENABLED; defaults to the environment preset'),
     maxWorkers: z.int().min(1).max(64).optional().describe('MAX_WORKERS; defaults to the environment preset'),
     timeoutSeconds: z.int().min(1).max(3600).optional().describe('TIMEOUT; defaults to the environment preset'),
+    command: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .describe("The app container's command, for images that do not start like the guide's (default: gunicorn with app.port, maxWorkers and timeoutSeconds)"),
     storage: z
       .strictObject({
         size: size.prefault(SEED.app.storage.size).describe('Requested capacity of the data volume'),

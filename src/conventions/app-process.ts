@@ -1,0 +1,53 @@
+import { Environment } from './defaults';
+import { ENVIRONMENT_PRESETS } from './presets';
+
+/** What decides the app's process: its port and the preset-backed worker and timeout settings. */
+export interface AppProcessChoices {
+  /** The port gunicorn binds. */
+  readonly port: number;
+  /** gunicorn's --workers. @default - the environment preset's MAX_WORKERS */
+  readonly maxWorkers?: number;
+  /** gunicorn's --timeout and --graceful-timeout, in seconds. @default - the environment preset's TIMEOUT */
+  readonly timeoutSeconds?: number;
+  /** A command that replaces gunicorn's, for images that start differently. @default - {@link gunicornCommand} */
+  readonly command?: readonly string[];
+}
+
+/**
+ * The app container's command: the guide's Dockerfile CMD
+ * (`gunicorn --bind 0.0.0.0:8000 --workers 4 --timeout 120 main:app`) with the
+ * stack's port, workers and timeout, so the settings reach the process on every
+ * target instead of only the env vars the image's CMD ignores.
+ *
+ * `--graceful-timeout` is the timeout too: on SIGTERM gunicorn waits that long
+ * for in-flight requests before killing workers (its default is 30 s, shorter
+ * than a 120 s LLM call). https://docs.gunicorn.org/en/stable/settings.html#graceful-timeout
+ *
+ * A stack's `app.command` replaces all of it, as written.
+ */
+export function appCommand(environment: Environment, choices: AppProcessChoices): string[] {
+  if (choices.command) return [...choices.command];
+  const preset = ENVIRONMENT_PRESETS[environment];
+  return gunicornCommand(choices.port, choices.maxWorkers ?? preset.maxWorkers, choices.timeoutSeconds ?? preset.timeoutSeconds);
+}
+
+/** The guide's gunicorn command line with the given values. */
+export function gunicornCommand(port: number, workers: number, timeoutSeconds: number): string[] {
+  return [
+    'gunicorn',
+    '--bind',
+    `0.0.0.0:${port}`,
+    '--workers',
+    String(workers),
+    '--timeout',
+    String(timeoutSeconds),
+    '--graceful-timeout',
+    String(timeoutSeconds),
+    'main:app',
+  ];
+}
+
+/** The longest a request may run, in seconds: what a graceful shutdown must cover. */
+export function requestTimeoutSeconds(environment: Environment, choices: Pick<AppProcessChoices, 'timeoutSeconds'>): number {
+  return choices.timeoutSeconds ?? ENVIRONMENT_PRESETS[environment].timeoutSeconds;
+}
