@@ -51,3 +51,12 @@ export function gunicornCommand(port: number, workers: number, timeoutSeconds: n
 export function requestTimeoutSeconds(environment: Environment, choices: Pick<AppProcessChoices, 'timeoutSeconds'>): number {
   return choices.timeoutSeconds ?? ENVIRONMENT_PRESETS[environment].timeoutSeconds;
 }
+
+/**
+ * Where the app's gunicorn workers keep prometheus_client's multiprocess
+ * files, set as `PROMETHEUS_MULTIPROC_DIR`: every target mounts writable,
+ * empty scratch here, owned by the app's user. Without it each of the
+ * workers counts on its own and `/metrics` reports whichever answered.
+ * https://prometheus.github.io/client_python/multiprocess/
+ */
+export const PROMETHEUS_MULTIPROC_DIR = '/app/prometheus-multiproc';

@@ -65,3 +65,24 @@ export const VECTOR_DB_SECRET_KEYS: Readonly<Record<VectorDbEngine, string>> = e
 function engineColumn<K extends keyof VectorDbEngineConvention>(key: K): Record<VectorDbEngine, VectorDbEngineConvention[K]> {
   return { pgvector: VECTOR_DB.pgvector[key], qdrant: VECTOR_DB.qdrant[key] };
 }
+
+/**
+ * The share of the Redis container's memory limit given to `maxmemory`: the
+ * rest covers the copy-on-write pages of an AOF rewrite fork, client buffers
+ * and fragmentation, so Redis evicts before the kernel kills it.
+ * https://redis.io/docs/latest/operate/oss_and_stack/management/admin/ (memory)
+ */
+export const REDIS_MAXMEMORY_SHARE = 0.75;
+
+/** The eviction policy used once `maxmemory` is reached: least recently used keys first. */
+export const REDIS_MAXMEMORY_POLICY = 'allkeys-lru';
+
+/**
+ * `redis-server` arguments that bound its memory below the container's limit
+ * (a Kubernetes quantity such as `512Mi`, or bytes): `--maxmemory` and
+ * `--maxmemory-policy`. https://redis.io/docs/latest/develop/reference/eviction/
+ */
+export function redisMemoryArgs(memoryLimitBytes: number): string[] {
+  const bytes = Math.floor(memoryLimitBytes * REDIS_MAXMEMORY_SHARE);
+  return ['--maxmemory', String(bytes), '--maxmemory-policy', REDIS_MAXMEMORY_POLICY];
+}
