@@ -5,6 +5,7 @@ import { compareQuantities, isQuantity, parseQuantity } from '../conventions/qua
 import { PRIVATE_IPV4_RANGES } from '../conventions/cidr';
 import { imageReferenceProblem, isPinnedImage } from '../conventions/image';
 import { hostnameError } from '../conventions/field-rules';
+import { VECTOR_DB_IMAGES } from '../conventions/backing-services';
 import { CLOUD_IDS, CloudIdShape, arnRegion } from '../conventions/cloud-ids';
 import { PROMETHEUS_DURATION_HELP, isPositivePrometheusDuration, isPrometheusDuration } from '../conventions/prometheus-duration';
 
@@ -60,8 +61,8 @@ const resourcesSchema = (defaults: {
     .strictObject({
       requests: z
         .strictObject({
-          cpu: cpu.prefault(defaults.requests.cpu).describe('CPU request'),
-          memory: memory.prefault(defaults.requests.memory).describe('Memory request'),
+          cpu: cpu.prefault(defaults.requests.cpu).describe('CPU request, a Kubernetes quantity (500m, 2); at most the limit'),
+          memory: memory.prefault(defaults.requests.memory).describe('Memory request, a Kubernetes quantity (512Mi, 4Gi); at most the limit'),
         })
         .prefault({}),
       limits: z
@@ -88,7 +89,7 @@ const resourcesSchema = (defaults: {
 const storageSchema = (defaults: { size: string; storageClassName: string }) =>
   z
     .strictObject({
-      size: size.prefault(defaults.size).describe('Requested capacity'),
+      size: size.prefault(defaults.size).describe('Requested capacity of the claim (ReadWriteOnce)'),
       storageClassName: dnsSubdomain.default(defaults.storageClassName).describe('StorageClass of the claim'),
     })
     .prefault({});
@@ -120,7 +121,7 @@ const appSchema = z
       .array(z.string().min(1))
       .min(1)
       .optional()
-      .describe("The app container's command, for images that do not start like the guide's (default: gunicorn with app.port, maxWorkers and timeoutSeconds)"),
+      .describe("The app container's command, for images that do not start like the guide's; defaults to the guide's Dockerfile CMD: gunicorn --bind 0.0.0.0:<port> --workers <maxWorkers> --timeout <timeoutSeconds> --graceful-timeout <timeoutSeconds> main:app"),
     storage: z
       .strictObject({
         size: size.prefault(SEED.app.storage.size).describe('Requested capacity of the data volume'),
@@ -135,7 +136,7 @@ const appSchema = z
       .int()
       .min(1)
       .default(SEED.app.runAsUser.uid)
-      .describe("UID of the image's non-root user (the guide's Dockerfile: useradd -r saplings, 999 on Debian)"),
+      .describe("UID of the image's non-root user (the guide's Dockerfile: useradd -r saplings, 999 on Debian); change it if your image's user differs, as Pod Security needs a numeric user that matches"),
     runAsGroup: z.int().min(1).default(SEED.app.runAsUser.gid).describe("GID of the image's group; also the volumes' fsGroup"),
     imagePullSecrets: z
       .array(dnsSubdomain)
@@ -146,7 +147,7 @@ const appSchema = z
       .min(0)
       .max(3600)
       .default(SEED.app.waitForBackendsSeconds)
-      .describe('Seconds an init container waits for Redis and the vector DB to accept connections before the pod fails to start; 0: no init container'),
+      .describe('Seconds the init container wait-for-backends waits for Redis and the vector DB to accept TCP connections before the pod fails to start (the kubelet then retries with back-off); 0: no init container'),
   })
   .prefault({});
 
@@ -189,12 +190,13 @@ const secretsSchema = z
     external: z
       .strictObject({
         storeName: dnsSubdomain.describe('SecretStore or ClusterSecretStore to read from'),
-        storeKind: z.enum(['SecretStore', 'ClusterSecretStore']).default('ClusterSecretStore'),
-        remoteKeyPrefix: z.string().default('').describe('Prepended to each key to form its remote key'),
+        storeKind: z.enum(['SecretStore', 'ClusterSecretStore']).default('ClusterSecretStore').describe('Kind of the store named by storeName'),
+        remoteKeyPrefix: z.string().default('').describe('Prepended to each key to form its remote key: saplings/prod/ reads saplings/prod/OPENAI_API_KEY'),
         refreshInterval: z
           .string()
           .regex(/^(\d+(ns|us|µs|ms|s|m|h))+$/, { error: 'must be a Go duration such as 1h or 30m' })
-          .default('1h'),
+          .default('1h')
+          .describe('How often the operator re-reads the store (a Go duration)'),
       })
       .optional()
       .describe('Where source: external reads the values'),
@@ -203,7 +205,7 @@ const secretsSchema = z
     reloader: z
       .boolean()
       .default(false)
-      .describe('source: existing or external: annotate the Deployments for stakater Reloader (installed separately), which rolls them when the Secret changes'),
+      .describe("source: existing or external: annotate the app's, Redis's and the vector DB's Deployments for stakater Reloader (installed separately), which rolls them when the Secret changes; an inline Secret needs no switch, as its checksum rolls the pods"),
   })
   .prefault({})
   .superRefine((secrets, ctx) => {
@@ -232,7 +234,7 @@ const secretsSchema = z
 
 const networkSchema = z
   .strictObject({
-    ingressControllerNamespace: dnsLabel().default(SEED.network.ingressControllerNamespace).describe('Namespace of the ingress controller, allowed to reach the app'),
+    ingressControllerNamespace: dnsLabel().default(SEED.network.ingressControllerNamespace).describe('Namespace of the ingress controller, allowed to reach the app (ingress.api: ingress)'),
     gatewayNamespace: dnsLabel()
       .optional()
       .describe("ingress.api: gateway only: namespace of the Gateway's proxies, allowed to reach the app; defaults to envoy-gateway-system with envoy-gateway, else the Gateway's namespace"),
@@ -262,8 +264,8 @@ const redisSchema = z
 const vectorDbSchema = z
   .strictObject({
     enabled: z.boolean().default(false).describe('Deploy a vector database and wire its connection settings'),
-    engine: z.enum(['pgvector', 'qdrant']).default(SEED.vectorDb.engine).describe('Vector database engine'),
-    image: imageReference.optional().describe("Image; defaults to the engine's pinned image"),
+    engine: z.enum(['pgvector', 'qdrant']).default(SEED.vectorDb.engine).describe('Vector database engine: pgvector (Postgres 16 with pgvector, port 5432) or qdrant (ports 6333 HTTP, 6334 gRPC)'),
+    image: imageReference.optional().describe(`Image; defaults to the engine's pinned image (${VECTOR_DB_IMAGES.pgvector} or ${VECTOR_DB_IMAGES.qdrant})`),
     auth: z.boolean().optional().describe('Qdrant: require QDRANT_API_KEY from the Secret; defaults to on outside development (Postgres always has a password)'),
     storage: storageSchema(SEED.vectorDb.storage),
     resources: resourcesSchema(SEED.vectorDb.resources),
@@ -272,9 +274,9 @@ const vectorDbSchema = z
 
 const autoscalingSchema = z
   .strictObject({
-    enabled: z.boolean().default(true).describe('Create a HorizontalPodAutoscaler; replicas is then left to it'),
-    minReplicas: z.int().min(1).default(SEED.autoscaling.minReplicas),
-    maxReplicas: z.int().min(1).default(SEED.autoscaling.maxReplicas),
+    enabled: z.boolean().default(true).describe('Create an autoscaling/v2 HorizontalPodAutoscaler, and leave replicas to it; it scales down over a 300 s window by at most 10 % per 60 s, and up over 60 s by at most 50 % per 60 s'),
+    minReplicas: z.int().min(1).default(SEED.autoscaling.minReplicas).describe('Fewest replicas the HPA keeps'),
+    maxReplicas: z.int().min(1).default(SEED.autoscaling.maxReplicas).describe('Most replicas the HPA scales to; at least minReplicas'),
     targetCPUUtilization: percent.default(SEED.autoscaling.targetCPUUtilization).describe('Percent of CPU request'),
     targetMemoryUtilization: percent
       .default(SEED.autoscaling.targetMemoryUtilization)
@@ -299,7 +301,7 @@ const gatewaySchema = z
     namespace: dnsLabel().optional().describe("Namespace of the existing Gateway; required unless create is true (a created Gateway is in the stack's namespace)"),
     sectionName: dnsSubdomain.optional().describe("The existing Gateway's listener to attach to; defaults to every listener matching the host"),
     create: z.boolean().default(false).describe("Create a Gateway in the stack's namespace (HTTPS with a cert-manager certificate, HTTP redirecting to it)"),
-    className: dnsSubdomain.optional().describe('GatewayClass of the created Gateway; required with create: true'),
+    className: dnsSubdomain.optional().describe("GatewayClass of the created Gateway (eg in Envoy Gateway's quickstart); required with create: true"),
     implementation: z
       .enum(['envoy-gateway'])
       .optional()
@@ -353,18 +355,18 @@ const ingressSchema = z
       .refine((host) => hostnameError(host) === undefined, { error: 'must be a DNS name such as api.example.com, not an IP address' })
       .default(SEED.ingress.host)
       .describe('Public host name'),
-    className: dnsSubdomain.default(SEED.ingress.className).describe('spec.ingressClassName'),
-    tls: z.boolean().default(true).describe('Terminate TLS with a cert-manager certificate; required in production'),
+    className: dnsSubdomain.default(SEED.ingress.className).describe('spec.ingressClassName: the IngressClass (api: ingress only)'),
+    tls: z.boolean().default(true).describe('Terminate TLS with a cert-manager certificate; production refuses false, staging warns'),
     clusterIssuer: dnsSubdomain.default(SEED.ingress.clusterIssuer).describe('cert-manager ClusterIssuer'),
     tlsSecretName: dnsSubdomain.optional().describe('Secret cert-manager writes the certificate to; defaults to <name>-tls'),
-    rateLimitRps: z.int().min(1).optional().describe('Requests per second per client IP; defaults to the environment preset'),
+    rateLimitRps: z.int().min(1).optional().describe('Requests per second per client IP (nginx.ingress.kubernetes.io/limit-rps); defaults to the environment preset'),
     maxBodySize: z
       .string()
       .regex(/^\d+[kKmMgG]?$/, { error: 'must be an nginx size such as 10m' })
       .default(SEED.ingress.maxBodySize)
-      .describe('Largest request body nginx accepts'),
-    readTimeoutSeconds: z.int().min(1).max(3600).default(SEED.ingress.readTimeoutSeconds),
-    sendTimeoutSeconds: z.int().min(1).max(3600).default(SEED.ingress.sendTimeoutSeconds),
+      .describe('Largest request body nginx accepts (proxy-body-size)'),
+    readTimeoutSeconds: z.int().min(1).max(3600).default(SEED.ingress.readTimeoutSeconds).describe('proxy-read-timeout, in seconds'),
+    sendTimeoutSeconds: z.int().min(1).max(3600).default(SEED.ingress.sendTimeoutSeconds).describe('proxy-send-timeout, in seconds'),
     metricsAllowCidrs: z
       .array(z.union([z.cidrv4(), z.cidrv6()], { error: 'must be a CIDR such as 10.0.0.0/8' }))
       .min(1)
@@ -395,21 +397,21 @@ const percentAbove = (defaultPercent: number) => z.number().gt(0).max(100).defau
 
 const alertsSchema = z
   .strictObject({
-    enabled: z.boolean().default(true).describe('Create a prometheus-operator PrometheusRule with the alerts (when monitoring is enabled)'),
+    enabled: z.boolean().default(true).describe('Create a prometheus-operator PrometheusRule <name>-alerts with the six alerts of the runbook (when monitoring is enabled)'),
     runbookBaseUrl: z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
       .refine((url) => !url.includes('#'), { error: "must have no '#' fragment: each alert adds its own anchor" })
       .default(SEED.monitoring.runbookBaseUrl)
-      .describe("Each alert's runbook_url is this, '#' and the alert name in lowercase; defaults to the README on npm"),
+      .describe("Each alert's runbook_url is this, '#' and the alert name in lowercase; an http(s) URL without a fragment. Defaults to the README on npm, whose Runbook headings are the alert names"),
     errorRate: z
-      .strictObject({ percent: percentAbove(alertsDefaults.errorRate.percent).describe('Percent of requests answered 5xx over 5m'), for: alertFor(alertsDefaults.errorRate.for) })
+      .strictObject({ percent: percentAbove(alertsDefaults.errorRate.percent).describe('SaplingsHighErrorRate: percent of requests answered 5xx over 5m'), for: alertFor(alertsDefaults.errorRate.for) })
       .prefault({}),
     latency: z
-      .strictObject({ p95Seconds: z.number().gt(0).default(alertsDefaults.latency.p95Seconds).describe('p95 request duration over 5m, in seconds'), for: alertFor(alertsDefaults.latency.for) })
+      .strictObject({ p95Seconds: z.number().gt(0).default(alertsDefaults.latency.p95Seconds).describe('SaplingsHighLatency: p95 request duration over 5m, in seconds'), for: alertFor(alertsDefaults.latency.for) })
       .prefault({}),
     restarts: z
       .strictObject({
-        count: z.int().min(0).default(alertsDefaults.restarts.count).describe('Restarts of one container within window'),
+        count: z.int().min(0).default(alertsDefaults.restarts.count).describe('SaplingsContainerRestarting: more than this many restarts of one container within window'),
         window: z
           .string()
           .refine(isPositivePrometheusDuration, { error: `must be ${PROMETHEUS_DURATION_HELP}, longer than zero` })
@@ -420,7 +422,7 @@ const alertsSchema = z
       .prefault({}),
     autoscalerAtMax: z.strictObject({ for: alertFor(alertsDefaults.autoscalerAtMax.for) }).prefault({}),
     volumeFull: z
-      .strictObject({ percent: percentAbove(alertsDefaults.volumeFull.percent).describe("Percent of a claim's capacity in use"), for: alertFor(alertsDefaults.volumeFull.for) })
+      .strictObject({ percent: percentAbove(alertsDefaults.volumeFull.percent).describe("SaplingsVolumeFillingUp: percent of a claim's capacity in use"), for: alertFor(alertsDefaults.volumeFull.for) })
       .prefault({}),
     noReadyPods: z.strictObject({ for: alertFor(alertsDefaults.noReadyPods.for) }).prefault({}),
   })
@@ -428,8 +430,8 @@ const alertsSchema = z
 
 const monitoringSchema = z
   .strictObject({
-    enabled: z.boolean().default(true).describe('Expose metrics for Prometheus'),
-    serviceMonitor: z.boolean().default(true).describe('Create a prometheus-operator ServiceMonitor'),
+    enabled: z.boolean().default(true).describe('Expose metrics for Prometheus; off turns MONITORING_ENABLED off and drops the ServiceMonitor and alerts'),
+    serviceMonitor: z.boolean().default(true).describe("Create a prometheus-operator ServiceMonitor scraping /metrics on the app's http port"),
     alerts: alertsSchema.describe('Alerts on the 5xx ratio, p95 latency, restarts, the HPA at maxReplicas, full volumes and no ready pod'),
     dashboard: z.boolean().default(false).describe('Create a Grafana dashboard ConfigMap (label grafana_dashboard: "1") for the dashboard sidecar'),
   })
@@ -459,15 +461,15 @@ const secretVersion = z
 
 const cloudRunSchema = z
   .strictObject({
-    project: cloudId(CLOUD_IDS.gcpProject).optional().describe('Google Cloud project (id or number); metadata.namespace, which Cloud Run reads as the project'),
+    project: cloudId(CLOUD_IDS.gcpProject).optional().describe("Google Cloud project (id or number), written as metadata.namespace, which Cloud Run reads as the project; else gcloud's --project decides"),
     region: cloudId(CLOUD_IDS.gcpRegion).optional().describe('Region label (cloud.googleapis.com/location); else gcloud --region decides'),
-    serviceAccount: cloudId(CLOUD_IDS.gcpServiceAccount).optional().describe("Service account the revision runs as; it needs access to the secrets. Defaults to Cloud Run's default"),
+    serviceAccount: cloudId(CLOUD_IDS.gcpServiceAccount).optional().describe("Service account the revision runs as; it needs roles/secretmanager.secretAccessor on the secrets. Defaults to Cloud Run's default"),
     image: imageReference.optional().describe('Image for Cloud Run (Artifact Registry); defaults to image'),
     minScale: z.int().min(0).max(1000).default(SEED.cloudrun.minScale).describe('autoscaling.knative.dev/minScale: instances kept warm'),
     maxScale: z.int().min(1).max(1000).default(SEED.cloudrun.maxScale).describe('autoscaling.knative.dev/maxScale'),
     concurrency: z.int().min(1).max(1000).default(SEED.cloudrun.concurrency).describe('containerConcurrency: requests one instance serves at once'),
     timeoutSeconds: z.int().min(1).max(3600).default(SEED.cloudrun.timeoutSeconds).describe("Cloud Run's request timeout (not gunicorn's TIMEOUT)"),
-    cpuThrottling: z.boolean().default(SEED.cloudrun.cpuThrottling).describe('run.googleapis.com/cpu-throttling: CPU only during requests'),
+    cpuThrottling: z.boolean().default(SEED.cloudrun.cpuThrottling).describe("run.googleapis.com/cpu-throttling: CPU only during requests; false keeps the CPU on between requests, for the agent's background work"),
     executionEnvironment: z.enum(['gen1', 'gen2']).default(SEED.cloudrun.executionEnvironment).describe('run.googleapis.com/execution-environment'),
     ingress: z
       .enum(['all', 'internal', 'internal-and-cloud-load-balancing'])
@@ -478,11 +480,11 @@ const cloudRunSchema = z
         envVarName,
         z.strictObject({
           secret: cloudId(CLOUD_IDS.gcpSecret).describe('Secret Manager secret id'),
-          version: secretVersion.describe('Secret Manager version; pinned (a number) in production'),
+          version: secretVersion.describe('Secret Manager version: a number, or latest (refused in production)'),
         }),
       )
       .optional()
-      .describe('Every secret the app reads, as env var: {secret, version}; required by --target cloudrun'),
+      .describe('Every variable the app reads from a secret, as ENV_NAME: {secret, version}; required by --target cloudrun'),
   })
   .superRefine((c, ctx) => {
     if (c.maxScale < c.minScale) {
@@ -496,12 +498,12 @@ const ecsSchema = z
     region: cloudId(CLOUD_IDS.awsRegion).optional().describe('AWS region of the cluster and the logs; required by --target ecs'),
     executionRoleArn: cloudId(CLOUD_IDS.iamRoleArn).optional().describe('Role ECS pulls the image, reads the secrets and writes logs with; required by --target ecs'),
     taskRoleArn: cloudId(CLOUD_IDS.iamRoleArn).optional().describe('Role the app runs as; required by --target ecs'),
-    subnets: z.array(cloudId(CLOUD_IDS.subnetId)).min(1).max(16).optional().describe('Private subnets of the tasks; required by --target ecs'),
-    securityGroups: z.array(cloudId(CLOUD_IDS.securityGroupId)).min(1).max(5).optional().describe('Security groups of the tasks; required by --target ecs'),
-    targetGroupArn: cloudId(CLOUD_IDS.targetGroupArn).optional().describe("The load balancer's target group (type ip); required by --target ecs"),
+    subnets: z.array(cloudId(CLOUD_IDS.subnetId)).min(1).max(16).optional().describe('Private subnets of the tasks (subnet-…); required by --target ecs'),
+    securityGroups: z.array(cloudId(CLOUD_IDS.securityGroupId)).min(1).max(5).optional().describe('Security groups of the tasks (sg-…); required by --target ecs'),
+    targetGroupArn: cloudId(CLOUD_IDS.targetGroupArn).optional().describe("The load balancer's target group (type ip), in ecs.region; required by --target ecs"),
     secretsArnPrefix: cloudId(CLOUD_IDS.secretArnPrefix)
       .optional()
-      .describe('Each secret is read from this prefix plus its key; or give ecs.secrets'),
+      .describe('Each secret is read from this Secrets Manager (or SSM parameter) prefix plus its name: …:secret:saplings/prod/ gives …:secret:saplings/prod/OPENAI_API_KEY; required by --target ecs unless ecs.secrets maps every variable'),
     secrets: z
       .record(envVarName, cloudId(CLOUD_IDS.secretArn))
       .optional()
@@ -509,7 +511,7 @@ const ecsSchema = z
     image: imageReference.optional().describe('Image for ECS (ECR); defaults to image'),
     family: cloudId(CLOUD_IDS.ecsName).optional().describe('Task definition family; defaults to <name>-app'),
     serviceName: cloudId(CLOUD_IDS.ecsName).optional().describe('ECS service name; defaults to <name>-service'),
-    logGroup: cloudId(CLOUD_IDS.logGroup).optional().describe('CloudWatch Logs group; defaults to /ecs/<name>'),
+    logGroup: cloudId(CLOUD_IDS.logGroup).optional().describe('CloudWatch Logs group, which must exist; defaults to /ecs/<name>'),
     logStreamPrefix: z
       .string()
       .regex(/^[^:*]{1,512}$/, { error: 'must be 1 to 512 characters, without ":" or "*"' })
@@ -542,8 +544,8 @@ export const StackConfigSchema = z
     $schema: z.string().optional().describe('JSON Schema reference for editors; ignored'),
     name: dnsLabel(MAX_STACK_NAME_LENGTH)
       .default(SEED.name)
-      .describe('DNS-1123 label that prefixes every object name'),
-    namespace: dnsLabel().optional().describe('Namespace of the stack; defaults to name'),
+      .describe('DNS-1123 label that prefixes every object name (<name>-app, <name>-service, …) and is the app label; short enough that the longest derived name fits in 63 characters'),
+    namespace: dnsLabel().optional().describe('Namespace of the stack; defaults to name. Stack names and namespaces must be unique across the documents of a file'),
     environment: z.enum(ENVIRONMENTS).describe('Selects the preset for log level, workers, timeouts and rate limit'),
     image: imageReference.describe('App image, pinned by tag or digest (saplings:1.0.0)'),
     app: appSchema,

@@ -4,6 +4,7 @@ import { configJsonSchema } from '../../src/cli/commands/schema';
 import { appObjectNames } from '../../src/conventions/names';
 import { MAX_STACK_NAME_LENGTH, StackConfigSchema } from '../../src/config/schema';
 import { ENVIRONMENT_PRESETS } from '../../src/conventions/presets';
+import { OUTPUT, keyPaths, renderConfigReference } from '../../scripts/gen-config-reference';
 
 describe('config schema', () => {
   test('the committed saplings.schema.json is what `saplings-k8s schema` prints', () => {
@@ -42,16 +43,31 @@ describe('environment presets', () => {
   });
 });
 
-describe('README config reference', () => {
-  test('documents every key of the schema down to the second level', () => {
-    const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
-    const schema = configJsonSchema() as { properties: Record<string, { properties?: Record<string, unknown> }> };
-    const missing: string[] = [];
-    for (const [key, node] of Object.entries(schema.properties)) {
-      if (key === '$schema') continue;
-      const paths = node.properties ? Object.keys(node.properties).map((child) => `${key}.${child}`) : [key];
-      missing.push(...paths.filter((p) => !readme.includes(`\`${p}`)));
-    }
-    expect(missing).toStrictEqual([]);
+describe('the config reference, docs/config-reference.md', () => {
+  const schema = configJsonSchema() as { properties: Record<string, any> };
+  const generated = renderConfigReference(schema, ENVIRONMENT_PRESETS);
+
+  test('is what scripts/gen-config-reference.js makes of the schema and presets: run `npm run schema` after changing either', () => {
+    expect(fs.readFileSync(OUTPUT, 'utf8')).toBe(generated);
+  });
+
+  test("has a row for every key of the schema, with its description and default", () => {
+    const paths = keyPaths(schema);
+    expect(paths).toEqual(expect.arrayContaining(['name', 'app.resources.limits.memory', 'cloudrun.secrets.<KEY>.version', 'ecs.tags']));
+    const rows = new Map(generated.split('\n').filter((l) => l.startsWith('| `')).map((l) => [l.slice(3, l.indexOf('`', 3)), l]));
+    expect(paths.filter((p) => !rows.has(p))).toStrictEqual([]);
+    expect(rows.get('app.port')).toBe('| `app.port` | integer 1..65535 | `8000` | Port gunicorn listens on |');
+    expect(rows.get('image')).toMatch(/\| \*\*required\*\* \| App image/);
+  });
+
+  test('picks up a key added to the schema with no step of its own', () => {
+    const grown = structuredClone(schema);
+    grown.properties.app.properties.newKnob = { type: 'integer', default: 7, description: 'A new <knob> | with a pipe' };
+    expect(renderConfigReference(grown, ENVIRONMENT_PRESETS)).toContain('| `app.newKnob` | integer | `7` | A new &lt;knob> \\| with a pipe |');
+  });
+
+  test('shows each preset-backed key with its value per environment', () => {
+    expect(generated).toContain('| `ingress.rateLimitRps` | `1000` | `500` | `100` |');
+    expect(generated).toContain('| `app.logLevel` | `DEBUG` | `INFO` | `INFO` |');
   });
 });
