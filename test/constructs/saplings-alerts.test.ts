@@ -71,8 +71,12 @@ describe('SaplingsAlerts', () => {
 
     test("THEN the README's Runbook has a heading per alert, whose anchor is the runbook URL's", () => {
       const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
-      const runbook = readme.slice(readme.indexOf('\n### Runbook\n'), readme.indexOf('\n## ', readme.indexOf('\n### Runbook\n')));
-      const headings = [...runbook.matchAll(/^#### (.+)$/gm)].map((m) => m[1]);
+      // The README is what npm renders at the default runbookBaseUrl; its Runbook section runs to the end of the file or the next section.
+      const start = readme.indexOf('\n## Runbook\n');
+      expect(start).toBeGreaterThan(0);
+      const end = readme.indexOf('\n## ', start + 1);
+      const runbook = readme.slice(start, end === -1 ? undefined : end);
+      const headings = [...runbook.matchAll(/^### (.+)$/gm)].map((m) => m[1]);
       expect(headings).toStrictEqual(rules.map((r: { alert: string }) => r.alert));
       // GitHub and npm anchor a heading at its lowercase text.
       for (const r of rules) expect(r.annotations.runbook_url.endsWith(`#${r.alert.toLowerCase()}`)).toBe(true);

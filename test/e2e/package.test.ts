@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { docSnippets } from '../helpers/doc-snippets';
 
 /*
  * The package as a chart author gets it: packed, installed from the tarball
@@ -44,11 +45,9 @@ beforeAll(() => {
 
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-/** The TypeScript examples of the README's library section, which a chart author would paste. */
+/** The TypeScript programs of README.md and docs/, which a chart author would paste. */
 function readmeSnippets(): string[] {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Using the constructs'), readme.indexOf('## Development'));
-  return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  return docSnippets().map((s) => `// ${s.file}:${s.line}\n${s.code}`);
 }
 
 /** A fresh project from the typescript-app template, with these packages installed. Returns npm's result. */
@@ -86,8 +85,8 @@ describe('the packed package in a stock cdk8s project', () => {
     const run = spawnSync(process.execPath, ['main.js'], { cwd: dir, encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toStrictEqual([true, true]);
-    // The README's examples compiled with main.ts; each synthesizes on its own.
-    expect(readmeSnippets().length).toBeGreaterThanOrEqual(2);
+    // The docs' examples (README.md and docs/) compiled with main.ts; each synthesizes on its own.
+    expect(readmeSnippets().length).toBeGreaterThanOrEqual(7);
     readmeSnippets().forEach((_code, i) => {
       const out = path.join(dir, `readme-${i}-out`);
       const snippet = spawnSync(process.execPath, [`readme-${i}.js`], { cwd: dir, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: out } });
