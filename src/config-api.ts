@@ -8,8 +8,10 @@
  * project (zod's type files need esModuleInterop). It lives beside src/config/
  * rather than in it, because it also reaches the Kubernetes target, and the
  * config itself never loads constructs.
+ *
+ * Every name is listed: test/public-api.test.ts freezes the runtime exports.
  */
-export * from './config/schema';
+export { StackConfigSchema, MAX_STACK_NAME_LENGTH, StackConfig, StackConfigInput } from './config/schema';
 export { DEFAULT_CONFIG, LoadOptions, LoadedConfig, defaultStacks, loadConfig, loadConfigFile, locateProblems, parseConfigText } from './config/load';
 export { InputError, Problem, formatProblem } from './config/errors';
 export { TextPosition } from './config/yaml';

@@ -2,42 +2,86 @@
  * saplings-k8s: the constructs, as chart authors install them. This entry
  * loads neither zod nor a YAML parser, and its types compile under cdk8s-cli's
  * stock tsconfig. The config file API is `saplings-k8s/config`.
+ *
+ * Every name is listed: this file is the public API, and
+ * test/public-api.test.ts freezes its runtime exports. The conventions' tables
+ * and helpers (SEED, VECTOR_DB, PROMETHEUS_DURATION_HELP, restrictedPodContext,
+ * …) are internal; import them from their modules inside this package only.
  */
-export * from './constructs/saplings-app';
-export * from './constructs/redis-store';
-export * from './constructs/vector-db';
-export * from './constructs/autoscaler';
-export * from './constructs/ingress-with-tls';
-export * from './constructs/gateway-route';
-export * from './constructs/gateway-with-tls';
-export * from './constructs/saplings-service-monitor';
-export * from './constructs/saplings-alerts';
-export * from './constructs/grafana-dashboard';
-export * from './constructs/rollout';
-export { AppSeries, appSeries } from './constructs/app-series';
+
+// The constructs, and the props and option types they take.
+export { SaplingsStack } from './targets/kubernetes/saplings-stack';
+export type {
+  SaplingsStackProps,
+  SaplingsStackAppOptions,
+  StackAlertsOptions,
+  StackCreatedGatewayOptions,
+  StackDashboardOptions,
+  StackGatewayOptions,
+  StackRedisOptions,
+  StackSecretOptions,
+  StackVectorDbOptions,
+} from './targets/kubernetes/saplings-stack';
+export { SaplingsApp } from './constructs/saplings-app';
+export type { SaplingsAppProps, AppStorage, InternetEgress } from './constructs/saplings-app';
+export type { SidecarOptions } from './constructs/sidecar';
 export { WAIT_FOR_BACKENDS_CONTAINER } from './constructs/wait-for-backends';
-export * from './constructs/app-secret';
-export * from './constructs/namespace-isolation';
-export * from './constructs/traffic-policy';
-export * from './constructs/backing-service';
-export * from './constructs/resources';
-export * from './constructs/security';
-export { SidecarOptions } from './constructs/sidecar';
-export * from './constructs/errors';
-export * from './targets/kubernetes/saplings-stack';
+export { BackingService } from './constructs/backing-service';
+export type { BackingServiceProps, BackingServicePort, BackingServiceStorage, ServiceConnection } from './constructs/backing-service';
+export { RedisStore } from './constructs/redis-store';
+export type { RedisStoreProps } from './constructs/redis-store';
+export { VectorDb } from './constructs/vector-db';
+export type { VectorDbProps } from './constructs/vector-db';
+export type { VectorDbEngine, RunAsUser } from './conventions/backing-services';
+export { AppSecret } from './constructs/app-secret';
+export type { AppSecretProps, ExternalSecretSource } from './constructs/app-secret';
+export type { SecretKeyReference, ResolvedSecretKey } from './constructs/security';
+export type { ComputeResources, ComputeResourceOverrides, ClaimOptions } from './constructs/resources';
+export { Autoscaler } from './constructs/autoscaler';
+export type { AutoscalerProps, ScalingBehavior } from './constructs/autoscaler';
+export { IngressWithTls } from './constructs/ingress-with-tls';
+export type { IngressWithTlsProps } from './constructs/ingress-with-tls';
+export { GatewayRoute } from './constructs/gateway-route';
+export type { GatewayRouteProps, GatewayImplementation, GatewayReference } from './constructs/gateway-route';
+export { GatewayWithTls } from './constructs/gateway-with-tls';
+export type { GatewayWithTlsProps } from './constructs/gateway-with-tls';
+export { NamespaceIsolation } from './constructs/namespace-isolation';
+export type { NamespaceIsolationProps } from './constructs/namespace-isolation';
+export { TrafficPolicy } from './constructs/traffic-policy';
+export type { TrafficPolicyProps, TrafficPeer, TrafficPort, TrafficRule, NetworkPolicyView } from './constructs/traffic-policy';
+export { SaplingsServiceMonitor } from './constructs/saplings-service-monitor';
+export type { SaplingsServiceMonitorProps } from './constructs/saplings-service-monitor';
+export { SaplingsAlerts, ALERT_GROUP_NAME } from './constructs/saplings-alerts';
+export type {
+  SaplingsAlertsProps,
+  AlertRule,
+  DurationAlertOptions,
+  ErrorRateAlertOptions,
+  LatencyAlertOptions,
+  RestartsAlertOptions,
+  VolumeAlertOptions,
+} from './constructs/saplings-alerts';
+export { GrafanaDashboard, GRAFANA_DASHBOARD_LABEL } from './constructs/grafana-dashboard';
+export type { GrafanaDashboardProps } from './constructs/grafana-dashboard';
+export { appSeries } from './constructs/app-series';
+export type { AppSeries } from './constructs/app-series';
+export type { Environment, LogLevel } from './conventions/defaults';
+export type { AppSettingChoices } from './conventions/presets';
+
+// Rolling pods when what they read changes: the annotations are a contract with GitOps tools and Reloader.
+export { rollOnConfigChange, RELOADER_SECRET_ANNOTATION } from './constructs/rollout';
+export type { RollOnConfigChangeOptions } from './constructs/rollout';
+export { CONFIG_CHECKSUM_ANNOTATION, SECRET_CHECKSUM_ANNOTATION } from './conventions/config-checksum';
+
+// The generated classes of the CRDs the constructs emit, which their public fields expose.
 export { ExternalSecret, ExternalSecretProps } from '../imports/external-secrets.io/external-secrets.io';
 export { ServiceMonitor, ServiceMonitorProps } from '../imports/monitoring.coreos.com/monitoring.coreos.com';
 export { PrometheusRule, PrometheusRuleProps } from '../imports/monitoring.coreos.com/prometheusrules-monitoring.coreos.com';
 
-export { KubeObject } from './conventions/kube-object';
-export { PRIVATE_IPV4_RANGES } from './conventions/cidr';
-export * from './conventions/backing-services';
-export { isPinnedImage, parseImageReference, ImageReference } from './conventions/image';
-export * from './conventions/defaults';
-export * from './conventions/presets';
-export * from './conventions/metrics';
-export * from './conventions/prometheus-duration';
-
+// Errors, construct validation, and the checks a chart author runs on their own output.
+export { SaplingsValidationError, validateConstructs } from './constructs/errors';
+export type { ConstructProblem } from './constructs/errors';
+export type { KubeObject } from './conventions/kube-object';
 export type { CheckContext } from './checks';
 export type { ValidateObjectsOptions } from './checks/k8s-validate';
 export type { PolicyOptions } from './checks/policy';
