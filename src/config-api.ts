@@ -10,6 +10,8 @@
  * config itself never loads constructs.
  *
  * Every name is listed: test/public-api.test.ts freezes the runtime exports.
+ *
+ * @module saplings-k8s/config
  */
 export { StackConfigSchema, MAX_STACK_NAME_LENGTH, StackConfig, StackConfigInput } from './config/schema';
 export { DEFAULT_CONFIG, LoadOptions, LoadedConfig, defaultStacks, loadConfig, loadConfigFile, locateProblems, parseConfigText } from './config/load';

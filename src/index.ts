@@ -1,4 +1,4 @@
-/*
+/**
  * saplings-k8s: the constructs, as chart authors install them. This entry
  * loads neither zod nor a YAML parser, and its types compile under cdk8s-cli's
  * stock tsconfig. The config file API is `saplings-k8s/config`.
@@ -7,6 +7,8 @@
  * test/public-api.test.ts freezes its runtime exports. The conventions' tables
  * and helpers (SEED, VECTOR_DB, PROMETHEUS_DURATION_HELP, restrictedPodContext,
  * …) are internal; import them from their modules inside this package only.
+ *
+ * @module saplings-k8s
  */
 
 // The constructs, and the props and option types they take.
@@ -90,19 +92,31 @@ export { emitYaml, emitYamlStream, YamlValue } from './targets/yaml';
 
 // The checks and the diagram load on first call: a chart that only builds constructs needs neither.
 /* eslint-disable @typescript-eslint/no-require-imports */
-/** See {@link import('./checks').runChecks}. */
+/**
+ * Every check `synth` runs before writing, as `validate` runs them: the Kubernetes 1.28 API and
+ * CRD validator, the security policy and the credential leak guard. Returns the findings; never throws on bad input.
+ */
 export const runChecks: typeof import('./checks').runChecks = (...args) => (require('./checks') as typeof import('./checks')).runChecks(...args);
-/** See {@link import('./checks/k8s-validate').validateObjects}. */
+/**
+ * Checks parsed manifests strictly against the Kubernetes 1.28 API and the CRDs the constructs emit (unknown
+ * fields fail, as with `kubectl apply --validate=strict`), and the API server's own field rules. Every violation is an `error` finding.
+ */
 export const validateObjects: typeof import('./checks/k8s-validate').validateObjects = (...args) =>
   (require('./checks/k8s-validate') as typeof import('./checks/k8s-validate')).validateObjects(...args);
-/** See {@link import('./checks/policy').checkPolicy}. */
+/**
+ * The policy report of `saplings-k8s validate`: Pod Security "restricted" violations (`pss-*`, errors) and
+ * kube-score/Polaris-style practices (`practice-*`). Never throws on malformed input.
+ */
 export const checkPolicy: typeof import('./checks/policy').checkPolicy = (...args) => (require('./checks/policy') as typeof import('./checks/policy')).checkPolicy(...args);
-/** See {@link import('./checks/policy').findCredentials}. */
+/** What in one string looks like a credential (API keys, access keys, private keys, tokens, a password in a URL), as the leak guard sees it. */
 export const findCredentials: typeof import('./checks/policy').findCredentials = (...args) =>
   (require('./checks/policy') as typeof import('./checks/policy')).findCredentials(...args);
-/** See {@link import('./checks/leak-guard').findLeaks}. */
+/**
+ * Finds credentials where they must never be: any string outside a Secret that looks like a credential, and any
+ * Secret that carries values at all. Staging and production refuse to synthesize when this finds anything.
+ */
 export const findLeaks: typeof import('./checks/leak-guard').findLeaks = (...args) => (require('./checks/leak-guard') as typeof import('./checks/leak-guard')).findLeaks(...args);
-/** See {@link import('./targets/kubernetes/diagram').mermaidDiagram}. */
+/** A Mermaid flowchart of one stack's topology, read from its synthesized objects (what `saplings-k8s diagram` prints). */
 export const mermaidDiagram: typeof import('./targets/kubernetes/diagram').mermaidDiagram = (...args) =>
   (require('./targets/kubernetes/diagram') as typeof import('./targets/kubernetes/diagram')).mermaidDiagram(...args);
 /* eslint-enable @typescript-eslint/no-require-imports */
