@@ -3,7 +3,7 @@ import { CONFIG_CHECKSUM_ANNOTATION, SECRET_CHECKSUM_ANNOTATION } from '../conve
 import { FILES_MANIFEST } from '../synth/output';
 import { PROVENANCE_MARKER } from '../synth/provenance';
 import { DIFF_FORMAT_VERSION, DiffResult, FieldChange, LineChange, NoiseFile, StackDiff, UnitChange } from './model';
-import { isHiddenLine, isHiddenValue } from './redaction';
+import { isHiddenLine, isHiddenValue, isSecretBearingText } from './redaction';
 
 /** How the files of a run are laid out, to tell which stack and target each belongs to. */
 export interface DiffLayout {
@@ -199,7 +199,7 @@ function compareUnits(before: readonly Unit[], after: readonly Unit[]): UnitChan
 
 function describe(unit: Unit): Omit<UnitChange, 'change'> {
   const { type, file, kind, apiVersion, namespace, name, document } = unit;
-  return Object.fromEntries(Object.entries({ type, kind, apiVersion, namespace, name, file, document }).filter(([, v]) => v !== undefined)) as Omit<UnitChange, 'change'>;
+  return Object.fromEntries(Object.entries({ type, kind, apiVersion, namespace, name, file, document }).filter(([, v]) => v !== undefined)) as unknown as Omit<UnitChange, 'change'>;
 }
 
 /**
@@ -300,11 +300,12 @@ const MAX_LINE_PAIRS = 4_000_000;
 
 /** The lines removed from `a` and added in `b` (longest common subsequence), provenance header left out. */
 export function lineDiff(a: string, b: string): LineChange[] {
+  const secret = isSecretBearingText(a) || isSecretBearingText(b);
   const skipA = headerLines(a);
   const skipB = headerLines(b);
   const x = a.split('\n').slice(skipA);
   const y = b.split('\n').slice(skipB);
-  const line = (op: '-' | '+', n: number, text: string): LineChange => (isHiddenLine(text) ? { op, line: n, hidden: true } : { op, line: n, text });
+  const line = (op: '-' | '+', n: number, text: string): LineChange => (secret || isHiddenLine(text) ? { op, line: n, hidden: true } : { op, line: n, text });
   if (x.length * y.length > MAX_LINE_PAIRS) {
     return [...x.map((t, i) => line('-', i + 1 + skipA, t)), ...y.map((t, i) => line('+', i + 1 + skipB, t))];
   }
