@@ -35,11 +35,19 @@ export function formatSummary(result: DiffResult): string {
 }
 
 function totals(result: DiffResult): string {
-  const { summary } = result;
-  const hidden = summary.noise ? `; ${summary.noise} noise change${summary.noise === 1 ? '' : 's'} hidden (checksum annotations, provenance headers)` : '';
+  const hidden = result.summary.noise ? `; ${noiseCount(result)} hidden (checksum annotations, provenance headers)` : '';
   if (!result.changed) return `no changes against ${result.against}${hidden}`;
+  return `${headline(result)}, against ${result.against}${hidden}`;
+}
+
+/** `2 changed, 1 added, 0 removed in 3 stacks`. */
+function headline(result: DiffResult): string {
   const n = new Set(result.stacks.map((s) => s.stack)).size;
-  return `${counts(summary)} in ${n} stack${n === 1 ? '' : 's'}, against ${result.against}${hidden}`;
+  return `${counts(result.summary)} in ${n} stack${n === 1 ? '' : 's'}`;
+}
+
+function noiseCount(result: DiffResult): string {
+  return `${result.summary.noise} noise change${result.summary.noise === 1 ? '' : 's'}`;
 }
 
 function counts(c: { added: number; removed: number; changed: number }): string {
@@ -129,10 +137,11 @@ function formatMarkdown(result: DiffResult, options: FormatOptions): string {
   const cap = options.maxMarkdownChars ?? 60_000;
   const head: string[] = ['### saplings-k8s diff', ''];
   if (!result.changed) {
-    head.push(`No changes against ${code(result.against)}.${result.summary.noise ? ` ${result.summary.noise} noise change(s) hidden.` : ''}`);
+    head.push(`No changes against ${code(result.against)}.${result.summary.noise ? ` ${noiseCount(result)} hidden.` : ''}`);
     return `${head.join('\n')}\n`;
   }
-  head.push(`**${totals(result).replace(/ against .*$/, '')}**, against ${code(result.against)}${result.summary.noise ? ` (${result.summary.noise} noise change(s) hidden: checksum annotations, provenance headers)` : ''}.`, '');
+  const hidden = result.summary.noise ? ` (${noiseCount(result)} ${options.showNoise ? 'listed' : 'hidden'}: checksum annotations, provenance headers)` : '';
+  head.push(`**${headline(result)}**, against ${code(result.against)}${hidden}.`, '');
   head.push('| Stack | Target | Added | Removed | Changed |', '|---|---|---:|---:|---:|');
   for (const s of result.stacks) head.push(`| ${escapeCell(s.stack || '(root files)')} | ${escapeCell(s.target)} | ${s.added} | ${s.removed} | ${s.changed} |`);
   head.push('');
