@@ -53,8 +53,10 @@ export function compareFiles(before: ReadonlyMap<string, string>, after: Readonl
     groups.set(key, group);
     const oldUnits = old === undefined ? [] : unitsOf(file, old);
     const newUnits = now === undefined ? [] : unitsOf(file, now);
-    // A structured file whose objects are all equal differs in its comments or layout: shown as lines.
-    if (old !== undefined && now !== undefined && sameUnits(oldUnits, newUnits)) {
+    // A structured file whose objects are all equal differs in its comments or layout, and one that no
+    // longer parses (edited by hand) has no objects to pair: both are shown as lines.
+    const unparsed = [...oldUnits, ...newUnits].some((u) => u.type === 'file');
+    if (old !== undefined && now !== undefined && (unparsed || sameUnits(oldUnits, newUnits))) {
       group.before.push(textUnit(file, old));
       group.after.push(textUnit(file, now));
       continue;
@@ -67,7 +69,7 @@ export function compareFiles(before: ReadonlyMap<string, string>, after: Readonl
   for (const group of groups.values()) {
     const changes = compareUnits(group.before, group.after);
     const listed = changes.filter((c) => c.change !== 'changed' || (c.fields?.length ?? 0) + (c.lines?.length ?? 0) > 0);
-    for (const c of changes) if (!listed.includes(c)) noise.push({ file: c.file, reason: 'checksum annotations' });
+    for (const c of changes) if (!listed.includes(c)) noise.push({ file: c.file, reason: 'checksum annotations', change: c });
     if (listed.length === 0) continue;
     const count = (kind: UnitChange['change']) => listed.filter((c) => c.change === kind).length;
     stacks.push({ stack: group.stack, target: group.target, added: count('added'), removed: count('removed'), changed: count('changed'), changes: listed });

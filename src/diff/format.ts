@@ -79,6 +79,15 @@ function fieldParts(f: FieldChange): { path: string; before?: string; after?: st
   return { path: f.path, before: show(f.old), after: show(f.new) };
 }
 
+/** `path: old → new`, `path: new (added)`, `path: changed (value hidden)`. */
+function fieldLine(f: FieldChange, p: Paint = paint(false)): string {
+  const { path, before, after, note } = fieldParts(f);
+  if (before !== undefined && after !== undefined) return `${path}: ${p.del(before)} → ${p.add(after)}`;
+  if (before !== undefined) return `${path}: ${p.del(before)} ${p.dim(`(${note})`)}`;
+  if (after !== undefined) return `${path}: ${p.add(after)} ${p.dim(`(${note})`)}`;
+  return `${path}: ${p.dim(note ?? '')}`;
+}
+
 function lineText(l: LineChange): string {
   return l.hidden ? '(line hidden)' : (l.text ?? '');
 }
@@ -105,19 +114,17 @@ function formatText(result: DiffResult, options: FormatOptions): string {
     for (const unit of stack.changes) {
       out.push(`${markOf[unit.change]} ${unitLabel(unit)}${unit.type === 'object' ? p.dim(`  (${unit.file})`) : ''}`);
       const fields = [...(unit.fields ?? []), ...(options.showNoise ? (unit.noise ?? []) : [])];
-      for (const f of fields) {
-        const { path, before, after, note } = fieldParts(f);
-        const noise = unit.noise?.includes(f) ? p.dim(' (noise)') : '';
-        if (before !== undefined && after !== undefined) out.push(`    ${path}: ${p.del(before)} → ${p.add(after)}${noise}`);
-        else if (before !== undefined) out.push(`    ${path}: ${p.del(before)} ${p.dim(`(${note})`)}${noise}`);
-        else if (after !== undefined) out.push(`    ${path}: ${p.add(after)} ${p.dim(`(${note})`)}${noise}`);
-        else out.push(`    ${path}: ${p.dim(note ?? '')}${noise}`);
-      }
+      for (const f of fields) out.push(`    ${fieldLine(f, p)}${unit.noise?.includes(f) ? p.dim(' (noise)') : ''}`);
       for (const l of unit.lines ?? []) out.push(`    ${(l.op === '-' ? p.del : p.add)(`${l.op}${String(l.line).padStart(4)}: ${lineText(l)}`)}`);
     }
     out.push('');
   }
-  if (options.showNoise) for (const n of result.noise) out.push(p.dim(`  ${n.file}: ${n.reason} only (noise)`));
+  if (options.showNoise) {
+    for (const n of result.noise) {
+      out.push(p.dim(`  ${n.change ? unitLabel(n.change) : n.file}: ${n.reason} only (noise)`));
+      for (const f of n.change?.noise ?? []) out.push(p.dim(`    ${fieldLine(f)}`));
+    }
+  }
   out.push(totals(result) + (result.summary.noise && !options.showNoise ? '; --show-noise lists them' : ''));
   return `${out.join('\n')}\n`;
 }

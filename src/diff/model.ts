@@ -84,6 +84,8 @@ export interface NoiseFile {
   readonly file: string;
   /** Why it is noise: `provenance header`, `manifest of generated files`, `checksum annotations`. */
   readonly reason: string;
+  /** For `checksum annotations`: the object whose only change they are, its `fields` empty and `noise` listing them. */
+  readonly change?: UnitChange;
 }
 
 /** Everything `diff` found. */
@@ -98,6 +100,6 @@ export interface DiffResult {
   readonly summary: { readonly added: number; readonly removed: number; readonly changed: number; readonly noise: number };
   /** One entry per stack and target with changes, in stack then target order. */
   readonly stacks: StackDiff[];
-  /** Files whose only difference is noise. */
+  /** Files, and objects, whose only difference is noise. */
   readonly noise: NoiseFile[];
 }
