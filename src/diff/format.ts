@@ -180,6 +180,11 @@ function formatMarkdown(result: DiffResult, options: FormatOptions): string {
     const more = stackOmitted ? [`- … ${stackOmitted} more`] : [];
     body.push('<details>', `<summary><b>${escapeHtml(stack.stack || '(root files)')}</b> · ${escapeHtml(stack.target)}: ${counts(stack)}</summary>`, '', ...items, ...more, '', '</details>', '');
   }
+  if (options.showNoise && result.noise.length) {
+    body.push('<details>', `<summary>Noise: ${result.noise.length} file${result.noise.length === 1 ? '' : 's'} or object${result.noise.length === 1 ? '' : 's'}</summary>`, '');
+    for (const n of result.noise) body.push(`- ${code(n.change ? unitLabel(n.change) : n.file)}: ${escapeCell(n.reason)} only`);
+    body.push('', '</details>', '');
+  }
   const tail = omitted ? [`_${omitted} more line${omitted === 1 ? '' : 's'} not shown; run \`saplings-k8s diff\` for all of them._`] : [];
   return `${[...head, ...body, ...tail].join('\n').trimEnd()}\n`;
 }

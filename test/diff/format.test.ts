@@ -61,3 +61,13 @@ describe('text', () => {
     expect(formatDiff(r, 'text', { color: true })).toContain('\u001b[33m~\u001b[0m ConfigMap ns/one');
   });
 });
+
+describe('--show-noise', () => {
+  test('lists the noise-only files and objects in text and markdown, never by default', () => {
+    const r: DiffResult = { ...result([configMap('one', 1)]), summary: { added: 0, removed: 0, changed: 1, noise: 1 }, noise: [{ file: 'other.k8s.yaml', reason: 'provenance header' }] };
+    expect(formatDiff(r, 'text')).not.toContain('other.k8s.yaml');
+    expect(formatDiff(r, 'markdown')).not.toContain('other.k8s.yaml');
+    expect(formatDiff(r, 'text', { showNoise: true })).toContain('  other.k8s.yaml: provenance header only (noise)\n');
+    expect(formatDiff(r, 'markdown', { showNoise: true })).toContain('- `other.k8s.yaml`: provenance header only\n');
+  });
+});

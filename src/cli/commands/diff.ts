@@ -100,6 +100,8 @@ invalid input.`;
       layout: { targets: targets.map((t) => t.name), targetDirectories, stacks: stacks.map((s) => s.name) },
     });
     io.stdout(formatDiff(result, format, { color: format === 'text' && useColor(io), showNoise: values['show-noise'] }));
+    // https://kubernetes.io/docs/reference/kubectl/generated/kubectl_diff/: 0 no differences, 1 differences, >1 an error
+    // (src/cli/index.ts turns this command's errors into 2).
     return result.changed ? 1 : 0;
   },
 };
