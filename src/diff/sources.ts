@@ -12,10 +12,11 @@ import { isGenerated } from '../synth/provenance';
  * The generated files as they are in the output directory, for the paths
  * `files` would write and the generated files no longer written: the files
  * `synth --check` compares (synth/output's diffOutput), read, never written.
+ * `shownDir` names the directory in messages.
  */
-export function filesOnDisk(outDir: string, files: readonly OutputFile[]): Map<string, string> {
+export function filesOnDisk(outDir: string, files: readonly OutputFile[], shownDir = outDir): Map<string, string> {
   if (hasInterruptedRun(outDir)) {
-    throw new OutputError(`${outDir} holds a run that was stopped while writing; run saplings-k8s synth to restore it, then diff again`);
+    throw new OutputError(`${shownDir} holds a run that was stopped while writing; run saplings-k8s synth to restore it, then diff again`);
   }
   const { added, changed, removed } = diffOutput(outDir, files);
   const unchanged = new Set([...added, ...changed, ...removed]);

@@ -11,5 +11,5 @@ import { filesOnDisk } from './sources';
  */
 export function outputChangeSummary(outDir: string, files: readonly OutputFile[], layout: DiffLayout, shownDir: string): string {
   const after = new Map(files.map((f) => [f.path, f.content]));
-  return formatSummary(compareFiles(filesOnDisk(outDir, files), after, { layout, against: shownDir }));
+  return formatSummary(compareFiles(filesOnDisk(outDir, files, shownDir), after, { layout, against: shownDir }));
 }

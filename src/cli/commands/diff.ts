@@ -94,7 +94,7 @@ invalid input.`;
     const files = withFilesManifest(synthesized.files);
 
     const shown = path.relative(io.cwd, outDir) || '.';
-    const before = against === undefined ? filesOnDisk(outDir, files) : filesAtRef(outDir, against, files, { cwd: io.cwd, env: io.env });
+    const before = against === undefined ? filesOnDisk(outDir, files, shown) : filesAtRef(outDir, against, files, { cwd: io.cwd, env: io.env });
     const result = compareFiles(before, new Map(files.map((f) => [f.path, f.content])), {
       against: against === undefined ? shown : `${shown} at ${against}`,
       layout: { targets: targets.map((t) => t.name), targetDirectories, stacks: stacks.map((s) => s.name) },

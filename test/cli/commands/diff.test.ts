@@ -239,6 +239,17 @@ describe('saplings-k8s diff exit status', () => {
     expect(hasStackTrace(result.stderr)).toBe(false);
   });
 
+  test('a directory a stopped run left half-written is an error (exit 2), not compared', async () => {
+    const cwd = tempDir();
+    expect((await runMain(['synth'], cwd)).status).toBe(0);
+    fs.mkdirSync(path.join(cwd, 'dist', '.saplings-k8s-staging'));
+    fs.writeFileSync(path.join(cwd, 'dist', '.saplings-k8s-staging', 'journal.json'), '{}');
+    const result = await runMain(['diff'], cwd);
+    expect(result).toMatchObject({ status: 2, stdout: '' });
+    expect(result.stderr).toBe('✖ dist holds a run that was stopped while writing; run saplings-k8s synth to restore it, then diff again\n');
+    expect(hasStackTrace(result.stderr)).toBe(false);
+  });
+
   test('an unknown --format exits 2 naming the formats', async () => {
     const result = await runMain(['diff', '--format', 'github'], tempDir());
     expect(result.status).toBe(2);
