@@ -156,6 +156,26 @@ describe('saplings-k8s diff: stacks added and removed, other targets', () => {
     expect(added.added).toBe(removed.removed);
   });
 
+  test('nginx.conf is compared line by line', async () => {
+    const cwd = tempDir();
+    const config = (rate: number) => `name: web\nenvironment: production\nimage: saplings:1.0.0\ningress:\n  rateLimitRps: ${rate}\n`;
+    fs.writeFileSync(path.join(cwd, 'saplings.yaml'), config(5));
+    expect((await runMain(['synth', '-t', 'compose'], cwd)).status).toBe(0);
+    fs.writeFileSync(path.join(cwd, 'saplings.yaml'), config(7));
+    const result = await runMain(['diff', '-t', 'compose', '--format', 'json'], cwd);
+    expect(result.status).toBe(1);
+    const [stack] = JSON.parse(result.stdout).stacks;
+    expect(stack.changes.map((c: any) => [c.type, c.file])).toStrictEqual([['file', 'web/nginx.conf']]);
+    const { lines } = stack.changes[0];
+    const old = fs.readFileSync(path.join(cwd, 'dist/web/nginx.conf'), 'utf8').split('\n');
+    const n = old.findIndex((l) => l.includes('rate=5r/s')) + 1;
+    expect(n).toBeGreaterThan(2);
+    expect(lines).toStrictEqual([
+      { op: '-', line: n, text: old[n - 1] },
+      { op: '+', line: n, text: old[n - 1].replace('rate=5r/s', 'rate=7r/s') },
+    ]);
+  });
+
   test('ECS JSON and Compose YAML are compared field by field, nginx.conf unchanged', async () => {
     const cwd = tempDir();
     const ecs = fs.readFileSync(path.join(ROOT, 'examples/ecs.yaml'), 'utf8');
