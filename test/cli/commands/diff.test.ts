@@ -176,6 +176,23 @@ describe('saplings-k8s diff: stacks added and removed, other targets', () => {
     ]);
   });
 
+  test('Cloud Run\'s Knative Service is compared as an object', async () => {
+    const cwd = tempDir();
+    const example = fs.readFileSync(path.join(ROOT, 'examples/cloudrun.yaml'), 'utf8');
+    fs.writeFileSync(path.join(cwd, 'saplings.yaml'), example);
+    expect((await runMain(['synth', '-t', 'cloudrun'], cwd)).status).toBe(0);
+    const image = 'us-central1-docker.pkg.dev/saplings-prod/saplings/saplings';
+    expect(example).toContain(`${image}:1.0.0\n`);
+    fs.writeFileSync(path.join(cwd, 'saplings.yaml'), example.replace(`${image}:1.0.0\n`, `${image}:1.1.0\n`));
+    const result = await runMain(['diff', '-t', 'cloudrun', '--format', 'json'], cwd);
+    expect(result.status).toBe(1);
+    const changes = JSON.parse(result.stdout).stacks.flatMap((s: any) => s.changes);
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({ change: 'changed', type: 'object', kind: 'Service', apiVersion: 'serving.knative.dev/v1', name: 'saplings-app', file: 'saplings.cloudrun.yaml' });
+    expect(changes[0].fields.map((f: any) => [f.old, f.new])).toStrictEqual([[`${image}:1.0.0`, `${image}:1.1.0`]]);
+    expect(changes[0].fields[0].path).toMatch(/^spec\.template\.spec\.containers\[(?:0|name=[a-z-]+)\]\.image$/);
+  });
+
   test('ECS JSON and Compose YAML are compared field by field, nginx.conf unchanged', async () => {
     const cwd = tempDir();
     const ecs = fs.readFileSync(path.join(ROOT, 'examples/ecs.yaml'), 'utf8');
