@@ -26,10 +26,12 @@ export interface ValueSite {
  */
 export function isHiddenValue(site: ValueSite, value: unknown): boolean {
   if (site.kind === 'Secret' && (site.path[0] === 'data' || site.path[0] === 'stringData')) return true;
-  if (typeof value !== 'string') return false;
-  if (findCredentials(value).length > 0) return true;
+  // A number is a literal too: a hand-edited `DB_PASSWORD: 123456` must not show.
+  const text = typeof value === 'number' ? String(value) : value;
+  if (typeof text !== 'string') return false;
+  if (findCredentials(text).length > 0) return true;
   const names = site.path.filter((key): key is string => typeof key === 'string');
-  return names.some((name) => isSecretLikeName(name) && plaintextSecret(name, value) !== undefined);
+  return names.some((name) => isSecretLikeName(name) && plaintextSecret(name, text) !== undefined);
 }
 
 /** Whether a line of an unstructured file (nginx.conf) must not be shown: it holds something that looks like a credential. */
