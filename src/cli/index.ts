@@ -9,6 +9,7 @@ import { PROBLEM_FORMATS, ProblemFormat, findingRecord, githubAnnotation, proble
 /** Every command, in the order `--help` lists them; each module loads when its command runs, so a run loads only its own. */
 const COMMANDS: readonly { readonly name: string; readonly load: () => Command }[] = [
   { name: 'synth', load: () => (require('./commands/synth') as typeof import('./commands/synth')).synthCommand },
+  { name: 'diff', load: () => (require('./commands/diff') as typeof import('./commands/diff')).diffCommand },
   { name: 'validate', load: () => (require('./commands/validate') as typeof import('./commands/validate')).validateCommand },
   { name: 'diagram', load: () => (require('./commands/diagram') as typeof import('./commands/diagram')).diagramCommand },
   { name: 'schema', load: () => (require('./commands/schema') as typeof import('./commands/schema')).schemaCommand },
@@ -35,7 +36,8 @@ Options:
                      annotations on stdout) or json (on stdout)
       --debug        Show stack traces for unexpected errors
 
-Exit status: 0 ok, 1 invalid input, 2 usage error.
+Exit status: 0 ok, 1 invalid input, 2 usage error (diff: 0 no changes, 1 changes,
+2 or more an error, as kubectl diff).
 `;
 }
 
@@ -46,8 +48,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   let args: string[];
   try {
     const withoutDebug = argv.filter((a) => a !== '--debug');
-    // `diagram --format` chooses the diagram's own format, so problems are text there.
-    ({ format, args } = withoutDebug[0] === 'diagram' ? { format, args: withoutDebug } : takeFormat(withoutDebug));
+    // `diagram --format` and `diff --format` choose the command's own output format, so problems are text there.
+    ({ format, args } = withoutDebug[0] === 'diagram' || withoutDebug[0] === 'diff' ? { format, args: withoutDebug } : takeFormat(withoutDebug));
   } catch (err) {
     return report(err, io, debug, format);
   }
@@ -69,7 +71,9 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     }
     return await command.run(rest, io);
   } catch (err) {
-    return report(err, io, debug, format);
+    const status = report(err, io, debug, format);
+    // `diff` follows kubectl diff, where 1 means "changes found": its errors, invalid input included, exit 2.
+    return name === 'diff' && status === EXIT.invalidInput ? EXIT.usage : status;
   }
 }
 

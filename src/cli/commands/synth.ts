@@ -195,7 +195,7 @@ export function parseTargets(values: readonly string[] | undefined): string[] {
  * applies, so the Kubernetes files do not move when a config later gains
  * another target's keys and a GitOps tool's path stays right.
  */
-function resolveTargets(requested: readonly string[], stacks: readonly StackConfig[], io: CliIO): { targets: TargetEntry[]; targetDirectories: boolean } {
+export function resolveTargets(requested: readonly string[], stacks: readonly StackConfig[], io: CliIO): { targets: TargetEntry[]; targetDirectories: boolean } {
   if (!requested.includes(ALL_TARGETS)) {
     const targets = requested.map((name) => findTarget(name)!);
     return { targets, targetDirectories: targets.length > 1 };
@@ -209,7 +209,7 @@ function resolveTargets(requested: readonly string[], stacks: readonly StackConf
 }
 
 /** Validates a `--layout` value. */
-function parseLayout(value: string | undefined): Layout {
+export function parseLayout(value: string | undefined): Layout {
   if (value === undefined) return 'file-per-stack';
   if (!(LAYOUTS as readonly string[]).includes(value)) {
     throw new UsageError(`--layout must be one of ${LAYOUTS.join(', ')}, got "${value}"`);

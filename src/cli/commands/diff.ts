@@ -1,0 +1,121 @@
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ENVIRONMENTS } from '../../conventions/defaults';
+import { InputError } from '../../config/errors';
+import { formatFinding } from '../../checks/findings';
+import { withFilesManifest } from '../../synth/output';
+import { synthesizeFleet } from '../../synth/fleet';
+import { ALL_TARGETS, DEFAULT_TARGET, findTarget, targetEntries } from '../../targets';
+import { compareFiles } from '../../diff/compare';
+import { DIFF_FORMATS, DiffFormat, formatDiff } from '../../diff/format';
+import { filesAtRef, filesOnDisk } from '../../diff/sources';
+import { CliIO, Command, UsageError } from '../context';
+import { MAX_CONFIG_SIZE_HELP, MAX_CONFIG_SIZE_OPTION, loadStacks, parseByteSize, parseEnvironment } from './shared';
+import { parseLayout, parseTargets, resolveTargets } from './synth';
+
+export const diffCommand: Command = {
+  name: 'diff',
+  summary: 'Show what synth would change in DIR, object by object (exit 1 when it would)',
+  get usage() {
+    return `Usage: saplings-k8s diff [--config FILE] [--out DIR] [--env NAME] [--target T]... [--layout L]
+                         [--against GIT_REF] [--format text|markdown|json] [--show-noise]
+
+Renders the config as synth would, in memory, and compares it with the
+generated files in DIR, or with DIR as it was committed at GIT_REF (read
+from git, no checkout). Writes nothing.
+
+Kubernetes objects are listed as added, removed or changed by kind,
+namespace and name, with the changed fields as key paths, old and new.
+Compose, Cloud Run and ECS files are compared the same way, document by
+document; nginx.conf line by line. A Secret's values, and values that look
+like credentials, are never shown: "changed (value hidden)".
+
+Provenance headers, the checksum/config and checksum/secret annotations and
+the manifest of generated files only follow from other changes: they are
+counted but not listed, and do not make the exit status 1.
+
+Options:
+  -c, --config FILE  Config file, as for synth. Default: ./saplings.yaml if
+                     present, else the built-in production stack
+  -o, --out DIR      The generated files to compare with. Default: $CDK8S_OUTDIR or dist
+  -e, --env NAME     Override environment in every stack: ${ENVIRONMENTS.join(', ')}
+  -t, --target T     As for synth: ${targetEntries().map((e) => e.name).join(', ')}, or ${ALL_TARGETS}.
+                     Default: ${DEFAULT_TARGET}
+  -l, --layout L     As for synth: file-per-stack (default) or file-per-resource
+      --against REF  Compare with DIR's files at this git commit, branch or tag
+                     (git show REF:DIR) instead of the files on disk
+      --format F     text (default; coloured on a terminal unless NO_COLOR is
+                     set), markdown (a pull-request comment) or json (for tools)
+      --show-noise   List the checksum annotations and provenance headers too
+${MAX_CONFIG_SIZE_HELP}
+      --debug        Show stack traces for unexpected errors
+  -h, --help         Show this help
+
+Exit status, as kubectl diff: 0 no changes, 1 changes, 2 or more an error,
+invalid input included. This departs from the other commands, where 1 means
+invalid input.`;
+  },
+
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values } = parseArgs({
+      args,
+      options: {
+        config: { type: 'string', short: 'c' },
+        out: { type: 'string', short: 'o' },
+        env: { type: 'string', short: 'e' },
+        layout: { type: 'string', short: 'l' },
+        target: { type: 'string', short: 't', multiple: true },
+        against: { type: 'string' },
+        format: { type: 'string' },
+        'show-noise': { type: 'boolean' },
+        ...MAX_CONFIG_SIZE_OPTION,
+      },
+      allowPositionals: false,
+    });
+    const format = parseDiffFormat(values.format);
+    const environment = parseEnvironment(values.env);
+    const layout = parseLayout(values.layout);
+    const requested = parseTargets(values.target);
+    const maxConfigBytes = parseByteSize(values['max-config-size']);
+    const against = values.against;
+    if (against !== undefined && (against === '' || against.startsWith('-'))) {
+      throw new UsageError(`--against must be a git ref such as main or HEAD~1, got "${against}"`);
+    }
+    const outDir = path.resolve(io.cwd, values.out ?? io.env.CDK8S_OUTDIR ?? 'dist');
+
+    const requireInlineValues = requested.some((name) => name === ALL_TARGETS || findTarget(name)?.writesInlineSecrets === true);
+    const { stacks, source, locate } = loadStacks(values.config, io, { environment, maxConfigBytes, requireInlineValues });
+    const { targets, targetDirectories } = resolveTargets(requested, stacks, io);
+    // The same pipeline as synth, so what is compared is exactly what synth would write.
+    const synthesized = await synthesizeFleet(stacks, { source, layout, targets, targetDirectories }).catch((err: unknown) => {
+      throw err instanceof InputError ? new InputError(locate(err.problems)) : err;
+    });
+    for (const finding of synthesized.findings) io.stderr(`⚠ ${formatFinding(finding)}\n`);
+    const files = withFilesManifest(synthesized.files);
+
+    const shown = path.relative(io.cwd, outDir) || '.';
+    const before = against === undefined ? filesOnDisk(outDir, files, shown) : filesAtRef(outDir, against, files, { cwd: io.cwd, env: io.env });
+    const result = compareFiles(before, new Map(files.map((f) => [f.path, f.content])), {
+      against: against === undefined ? shown : `${shown} at ${against}`,
+      layout: { targets: targets.map((t) => t.name), targetDirectories, stacks: stacks.map((s) => s.name) },
+    });
+    io.stdout(formatDiff(result, format, { color: format === 'text' && useColor(io), showNoise: values['show-noise'] }));
+    // https://kubernetes.io/docs/reference/kubectl/generated/kubectl_diff/: 0 no differences, 1 differences, >1 an error
+    // (src/cli/index.ts turns this command's errors into 2).
+    return result.changed ? 1 : 0;
+  },
+};
+
+/** Validates a `--format` value of diff. */
+function parseDiffFormat(value: string | undefined): DiffFormat {
+  if (value === undefined) return 'text';
+  if (!(DIFF_FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format must be one of ${DIFF_FORMATS.join(', ')}, got "${value}"`);
+  return value as DiffFormat;
+}
+
+/** Colour on a terminal, as kubectl diff; never with NO_COLOR (https://no-color.org) or FORCE_COLOR=0. */
+function useColor(io: CliIO): boolean {
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  if (io.env.FORCE_COLOR !== undefined) return io.env.FORCE_COLOR !== '0';
+  return process.stdout.isTTY === true;
+}
