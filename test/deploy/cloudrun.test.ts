@@ -136,7 +136,8 @@ const privateBackendsRead = (service: KubeObject) =>
 
 /** What an unauthenticated request gets. */
 function anonymousStatus(service: KubeObject): 200 | 403 {
-  return service.metadata.annotations?.['run.googleapis.com/invoker-iam-disabled'] === 'true' ? 200 : 403;
+  const annotations: Record<string, string> = service.metadata.annotations ?? {};
+  return annotations['run.googleapis.com/invoker-iam-disabled'] === 'true' ? 200 : 403;
 }
 
 // ---- Every example, for Cloud Run ----
