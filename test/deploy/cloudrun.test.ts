@@ -136,7 +136,7 @@ const privateBackendsRead = (service: KubeObject) =>
 
 /** What an unauthenticated request gets. */
 function anonymousStatus(service: KubeObject): 200 | 403 {
-  const annotations: Record<string, string> = service.metadata.annotations ?? {};
+  const annotations = (service.metadata.annotations ?? {}) as Record<string, string>;
   return annotations['run.googleapis.com/invoker-iam-disabled'] === 'true' ? 200 : 403;
 }
 
