@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseConfigText } from '../../src/config/load';
-import { StackConfig } from '../../src/config/schema';
 import { KubeObject } from '../../src/conventions/kube-object';
 import { secretVariables } from '../../src/targets/managed-app';
 import { cloudRunService } from '../../src/targets/cloudrun/service';
 import { ROOT } from '../helpers/cli';
+import { Dir, IMAGE, clone, exampleStacks, gunicornMismatches, gunicornOption, writableBy, writtenDirs } from './saplings-image';
 
 /*
  * A model of what Cloud Run does with the Service this target writes, from
@@ -15,37 +15,6 @@ import { ROOT } from '../helpers/cli';
  * an unauthenticated caller is let in only when the config asks. Each
  * property is shown catching a mutated Service.
  */
-
-// ---- Facts: the guide's image (production-deployment-guide.md, "Dockerfile") ----
-
-interface Dir {
-  readonly uid: number;
-  readonly gid: number;
-  readonly mode: number;
-}
-
-const IMAGE = {
-  // `useradd -r -g saplings saplings` then `USER saplings`: 999:999 on Debian. Cloud Run runs the image's USER.
-  user: { uid: 999, gid: 999 },
-  // `WORKDIR /app`
-  workdir: '/app',
-  // `mkdir -p /app/data /app/logs && chown -R saplings:saplings /app`; /tmp is the Debian base's 1777 dir.
-  dirs: new Map<string, Dir>([
-    ['/app', { uid: 999, gid: 999, mode: 0o755 }],
-    ['/app/data', { uid: 999, gid: 999, mode: 0o755 }],
-    ['/app/logs', { uid: 999, gid: 999, mode: 0o755 }],
-    ['/tmp', { uid: 0, gid: 0, mode: 0o1777 }],
-  ]),
-  // `CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "--timeout", "120", "main:app"]`, no ENTRYPOINT.
-  cmd: ['gunicorn', '--bind', '0.0.0.0:8000', '--workers', '4', '--timeout', '120', 'main:app'],
-};
-
-/** The guide's `create_environment_agent()`: memory paths per ENVIRONMENT, relative to the WORKDIR. */
-const MEMORY_PATH: Readonly<Record<string, string>> = {
-  production: '/app/data/memory',
-  staging: './staging_data/memory',
-  development: './dev_data/memory',
-};
 
 // ---- Facts: Cloud Run ----
 
@@ -64,11 +33,6 @@ const MEMORY_PATH: Readonly<Record<string, string>> = {
  */
 const IN_MEMORY_VOLUME: Dir = { uid: 0, gid: 0, mode: 0o1777 };
 
-function writableBy(dir: Dir, user: { uid: number; gid: number }): boolean {
-  const bits = dir.uid === user.uid ? (dir.mode >> 6) & 7 : dir.gid === user.gid ? (dir.mode >> 3) & 7 : dir.mode & 7;
-  return (bits & 3) === 3;
-}
-
 const containerOf = (service: any) => service.spec.template.spec.containers[0];
 const envOf = (service: any): Record<string, string> =>
   Object.fromEntries(containerOf(service).env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
@@ -83,22 +47,12 @@ function dirAt(service: any, target: string): Dir | undefined {
 
 /** The paths the app's processes cannot write, as `path (by)`. */
 function unwritable(service: KubeObject): string[] {
-  const env = envOf(service);
-  const absolute = (p: string) => (p.startsWith('/') ? p : path.posix.join(IMAGE.workdir, p));
-  const written = [
-    // gunicorn's heartbeat files: https://docs.gunicorn.org/en/stable/settings.html#worker-tmp-dir
-    { path: env.TMPDIR ?? '/tmp', by: 'gunicorn' },
-    // prometheus_client needs PROMETHEUS_MULTIPROC_DIR to exist and be writable: https://prometheus.github.io/client_python/multiprocess/
-    ...(env.PROMETHEUS_MULTIPROC_DIR ? [{ path: env.PROMETHEUS_MULTIPROC_DIR, by: 'prometheus_client', mustExist: true }] : []),
-    { path: '/app/logs', by: 'the app (logs)' },
-    { path: '/app/data', by: 'the app (data)' },
-    { path: path.posix.dirname(absolute(MEMORY_PATH[env.ENVIRONMENT])), by: 'the app (memory)' },
-  ];
+  const written = writtenDirs(envOf(service));
   return written
     .filter((w) => {
       const dir = dirAt(service, w.path);
       if (dir) return !writableBy(dir, IMAGE.user);
-      if ('mustExist' in w) return true;
+      if (w.mustExist) return true;
       const parent = dirAt(service, path.posix.dirname(w.path));
       return parent === undefined || !writableBy(parent, IMAGE.user);
     })
@@ -112,14 +66,11 @@ function settingsNotReached(service: KubeObject): string[] {
   // No `command`: the image's ENTRYPOINT (none) runs `args`, or the image's CMD without them.
   const argv: string[] = c.command ? [...c.command, ...(c.args ?? [])] : c.args ?? IMAGE.cmd;
   if (argv[0] !== 'gunicorn') return [];
-  const option = (name: string) => argv[argv.indexOf(name) + 1];
-  const port = Number(option('--bind').split(':').at(-1));
+  const port = Number(gunicornOption(argv, '--bind')?.split(':').at(-1));
   const problems: string[] = [];
   if (c.ports[0].containerPort !== port) problems.push(`Cloud Run sends requests to ${c.ports[0].containerPort}, gunicorn binds ${port}`);
   for (const probe of [c.startupProbe, c.livenessProbe]) if (probe.httpGet.port !== port) problems.push(`a probe asks ${probe.httpGet.port}, gunicorn binds ${port}`);
-  if (option('--workers') !== env.MAX_WORKERS) problems.push(`gunicorn runs ${option('--workers')} workers, MAX_WORKERS is ${env.MAX_WORKERS}`);
-  if (option('--timeout') !== env.TIMEOUT) problems.push(`gunicorn times out at ${option('--timeout')}, TIMEOUT is ${env.TIMEOUT}`);
-  return problems;
+  return [...problems, ...gunicornMismatches(argv, env)];
 }
 
 /** Whether a connection from an instance reaches a backend on a private address. */
@@ -145,23 +96,14 @@ function anonymousStatus(service: KubeObject): 200 | 403 {
 const CLOUD_RUN_EXAMPLE = parseConfigText(fs.readFileSync(path.join(ROOT, 'examples/cloudrun.yaml'), 'utf8'), 'examples/cloudrun.yaml')[0].cloudrun!;
 
 /** Every stack of every example, with examples/cloudrun.yaml's cloudrun: block (its VPC) and a secret for each variable. */
-function exampleStacks(): [string, StackConfig][] {
-  const dir = path.join(ROOT, 'examples');
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()
-    .flatMap((file) =>
-      parseConfigText(fs.readFileSync(path.join(dir, file), 'utf8'), `examples/${file}`, { requireInlineValues: false }).map((stack): [string, StackConfig] => {
-        const secrets = Object.fromEntries(secretVariables(stack).map((v) => [v.name, { secret: v.name.toLowerCase().replace(/_/g, '-'), version: '1' }]));
-        return [`${file} ${stack.name}`, { ...stack, cloudrun: stack.cloudrun ?? { ...CLOUD_RUN_EXAMPLE, secrets } }];
-      }),
-    );
-}
+const stacks = () =>
+  exampleStacks((stack) => {
+    const secrets = Object.fromEntries(secretVariables(stack).map((v) => [v.name, { secret: v.name.toLowerCase().replace(/_/g, '-'), version: '1' }]));
+    return { ...stack, cloudrun: stack.cloudrun ?? { ...CLOUD_RUN_EXAMPLE, secrets } };
+  });
 
-const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value));
 
-describe.each(exampleStacks())('%s on Cloud Run, as it runs', (_name, stack) => {
+describe.each(stacks())('%s on Cloud Run, as it runs', (_name, stack) => {
   const service = cloudRunService(stack, { file: 'saplings.yaml' });
 
   test('every path its processes write is writable by their user', () => {
@@ -185,7 +127,7 @@ describe.each(exampleStacks())('%s on Cloud Run, as it runs', (_name, stack) => 
 });
 
 describe('the Cloud Run model catches a broken Service', () => {
-  const [, staging] = exampleStacks().find(([, s]) => s.environment === 'staging')!;
+  const [, staging] = stacks().find(([, s]) => s.environment === 'staging')!;
   const service = cloudRunService(staging, { file: 'saplings.yaml' });
   const mutated = (change: (service: any) => void) => {
     const copy = clone(service) as any;
@@ -208,7 +150,7 @@ describe('the Cloud Run model catches a broken Service', () => {
   });
 
   test("the image's own CMD, or a port gunicorn does not bind, is caught", () => {
-    const [, development] = exampleStacks().find(([, s]) => s.environment === 'development')!;
+    const [, development] = stacks().find(([, s]) => s.environment === 'development')!;
     const imageCmd = clone(cloudRunService(development, { file: 'saplings.yaml' })) as any;
     delete containerOf(imageCmd).args;
     expect(settingsNotReached(imageCmd)).toStrictEqual(['gunicorn runs 4 workers, MAX_WORKERS is 2', 'gunicorn times out at 120, TIMEOUT is 60']);

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseConfigText } from '../../src/config/load';
-import { StackConfig } from '../../src/config/schema';
 import { ecsDocuments } from '../../src/targets/ecs/render';
 import { ROOT } from '../helpers/cli';
+import { Dir, IMAGE, clone, exampleStacks, gunicornMismatches, gunicornOption, writableBy, writtenDirs } from './saplings-image';
 
 /*
  * A model of what ECS on Fargate does with the task definition this target
@@ -13,45 +13,6 @@ import { ROOT } from '../helpers/cli';
  * stop waits what Fargate allows. Each property is shown catching a mutated
  * task definition.
  */
-
-// ---- Facts: the guide's image (production-deployment-guide.md, "Dockerfile") ----
-
-/** Owner and mode of a directory. */
-interface Dir {
-  readonly uid: number;
-  readonly gid: number;
-  readonly mode: number;
-}
-
-const IMAGE = {
-  // `groupadd -r saplings && useradd -r -g saplings saplings`, then `USER saplings`: Debian gives system users 999.
-  user: { uid: 999, gid: 999 },
-  // `WORKDIR /app`
-  workdir: '/app',
-  // `RUN mkdir -p /app/data /app/logs && chown -R saplings:saplings /app`; /tmp is the Debian base's 1777 root-owned dir.
-  dirs: new Map<string, Dir>([
-    ['/', { uid: 0, gid: 0, mode: 0o755 }],
-    ['/app', { uid: 999, gid: 999, mode: 0o755 }],
-    ['/app/data', { uid: 999, gid: 999, mode: 0o755 }],
-    ['/app/logs', { uid: 999, gid: 999, mode: 0o755 }],
-    ['/tmp', { uid: 0, gid: 0, mode: 0o1777 }],
-  ]),
-  // The Dockerfile has no VOLUME instruction.
-  volumes: [] as string[],
-  // `CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "--timeout", "120", "main:app"]`, no ENTRYPOINT.
-  cmd: ['gunicorn', '--bind', '0.0.0.0:8000', '--workers', '4', '--timeout', '120', 'main:app'],
-};
-
-/**
- * Where the app writes its memory, per ENVIRONMENT: the guide's
- * `create_environment_agent()` (`.with_memory_path(...)`), relative paths
- * against the WORKDIR.
- */
-const MEMORY_PATH: Readonly<Record<string, string>> = {
-  production: '/app/data/memory',
-  staging: './staging_data/memory',
-  development: './dev_data/memory',
-};
 
 // ---- Facts: Fargate ----
 
@@ -69,13 +30,6 @@ const canChown = (container: any) => {
   const drop: string[] = container.linuxParameters?.capabilities?.drop ?? [];
   return !drop.includes('ALL') && !drop.includes('CHOWN');
 };
-
-/** A directory's mode lets `user` create files in it (owner, group or other write and execute bits). */
-function writableBy(dir: Dir, user: { uid: number; gid: number }): boolean {
-  if (user.uid === 0) return true;
-  const bits = dir.uid === user.uid ? (dir.mode >> 6) & 7 : dir.gid === user.gid ? (dir.mode >> 3) & 7 : dir.mode & 7;
-  return (bits & 3) === 3;
-}
 
 function parseUser(user: string | undefined): { uid: number; gid: number } {
   if (user === undefined) return IMAGE.user;
@@ -130,27 +84,10 @@ function runTask(task: any): RunningTask {
   return { user: parseUser(app.user), dirAt, env, argv: app.command ?? IMAGE.cmd, app };
 }
 
-/** The directories the app's processes create files in, read from what the task gives them. */
-function writtenDirs(run: RunningTask): { path: string; by: string }[] {
-  const absolute = (p: string) => (p.startsWith('/') ? p : path.posix.join(IMAGE.workdir, p));
-  return [
-    // gunicorn's worker heartbeat files, in Python's tempfile.gettempdir() (TMPDIR, else /tmp):
-    // https://docs.gunicorn.org/en/stable/settings.html#worker-tmp-dir
-    { path: run.env.TMPDIR ?? '/tmp', by: 'gunicorn' },
-    // prometheus_client writes a file per worker in PROMETHEUS_MULTIPROC_DIR (it must exist and be writable):
-    // https://prometheus.github.io/client_python/multiprocess/
-    ...(run.env.PROMETHEUS_MULTIPROC_DIR ? [{ path: run.env.PROMETHEUS_MULTIPROC_DIR, by: 'prometheus_client' }] : []),
-    { path: '/app/logs', by: 'the app (logs)' },
-    { path: '/app/data', by: 'the app (data)' },
-    // The memory path's directory itself is created by the app, in its parent.
-    { path: path.posix.dirname(absolute(MEMORY_PATH[run.env.ENVIRONMENT])), by: 'the app (memory)' },
-  ];
-}
-
 /** The paths the app cannot write, as `path (by)`. */
 function unwritable(task: any): string[] {
   const run = runTask(task);
-  return writtenDirs(run)
+  return writtenDirs(run.env)
     .filter(({ path: p }) => {
       const { dir, readOnly } = run.dirAt(p);
       if (readOnly) return true;
@@ -166,20 +103,15 @@ function unwritable(task: any): string[] {
 function settingsNotReached(task: any, service: any): string[] {
   const run = runTask(task);
   const problems: string[] = [];
-  const option = (name: string) => {
-    const i = run.argv.indexOf(name);
-    return i < 0 ? undefined : run.argv[i + 1];
-  };
   if (run.argv[0] !== 'gunicorn') return problems;
-  const port = Number(option('--bind')?.split(':').at(-1));
+  const port = Number(gunicornOption(run.argv, '--bind')?.split(':').at(-1));
   if (!run.app.portMappings.some((p: any) => p.containerPort === port)) problems.push(`gunicorn binds ${port}, the container maps ${run.app.portMappings.map((p: any) => p.containerPort)}`);
   if (!service.loadBalancers.every((lb: any) => lb.containerPort === port)) problems.push(`the load balancer sends to ${service.loadBalancers.map((lb: any) => lb.containerPort)}, gunicorn binds ${port}`);
   if (!run.app.healthCheck.command.join(' ').includes(`localhost:${port}/`)) problems.push(`the health check asks another port than ${port}`);
-  if (option('--workers') !== run.env.MAX_WORKERS) problems.push(`gunicorn runs ${option('--workers')} workers, MAX_WORKERS is ${run.env.MAX_WORKERS}`);
-  if (option('--timeout') !== run.env.TIMEOUT) problems.push(`gunicorn times out at ${option('--timeout')}, TIMEOUT is ${run.env.TIMEOUT}`);
+  problems.push(...gunicornMismatches(run.argv, run.env));
   // A stop waits for gunicorn's graceful timeout where Fargate allows it (30 s when unset).
   const stop = run.app.stopTimeout ?? 30;
-  const graceful = Number(option('--graceful-timeout') ?? 30);
+  const graceful = Number(gunicornOption(run.argv, '--graceful-timeout') ?? 30);
   if (stop > FARGATE_MAX_STOP_TIMEOUT) problems.push(`stopTimeout ${stop} is over Fargate's ${FARGATE_MAX_STOP_TIMEOUT}`);
   if (stop < Math.min(graceful, FARGATE_MAX_STOP_TIMEOUT)) problems.push(`stopTimeout ${stop} cuts gunicorn's graceful timeout of ${graceful}`);
   return problems;
@@ -190,23 +122,10 @@ function settingsNotReached(task: any, service: any): string[] {
 const ECS_EXAMPLE = parseConfigText(fs.readFileSync(path.join(ROOT, 'examples/ecs.yaml'), 'utf8'), 'examples/ecs.yaml')[0].ecs!;
 
 /** Every stack of every example, with examples/ecs.yaml's ecs: block where it has none. */
-function exampleStacks(): [string, StackConfig][] {
-  const dir = path.join(ROOT, 'examples');
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()
-    .flatMap((file) =>
-      // The ECS target writes no inline Secret, so inline-dev.yaml needs no exported values.
-      parseConfigText(fs.readFileSync(path.join(dir, file), 'utf8'), `examples/${file}`, { requireInlineValues: false }).map(
-        (stack): [string, StackConfig] => [`${file} ${stack.name}`, { ...stack, ecs: stack.ecs ?? ECS_EXAMPLE }],
-      ),
-    );
-}
+const stacks = () => exampleStacks((stack) => ({ ...stack, ecs: stack.ecs ?? ECS_EXAMPLE }));
 
-const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value));
 
-describe.each(exampleStacks())('%s on ECS Fargate, as the task runs', (_name, stack) => {
+describe.each(stacks())('%s on ECS Fargate, as the task runs', (_name, stack) => {
   const { taskDefinition, service } = ecsDocuments(stack, { file: 'saplings.yaml' });
 
   test('every path its processes write is writable by their user', () => {
@@ -219,7 +138,7 @@ describe.each(exampleStacks())('%s on ECS Fargate, as the task runs', (_name, st
 });
 
 describe('the ECS model catches a broken task definition', () => {
-  const stack = exampleStacks().find(([, s]) => s.environment === 'staging')![1];
+  const stack = stacks().find(([, s]) => s.environment === 'staging')![1];
   const { taskDefinition, service } = ecsDocuments(stack, { file: 'saplings.yaml' });
   const app = (task: any) => task.containerDefinitions[0];
   const init = (task: any) => task.containerDefinitions[1];
@@ -253,7 +172,7 @@ describe('the ECS model catches a broken task definition', () => {
 
   test("the image's own CMD, a moved port, a stop timeout Fargate refuses or one that cuts gunicorn short are caught", () => {
     // The guide's CMD hard-codes 4 workers and 120 s, which development (2 and 60) does not run.
-    const development = ecsDocuments(exampleStacks().find(([, s]) => s.environment === 'development')![1], { file: 'saplings.yaml' });
+    const development = ecsDocuments(stacks().find(([, s]) => s.environment === 'development')![1], { file: 'saplings.yaml' });
     const imageCmd = clone(development.taskDefinition) as any;
     delete imageCmd.containerDefinitions[0].command;
     expect(settingsNotReached(imageCmd, development.service)).toStrictEqual(['gunicorn runs 4 workers, MAX_WORKERS is 2', 'gunicorn times out at 120, TIMEOUT is 60']);
