@@ -222,6 +222,16 @@ describe('the ECS documents of a stack', () => {
     expect(ecsDocuments(stack({ autoscaling: { enabled: false }, app: { replicas: 2 } }), LOCATION).service.desiredCount).toBe(2);
   });
 
+  test('the most tags the config takes make 50 unique keys on the task definition and the service, as ECS allows', () => {
+    const tags = Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`T${i}`, 'v']));
+    const { taskDefinition, service } = ecsDocuments(stack({}, { tags }), LOCATION);
+    for (const document of [taskDefinition, service] as any[]) {
+      const keys = document.tags.map((t: { key: string }) => t.key);
+      expect(keys).toHaveLength(50);
+      expect(new Set(keys).size).toBe(50);
+    }
+  });
+
   test('names, log group, stream prefix and tags come from ecs: when given', () => {
     const { taskDefinition, service } = ecsDocuments(
       stack({}, { family: 'agents', serviceName: 'agents-svc', logGroup: '/team/agents', logStreamPrefix: 'web', tags: { CostCenter: 'ai' } }),
