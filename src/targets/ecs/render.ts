@@ -4,7 +4,7 @@ import { SEED } from '../../conventions/defaults';
 import { appObjectNames } from '../../conventions/names';
 import { PROMETHEUS_MULTIPROC_DIR, requestTimeoutSeconds } from '../../conventions/app-process';
 import { appProcessCommand, appWritablePaths, plainSettings, secretMappingProblems, secretVariables } from '../managed-app';
-import { FARGATE_TABLE, fargateSize } from './fargate';
+import { FARGATE_MAX_STOP_TIMEOUT, FARGATE_TABLE, fargateSize } from './fargate';
 
 /** The ECS settings of a stack that selects the target: the `ecs:` block, every required key set. */
 type EcsConfig = NonNullable<StackConfig['ecs']>;
@@ -17,13 +17,6 @@ export interface EcsDocuments {
 
 /** The container that hands the task's scratch volumes to the app's user before the app starts. */
 export const VOLUME_PERMISSIONS_CONTAINER = 'volume-permissions';
-
-/**
- * Fargate's stop timeout ceiling: "For tasks that use the Fargate launch type,
- * the max stop timeout value is 120 seconds".
- * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html
- */
-export const FARGATE_MAX_STOP_TIMEOUT = 120;
 
 /**
  * Docker's default capabilities, less CHOWN: the init container drops them

@@ -336,6 +336,21 @@ describe('checkFile, as validate runs it on ECS files', () => {
     ]);
   });
 
+  test("refuses a stop timeout over Fargate's 120 s, more than 50 tags, a tag key twice, and aws: in any case", () => {
+    const task = changed(taskDefinition, (d) => {
+      d.containerDefinitions[0].stopTimeout = 300;
+      d.tags.push({ key: 'Environment', value: 'x' }, { key: 'AWS:team', value: 'a' }, { key: 'Owner', value: 'Aws:me' });
+    });
+    expect(check('web.ecs-task-definition.json', task)).toStrictEqual([
+      'EcsTaskDefinition/saplings-app: containerDefinitions[0].stopTimeout: ecs-stop-timeout',
+      'EcsTaskDefinition/saplings-app: tags[2].key: ecs-tags',
+      'EcsTaskDefinition/saplings-app: tags[3].key: ecs-tags',
+      'EcsTaskDefinition/saplings-app: tags[4].value: ecs-tags',
+    ]);
+    const svc = changed(service, (d) => d.tags.push(...Array.from({ length: 49 }, (_, i) => ({ key: `T${i}`, value: 'v' }))));
+    expect(check('web.ecs-service.json', svc)).toStrictEqual(['EcsService/saplings-service: tags: ecs-tags']);
+  });
+
   test('the leak guard reads the files too, outside development; a plain variable named like a secret is refused', () => {
     const leaky = changed(taskDefinition, (d) => {
       d.containerDefinitions[0].environment.push({ name: 'HELPER', value: 'AKIAIOSFODNN7EXAMPLE' });
