@@ -89,7 +89,8 @@ function tagFindings(document: unknown, report: Report): void {
 /**
  * What ECS refuses in a CreateService input that botocore's parameter
  * validator lets through: a cluster, target group, subnet or security group
- * of the wrong shape, and a target group in another region than the cluster.
+ * of the wrong shape, a target group in another region than the cluster, and
+ * tags ECS refuses.
  */
 export function serviceFindings(document: unknown, file: string): Finding[] {
   const findings: Finding[] = [];
