@@ -459,6 +459,41 @@ const secretVersion = z
   .union([z.int().min(1), cloudId(CLOUD_IDS.gcpSecretVersion)], { error: `must be ${CLOUD_IDS.gcpSecretVersion.help}` })
   .transform((v) => String(v));
 
+/** A VPC network or subnetwork: a name (RFC 1035 label) or its resource path. */
+const gcpNetworkName = z
+  .string()
+  .regex(/^(?:projects\/[^/\s]+\/(?:global|regions\/[a-z]+-[a-z]+\d+)\/(?:networks|subnetworks)\/)?[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/, {
+    error: 'must be a network or subnetwork name (lowercase letters, digits and -, up to 63, starting with a letter) or its projects/… path',
+  });
+
+/** A Compute Engine network tag (RFC 1035 label). */
+const gcpNetworkTag = z.string().regex(/^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/, { error: 'must be a network tag: lowercase letters, digits and -, up to 63, starting with a letter' });
+
+/*
+ * ECS's tag rules, in its own words (the Tag shape of the ECS API, as botocore
+ * ships it, and https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-using-tags.html):
+ * "Maximum number of tags per resource - 50", "each tag key must be unique",
+ * "Maximum key length - 128 Unicode characters", "Maximum value length - 256
+ * Unicode characters", and "Do not use aws:, AWS:, or any upper or lowercase
+ * combination of such as a prefix for either keys or values". botocore's
+ * patterns for TagKey and TagValue are ([\p{L}\p{Z}\p{N}_.:/=+\-@]*).
+ */
+const ECS_MAX_TAGS = 50;
+/** The tags the ECS target sets on every task definition and service. */
+export const ECS_OWN_TAG_KEYS = ['Environment', 'Application'] as const;
+const ECS_TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const AWS_PREFIX = /^aws:/i;
+const ecsTagKey = z
+  .string()
+  .refine((k) => [...k].length >= 1 && [...k].length <= 128, { error: 'must be a tag key of 1 to 128 Unicode characters' })
+  .refine((k) => ECS_TAG_TEXT.test(k), { error: 'must be a tag key of letters, numbers, spaces and + - = . _ : / @' })
+  .refine((k) => !AWS_PREFIX.test(k), { error: 'must not start with aws: (in any case: AWS:, Aws:), which is reserved for Amazon Web Services use' });
+const ecsTagValue = z
+  .string()
+  .refine((v) => [...v].length <= 256, { error: 'must be a tag value of at most 256 Unicode characters' })
+  .refine((v) => ECS_TAG_TEXT.test(v), { error: 'must be a tag value of letters, numbers, spaces and + - = . _ : / @' })
+  .refine((v) => !AWS_PREFIX.test(v), { error: 'must not start with aws: (in any case: AWS:, Aws:), which is reserved for Amazon Web Services use' });
+
 const cloudRunSchema = z
   .strictObject({
     project: cloudId(CLOUD_IDS.gcpProject).optional().describe("Google Cloud project (id or number), written as metadata.namespace, which Cloud Run reads as the project; else gcloud's --project decides"),
@@ -475,6 +510,35 @@ const cloudRunSchema = z
       .enum(['all', 'internal', 'internal-and-cloud-load-balancing'])
       .default(SEED.cloudrun.ingress)
       .describe('run.googleapis.com/ingress: where requests may come from'),
+    public: z
+      .boolean()
+      .default(false)
+      .describe('run.googleapis.com/invoker-iam-disabled: anyone may invoke the service; else callers need roles/run.invoker'),
+    startupCpuBoost: z.boolean().default(true).describe('run.googleapis.com/startup-cpu-boost: more CPU while an instance starts'),
+    vpcNetwork: z
+      .strictObject({
+        network: gcpNetworkName.optional().describe('VPC network (name or projects/P/global/networks/N)'),
+        subnetwork: gcpNetworkName.optional().describe('Subnet in the service\'s region (name or projects/P/regions/R/subnetworks/S)'),
+        tags: z.array(gcpNetworkTag).max(64).optional().describe('Network tags that firewall rules select the instances by'),
+      })
+      .refine((v) => v.network !== undefined || v.subnetwork !== undefined, { error: 'must name a network, a subnetwork or both' })
+      .optional()
+      .describe('Direct VPC egress (run.googleapis.com/network-interfaces), to reach Memorystore or a private database'),
+    vpcConnector: z
+      .string()
+      .regex(/^(?:projects\/[^/\s]+\/locations\/[a-z]+-[a-z]+\d+\/connectors\/)?[a-z](?:[-a-z0-9]{0,23}[a-z0-9])?$/, {
+        error: 'must be a Serverless VPC Access connector name (lowercase letters, digits and -, up to 25) or projects/P/locations/R/connectors/NAME',
+      })
+      .optional()
+      .describe('Serverless VPC Access connector (run.googleapis.com/vpc-access-connector); or vpcNetwork'),
+    vpcEgress: z
+      .enum(['private-ranges-only', 'all-traffic'])
+      .default('private-ranges-only')
+      .describe('run.googleapis.com/vpc-access-egress: what goes through the VPC, with vpcNetwork or vpcConnector'),
+    publicBackends: z
+      .boolean()
+      .default(false)
+      .describe('The Redis and database the app reads are reachable over the internet, so no VPC egress is needed'),
     secrets: z
       .record(
         envVarName,
@@ -489,6 +553,10 @@ const cloudRunSchema = z
   .superRefine((c, ctx) => {
     if (c.maxScale < c.minScale) {
       ctx.addIssue({ code: 'custom', path: ['maxScale'], input: c.maxScale, message: `must be ≥ minScale (${c.minScale}), got ${c.maxScale}` });
+    }
+    // A revision sends VPC traffic one way, Direct VPC egress or a connector: https://cloud.google.com/run/docs/configuring/connecting-vpc
+    if (c.vpcNetwork !== undefined && c.vpcConnector !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['vpcConnector'], input: c.vpcConnector, message: 'a service uses Direct VPC egress (vpcNetwork) or a connector, not both: remove one' });
     }
   });
 
@@ -518,12 +586,25 @@ const ecsSchema = z
       .default(SEED.ecs.logStreamPrefix)
       .describe('awslogs-stream-prefix'),
     tags: z
-      .record(
-        z.string().min(1).max(128).regex(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+@-]+$/u, { error: 'must be a tag key: letters, digits, spaces and _.:/=+-@, not starting with aws:' }),
-        z.string().max(256),
-      )
+      .record(ecsTagKey, ecsTagValue)
+      .superRefine((tags, ctx) => {
+        for (const key of Object.keys(tags)) {
+          if ((ECS_OWN_TAG_KEYS as readonly string[]).includes(key)) {
+            ctx.addIssue({ code: 'custom', path: [key], input: key, message: `is a tag the tool sets itself (${ECS_OWN_TAG_KEYS.join(' and ')}, from environment and name); each tag key must be unique on a resource: remove it` });
+          }
+        }
+        const own = Object.keys(tags).length;
+        if (own + ECS_OWN_TAG_KEYS.length > ECS_MAX_TAGS) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [],
+            input: own,
+            message: `the maximum number of tags per resource is ${ECS_MAX_TAGS}, and the tool sets ${ECS_OWN_TAG_KEYS.join(' and ')}: give at most ${ECS_MAX_TAGS - ECS_OWN_TAG_KEYS.length}, got ${own}`,
+          });
+        }
+      })
       .default({})
-      .describe('Tags on the task definition and service, besides Environment and Application'),
+      .describe('Tags on the task definition and service, besides Environment and Application (50 in all)'),
   })
   .superRefine((e, ctx) => {
     // A service can register its tasks only with a target group in its own region.

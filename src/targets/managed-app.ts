@@ -1,7 +1,9 @@
 import { Problem } from '../config/errors';
 import { StackConfig } from '../config/schema';
 import { Finding } from '../checks/findings';
+import { PROMETHEUS_MULTIPROC_DIR, appCommand } from '../conventions/app-process';
 import { VECTOR_DB_SECRET_KEYS } from '../conventions/backing-services';
+import { Environment, SEED } from '../conventions/defaults';
 import { closestMatch } from '../conventions/edit-distance';
 import { presetSettings } from '../conventions/presets';
 import { isSecretLikeName } from '../conventions/secret-names';
@@ -129,3 +131,67 @@ export function plainSecretFindings(
       message: `${e.name} is a plain variable, but its name marks it as a secret; add it to secrets.keys and map it to the secret store instead`,
     }));
 }
+
+/**
+ * The app container's command on a managed platform: the guide's gunicorn
+ * CMD with the stack's port, workers and timeout, or `app.command` as written.
+ */
+export function appProcessCommand(stack: StackConfig): string[] {
+  const { app } = stack;
+  return appCommand(stack.environment, { port: app.port, maxWorkers: app.maxWorkers, timeoutSeconds: app.timeoutSeconds, command: app.command });
+}
+
+/** A directory the app's process writes, which must be writable by its user. */
+export interface WritablePath {
+  /** A short volume name for it (`data`, `tmp`). */
+  readonly volume: string;
+  /** The absolute path in the container. */
+  readonly path: string;
+  /** Who writes there, for docs and test messages. */
+  readonly writer: string;
+}
+
+/**
+ * The memory directory of each environment, as the guide's
+ * `create_environment_agent()` sets it (`.with_memory_path(...)`): production
+ * writes `/app/data/memory`, staging and development a path relative to the
+ * working directory, which the guide's Dockerfile sets to `/app` (`WORKDIR /app`).
+ */
+export const ENVIRONMENT_DATA_DIRS: Readonly<Record<Environment, string>> = {
+  production: SEED.app.dataPath,
+  staging: '/app/staging_data',
+  development: '/app/dev_data',
+};
+
+/**
+ * Every directory the app's process writes: its data and logs (the guide's
+ * Dockerfile creates both), its environment's memory directory, the temp
+ * directory (gunicorn keeps its worker heartbeat files there:
+ * https://docs.gunicorn.org/en/stable/settings.html#worker-tmp-dir), and
+ * prometheus_client's multiprocess directory. One list, so a target that
+ * mounts scratch mounts it for every path.
+ */
+export function appWritablePaths(stack: StackConfig): WritablePath[] {
+  const paths: WritablePath[] = [
+    { volume: 'data', path: SEED.app.dataPath, writer: 'the app (memory, data)' },
+    { volume: 'logs', path: SEED.app.logsPath, writer: 'the app (logs)' },
+    { volume: 'tmp', path: '/tmp', writer: 'gunicorn (worker heartbeat files)' },
+    { volume: 'prometheus-multiproc', path: PROMETHEUS_MULTIPROC_DIR, writer: "prometheus_client (each worker's metric files)" },
+  ];
+  const memory = ENVIRONMENT_DATA_DIRS[stack.environment];
+  if (!paths.some((p) => p.path === memory)) paths.push({ volume: `${stack.environment}-data`, path: memory, writer: `the app (${stack.environment} memory)` });
+  return paths;
+}
+
+/**
+ * The connection variables that lead to a server outside the platform's
+ * public internet on these platforms (Memorystore and ElastiCache have only
+ * private addresses; a database or Qdrant the stack's own cluster would run),
+ * each with the config key that makes the app read it.
+ */
+export function privateBackendVariables(stack: StackConfig): SecretVariable[] {
+  return secretVariables(stack).filter((v) => (PRIVATE_BACKEND_VARIABLES as readonly string[]).includes(v.name));
+}
+
+/** The connection URLs whose servers are private backends. */
+export const PRIVATE_BACKEND_VARIABLES = ['REDIS_URL', 'DATABASE_URL', 'QDRANT_URL'] as const;

@@ -51,10 +51,10 @@ for argument in sys.argv[1:]:
 sys.exit(1 if failed else 0)
 `;
 
-/** Synthesizes an example, with `extra` appended, for `target`; returns the output directory. */
-function synth(target: string, example: string, extra = ''): string {
+/** Synthesizes an example, changed by `edit` and with `extra` appended, for `target`; returns the output directory. */
+function synth(target: string, example: string, extra = '', edit = (text: string) => text): string {
   const cwd = tempDir('saplings-clouds-e2e-');
-  fs.writeFileSync(path.join(cwd, 'saplings.yaml'), fs.readFileSync(path.join(ROOT, 'examples', example), 'utf8') + extra);
+  fs.writeFileSync(path.join(cwd, 'saplings.yaml'), edit(fs.readFileSync(path.join(ROOT, 'examples', example), 'utf8')) + extra);
   const run = runCli(['synth', '--target', target, '--out', 'out'], cwd);
   expect({ status: run.status, stderr: run.stderr }).toMatchObject({ status: 0 });
   return path.join(cwd, 'out');
@@ -85,6 +85,16 @@ ${QDRANT}`;
     expect(parses(path.join(synth('cloudrun', 'cloudrun.yaml', extra), 'saplings.cloudrun.yaml'))).toStrictEqual({ status: 0, output: '' });
   });
 
+  withSdk('reads a service at the limits synth accepts: 1000 variables, a 32768-byte value, a connector, a private service', () => {
+    // 7 preset settings, PROMETHEUS_MULTIPROC_DIR and 5 secrets, with 987 of app.config: 1000 in all.
+    const config = Array.from({ length: 986 }, (_, i) => `    SETTING_${i}: x`).join('\n');
+    const extra = `app:\n  config:\n${config}\n    PROMPT: "${'x'.repeat(32768)}"\n`;
+    const connector = (text: string) => text.replace(/^  vpcNetwork: .*$/m, '  vpcConnector: saplings-connector').replace('public: true', 'public: false');
+    const file = path.join(synth('cloudrun', 'cloudrun.yaml', extra, connector), 'saplings.cloudrun.yaml');
+    expect(fs.readFileSync(file, 'utf8')).toContain('run.googleapis.com/vpc-access-connector: saplings-connector');
+    expect(parses(file)).toStrictEqual({ status: 0, output: '' });
+  });
+
   withSdk('refuses a field Cloud Run does not have, so the check can fail', () => {
     const file = path.join(synth('cloudrun', 'cloudrun.yaml'), 'saplings.cloudrun.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('containerConcurrency', 'containerConcurency'));
@@ -112,6 +122,14 @@ describe("botocore's ECS parameter validator", () => {
     const arn = 'arn:aws:secretsmanager:us-west-2:123456789012:secret:saplings/qdrant-url-AbCdEf';
     const extra = `  secrets: { QDRANT_URL: "${arn}" }\n  tags: { CostCenter: ai }\n${QDRANT}autoscaling: { enabled: false }\n`;
     expect(validates(synth('ecs', 'ecs.yaml', extra))).toStrictEqual({ status: 0, output: '' });
+  });
+
+  withBotocore('takes the most tags synth accepts, at the longest key and value, in Unicode', () => {
+    const tags = Array.from({ length: 47 }, (_, i) => `    T${i}: "v ${i}+-=._:/@"`).join('\n');
+    const extra = `  tags:\n${tags}\n    "${'é'.repeat(128)}": "${'ü'.repeat(256)}"\n`;
+    const dir = synth('ecs', 'ecs.yaml', extra);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'saplings.ecs-service.json'), 'utf8')).tags).toHaveLength(50);
+    expect(validates(dir)).toStrictEqual({ status: 0, output: '' });
   });
 
   withBotocore("refuses the guide's serviceTags, so the check can fail", () => {

@@ -69,3 +69,10 @@ function inUnits(value: unknown, scaled: RegExp, scale: number): number {
   const match = typeof value === 'string' ? scaled.exec(value) : null;
   return match ? Number(match[1]) * scale : typeof value === 'string' && value.trim() === '' ? NaN : Number(value);
 }
+
+/**
+ * Fargate's stop timeout ceiling: "For tasks that use the Fargate launch type,
+ * the max stop timeout value is 120 seconds".
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html
+ */
+export const FARGATE_MAX_STOP_TIMEOUT = 120;

@@ -2,8 +2,9 @@ import { InputError, Problem } from '../../config/errors';
 import { StackConfig } from '../../config/schema';
 import { SEED } from '../../conventions/defaults';
 import { appObjectNames } from '../../conventions/names';
-import { plainSettings, secretMappingProblems, secretVariables } from '../managed-app';
-import { FARGATE_TABLE, fargateSize } from './fargate';
+import { PROMETHEUS_MULTIPROC_DIR, requestTimeoutSeconds } from '../../conventions/app-process';
+import { appProcessCommand, appWritablePaths, plainSettings, secretMappingProblems, secretVariables } from '../managed-app';
+import { FARGATE_MAX_STOP_TIMEOUT, FARGATE_TABLE, fargateSize } from './fargate';
 
 /** The ECS settings of a stack that selects the target: the `ecs:` block, every required key set. */
 type EcsConfig = NonNullable<StackConfig['ecs']>;
@@ -14,12 +15,17 @@ export interface EcsDocuments {
   readonly service: Record<string, unknown>;
 }
 
-/** Ephemeral task storage for the paths the app writes, since the root filesystem is read-only. */
-const WRITABLE_PATHS: readonly { readonly volume: string; readonly path: string }[] = [
-  { volume: 'data', path: SEED.app.dataPath },
-  { volume: 'logs', path: SEED.app.logsPath },
-  // gunicorn keeps worker heartbeat files in the temp directory.
-  { volume: 'tmp', path: '/tmp' },
+/** The container that hands the task's scratch volumes to the app's user before the app starts. */
+export const VOLUME_PERMISSIONS_CONTAINER = 'volume-permissions';
+
+/**
+ * Docker's default capabilities, less CHOWN: the init container drops them
+ * all but the one chown needs. Fargate lets a task drop any of them and add
+ * none but SYS_PTRACE.
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_KernelCapabilities.html
+ */
+const ALL_DEFAULT_CAPABILITIES_BUT_CHOWN = [
+  'AUDIT_WRITE', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'NET_RAW', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
 ];
 
 /**
@@ -56,6 +62,18 @@ export function ecsDocuments(stack: StackConfig, location: Pick<Problem, 'file' 
   const container = SEED.app.containerName;
   const port = stack.app.port;
   const health = SEED.ecs.healthCheck;
+  const writable = appWritablePaths(stack);
+  const mountPoints = writable.map((w) => ({ sourceVolume: w.volume, containerPath: w.path, readOnly: false }));
+  // Each container's stream is prefix/container-name/task-id, so both share the settings.
+  // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html
+  const logConfiguration = {
+    logDriver: 'awslogs',
+    options: {
+      'awslogs-group': config.logGroup ?? `/ecs/${stack.name}`,
+      'awslogs-region': config.region,
+      'awslogs-stream-prefix': config.logStreamPrefix,
+    },
+  };
   const tags = [
     { key: 'Environment', value: stack.environment },
     { key: 'Application', value: stack.name },
@@ -74,22 +92,24 @@ export function ecsDocuments(stack: StackConfig, location: Pick<Problem, 'file' 
         name: container,
         image: config.image ?? stack.image,
         essential: true,
+        dependsOn: [{ containerName: VOLUME_PERMISSIONS_CONTAINER, condition: 'SUCCESS' }],
+        // command replaces the image's CMD (the guide's gunicorn line) so the port, workers and timeout reach gunicorn.
+        // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_environment
+        command: appProcessCommand(stack),
         portMappings: [{ containerPort: port, protocol: 'tcp' }],
-        environment: Object.entries({ ...plainSettings(stack), PORT: String(port) }).map(([name, value]) => ({ name, value })),
+        environment: Object.entries({ ...plainSettings(stack), PORT: String(port), PROMETHEUS_MULTIPROC_DIR }).map(([name, value]) => ({ name, value })),
         secrets: secretVariables(stack).map(({ name }) => ({ name, valueFrom: mapped[name] ?? `${config.secretsArnPrefix}${name}` })),
         // The image's non-root user (useradd -r saplings in the guide's Dockerfile).
         user: `${stack.app.runAsUser}:${stack.app.runAsGroup}`,
         readonlyRootFilesystem: true,
         linuxParameters: { capabilities: { drop: ['ALL'] } },
-        mountPoints: WRITABLE_PATHS.map((w) => ({ sourceVolume: w.volume, containerPath: w.path, readOnly: false })),
-        logConfiguration: {
-          logDriver: 'awslogs',
-          options: {
-            'awslogs-group': config.logGroup ?? `/ecs/${stack.name}`,
-            'awslogs-region': config.region,
-            'awslogs-stream-prefix': config.logStreamPrefix,
-          },
-        },
+        mountPoints,
+        logConfiguration,
+        // gunicorn's graceful timeout is the request timeout; Fargate waits at most 120 s after SIGTERM. A task the
+        // service replaces is first drained by the target group (its deregistration delay, 300 s by default) before
+        // ECS sends SIGTERM, so requests end there; this covers a stop without draining, up to Fargate's ceiling.
+        // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/load-balancer-connection-draining.html
+        stopTimeout: Math.min(FARGATE_MAX_STOP_TIMEOUT, requestTimeoutSeconds(stack.environment, stack.app)),
         // The guide's Dockerfile HEALTHCHECK: the runtime image has Python and requests, not curl.
         healthCheck: {
           command: [
@@ -104,8 +124,27 @@ export function ecsDocuments(stack: StackConfig, location: Pick<Problem, 'file' 
           startPeriod: health.startPeriod,
         },
       },
+      // On Fargate a bind volume (a volume with no host) starts as an empty directory owned by root, mode 0755: the
+      // image's content is copied in only where it declares a VOLUME, and the guide's declares none
+      // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html, aws/containers-roadmap#938).
+      // Fargate has no tmpfs (linuxParameters.tmpfs "is not supported for tasks using the Fargate launch type":
+      // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LinuxParameters.html). So this short root
+      // container, from the app's own image, chowns each volume to the app's user and exits; the app starts only
+      // once it exited 0 (dependsOn SUCCESS; a non-essential container may exit without stopping the task:
+      // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDependency.html).
+      {
+        name: VOLUME_PERMISSIONS_CONTAINER,
+        image: config.image ?? stack.image,
+        essential: false,
+        user: '0',
+        command: ['chown', `${stack.app.runAsUser}:${stack.app.runAsGroup}`, ...writable.map((w) => w.path)],
+        readonlyRootFilesystem: true,
+        linuxParameters: { capabilities: { drop: ALL_DEFAULT_CAPABILITIES_BUT_CHOWN } },
+        mountPoints,
+        logConfiguration,
+      },
     ],
-    volumes: WRITABLE_PATHS.map((w) => ({ name: w.volume })),
+    volumes: writable.map((w) => ({ name: w.volume })),
     tags,
   };
   const service = {

@@ -29,8 +29,9 @@ const DEFAULT_SECRETS = {
   REDIS_URL: { secret: 'redis-url', version: 1 },
 };
 
+/** A stack for Cloud Run, reaching its private Redis and database through a connector unless `cloudrun` says otherwise. */
 function stack(overrides: Partial<StackConfigInput> = {}): StackConfig {
-  return stackConfig({ cloudrun: { secrets: DEFAULT_SECRETS }, ...overrides });
+  return stackConfig({ ...overrides, cloudrun: { secrets: DEFAULT_SECRETS, vpcConnector: 'saplings', ...overrides.cloudrun } });
 }
 
 /** The problems a stack's rendering is refused with, as `path: message` lines. */
@@ -67,7 +68,8 @@ describe('the Cloud Run example', () => {
       name: 'saplings-app',
       namespace: 'saplings-prod',
       labels: { 'cloud.googleapis.com/location': 'us-central1' },
-      annotations: { 'run.googleapis.com/ingress': 'all' },
+      // The example is a public API: the invoker IAM check is off, on the Service itself.
+      annotations: { 'run.googleapis.com/ingress': 'all', 'run.googleapis.com/invoker-iam-disabled': 'true' },
     });
     const template = (service as any).spec.template;
     expect(template.metadata.annotations).toStrictEqual({
@@ -75,7 +77,11 @@ describe('the Cloud Run example', () => {
       'autoscaling.knative.dev/maxScale': '100',
       'run.googleapis.com/cpu-throttling': 'false',
       'run.googleapis.com/execution-environment': 'gen2',
+      'run.googleapis.com/startup-cpu-boost': 'true',
+      'run.googleapis.com/network-interfaces': '[{"network":"default","subnetwork":"saplings-us-central1"}]',
+      'run.googleapis.com/vpc-access-egress': 'private-ranges-only',
     });
+    expect(container(service).args).toStrictEqual(['gunicorn', '--bind', '0.0.0.0:8000', '--workers', '4', '--timeout', '120', '--graceful-timeout', '120', 'main:app']);
     expect(template.spec).toMatchObject({ containerConcurrency: 10, timeoutSeconds: 300 });
     expect(container(service).resources).toStrictEqual({ limits: { cpu: '2', memory: '4Gi' } });
     expect(container(service).livenessProbe).toStrictEqual({
@@ -89,10 +95,12 @@ describe('the Cloud Run example', () => {
     expect((service as any).spec.traffic).toStrictEqual([{ percent: 100, latestRevision: true }]);
   });
 
-  test('has only what Cloud Run accepts: one port named http1, no readinessProbe, securityContext or envFrom', () => {
+  test('has only what Cloud Run accepts: one port named http1, no readinessProbe, securityContext or envFrom, one in-memory volume', () => {
     const c = container(service);
     expect(c.ports).toStrictEqual([{ name: 'http1', containerPort: 8000 }]);
-    for (const field of ['readinessProbe', 'securityContext', 'envFrom', 'volumeMounts']) expect(c).not.toHaveProperty(field);
+    for (const field of ['readinessProbe', 'securityContext', 'envFrom']) expect(c).not.toHaveProperty(field);
+    expect(c.volumeMounts).toStrictEqual([{ name: 'prometheus-multiproc', mountPath: '/app/prometheus-multiproc' }]);
+    expect((service as any).spec.template.spec.volumes).toStrictEqual([{ name: 'prometheus-multiproc', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } }]);
     expect(c.env.map((e: { name: string }) => e.name)).not.toContain('PORT');
   });
 
@@ -105,6 +113,7 @@ describe('the Cloud Run example', () => {
       { name: 'SELF_HEALING_ENABLED', value: 'true' },
       { name: 'MAX_WORKERS', value: '4' },
       { name: 'TIMEOUT', value: '120' },
+      { name: 'PROMETHEUS_MULTIPROC_DIR', value: '/app/prometheus-multiproc' },
       { name: 'OPENAI_API_KEY', valueFrom: { secretKeyRef: { name: 'saplings-openai-api-key', key: '3' } } },
       { name: 'ANTHROPIC_API_KEY', valueFrom: { secretKeyRef: { name: 'saplings-anthropic-api-key', key: '2' } } },
       { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'saplings-database-url', key: '1' } } },
@@ -164,6 +173,9 @@ describe('the Cloud Run service of a stack', () => {
       'autoscaling.knative.dev/maxScale': '5',
       'run.googleapis.com/cpu-throttling': 'true',
       'run.googleapis.com/execution-environment': 'gen1',
+      'run.googleapis.com/startup-cpu-boost': 'true',
+      'run.googleapis.com/vpc-access-connector': 'saplings',
+      'run.googleapis.com/vpc-access-egress': 'private-ranges-only',
     });
     expect((service as any).spec.template.spec).toMatchObject({ containerConcurrency: 80, timeoutSeconds: 60 });
     expect(container(service).env).toContainEqual({ name: 'TIMEOUT', value: '30' });
@@ -231,6 +243,63 @@ describe('the Cloud Run service of a stack', () => {
   });
 });
 
+describe('Cloud Run reaching its backends, taking callers and starting', () => {
+  const noVpc = (cloudrun: Record<string, unknown> = {}) => stackConfig({ cloudrun: { secrets: DEFAULT_SECRETS, ...cloudrun } });
+  const annotations = (service: KubeObject) => (service as any).spec.template.metadata.annotations;
+
+  test('a stack that reads Redis or a database with no VPC egress is refused, naming the keys to set', () => {
+    expect(refusal(noVpc())).toStrictEqual([
+      'cloudrun: the app reads DATABASE_URL (secrets.keys), REDIS_URL (redis.enabled), and Cloud Run reaches Memorystore or a private address only through a VPC: set cloudrun.vpcNetwork (Direct VPC egress) or cloudrun.vpcConnector (a Serverless VPC Access connector), or cloudrun.publicBackends: true if they are reachable over the internet',
+    ]);
+    // One with no backend at all needs no VPC.
+    const bare = stackConfig({ redis: { enabled: false }, secrets: { keys: ['OPENAI_API_KEY'] }, cloudrun: { secrets: { OPENAI_API_KEY: DEFAULT_SECRETS.OPENAI_API_KEY } } });
+    expect(annotations(cloudRunService(bare, LOCATION))).not.toHaveProperty('run.googleapis.com/vpc-access-egress');
+  });
+
+  test('Direct VPC egress is the network-interfaces annotation, with the egress setting; publicBackends needs neither', () => {
+    const direct = cloudRunService(noVpc({ vpcNetwork: { network: 'prod', subnetwork: 'prod-us', tags: ['saplings'] }, vpcEgress: 'all-traffic' }), LOCATION);
+    expect(annotations(direct)).toMatchObject({
+      'run.googleapis.com/network-interfaces': '[{"network":"prod","subnetwork":"prod-us","tags":["saplings"]}]',
+      'run.googleapis.com/vpc-access-egress': 'all-traffic',
+    });
+    expect(annotations(direct)).not.toHaveProperty('run.googleapis.com/vpc-access-connector');
+    const open = cloudRunService(noVpc({ publicBackends: true }), LOCATION);
+    expect(Object.keys(annotations(open)).filter((k) => k.includes('vpc') || k.includes('network'))).toStrictEqual([]);
+  });
+
+  test('the service is private unless public: true, which turns the invoker IAM check off on the Service', () => {
+    expect(cloudRunService(stack(), LOCATION).metadata.annotations).not.toHaveProperty('run.googleapis.com/invoker-iam-disabled');
+    const open = cloudRunService(stack({ cloudrun: { public: true } }), LOCATION);
+    expect(open.metadata.annotations).toStrictEqual({ 'run.googleapis.com/ingress': 'all', 'run.googleapis.com/invoker-iam-disabled': 'true' });
+    expect(annotations(open)).not.toHaveProperty('run.googleapis.com/invoker-iam-disabled');
+  });
+
+  test('startup CPU boost is on unless turned off', () => {
+    expect(annotations(cloudRunService(stack({ cloudrun: { startupCpuBoost: false } }), LOCATION))['run.googleapis.com/startup-cpu-boost']).toBe('false');
+  });
+
+  test("gunicorn gets app.port, maxWorkers and timeoutSeconds, and app.command replaces the line", () => {
+    const service = cloudRunService(stack({ app: { port: 9000, maxWorkers: 3, timeoutSeconds: 45 } }), LOCATION);
+    expect(container(service).args).toStrictEqual(['gunicorn', '--bind', '0.0.0.0:9000', '--workers', '3', '--timeout', '45', '--graceful-timeout', '45', 'main:app']);
+    expect(container(service).ports).toStrictEqual([{ name: 'http1', containerPort: 9000 }]);
+    expect(container(cloudRunService(stack({ app: { command: ['python', 'serve.py'] } }), LOCATION)).args).toStrictEqual(['python', 'serve.py']);
+  });
+
+  test("more env than Cloud Run's 1000 per container, or a value over 32768 bytes, is refused without showing the value", () => {
+    const many = Object.fromEntries(Array.from({ length: 990 }, (_, i) => [`SETTING_${i}`, 'x']));
+    expect(refusal(stack({ app: { config: many } }))).toStrictEqual([
+      'app.config: gives the container 1003 environment variables with the app\'s own settings and secrets; Cloud Run sets "a maximum of 1000 environment variables per container": remove 3, or move them into a file the app reads',
+    ]);
+    const fits = Object.fromEntries(Array.from({ length: 987 }, (_, i) => [`SETTING_${i}`, 'x']));
+    expect(container(cloudRunService(stack({ app: { config: fits } }), LOCATION)).env).toHaveLength(1000);
+    const big = 'é'.repeat(16385);
+    expect(refusal(stack({ app: { config: { PROMPT: big } } }))).toStrictEqual([
+      'app.config.PROMPT: is 32770 bytes; for a Cloud Run environment variable\'s value "the maximum length is 32768 bytes": move it into a file or Secret Manager',
+    ]);
+    expect(() => cloudRunService(stack({ app: { config: { PROMPT: 'é'.repeat(16384) } } }), LOCATION)).not.toThrow();
+  });
+});
+
 describe('cloudRunSize', () => {
   test.each([
     ['2000m', '4Gi', { cpu: '2', memory: '4Gi' }],
@@ -277,17 +346,27 @@ describe("Cloud Run's rules, as the target checks its output", () => {
       'spec.template.spec.containers[0].ports: cloudrun-port',
       'spec.template.spec.containers[0].readinessProbe: cloudrun-unsupported-field',
       'spec.template.spec.containers[0].securityContext: cloudrun-unsupported-field',
-      'spec.template.spec.containers[0].env[12].name: cloudrun-reserved-env',
+      'spec.template.spec.containers[0].env[13].name: cloudrun-reserved-env',
       'spec.template.spec.containers[0].resources.limits: cloudrun-size',
     ]);
   });
 
+  test("refuse a mount of anything but an in-memory volume, more than 1000 variables, and a value over 32768 bytes", () => {
+    expect(findings((c) => c.volumeMounts.push({ name: 'data', mountPath: '/app/data' }))).toStrictEqual([
+      'spec.template.spec.containers[0].volumeMounts[1].name: cloudrun-volume',
+    ]);
+    expect(findings((c) => c.env.push(...Array.from({ length: 1000 - c.env.length + 1 }, (_, i) => ({ name: `V${i}`, value: '' }))))).toStrictEqual([
+      'spec.template.spec.containers[0].env: cloudrun-env-limit',
+    ]);
+    expect(findings((c) => c.env.push({ name: 'BIG', value: 'x'.repeat(32769) }))).toStrictEqual(['spec.template.spec.containers[0].env[13].value: cloudrun-env-limit']);
+  });
+
   test('refuse an unpinned secret version in production only, and a plain variable named like a secret', () => {
-    const latest = (c: any) => (c.env[7].valueFrom.secretKeyRef.key = 'latest');
-    expect(findings(latest)).toStrictEqual(['spec.template.spec.containers[0].env[7].valueFrom.secretKeyRef.key: cloudrun-secret-version']);
+    const latest = (c: any) => (c.env[8].valueFrom.secretKeyRef.key = 'latest');
+    expect(findings(latest)).toStrictEqual(['spec.template.spec.containers[0].env[8].valueFrom.secretKeyRef.key: cloudrun-secret-version']);
     expect(findings(latest, 'staging')).toStrictEqual([]);
     expect(findings((c) => c.env.push({ name: 'DB_PASSWORD', value: 'hunter2' }))).toStrictEqual([
-      'spec.template.spec.containers[0].env[12].value: secret-in-plain-env',
+      'spec.template.spec.containers[0].env[13].value: secret-in-plain-env',
     ]);
   });
 });

@@ -33,6 +33,11 @@ describe('the cloudrun: block', () => {
       cpuThrottling: false,
       executionEnvironment: 'gen2',
       ingress: 'all',
+      // Private by default, as Cloud Run is; no VPC until the config names one.
+      public: false,
+      startupCpuBoost: true,
+      vpcEgress: 'private-ranges-only',
+      publicBackends: false,
       secrets: { OPENAI_API_KEY: { secret: 'openai', version: '1' } },
     });
   });

@@ -95,6 +95,7 @@ describe('the ECS example', () => {
         ['MAX_WORKERS', '4'],
         ['TIMEOUT', '120'],
         ['PORT', '8000'],
+        ['PROMETHEUS_MULTIPROC_DIR', '/app/prometheus-multiproc'],
       ].map(([name, value]) => ({ name, value })),
     );
     const prefix = 'arn:aws:secretsmanager:us-west-2:123456789012:secret:saplings/prod/';
@@ -118,8 +119,36 @@ describe('the ECS example', () => {
 
   test('runs as the non-root user on a read-only root filesystem, with task storage where the app writes', () => {
     expect(container).toMatchObject({ user: '999:999', readonlyRootFilesystem: true, linuxParameters: { capabilities: { drop: ['ALL'] } } });
-    expect(container.mountPoints.map((m: { containerPath: string }) => m.containerPath)).toStrictEqual(['/app/data', '/app/logs', '/tmp']);
-    expect(task.volumes).toStrictEqual([{ name: 'data' }, { name: 'logs' }, { name: 'tmp' }]);
+    const paths = ['/app/data', '/app/logs', '/tmp', '/app/prometheus-multiproc'];
+    expect(container.mountPoints.map((m: { containerPath: string }) => m.containerPath)).toStrictEqual(paths);
+    expect(task.volumes).toStrictEqual([{ name: 'data' }, { name: 'logs' }, { name: 'tmp' }, { name: 'prometheus-multiproc' }]);
+  });
+
+  test('hands the empty, root-owned Fargate volumes to the app user first, from a root container the app waits for', () => {
+    const init = task.containerDefinitions[1];
+    expect(init).toStrictEqual({
+      name: 'volume-permissions',
+      image: container.image,
+      essential: false,
+      user: '0',
+      command: ['chown', '999:999', '/app/data', '/app/logs', '/tmp', '/app/prometheus-multiproc'],
+      readonlyRootFilesystem: true,
+      linuxParameters: { capabilities: { drop: expect.not.arrayContaining(['CHOWN', 'ALL']) } },
+      mountPoints: container.mountPoints,
+      logConfiguration: container.logConfiguration,
+    });
+    expect(container.dependsOn).toStrictEqual([{ containerName: 'volume-permissions', condition: 'SUCCESS' }]);
+  });
+
+  test("starts gunicorn with the stack's port, workers and timeout, and waits for it on stop up to Fargate's 120 s", () => {
+    expect(container.command).toStrictEqual(['gunicorn', '--bind', '0.0.0.0:8000', '--workers', '4', '--timeout', '120', '--graceful-timeout', '120', 'main:app']);
+    expect(container.stopTimeout).toBe(120);
+    const { taskDefinition } = ecsDocuments(stack({ app: { port: 9000, maxWorkers: 2, timeoutSeconds: 30 } }), LOCATION);
+    const app = (taskDefinition as any).containerDefinitions[0];
+    expect(app.command).toStrictEqual(['gunicorn', '--bind', '0.0.0.0:9000', '--workers', '2', '--timeout', '30', '--graceful-timeout', '30', 'main:app']);
+    expect(app.stopTimeout).toBe(30);
+    const long = ecsDocuments(stack({ app: { timeoutSeconds: 600, command: ['uvicorn', 'main:app'] } }), LOCATION).taskDefinition as any;
+    expect(long.containerDefinitions[0]).toMatchObject({ command: ['uvicorn', 'main:app'], stopTimeout: 120 });
   });
 
   test("is the guide's service: 3 tasks, Fargate, private subnets, the target group, tags, a circuit breaker that rolls back", () => {
@@ -191,6 +220,16 @@ describe('the ECS documents of a stack', () => {
   test('desiredCount is the HPA floor, or the fixed replica count without autoscaling', () => {
     expect(ecsDocuments(stack({ autoscaling: { minReplicas: 5, maxReplicas: 9 } }), LOCATION).service.desiredCount).toBe(5);
     expect(ecsDocuments(stack({ autoscaling: { enabled: false }, app: { replicas: 2 } }), LOCATION).service.desiredCount).toBe(2);
+  });
+
+  test('the most tags the config takes make 50 unique keys on the task definition and the service, as ECS allows', () => {
+    const tags = Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`T${i}`, 'v']));
+    const { taskDefinition, service } = ecsDocuments(stack({}, { tags }), LOCATION);
+    for (const document of [taskDefinition, service] as any[]) {
+      const keys = document.tags.map((t: { key: string }) => t.key);
+      expect(keys).toHaveLength(50);
+      expect(new Set(keys).size).toBe(50);
+    }
   });
 
   test('names, log group, stream prefix and tags come from ecs: when given', () => {
@@ -297,17 +336,32 @@ describe('checkFile, as validate runs it on ECS files', () => {
     ]);
   });
 
+  test("refuses a stop timeout over Fargate's 120 s, more than 50 tags, a tag key twice, and aws: in any case", () => {
+    const task = changed(taskDefinition, (d) => {
+      d.containerDefinitions[0].stopTimeout = 300;
+      d.tags.push({ key: 'Environment', value: 'x' }, { key: 'AWS:team', value: 'a' }, { key: 'Owner', value: 'Aws:me' });
+    });
+    expect(check('web.ecs-task-definition.json', task)).toStrictEqual([
+      'EcsTaskDefinition/saplings-app: containerDefinitions[0].stopTimeout: ecs-stop-timeout',
+      'EcsTaskDefinition/saplings-app: tags[2].key: ecs-tags',
+      'EcsTaskDefinition/saplings-app: tags[3].key: ecs-tags',
+      'EcsTaskDefinition/saplings-app: tags[4].value: ecs-tags',
+    ]);
+    const svc = changed(service, (d) => d.tags.push(...Array.from({ length: 49 }, (_, i) => ({ key: `T${i}`, value: 'v' }))));
+    expect(check('web.ecs-service.json', svc)).toStrictEqual(['EcsService/saplings-service: tags: ecs-tags']);
+  });
+
   test('the leak guard reads the files too, outside development; a plain variable named like a secret is refused', () => {
     const leaky = changed(taskDefinition, (d) => {
       d.containerDefinitions[0].environment.push({ name: 'HELPER', value: 'AKIAIOSFODNN7EXAMPLE' });
       d.containerDefinitions[0].environment.push({ name: 'DB_PASSWORD', value: 'x' });
     });
     expect(check('web.ecs-task-definition.json', leaky)).toStrictEqual([
-      'EcsTaskDefinition/saplings-app: containerDefinitions[0].environment[8].value: leak-credential',
-      'EcsTaskDefinition/saplings-app: containerDefinitions[0].environment[9].value: secret-in-plain-env',
+      'EcsTaskDefinition/saplings-app: containerDefinitions[0].environment[9].value: leak-credential',
+      'EcsTaskDefinition/saplings-app: containerDefinitions[0].environment[10].value: secret-in-plain-env',
     ]);
     expect(check('web.ecs-task-definition.json', leaky, 'development')).toStrictEqual([
-      'EcsTaskDefinition/saplings-app: containerDefinitions[0].environment[9].value: secret-in-plain-env',
+      'EcsTaskDefinition/saplings-app: containerDefinitions[0].environment[10].value: secret-in-plain-env',
     ]);
   });
 });
