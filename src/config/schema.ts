@@ -174,11 +174,23 @@ const envVarName = z
   .string()
   .regex(ENV_VAR_NAME, { error: 'must be an environment variable name: letters, digits and _, not starting with a digit' });
 
+/**
+ * A key the app's Secret must hold. A pasted `NAME=value` is refused with its
+ * own message, and problemsFromZod never quotes it (see checks/redaction).
+ */
+const secretKeyName = z
+  .string()
+  .refine((key) => !key.includes('='), {
+    error: 'holds "=", like a pasted NAME=value; list only the name here and keep the value in the secret store',
+    abort: true,
+  })
+  .regex(ENV_VAR_NAME, { error: 'must be an environment variable name: letters, digits and _, not starting with a digit' });
+
 const secretsSchema = z
   .strictObject({
     name: dnsSubdomain.optional().describe('Secret holding the app credentials; defaults to <name>-secrets'),
     keys: z
-      .array(envVarName)
+      .array(secretKeyName)
       .min(1)
       .default([...SEED.secrets.keys])
       .describe('Keys the Secret must hold (REDIS_PASSWORD, POSTGRES_PASSWORD and QDRANT_API_KEY are added when needed)'),
