@@ -117,6 +117,10 @@ export function problemsFromZod(
       });
       continue;
     }
+    if (issue.code === 'custom' && (issue.params as { about?: string } | undefined)?.about === 'key') {
+      problems.push({ ...location, position: locate(issue.path, 'key'), path: toDotPath(issue.path), message: issue.message });
+      continue;
+    }
     const value = valueAt(input, issue.path);
     const secret = (isSecretPath(issue.path) || holdsSecretKey(value) || !mayShow(value)) && value !== undefined;
     // A refinement's own message may quote the value; for a secret, that part is cut and described instead.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reservedEnvProblem } from '../conventions/reserved-env';
 import { appObjectNames } from '../conventions/names';
 import { ENVIRONMENTS, LOG_LEVELS, SEED } from '../conventions/defaults';
 import { compareQuantities, isQuantity, parseQuantity } from '../conventions/quantity';
@@ -571,6 +572,12 @@ export const StackConfigSchema = z
     ecs: ecsSchema.optional().describe('AWS ECS on Fargate (--target ecs)'),
   })
   .superRefine((stack, ctx) => {
+    for (const key of Object.keys(stack.app.config)) {
+      const reserved = reservedEnvProblem(key);
+      const secret = !reserved && stack.secrets.keys.includes(key) ? 'is a key of the app Secret (secrets.keys), whose value the app already receives; remove it here' : undefined;
+      // params.about: the problem is the key itself, so the message points at it and says nothing of its value.
+      if (reserved ?? secret) ctx.addIssue({ code: 'custom', path: ['app', 'config', key], input: undefined, params: { about: 'key' }, message: (reserved ?? secret)! });
+    }
     const namespace = stack.namespace ?? stack.name;
     if (SYSTEM_NAMESPACES.includes(namespace)) {
       ctx.addIssue({
