@@ -39,8 +39,9 @@ export function isSecretConfigPath(path: readonly Step[]): boolean {
 export function isSecretFieldPath(kind: string | undefined, path: readonly Step[]): boolean {
   if (kind === 'Secret' && (path[0] === 'data' || path[0] === 'stringData') && path.length > 1) return true;
   for (let i = 0; i < path.length; i++) {
-    if (path[i] === 'env' && typeof path[i + 1] === 'number' && path[i + 2] === 'value') return true;
-    if (kind === TASK_DEFINITION_KIND && path[i] === 'environment' && typeof path[i + 1] === 'number' && path[i + 2] === 'value') return true;
+    // The list item is named by its index, or by its `name` (as diff names list items): either way `env.<item>.value`.
+    if (path[i] === 'env' && path.length > i + 2 && path[i + 2] === 'value') return true;
+    if (kind === TASK_DEFINITION_KIND && path[i] === 'environment' && path.length > i + 2 && path[i + 2] === 'value') return true;
     if (kind === COMPOSE_KIND && path[0] === 'services' && path[i] === 'environment' && i === 2 && path.length > 3) return true;
   }
   return path.some((key) => typeof key === 'string' && isSecretLikeName(key));
