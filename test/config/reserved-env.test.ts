@@ -1,40 +1,30 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { InputError, formatProblem } from '../../src/config/errors';
 import { parseConfigText } from '../../src/config/load';
 import { appObjectNames } from '../../src/conventions/names';
 import { SaplingsValidationError } from '../../src/constructs/errors';
 import { SaplingsApp } from '../../src/constructs/saplings-app';
 import { RESERVED_ENV } from '../../src/conventions/reserved-env';
+import { configProblems } from '../helpers/config-problems';
 import { renderStack } from '../../src/targets/kubernetes/render';
 
 const base = 'environment: staging\nimage: saplings:1.0.0\n';
 
-function messagesFor(text: string): string[] {
-  try {
-    parseConfigText(text, 'saplings.yaml');
-  } catch (err) {
-    if (err instanceof InputError) return err.problems.map(formatProblem);
-    throw err;
-  }
-  return [];
-}
-
 describe('app.config may not name a variable the tool sets', () => {
   it('refuses the issue\'s reproduction with FILE:LINE:COL and the setting to use', () => {
-    expect(messagesFor(`${base}app:\n  logLevel: ERROR\n  config:\n    LOG_LEVEL: DEBUG\n    ENVIRONMENT: development\n    FOO: bar\n`)).toStrictEqual([
+    expect(configProblems(`${base}app:\n  logLevel: ERROR\n  config:\n    LOG_LEVEL: DEBUG\n    ENVIRONMENT: development\n    FOO: bar\n`)).toStrictEqual([
       'saplings.yaml:6:5: app.config.LOG_LEVEL: is set by saplings-k8s itself; remove it and use app.logLevel instead',
       'saplings.yaml:7:5: app.config.ENVIRONMENT: is set by saplings-k8s itself; remove it and use environment (or synth --env) instead',
     ]);
   });
 
   it.each([...RESERVED_ENV.keys()])('refuses %s, naming what to do instead', (name) => {
-    const messages = messagesFor(`${base}app:\n  config:\n    ${name}: x\n`);
+    const messages = configProblems(`${base}app:\n  config:\n    ${name}: x\n`);
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatch(new RegExp(`^saplings\\.yaml:5:5: app\\.config\\.${name}: is set by saplings-k8s itself; remove it`));
   });
 
   it('refuses a key of the app Secret, whose value would be overridden by a plain setting', () => {
-    expect(messagesFor(`${base}secrets:\n  keys: [OPENAI_API_KEY]\napp:\n  config: { OPENAI_API_KEY: x }\n`)).toStrictEqual([
+    expect(configProblems(`${base}secrets:\n  keys: [OPENAI_API_KEY]\napp:\n  config: { OPENAI_API_KEY: x }\n`)).toStrictEqual([
       "saplings.yaml:6:13: app.config.OPENAI_API_KEY: is a key of the app Secret (secrets.keys), whose value the app already receives; remove it here",
     ]);
   });
