@@ -5,6 +5,9 @@
  * peak memory:
  *   - synth of one stack with 10,000 app.config keys;
  *   - a config with 10,000 YAML aliases (refused at the limit, quickly);
+ *   - configs of 2 MB and 5 MB of nested `[`, and 2 MB of compact `- - -`
+ *     (issue 20: refused by the nesting limit before parsing; goal for 2 MB of
+ *     `[`: under 2 s and 400 MB);
  *   - validate over 20,000 and 100,000 objects (the default stack's objects,
  *     file-per-stack), which must grow linearly.
  * Prints a Markdown table for BENCHMARKS.md. Nothing here fails on speed.
@@ -54,8 +57,15 @@ function manifests(objects) {
   return { dir: path.basename(dir), objects: Math.ceil(objects / perFile) * perFile };
 }
 
+const nested2 = write('nested-2mb.yaml', `${head}app:\n  config: ${'['.repeat(2_000_000)}`);
+const nested5 = write('nested-5mb.yaml', `${head}app:\n  config: ${'['.repeat(5_000_000)}`);
+const dashes = write('dashes-2mb.yaml', `${head}x:\n${'- '.repeat(1_000_000)}1\n`);
+
 const rows = [];
 rows.push({ what: 'synth, 10,000 app.config keys', ...run(['synth', '-c', keys, '--out', 'keys-out']) });
+rows.push({ what: 'validate, 2 MB of nested `[` (refused at the nesting limit)', ...run(['validate', '-c', nested2], 1) });
+rows.push({ what: 'validate, 5 MB of nested `[` (refused at the nesting limit)', ...run(['validate', '-c', nested5], 1) });
+rows.push({ what: 'validate, 2 MB of compact `- - -` (refused at the nesting limit)', ...run(['validate', '-c', dashes], 1) });
 rows.push({ what: 'synth, 10,000 YAML aliases (refused at the 1,000 limit)', ...run(['synth', '-c', aliases, '--out', 'aliases-out'], 1) });
 for (const n of QUICK ? [20_000] : [20_000, 100_000]) {
   const m = manifests(n);
@@ -87,4 +97,24 @@ for (const r of rows) console.log(`| ${r.what} | ${r.seconds.toFixed(2)} | ${r.p
   const started = process.hrtime.bigint();
   for (const blob of blobs) findCredentials(blob);
   console.log(`Credential scan, 8 MB of adversarial text: ${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(0)} ms (linear; target < 5 s)`);
+}
+
+// The two YAML parsers on the same manifest stream (the default stack's objects,
+// repeated): why validate reads with js-yaml and falls back to yaml's checked parser.
+{
+  const jsYaml = require('js-yaml');
+  const YAML = require('yaml');
+  const { renderStack, defaultStacks } = require('../lib/src/config-api');
+  const stack = renderStack(defaultStacks()[0]).objects;
+  const text = Array.from({ length: QUICK ? 100 : 500 }, () => stack.map((o) => YAML.stringify(o)).join('---\n')).join('---\n');
+  const time = (parse) => {
+    parse();
+    const started = process.hrtime.bigint();
+    parse();
+    return Number(process.hrtime.bigint() - started) / 1e6;
+  };
+  const fast = time(() => jsYaml.loadAll(text, undefined, { schema: jsYaml.CORE_SCHEMA }));
+  const checked = time(() => YAML.parseAllDocuments(text, { uniqueKeys: false }).map((d) => d.toJS()));
+  console.log('');
+  console.log(`YAML parsers, ${(text.length / 1e6).toFixed(1)} MB manifest stream: js-yaml ${fast.toFixed(0)} ms, yaml ${checked.toFixed(0)} ms (${(checked / fast).toFixed(1)}×)`);
 }

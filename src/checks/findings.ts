@@ -1,3 +1,6 @@
+import { oneLine } from '../conventions/one-line';
+import { redactMessage } from './redaction';
+
 /** How bad a finding is. `error` fails `validate`, and `synth` in staging and production. */
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -17,9 +20,11 @@ export interface Finding {
   readonly message: string;
 }
 
-/** Renders a finding as one line: `file: Kind/name: field.path: message`. */
+/** Renders a finding as one line: `file: Kind/name: field.path: message`, with no credential in it (see ./redaction). */
 export function formatFinding(f: Finding): string {
-  return [f.file, f.object, f.path, `${f.severity}: ${f.message} [${f.rule}]`].filter((p) => p).join(': ');
+  return [f.file === undefined ? undefined : oneLine(f.file), f.object, f.path, `${f.severity}: ${redactMessage(f.message)} [${f.rule}]`]
+    .filter((p) => p)
+    .join(': ');
 }
 
 /** Objects that fail the checks run before anything is written. Exit status 1. */

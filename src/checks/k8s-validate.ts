@@ -98,7 +98,7 @@ function validateObject(
 
   const { kind, metadata } = object;
   const name = isObject(metadata) && typeof metadata.name === 'string' && metadata.name !== '' ? metadata.name : undefined;
-  const r = reporter.forObject({ id: `${typeof kind === 'string' && kind !== '' ? kind : 'Object'}/${name ?? ordinal}` });
+  const r = reporter.forObject({ id: `${typeof kind === 'string' && kind !== '' ? kind : 'Object'}/${name ?? ordinal}`, object });
 
   if (!checkEnvelope(object, r)) {
     if (isObject(metadata)) checkStructure(metadata, objectType(OBJECT_META_ID), r, ['metadata']);

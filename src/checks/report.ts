@@ -1,5 +1,6 @@
 import { Finding, Severity } from './findings';
-import { Path, compareNatural, toPath } from './json';
+import { Path, at, compareNatural, toPath } from './json';
+import { isSecretFieldPath, redactMessage, redactTail } from './redaction';
 
 /** Properties of a {@link Reporter}. */
 export interface ReporterProps {
@@ -25,6 +26,12 @@ export interface FindingSubject {
    * @default - none
    */
   readonly namespace?: string;
+  /**
+   * The object itself, so a message about a value where a secret can be
+   * (Secret data, env values) describes the value instead of quoting it.
+   * @default - such a message's `got …` part says only that the value is not shown
+   */
+  readonly object?: unknown;
 }
 
 /**
@@ -54,7 +61,9 @@ export class Reporter<R extends string = string> {
       if (this.seen.has(key)) return;
       this.seen.add(key);
     }
-    const finding: Finding = { severity, rule, object: subject.id, path: dotted, message };
+    const kind = subject.id.includes('/') ? subject.id.slice(0, subject.id.indexOf('/')) : undefined;
+    const shown = isSecretFieldPath(kind, path) ? redactTail(message, subject.object === undefined ? undefined : at(subject.object, path)) : message;
+    const finding: Finding = { severity, rule, object: subject.id, path: dotted, message: redactMessage(shown) };
     const { file } = this.props;
     this.found.push(file === undefined ? finding : { ...finding, file });
   }

@@ -1,5 +1,6 @@
 import { Finding } from '../checks/findings';
 import { Problem } from '../config/errors';
+import { redactMessage } from '../checks/redaction';
 
 /** How the CLI reports problems: for people, for GitHub Actions, or for programs. */
 export const PROBLEM_FORMATS = ['text', 'github', 'json'] as const;
@@ -30,12 +31,12 @@ export interface ProblemRecord {
 
 /** A config problem as a record. */
 export function problemRecord(p: Problem): ProblemRecord {
-  return { severity: 'error', file: p.file, line: p.position?.line, column: p.position?.column, document: p.document, path: p.path, message: p.message };
+  return { severity: 'error', file: p.file, line: p.position?.line, column: p.position?.column, document: p.document, path: p.path, message: redactMessage(p.message) };
 }
 
 /** A check finding as a record. */
 export function findingRecord(f: Finding): ProblemRecord {
-  return { severity: f.severity, file: f.file, object: f.object, path: f.path, message: f.message, rule: f.rule };
+  return { severity: f.severity, file: f.file, object: f.object, path: f.path, message: redactMessage(f.message), rule: f.rule };
 }
 
 /**

@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { closestMatch } from '../conventions/edit-distance';
 import { toDotPath } from '../conventions/key-path';
 import { isSecretLikeName } from '../conventions/secret-names';
+import { oneLine } from '../conventions/one-line';
+import { describeHidden, isSecretConfigPath, mayShow, redactMessage } from '../checks/redaction';
 import { PositionTarget, TextPosition } from './yaml';
 
 /** One problem with an input, located as precisely as the input allows. */
@@ -27,7 +29,7 @@ export function formatProblem(p: Problem): string {
   const file = p.position
     ? `${p.file}:${p.position.line}:${p.position.column}`
     : p.file + (p.document !== undefined ? ` (document ${p.document})` : '');
-  return [file, p.path, p.message].filter((part) => part).join(': ');
+  return [oneLine(file), p.path, redactMessage(p.message)].filter((part) => part).join(': ');
 }
 
 /** Finds where a key path of the document being validated is, for {@link problemsFromZod}. */
@@ -41,15 +43,9 @@ export class InputError extends Error {
   }
 }
 
-/**
- * Whether the value at a config key path may be a credential, so no message
- * may show it: anything under `secrets` but the key list and the store
- * settings, and the value of any key whose name marks it as a secret
- * (`app.config.DB_PASSWORD`).
- */
+/** Whether the value at a config key path may be a credential, so no message may show it (see checks/redaction). */
 export function isSecretPath(path: readonly PropertyKey[]): boolean {
-  if (path[0] === 'secrets' && path.length > 1 && !['keys', 'source', 'name', 'external', 'fromEnv'].includes(String(path[1]))) return true;
-  return path.some((key) => typeof key === 'string' && isSecretLikeName(key));
+  return isSecretConfigPath(path);
 }
 
 /** Whether a mapping (or a list of them), at any depth, has a key whose name marks it as a secret. */
@@ -60,16 +56,12 @@ function holdsSecretKey(value: unknown, depth = 0): boolean {
 }
 
 /** Describes a value that must not be shown: its kind and size, never its content. */
-export function redactedValue(value: unknown): string {
-  if (typeof value === 'string') return `a string of ${value.length} character${value.length === 1 ? '' : 's'} (not shown)`;
-  if (Array.isArray(value)) return `a list of ${value.length} (not shown)`;
-  if (value !== null && typeof value === 'object') return `a mapping of ${Object.keys(value).length} key${Object.keys(value).length === 1 ? '' : 's'} (not shown)`;
-  return `a ${value === null ? 'null' : typeof value} (not shown)`;
-}
+export const redactedValue = describeHidden;
 
 /** Renders a value for a message: short, single-line, and quoted when a string. */
 export function showValue(value: unknown): string {
   if (value === undefined) return 'nothing';
+  if (!mayShow(value)) return describeHidden(value);
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
@@ -125,8 +117,12 @@ export function problemsFromZod(
       });
       continue;
     }
+    if (issue.code === 'custom' && (issue.params as { about?: string } | undefined)?.about === 'key') {
+      problems.push({ ...location, position: locate(issue.path, 'key'), path: toDotPath(issue.path), message: issue.message });
+      continue;
+    }
     const value = valueAt(input, issue.path);
-    const secret = (isSecretPath(issue.path) || holdsSecretKey(value)) && value !== undefined;
+    const secret = (isSecretPath(issue.path) || holdsSecretKey(value) || !mayShow(value)) && value !== undefined;
     // A refinement's own message may quote the value; for a secret, that part is cut and described instead.
     const ownMessage = secret ? issue.message.replace(/,? got [\s\S]*$/, '') : issue.message;
     const alreadyShown = !secret && ownMessage.includes('got ');

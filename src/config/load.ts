@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Environment } from '../conventions/defaults';
-import { InputError, Problem, problemsFromZod, showValue } from './errors';
+import { InputError, Problem, problemsFromZod, redactedValue, showValue, valueAt } from './errors';
 import { isPinnedImage, unpinnedImageMessage } from '../conventions/image';
 import { environmentGates } from './gates';
 import { requiredSecretKeys } from './secrets';
@@ -147,6 +147,7 @@ export function validateStacks(
       }
       return;
     }
+    problems.push(...restorePrototypeNamedKeys(input, result.data).map((p) => ({ ...at(p.path, 'value'), message: p.message })));
     const stack = withInlineValues(result.data, options.env ?? {});
     problems.push(...(options.requireInlineValues === false ? [] : missingInlineValues(stack)).map((key) => ({
       ...location,
@@ -165,6 +166,37 @@ export function validateStacks(
   if (problems.length === 0) problems.push(...collisions(stacks, file, locate));
   if (problems.length) throw new InputError(problems);
   return stacks;
+}
+
+/** The maps whose keys are env var names a user chooses, so any valid name must work, `__proto__` included. */
+const ENV_MAPS = [['app', 'config'], ['secrets', 'values']] as const;
+
+/**
+ * zod leaves a `__proto__` key out of a record (assigning it to a plain
+ * object would replace the prototype), but it is a valid env var name like
+ * any other. Puts it back, as an own key in its place, in the maps of env
+ * vars; a value that is not a string is a problem, described, never shown.
+ */
+function restorePrototypeNamedKeys(raw: unknown, data: StackConfig): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  for (const [section, key] of ENV_MAPS) {
+    const rawMap = valueAt(raw, [section, key]);
+    if (rawMap === null || typeof rawMap !== 'object' || !Object.prototype.hasOwnProperty.call(rawMap, '__proto__')) continue;
+    const value: unknown = Object.getOwnPropertyDescriptor(rawMap, '__proto__')!.value;
+    if (typeof value !== 'string') {
+      problems.push({ path: `${section}.${key}.__proto__`, message: `expected string, got ${redactedValue(value)}` });
+      continue;
+    }
+    const parent = data[section] as unknown as Record<string, Record<string, string> | undefined>;
+    const parsed = parent[key] ?? {};
+    // Object.fromEntries defines `__proto__` as an own key; the raw map's order is kept.
+    parent[key] = Object.fromEntries(
+      Object.keys(rawMap)
+        .filter((name) => name === '__proto__' || Object.prototype.hasOwnProperty.call(parsed, name))
+        .map((name) => [name, name === '__proto__' ? value : parsed[name]]),
+    );
+  }
+  return problems;
 }
 
 /** Fills inline secret values from the environment, for `secrets.fromEnv`. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reservedEnvProblem } from '../conventions/reserved-env';
 import { appObjectNames } from '../conventions/names';
 import { ENVIRONMENTS, LOG_LEVELS, SEED } from '../conventions/defaults';
 import { compareQuantities, isQuantity, parseQuantity } from '../conventions/quantity';
@@ -175,11 +176,23 @@ const envVarName = z
   .string()
   .regex(ENV_VAR_NAME, { error: 'must be an environment variable name: letters, digits and _, not starting with a digit' });
 
+/**
+ * A key the app's Secret must hold. A pasted `NAME=value` is refused with its
+ * own message, and problemsFromZod never quotes it (see checks/redaction).
+ */
+const secretKeyName = z
+  .string()
+  .refine((key) => !key.includes('='), {
+    error: 'holds "=", like a pasted NAME=value; list only the name here and keep the value in the secret store',
+    abort: true,
+  })
+  .regex(ENV_VAR_NAME, { error: 'must be an environment variable name: letters, digits and _, not starting with a digit' });
+
 const secretsSchema = z
   .strictObject({
     name: dnsSubdomain.optional().describe('Secret holding the app credentials; defaults to <name>-secrets'),
     keys: z
-      .array(envVarName)
+      .array(secretKeyName)
       .min(1)
       .default([...SEED.secrets.keys])
       .describe('Keys the Secret must hold (REDIS_PASSWORD, POSTGRES_PASSWORD and QDRANT_API_KEY are added when needed)'),
@@ -642,6 +655,12 @@ export const StackConfigSchema = z
     ecs: ecsSchema.optional().describe('AWS ECS on Fargate (--target ecs)'),
   })
   .superRefine((stack, ctx) => {
+    for (const key of Object.keys(stack.app.config)) {
+      const reserved = reservedEnvProblem(key);
+      const secret = !reserved && stack.secrets.keys.includes(key) ? 'is a key of the app Secret (secrets.keys), whose value the app already receives; remove it here' : undefined;
+      // params.about: the problem is the key itself, so the message points at it and says nothing of its value.
+      if (reserved ?? secret) ctx.addIssue({ code: 'custom', path: ['app', 'config', key], input: undefined, params: { about: 'key' }, message: (reserved ?? secret)! });
+    }
     const namespace = stack.namespace ?? stack.name;
     if (SYSTEM_NAMESPACES.includes(namespace)) {
       ctx.addIssue({

@@ -57,6 +57,8 @@ export interface ParsedYaml {
  * building values (an alias to an anchor that was never set).
  */
 export function parseYamlStream(text: string): ParsedYaml {
+  const deep = tooDeep(text);
+  if (deep) return { count: 1, values: [], problems: [deep], locate: () => undefined };
   const lineCounter = new (yaml().LineCounter)();
   // logLevel 'error': a mapping used as a key is stringified and then refused by the
   // schema as an unknown key, instead of yaml printing a Node warning to stderr.
@@ -95,6 +97,99 @@ export function parseYamlStream(text: string): ParsedYaml {
     return node === undefined ? undefined : position(node);
   };
   return { count: documents.length, values, problems, locate };
+}
+
+/**
+ * How deep collections may nest. A real config nests a handful of levels; the
+ * `yaml` package spends a recursion level and hundreds of bytes per level, so
+ * 2 MB of `[` took 10 s and over 1 GB, and 2 MB of `- - -` 15 s, before they
+ * were refused. Counted before parsing, in one pass over the text.
+ */
+export const MAX_NESTING = 100;
+
+/**
+ * A problem when collections nest deeper than {@link MAX_NESTING}, at the
+ * place that crosses it. Flow collections (`[`, `{`) count where one can
+ * start (after `:`, `-`, `,`, `?`, another bracket, or at the start of a
+ * line, so `a[b` in a plain scalar does not), skipping quoted scalars and
+ * comments; block collections count by their indentation levels plus the
+ * compact `- ` and `? ` entries that open a line.
+ */
+function tooDeep(text: string): YamlProblem | undefined {
+  let flow = 0;
+  let line = 1;
+  let lineStart = 0;
+  let document = 1;
+  let previous = '\n';
+  const indents: number[] = [];
+  const problem = (at: number): YamlProblem => ({
+    document,
+    position: { line, column: at - lineStart + 1 },
+    message: `YAML collections nest more than ${MAX_NESTING} levels deep, the limit against parser exhaustion; flatten the value`,
+  });
+  for (let i = 0; i < text.length; i++) {
+    if (i === lineStart && flow === 0) {
+      let j = i;
+      while (text[j] === ' ') j++;
+      const blank = j >= text.length || text[j] === '\n' || text[j] === '\r' || text[j] === '#';
+      if (!blank) {
+        if (text.startsWith('---', i)) document += i > 0 ? 1 : 0;
+        const indent = j - i;
+        while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop();
+        indents.push(indent);
+        if (indents.length > MAX_NESTING) return problem(j);
+        let compact = 0;
+        while ((text[j] === '-' || text[j] === '?') && text[j + 1] === ' ') {
+          if (indents.length + ++compact > MAX_NESTING) return problem(j);
+          j += 2;
+          while (text[j] === ' ') j++;
+        }
+      }
+    }
+    const c = text[i];
+    if (c === '\n') {
+      line += 1;
+      lineStart = i + 1;
+      previous = c;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r') continue;
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      const end = text.indexOf('\n', i);
+      i = (end < 0 ? text.length : end) - 1;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      // A quoted scalar runs to its closing quote (`\"` escapes in double quotes, `''` in single ones).
+      let j = i + 1;
+      for (; j < text.length; j++) {
+        if (text[j] === '\n') {
+          line += 1;
+          lineStart = j + 1;
+        } else if (c === '"' && text[j] === '\\') {
+          j += 1;
+        } else if (text[j] === c) {
+          if (c === "'" && text[j + 1] === "'") j += 1;
+          else break;
+        }
+      }
+      i = j;
+      previous = c;
+      continue;
+    }
+    if ((c === '[' || c === '{') && '\n:-,?[{'.includes(previous)) {
+      flow += 1;
+      if (flow + indents.length > MAX_NESTING) return problem(i);
+    } else if ((c === ']' || c === '}') && flow > 0) {
+      flow -= 1;
+    } else if (c === '[' || c === '{') {
+      // Inside a plain scalar (`a[[`): no bracket after it opens a collection either.
+      previous = 'a';
+      continue;
+    }
+    previous = c;
+  }
+  return undefined;
 }
 
 /**

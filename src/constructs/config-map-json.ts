@@ -11,12 +11,14 @@ import * as kplus from 'cdk8s-plus-28';
  * 30 s. Here the generated mapping runs on everything but the two maps, which
  * are put back where it puts them (after `metadata`, before `immutable`).
  */
-export function renderDataLinearly(configMap: kplus.ConfigMap): void {
+export function renderDataLinearly(configMap: kplus.ConfigMap, prototypeKeys: ReadonlyMap<string, string> = new Map()): void {
   const apiObject = ApiObject.of(configMap);
   apiObject.toJson = function toJson(this: ApiObject) {
     // The base ApiObject rendering: resolve, sanitize (drops null and undefined, sorts keys), then JSON patches.
     const resolved = ApiObject.prototype.toJson.call(this);
-    const { data, binaryData, ...rest } = resolved;
+    const { binaryData, ...rest } = resolved;
+    const data = withPrototypeKeys(resolved.data as Record<string, string> | undefined, prototypeKeys);
+    delete rest.data;
     const mapped: Record<string, unknown> = {
       ...kplus.k8s.KubeConfigMap.GVK,
       ...kplus.k8s.toJson_KubeConfigMapProps(rest as kplus.k8s.KubeConfigMapProps),
@@ -31,4 +33,23 @@ export function renderDataLinearly(configMap: kplus.ConfigMap): void {
       ...after,
     };
   };
+}
+
+/**
+ * Entries whose keys are names of `Object.prototype` (`constructor`,
+ * `__proto__`, `toString`): cdk8s-plus's `addData` refuses them as "already
+ * used" (it tests `key in {}`), and cdk8s's sanitizer drops `__proto__`. They
+ * are valid env var names, so they are merged in here, in cdk8s's key order
+ * (`Object.keys(...).sort()`), as own properties.
+ */
+function withPrototypeKeys(data: Record<string, string> | undefined, extra: ReadonlyMap<string, string>): Record<string, string> | undefined {
+  if (extra.size === 0) return data;
+  const entries = [...Object.entries(data ?? {}), ...extra].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // Object.fromEntries defines each key as an own property, `__proto__` included.
+  return Object.fromEntries(entries);
+}
+
+/** Whether cdk8s-plus's ConfigMap would refuse `key` as already used, or cdk8s drop it: a name `Object.prototype` has. */
+export function isPrototypeKey(key: string): boolean {
+  return key in Object.prototype;
 }

@@ -6,7 +6,7 @@ import { AppSettingChoices, presetSettings } from '../conventions/presets';
 import { appObjectNames } from '../conventions/names';
 import { PRIVATE_IPV4_RANGES, cidrContains } from '../conventions/cidr';
 import { AppSecret } from './app-secret';
-import { renderDataLinearly } from './config-map-json';
+import { isPrototypeKey, renderDataLinearly } from './config-map-json';
 import { RedisStore } from './redis-store';
 import { ComputeResourceOverrides, withDefaultResources } from './resources';
 import { SaplingsValidationError } from './errors';
@@ -249,15 +249,26 @@ export class SaplingsApp extends Construct {
   }
 
   private newConfigMap(name: string, props: SaplingsAppProps): kplus.ConfigMap {
+    const own: Record<string, string> = {
+      ...presetSettings(this.environment, props),
+      ...Object.assign({}, ...this.backends().map((b) => b.connection.config)),
+    };
+    const extra = Object.entries(props.config ?? {});
+    for (const [key] of extra) {
+      // The container's own env (PORT, a backend's credentials) wins over the ConfigMap, so such a key would be ignored.
+      const ownEnv = key === 'PORT' || this.backends().some((b) => Object.prototype.hasOwnProperty.call(b.connection.env, key));
+      if (Object.prototype.hasOwnProperty.call(own, key) || ownEnv) {
+        throw SaplingsValidationError.of(
+          this,
+          `'config.${key}' would replace the ${key} the app sets itself (from 'environment', 'logLevel', 'gasa', 'monitoring', 'selfHealing', 'maxWorkers', 'timeoutSeconds', 'port', 'redis' or 'vectorDb'); remove ${key} from 'config' and set that prop instead`,
+        );
+      }
+    }
     const configMap = new kplus.ConfigMap(this, 'Config', {
       metadata: { name, labels: this.selectorLabels },
-      data: {
-        ...presetSettings(this.environment, props),
-        ...Object.assign({}, ...this.backends().map((b) => b.connection.config)),
-        ...props.config,
-      },
+      data: { ...own, ...Object.fromEntries(extra.filter(([key]) => !isPrototypeKey(key))) },
     });
-    renderDataLinearly(configMap);
+    renderDataLinearly(configMap, new Map(extra.filter(([key]) => isPrototypeKey(key))));
     return configMap;
   }
 

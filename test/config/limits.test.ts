@@ -43,6 +43,30 @@ describe('bounded input', () => {
   });
 });
 
+describe('nesting is bounded before parsing (the time and memory figures are in bench/limits.js)', () => {
+  const MESSAGE = 'YAML collections nest more than 100 levels deep, the limit against parser exhaustion; flatten the value';
+
+  it.each([
+    ['2 MB of [', `environment: staging\nimage: x:1\napp:\n  config: ${'['.repeat(2_000_000)}`, '4:109'],
+    ['{a: {a: … on one line', `environment: staging\nimage: x:1\nx: ${'{a: '.repeat(200)}`, '3:400'],
+    ['compact - - - entries', `environment: staging\nimage: x:1\nx:\n${'- '.repeat(200)}1\n`, '4:199'],
+    ['compact ? ? ? keys', `environment: staging\nimage: x:1\n${'? '.repeat(200)}1\n`, '3:199'],
+    ['indentation levels', `environment: staging\nimage: x:1\n${Array.from({ length: 200 }, (_, i) => `${' '.repeat(i)}k:\n`).join('')}`, '103:101'],
+  ])('refuses %s at the place that crosses the limit', (_what, text, at) => {
+    expect(refusal(() => parseConfigText(text, 'saplings.yaml'))).toStrictEqual([`saplings.yaml:${at}: ${MESSAGE}`]);
+  });
+
+  it.each([
+    ['brackets inside quoted scalars and comments', `environment: staging\nimage: x:1\napp:\n  config:\n    A: "${'['.repeat(500)}"\n    B: '${'{'.repeat(500)}'\n# ${'['.repeat(500)}\n`],
+    ['brackets inside plain scalars', `environment: staging\nimage: x:1\napp:\n  config:\n    A: a${'['.repeat(500)}\n`],
+    ['flow collections 50 deep', `environment: staging\nimage: x:1\nx: ${'['.repeat(50)}${']'.repeat(50)}\n`],
+  ])('reads %s as before', (_what, text) => {
+    expect(() => parseConfigText(text.replace(/\nx: .*\n$/, '\n'), 'saplings.yaml')).not.toThrow();
+    const { parseYamlStream } = jest.requireActual<typeof import('../../src/config/yaml')>('../../src/config/yaml');
+    expect(parseYamlStream(text).problems).toStrictEqual([]);
+  });
+});
+
 describe('what the API server refuses is refused in the config', () => {
   it('refuses an IP address as ingress.host, as the API server refuses it in an Ingress rule (a former property-test counterexample)', () => {
     expect(refusal(() => parseConfigText('environment: development\nimage: saplings:1.0.0\ningress:\n  host: 0.0.0.0\n', 'saplings.yaml'))).toStrictEqual([

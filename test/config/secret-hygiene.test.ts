@@ -48,10 +48,14 @@ describe('config messages never show a secret value', () => {
     ]);
   });
 
-  it('keeps showing values that are not secrets', () => {
+  it('describes env values (app.config), where a secret can be whatever the name', () => {
     expect(messagesFor(`${base}app:\n  config:\n    MAX_TOKENS: [4096]\n`)).toStrictEqual([
-      'saplings.yaml:5:17: app.config.MAX_TOKENS: expected string, got [4096]',
+      'saplings.yaml:5:17: app.config.MAX_TOKENS: expected string, got a list of 1 (not shown)',
     ]);
+  });
+
+  it('keeps showing values that are not secrets', () => {
+    expect(messagesFor(`${base}app:\n  replicas: [4096]\n`)).toStrictEqual(['saplings.yaml:4:13: app.replicas: expected number, got [4096]']);
   });
 
   it.each([
@@ -61,8 +65,11 @@ describe('config messages never show a secret value', () => {
     [['app', 'config', 'apiKey'], true],
     [['secrets', 'keys', 0], false],
     [['secrets', 'external', 'storeName'], false],
-    [['app', 'config', 'MAX_TOKENS'], false],
-    [['app', 'config', 'API_KEY_FILE'], false],
+    [['app', 'config', 'MAX_TOKENS'], true],
+    [['app', 'config', 'API_KEY_FILE'], true],
+    [['app', 'config'], false],
+    [['app', 'replicas'], false],
+    [['vectorDb', 'apiKey'], true],
   ])('treats %j as secret: %s', (path, secret) => {
     expect(isSecretPath(path as PropertyKey[])).toBe(secret);
   });

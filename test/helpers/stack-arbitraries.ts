@@ -1,5 +1,7 @@
 import * as fc from 'fast-check';
 import { isSecretLikeName } from '../../src/checks/policy';
+import { SEED } from '../../src/conventions/defaults';
+import { RESERVED_ENV } from '../../src/conventions/reserved-env';
 
 /*
  * Arbitraries over the config schema's real ranges, shared by the property
@@ -94,7 +96,8 @@ const size = fc.oneof(
 const storage = fc.record({ size, storageClassName: dnsSubdomain }, { requiredKeys: [] });
 
 /** Names a secret-in-ConfigMap rule flags on purpose; config values that are credentials are refused by design. */
-const configKey = envVarName.filter((k) => !isSecretLikeName(k));
+// Nor may app.config name a variable the tool sets (src/conventions/reserved-env.ts).
+const configKey = envVarName.filter((k) => !isSecretLikeName(k) && !RESERVED_ENV.has(k));
 const configValue = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('true', '42', 'https://api.example.com/v1', ''));
 
 const appConfig = fc.record(
@@ -306,6 +309,13 @@ export const stackInput = fc
     if (stack.ingress?.api === 'gateway' || stack.network?.gatewayNamespace === undefined) return stack;
     const { gatewayNamespace: _, ...network } = stack.network;
     return { ...stack, network };
+  })
+  // app.config may not name a key of the app Secret (the schema refuses it).
+  .map((stack: any) => {
+    const config = stack.app?.config;
+    const keys: string[] = stack.secrets?.keys ?? SEED.secrets.keys;
+    if (!config || !Object.keys(config).some((k) => keys.includes(k))) return stack;
+    return { ...stack, app: { ...stack.app, config: Object.fromEntries(Object.entries(config).filter(([k]) => !keys.includes(k))) } };
   })
   // The certificate may not overwrite the app's own Secret (the schema refuses equal names).
   .filter((stack: any) => {

@@ -59,7 +59,9 @@ ${MAX_CONFIG_SIZE_HELP}`,
 
     const unreadable: Finding[] = [];
     const environment = parseEnvironment(values.env);
-    const files = positionals.flatMap((p) => manifestFiles(path.resolve(io.cwd, p), p, unreadable));
+    // One set for every PATH, so a file named twice, or reached again through a symlink, is checked once.
+    const visited = new Set<string>();
+    const files = positionals.flatMap((p) => manifestFiles(path.resolve(io.cwd, p), p, unreadable, visited));
     findings.push(...unreadable);
     // Another platform's files (compose.yaml, an ECS task definition) get that target's checks.
     const manifests: typeof files = [];
@@ -114,11 +116,19 @@ function explainReadError(err: unknown): string {
 
 /**
  * The manifest files under a path. Symlinks are followed (a checkout may link
- * shared manifests in); anything that is neither a regular file nor a
- * directory (a FIFO, a device) is skipped with a finding, so a run never hangs
- * or reads without end.
+ * shared manifests in), and each real file and directory, known by its device
+ * and inode, is visited once: links such as `a -> .` and `b -> .` would
+ * otherwise make the walk grow exponentially. Anything that is neither a
+ * regular file nor a directory (a FIFO, a device) is skipped with a finding,
+ * so a run never hangs or reads without end.
  */
-function manifestFiles(absolute: string, shown: string, unreadable: Finding[], top = true): { absolute: string; shown: string }[] {
+function manifestFiles(
+  absolute: string,
+  shown: string,
+  unreadable: Finding[],
+  visited: Set<string>,
+  top = true,
+): { absolute: string; shown: string }[] {
   // A PATH argument that names nothing at all is a typo on the command line, not a finding.
   if (top && !fs.existsSync(absolute) && !isSymlink(absolute)) throw new UsageError(`${shown}: no such file or directory`);
   let stat: fs.Stats;
@@ -128,7 +138,12 @@ function manifestFiles(absolute: string, shown: string, unreadable: Finding[], t
     unreadable.push(unreadableFinding(shown, explainReadError(err)));
     return [];
   }
-  if (stat.isFile()) return top || MANIFEST_FILE.test(absolute) ? [{ absolute, shown }] : [];
+  if (stat.isFile() && !(top || MANIFEST_FILE.test(absolute))) return [];
+  // stat follows symlinks: the device and inode are the real file's or directory's.
+  const identity = `${stat.dev}:${stat.ino}`;
+  if (visited.has(identity)) return [];
+  visited.add(identity);
+  if (stat.isFile()) return [{ absolute, shown }];
   if (!stat.isDirectory()) {
     unreadable.push(unreadableFinding(shown, 'is not a regular file (a FIFO, socket or device); skipped'));
     return [];
@@ -140,7 +155,7 @@ function manifestFiles(absolute: string, shown: string, unreadable: Finding[], t
     unreadable.push(unreadableFinding(shown, explainReadError(err)));
     return [];
   }
-  return entries.flatMap((entry) => (entry.startsWith('.') ? [] : manifestFiles(path.join(absolute, entry), path.join(shown, entry), unreadable, false)));
+  return entries.flatMap((entry) => (entry.startsWith('.') ? [] : manifestFiles(path.join(absolute, entry), path.join(shown, entry), unreadable, visited, false)));
 }
 
 function isSymlink(file: string): boolean {

@@ -178,9 +178,8 @@ function appEnvironment(stack: StackConfig, envFileKeys: ReadonlySet<string>): R
     PORT: String(stack.app.port),
   };
   // Compose lets `environment` win over `env_file`; the env file's values must win, as the Secret's do in Kubernetes.
-  const environment: Record<string, string> = {};
-  for (const [name, value] of Object.entries(settings)) if (!envFileKeys.has(name)) environment[name] = literal(value);
-  return environment;
+  // fromEntries defines every name as an own key: assigning `__proto__` to a plain object would drop it.
+  return Object.fromEntries(Object.entries(settings).flatMap(([name, value]) => (envFileKeys.has(name) ? [] : [[name, literal(value)]])));
 }
 
 function appService(stack: StackConfig, envFile: string, entries: readonly EnvFileEntry[], backends: readonly string[]): ComposeService {
