@@ -1,12 +1,10 @@
-import { findCredentials, isSecretLikeName, plaintextSecret } from '../checks/policy/credentials';
+import { isSecretFieldPath, mayShow } from '../checks/redaction';
+import { findCredentials } from '../checks/policy/credentials';
 
 /*
- * The one decision `diff` makes about what it may show. It reuses the rules
- * that already keep secrets out of messages and manifests on main: the leak
- * guard's credential detectors and secret-name rule (checks/policy/credentials,
- * which checks/leak-guard runs), and a Secret's values being secret whatever
- * they look like. When the project's single redaction rule lands, point
- * {@link isHiddenValue} at it; nothing else in src/diff decides.
+ * The one decision `diff` makes about what it may show: the project's one
+ * redaction rule (checks/redaction), the same that every message goes
+ * through, so a value a message would not quote is not shown here either.
  */
 
 /** Where a value sits in a generated object, for {@link isHiddenValue}. */
@@ -18,20 +16,13 @@ export interface ValueSite {
 }
 
 /**
- * Whether a value must not be shown, old or new: every value of a Secret's
- * `data` and `stringData`; a value whose key (a mapping key, or the `name` of
- * the list item holding it, as in `env`) marks it as a secret and that has a
- * literal value (see plaintextSecret); and any string that looks like a
- * credential (an API key, a private key, a password in a URL).
+ * Whether a value must not be shown, old or new: one that sits where a
+ * secret can be (a Secret's `data` and `stringData`, env values, a key whose
+ * name marks it as a secret), or that looks like a credential or a pasted
+ * `NAME=value` wherever it sits.
  */
 export function isHiddenValue(site: ValueSite, value: unknown): boolean {
-  if (site.kind === 'Secret' && (site.path[0] === 'data' || site.path[0] === 'stringData')) return true;
-  // A number is a literal too: a hand-edited `DB_PASSWORD: 123456` must not show.
-  const text = typeof value === 'number' ? String(value) : value;
-  if (typeof text !== 'string') return false;
-  if (findCredentials(text).length > 0) return true;
-  const names = site.path.filter((key): key is string => typeof key === 'string');
-  return names.some((name) => isSecretLikeName(name) && plaintextSecret(name, text) !== undefined);
+  return isSecretFieldPath(site.kind, site.path) || !mayShow(value);
 }
 
 /** Whether a line of an unstructured file (nginx.conf) must not be shown: it holds something that looks like a credential. */

@@ -26,13 +26,13 @@ function deployment(env: { name: string; value: string }[], image = 'saplings:1.
 const fieldsOf = (result: DiffResult) => result.stacks.flatMap((s) => s.changes.flatMap((c) => c.fields ?? []));
 
 describe('compareFiles', () => {
-  test('env lists are matched by name: inserting a variable adds it and changes nothing else', () => {
+  test('env lists are matched by name: inserting a variable adds it and changes nothing else (env values are hidden, by the one redaction rule)', () => {
     const before = manifest(deployment([{ name: 'A', value: '1' }, { name: 'B', value: '2' }]));
     const after = manifest(deployment([{ name: 'NEW', value: '0' }, { name: 'A', value: '1' }, { name: 'B', value: '3' }]));
     expect(fieldsOf(compare({ 'app.k8s.yaml': before }, { 'app.k8s.yaml': after }))).toStrictEqual([
-      { path: 'spec.template.spec.containers[name=app].env[name=B].value', change: 'changed', old: '2', new: '3' },
+      { path: 'spec.template.spec.containers[name=app].env[name=B].value', change: 'changed', hidden: true },
       { path: 'spec.template.spec.containers[name=app].env[name=NEW].name', change: 'added', new: 'NEW' },
-      { path: 'spec.template.spec.containers[name=app].env[name=NEW].value', change: 'added', new: '0' },
+      { path: 'spec.template.spec.containers[name=app].env[name=NEW].value', change: 'added', hidden: true },
     ]);
   });
 

@@ -207,7 +207,16 @@ describe('saplings-k8s diff: stacks added and removed, other targets', () => {
     const diff = JSON.parse(result.stdout);
     const fields = diff.stacks.flatMap((s: any) => s.changes.map((c: any) => [s.target, c.type, c.file, c.fields.map((f: any) => [f.path, f.old, f.new])]));
     expect(fields).toStrictEqual([
-      ['ecs', 'document', 'ecs/saplings.ecs-task-definition.json', [['containerDefinitions[name=saplings].image', '123456789012.dkr.ecr.us-west-2.amazonaws.com/saplings:1.0.0', '123456789012.dkr.ecr.us-west-2.amazonaws.com/saplings:1.1.0']]],
+      [
+        'ecs',
+        'document',
+        'ecs/saplings.ecs-task-definition.json',
+        [
+          ['containerDefinitions[name=saplings].image', '123456789012.dkr.ecr.us-west-2.amazonaws.com/saplings:1.0.0', '123456789012.dkr.ecr.us-west-2.amazonaws.com/saplings:1.1.0'],
+          // The init container that chowns the scratch volumes runs the app's image too.
+          ['containerDefinitions[name=volume-permissions].image', '123456789012.dkr.ecr.us-west-2.amazonaws.com/saplings:1.0.0', '123456789012.dkr.ecr.us-west-2.amazonaws.com/saplings:1.1.0'],
+        ],
+      ],
       ['compose', 'document', 'compose/saplings/compose.yaml', [['services.app.image', 'saplings:1.0.0', 'saplings:1.1.0']]],
     ]);
     // The ECS file changed, so the manifest of generated files, which lists its sha256, did too: noise.
