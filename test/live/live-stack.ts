@@ -36,18 +36,15 @@ const LIVE_TOOLS: readonly (readonly [string, readonly string[]])[] = [
 ];
 
 /**
- * `describe` when every tool the live suite needs is here, and the images
- * are built; otherwise a skip with a message, or in CI a failure naming the tool.
+ * `describe` when every tool the live suite needs is here (the global setup
+ * has built the images); otherwise a skip with a message, or in CI a failure naming the tool.
  */
 export function describeLive(name: string, body: () => void): void {
   const composeCommand = dockerCompose();
   const missing = LIVE_TOOLS.filter(([tool, args]) => !hasTool(tool, args)).map(([tool]) => tool);
   if (!composeCommand) missing.push('docker-compose (or docker compose)');
   if (missing.length === 0) {
-    describe(name, () => {
-      beforeAll(buildImages, 420_000);
-      body();
-    });
+    describe(name, body);
     return;
   }
   const why = `${missing.join(', ')} not available (docker needs a running dockerd)`;
@@ -59,14 +56,6 @@ export function describeLive(name: string, body: () => void): void {
   }
   console.warn(`${why}: skipping the live suite "${name}".`);
   describe.skip(name, body);
-}
-
-let imagesBuilt = false;
-function buildImages(): void {
-  if (imagesBuilt) return;
-  const run = spawnSync(path.join(ROOT, 'scripts/live/build-images.sh'), [], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`scripts/live/build-images.sh failed:\n${run.stdout}${run.stderr}`);
-  imagesBuilt = true;
 }
 
 /** `docker compose` (v2) where present, else Debian's `docker-compose` 1.29; undefined when neither runs. */
@@ -178,7 +167,8 @@ export class LiveStack {
 
   /** `up -d`, then waits until every container runs and is healthy; on failure, the failing services' logs are in the error. */
   async up(): Promise<void> {
-    this.compose('down', '-v', '--remove-orphans');
+    // What an interrupted earlier run left (docker-compose's own start-up makes this worth skipping otherwise).
+    if (this.containers().length > 0) this.compose('down', '-v', '--remove-orphans');
     const up = this.compose('up', '-d');
     if (up.status !== 0) throw new Error(`compose up failed:\n${up.output}\n${this.logs(this.containers().map((c) => c.service))}`);
     await this.waitHealthy();

@@ -18,7 +18,9 @@ describeLive('production with Redis and pgvector, on a real engine', () => {
     stack = new LiveStack('livepg', {
       environment: 'production',
       image: LIVE_IMAGES.app,
-      app: { port: 9000, maxWorkers: 3, timeoutSeconds: 45 },
+      // One replica: the machine has 2 cores, and replicas are Compose's business, not what this suite proves.
+      autoscaling: { enabled: false },
+      app: { port: 9000, maxWorkers: 3, timeoutSeconds: 45, replicas: 1 },
       redis: { image: LIVE_IMAGES.redis },
       vectorDb: { enabled: true, engine: 'pgvector', image: LIVE_IMAGES.pgvector },
       ingress: { host: 'localhost.example.com', rateLimitRps: 2 },

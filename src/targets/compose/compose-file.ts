@@ -374,7 +374,8 @@ function nginxService(stack: StackConfig): ComposeService {
       // nginx answers this itself, on its HTTP listener, to loopback only; nginx images ship curl
       // ("apk add --no-cache curl ca-certificates", https://github.com/nginx/docker-nginx/blob/master/mainline/alpine/Dockerfile).
       test: ['CMD', 'curl', '-fsS', '-o', '/dev/null', `http://127.0.0.1:${nginxHttpPort}${COMPOSE_GUIDE.nginxHealthPath}`],
-      interval: '10s',
+      // Docker runs the first check one interval after the start; nginx answers this itself, so it can be short.
+      interval: '5s',
       timeout: '3s',
       retries: 3,
       start_period: '5s',
