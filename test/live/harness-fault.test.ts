@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { LIVE_IMAGES, LiveStack, describeLive, freePort } from './live-stack';
+import { LIVE_IMAGES, LiveStack, describeLive, freePort, liveConfig } from './live-stack';
 
 /*
  * The harness can fail: the pgvector stack with one known fault, its init
@@ -10,16 +10,12 @@ describeLive('the live harness, given a stack with a known fault', () => {
   let stack: LiveStack;
 
   beforeAll(async () => {
-    const appPort = await freePort();
-    stack = new LiveStack('livefault', {
+    const ports = { http: await freePort(), https: await freePort(), app: await freePort() };
+    stack = new LiveStack('livefault', liveConfig({
       environment: 'development',
-      image: LIVE_IMAGES.app,
-      autoscaling: { enabled: false },
-      app: { replicas: 1 },
       redis: { enabled: false },
       vectorDb: { enabled: true, engine: 'pgvector', image: LIVE_IMAGES.pgvector },
-      compose: { bindAddress: '127.0.0.1', ports: { app: appPort } },
-    });
+    }, ports));
   });
 
   afterAll(() => {

@@ -290,3 +290,46 @@ export function gunicornProcesses(stack: LiveStack): { master: string; workers: 
   const master = processes.find((p) => p.args.includes('gunicorn') && !processes.some((q) => q.pid === p.ppid && q.args.includes('gunicorn')))!;
   return { master: master.args, workers: processes.filter((p) => p.ppid === master.pid).length };
 }
+
+/** Host ports a stack publishes: nginx's HTTP and HTTPS, and development's app. */
+export interface LivePorts {
+  readonly http: number;
+  readonly https: number;
+  readonly app: number;
+}
+
+/**
+ * A stack config for the live suite: `config` with the stand-in images, one
+ * app replica (the machine has 2 cores; replicas are not what the suite
+ * proves) and every port published on 127.0.0.1 at `ports`.
+ */
+export function liveConfig(config: Record<string, any>, ports: LivePorts): Record<string, unknown> {
+  return {
+    image: LIVE_IMAGES.app,
+    autoscaling: { enabled: false },
+    ...config,
+    app: { replicas: 1, ...config.app },
+    redis: { image: LIVE_IMAGES.redis, ...config.redis },
+    compose: { bindAddress: '127.0.0.1', ports, nginx: { image: LIVE_IMAGES.nginx } },
+  };
+}
+
+/** A stack brought up before the file's tests and removed after them, with its ports. */
+export interface RunningStack {
+  readonly stack: LiveStack;
+  readonly ports: LivePorts;
+}
+
+/** Brings the stack `name` up in beforeAll (see {@link liveConfig}), and in afterAll takes it down, checking nothing remains. */
+export function runStack(name: string, config: Record<string, any>): RunningStack {
+  const running = {} as { stack: LiveStack; ports: LivePorts };
+  beforeAll(async () => {
+    running.ports = { http: await freePort(), https: await freePort(), app: await freePort() };
+    running.stack = new LiveStack(name, liveConfig(config, running.ports));
+    await running.stack.up();
+  }, 300_000);
+  afterAll(() => {
+    if (running.stack) expect(running.stack.down()).toStrictEqual([]);
+  }, 120_000);
+  return running;
+}

@@ -1,4 +1,4 @@
-import { LIVE_IMAGES, LiveStack, describeLive, expectConfiguredUsersOnReadOnlyRoots, freePort, gunicornProcesses, httpGet, httpsGet } from './live-stack';
+import { LIVE_IMAGES, LiveStack, describeLive, expectConfiguredUsersOnReadOnlyRoots, gunicornProcesses, httpGet, httpsGet, runStack } from './live-stack';
 
 /*
  * Production with Redis and pgvector, run from the generated files: TLS with a
@@ -8,30 +8,18 @@ import { LIVE_IMAGES, LiveStack, describeLive, expectConfiguredUsersOnReadOnlyRo
  * timeout visible in the running process.
  */
 describeLive('production with Redis and pgvector, on a real engine', () => {
+  const live = runStack('livepg', {
+    environment: 'production',
+    app: { port: 9000, maxWorkers: 3, timeoutSeconds: 45 },
+    vectorDb: { enabled: true, engine: 'pgvector', image: LIVE_IMAGES.pgvector },
+    ingress: { host: 'localhost.example.com', rateLimitRps: 2 },
+  });
   let stack: LiveStack;
   let httpPort: number;
   let httpsPort: number;
-
-  beforeAll(async () => {
-    httpPort = await freePort();
-    httpsPort = await freePort();
-    stack = new LiveStack('livepg', {
-      environment: 'production',
-      image: LIVE_IMAGES.app,
-      // One replica: the machine has 2 cores, and replicas are Compose's business, not what this suite proves.
-      autoscaling: { enabled: false },
-      app: { port: 9000, maxWorkers: 3, timeoutSeconds: 45, replicas: 1 },
-      redis: { image: LIVE_IMAGES.redis },
-      vectorDb: { enabled: true, engine: 'pgvector', image: LIVE_IMAGES.pgvector },
-      ingress: { host: 'localhost.example.com', rateLimitRps: 2 },
-      compose: { bindAddress: '127.0.0.1', ports: { http: httpPort, https: httpsPort }, nginx: { image: LIVE_IMAGES.nginx } },
-    });
-    await stack.up();
-  }, 300_000);
-
-  afterAll(() => {
-    if (stack) expect(stack.down()).toStrictEqual([]);
-  }, 120_000);
+  beforeAll(() => {
+    ({ stack, ports: { http: httpPort, https: httpsPort } } = live);
+  });
 
   test('nginx serves /health over HTTPS with the certificate the test made, and redirects HTTP', async () => {
     expect(await httpsGet(httpsPort, '/health', stack.certificate!)).toMatchObject({ status: 200, body: '{"status": "healthy"}' });
