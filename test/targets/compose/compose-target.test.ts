@@ -443,3 +443,40 @@ describe('checkFile, for validate', () => {
     ]);
   });
 });
+
+describe('compose.* settings', () => {
+  test('the published address and ports come from the config; without them, today\'s values', () => {
+    expect(render().compose.services.nginx.ports).toStrictEqual(['80:8080', '443:8443']);
+    expect(render({ compose: { bindAddress: '127.0.0.1', ports: { http: 18080, https: 18443 } } }).compose.services.nginx.ports).toStrictEqual(['127.0.0.1:18080:8080', '127.0.0.1:18443:8443']);
+    expect(render({ compose: { bindAddress: '::1' } }).compose.services.nginx.ports).toStrictEqual(['[::1]:80:8080', '[::1]:443:8443']);
+    expect(render({ ...DEVELOPMENT, app: { replicas: 1, port: 9000 } }).compose.services.app.ports).toStrictEqual(['127.0.0.1:9000:9000']);
+    expect(render({ ...DEVELOPMENT, compose: { bindAddress: '0.0.0.0', ports: { app: 18000 } } }).compose.services.app.ports).toStrictEqual(['0.0.0.0:18000:8000']);
+  });
+
+  test('every image comes from the config, used as written', () => {
+    const images = (overrides: Partial<StackConfigInput>) => Object.values<any>(render(overrides).compose.services).map((s) => s.image).sort();
+    expect(images({ image: 'a/app:1', redis: { image: 'a/redis:1' }, vectorDb: { enabled: true, engine: 'pgvector', image: 'a/pg:1' }, compose: { nginx: { image: 'a/nginx:1' } } })).toStrictEqual(['a/app:1', 'a/nginx:1', 'a/pg:1', 'a/redis:1']);
+    expect(render().compose.services.nginx.image).toBe('nginxinc/nginx-unprivileged:1.28-alpine');
+  });
+});
+
+describe('the app\'s process', () => {
+  test('runs gunicorn with app.port, maxWorkers and timeoutSeconds, and stops within a grace period over the longest request', () => {
+    const { compose } = render({ app: { port: 9000, maxWorkers: 3, timeoutSeconds: 300 } });
+    expect(compose.services.app.command).toStrictEqual(['gunicorn', '--bind', '0.0.0.0:9000', '--workers', '3', '--timeout', '300', '--graceful-timeout', '300', 'main:app']);
+    expect(compose.services.app.stop_grace_period).toBe('310s');
+    // nginx finishes what it is serving on SIGQUIT, as long.
+    expect(compose.services.nginx.stop_grace_period).toBe('310s');
+    expect(compose.services.app.healthcheck.test.join(' ')).toContain('http://127.0.0.1:9000/health');
+  });
+
+  test('app.command replaces gunicorn\'s, as written', () => {
+    expect(render({ app: { command: ['uvicorn', 'main:app', '--port', '8000'] } }).compose.services.app.command).toStrictEqual(['uvicorn', 'main:app', '--port', '8000']);
+  });
+
+  test('staging\'s and development\'s memory paths get scratch of the app user\'s under the read-only /app', () => {
+    expect(render({ environment: 'staging' }).compose.services.app.tmpfs).toContain('/app/staging_data:uid=999,gid=999,mode=0700');
+    expect(render(DEVELOPMENT).compose.services.app.tmpfs).toContain('/app/dev_data:uid=999,gid=999,mode=0700');
+    expect(render().compose.services.app.tmpfs.some((t: string) => t.includes('_data'))).toBe(false);
+  });
+});
