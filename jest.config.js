@@ -1,6 +1,7 @@
 /**
  * `npm test`: unit and in-process CLI tests. The slow end-to-end suites in
- * test/e2e/ run with `npm run test:e2e` (jest.e2e.config.js).
+ * test/e2e/ run with `npm run test:e2e` (jest.e2e.config.js), and the live
+ * stacks in test/live/ with `npm run test:live` (jest.live.config.js).
  * @type {import('jest').Config}
  */
 module.exports = {
@@ -8,7 +9,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/live/'],
   // The development machines and CI have 2 cores; jest's default (cores - 1) leaves one idle.
   maxWorkers: 2,
   // A few tests spawn the built CLI; `npm test` builds first. The timeout is for a shared, busy machine.

@@ -9,6 +9,7 @@ import { hostnameError } from '../conventions/field-rules';
 import { VECTOR_DB_IMAGES } from '../conventions/backing-services';
 import { CLOUD_IDS, CloudIdShape, arnRegion } from '../conventions/cloud-ids';
 import { PROMETHEUS_DURATION_HELP, isPositivePrometheusDuration, isPrometheusDuration } from '../conventions/prometheus-duration';
+import { DEFAULT_NGINX_IMAGE, DEFAULT_PUBLISHED_PORTS, nginxSizeProblem } from '../targets/compose/defaults';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -375,7 +376,10 @@ const ingressSchema = z
     rateLimitRps: z.int().min(1).optional().describe('Requests per second per client IP (nginx.ingress.kubernetes.io/limit-rps); defaults to the environment preset'),
     maxBodySize: z
       .string()
-      .regex(/^\d+[kKmMgG]?$/, { error: 'must be an nginx size such as 10m' })
+      .superRefine((value, ctx) => {
+        const problem = nginxSizeProblem(value);
+        if (problem) ctx.addIssue({ code: 'custom', input: value, message: problem });
+      })
       .default(SEED.ingress.maxBodySize)
       .describe('Largest request body nginx accepts (proxy-body-size)'),
     readTimeoutSeconds: z.int().min(1).max(3600).default(SEED.ingress.readTimeoutSeconds).describe('proxy-read-timeout, in seconds'),
@@ -632,6 +636,32 @@ const ecsSchema = z
     }
   });
 
+const composeSchema = z
+  .strictObject({
+    bindAddress: z
+      .union([z.ipv4(), z.ipv6()], { error: 'must be an IP address such as 127.0.0.1 or ::1' })
+      .optional()
+      .describe("Host address the published ports bind to; defaults to every address for nginx and 127.0.0.1 for development's app"),
+    ports: z
+      .strictObject({
+        http: port.default(DEFAULT_PUBLISHED_PORTS.http).describe("Host port published for nginx's HTTP listener"),
+        https: port.default(DEFAULT_PUBLISHED_PORTS.https).describe("Host port published for nginx's HTTPS listener (with ingress.tls)"),
+        app: port.optional().describe("Host port published for development's app; defaults to app.port"),
+      })
+      .prefault({})
+      .describe('Host ports the stack publishes'),
+    nginx: z
+      .strictObject({
+        image: imageReference.default(DEFAULT_NGINX_IMAGE).describe('Image of the nginx front end; it must run as uid 101 like nginx-unprivileged'),
+      })
+      .prefault({})
+      .describe('The nginx front end (staging and production with ingress.enabled)'),
+  })
+  .prefault({});
+
+/** The Compose target's settings when a config has no `compose` key. */
+export const COMPOSE_DEFAULTS: z.infer<typeof composeSchema> = composeSchema.parse({});
+
 /** The schema of one stack: one YAML document of a config file. */
 export const StackConfigSchema = z
   .strictObject({
@@ -653,6 +683,7 @@ export const StackConfigSchema = z
     gitops: gitopsSchema,
     cloudrun: cloudRunSchema.optional().describe('Google Cloud Run (--target cloudrun)'),
     ecs: ecsSchema.optional().describe('AWS ECS on Fargate (--target ecs)'),
+    compose: composeSchema.optional().describe('Docker Compose (--target compose): published address and ports, nginx image'),
   })
   .superRefine((stack, ctx) => {
     for (const key of Object.keys(stack.app.config)) {

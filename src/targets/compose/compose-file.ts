@@ -1,6 +1,7 @@
-import { StackConfig } from '../../config/schema';
+import { COMPOSE_DEFAULTS, StackConfig } from '../../config/schema';
 import { qdrantRequiresApiKey, redisRequiresPassword, requiredSecretKeys } from '../../config/secrets';
-import { REDIS_PASSWORD_KEY, REDIS_USER, RunAsUser, VECTOR_DB, VECTOR_DB_SECRET_KEYS } from '../../conventions/backing-services';
+import { PROMETHEUS_MULTIPROC_DIR, appCommand, requestTimeoutSeconds } from '../../conventions/app-process';
+import { REDIS_PASSWORD_KEY, REDIS_USER, RunAsUser, VECTOR_DB, VECTOR_DB_SECRET_KEYS, redisMemoryArgs } from '../../conventions/backing-services';
 import { SEED } from '../../conventions/defaults';
 import { appObjectNames } from '../../conventions/names';
 import { parseQuantity } from '../../conventions/quantity';
@@ -11,6 +12,10 @@ export interface ComposeService {
   readonly image: string;
   readonly user: string;
   readonly command?: readonly string[];
+  /** How long `docker-compose stop` waits after the stop signal before it kills the process. */
+  readonly stop_grace_period?: string;
+  /** Size of /dev/shm. */
+  readonly shm_size?: string;
   readonly env_file?: readonly string[];
   readonly environment?: Readonly<Record<string, string>>;
   readonly ports?: readonly string[];
@@ -85,16 +90,62 @@ export const NETWORKS = { frontend: 'frontend', backend: 'backend' } as const;
 export const COMPOSE_GUIDE = {
   logging: { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } },
   restartDelay: '5s',
-  // The unprivileged build of the official image: it runs as uid 101, so it
-  // needs no capability, where nginx:alpine starts as root to bind 80/443 and setuid.
-  nginxImage: 'nginxinc/nginx-unprivileged:1.28-alpine',
+  // nginx-unprivileged's user: "ARG UID=101 / ARG GID=101" in its Dockerfile
+  // (https://github.com/nginx/docker-nginx-unprivileged/blob/main/Dockerfile-alpine-slim.template).
   nginxUser: { uid: 101, gid: 101 },
   // Ports nginx listens on inside its container; ports below 1024 would need a capability.
   nginxHttpPort: 8080,
   nginxHttpsPort: 8443,
   // Where nginx.conf expects the operator's certificate: the guide's paths.
   certificateDirectory: '/etc/nginx/ssl',
+  // The path nginx's healthcheck asks for on its HTTP listener, answered by nginx itself.
+  nginxHealthPath: '/nginx-health',
+  // Seconds a stopping service gets beyond its longest request: the process's own shutdown after the drain.
+  stopMarginSeconds: 10,
+  // /dev/shm for Postgres: Docker's default is 64 MB, which parallel index builds (pgvector's HNSW
+  // and IVFFlat use maintenance_work_mem across workers) exceed. "shm_size" in the postgres image's
+  // docs: https://hub.docker.com/_/postgres ("Caveats": shared memory)
+  postgresShmSize: '1g',
 } as const;
+
+/**
+ * Where each environment's app keeps agent memory: the guide's
+ * create_saplings_config (`with_memory_path`), relative paths read from WORKDIR /app.
+ * Production's is under the data volume; the others need their own writable mount.
+ */
+export const MEMORY_PATHS = {
+  production: `${SEED.app.dataPath}/memory`,
+  staging: '/app/staging_data/memory',
+  development: '/app/dev_data/memory',
+} as const;
+
+/**
+ * A tmpfs mount owned by `user`. Docker 20.10 (runc) gives a tmpfs mounted
+ * over a directory of the image that directory's owner and mode, root 0755 for
+ * most, whatever `mode=` says, so a non-root process could not write it; the
+ * tmpfs `uid=`/`gid=` options give it to the user instead. They are tmpfs(5)
+ * options, which Docker passes through (https://docs.docker.com/engine/storage/tmpfs/,
+ * "tmpfs-mode"; https://man7.org/linux/man-pages/man5/tmpfs.5.html, "uid=", "gid=").
+ */
+export function ownedTmpfs(path: string, user: RunAsUser, mode = '0700'): string {
+  return `${path}:uid=${user.uid},gid=${user.gid},mode=${mode}`;
+}
+
+/** A world-writable, sticky /tmp owned by `user`, as a temporary directory is expected to be. */
+function tmp(user: RunAsUser): string {
+  return ownedTmpfs('/tmp', user, '1777');
+}
+
+/** The Compose settings of a stack, defaults applied. */
+export function composeSettings(stack: StackConfig): NonNullable<StackConfig['compose']> {
+  return stack.compose ?? COMPOSE_DEFAULTS;
+}
+
+/** `address:host:container` for `ports`, brackets around an IPv6 address; no address publishes on every one. */
+function published(address: string | undefined, hostPort: number, containerPort: number): string {
+  const host = address === undefined ? '' : `${address.includes(':') ? `[${address}]` : address}:`;
+  return `${host}${hostPort}:${containerPort}`;
+}
 
 // Postgres as the VectorDb construct runs it (src/constructs/vector-db.ts).
 const PG = { user: 'saplings', database: 'saplings', dataPath: '/var/lib/postgresql/data', port: 5432 } as const;
@@ -176,6 +227,7 @@ function appEnvironment(stack: StackConfig, envFileKeys: ReadonlySet<string>): R
     ...plainSettings(stack, connectionUrls),
     // As in Kubernetes, where the container's own PORT wins over the ConfigMap's.
     PORT: String(stack.app.port),
+    PROMETHEUS_MULTIPROC_DIR,
   };
   // Compose lets `environment` win over `env_file`; the env file's values must win, as the Secret's do in Kubernetes.
   // fromEntries defines every name as an own key: assigning `__proto__` to a plain object would drop it.
@@ -186,13 +238,25 @@ function appService(stack: StackConfig, envFile: string, entries: readonly EnvFi
   const { app } = stack;
   const stagingOrProduction = stack.environment !== 'development';
   const { liveness } = SEED.app;
+  const user = { uid: app.runAsUser, gid: app.runAsGroup };
+  const settings = composeSettings(stack);
+  // Production's memory is under the data volume; staging's and development's relative paths
+  // land under the read-only /app, so they get scratch of their own (lost when the container goes).
+  const memoryDirectory = MEMORY_PATHS[stack.environment].replace(/\/memory$/, '');
+  const memoryScratch = stack.environment === 'production' ? [] : [ownedTmpfs(memoryDirectory, user)];
   return {
     image: stack.image,
-    user: userOf({ uid: app.runAsUser, gid: app.runAsGroup }),
+    user: userOf(user),
+    // The guide's CMD with the stack's port, workers and timeout, or app.command as written.
+    command: appCommand(stack.environment, app),
+    // gunicorn drains in-flight requests for --graceful-timeout (the request timeout) after SIGTERM;
+    // Compose kills the container once stop_grace_period passes (default 10 s).
+    // https://docs.docker.com/reference/compose-file/services/#stop_grace_period
+    stop_grace_period: `${requestTimeoutSeconds(stack.environment, app) + COMPOSE_GUIDE.stopMarginSeconds}s`,
     env_file: [envFile],
     environment: appEnvironment(stack, new Set(entries.map((e) => e.name))),
     // Development publishes the app on the host's loopback; elsewhere only nginx is reachable.
-    ports: stagingOrProduction ? undefined : [`127.0.0.1:${app.port}:${app.port}`],
+    ports: stagingOrProduction ? undefined : [published(settings.bindAddress ?? '127.0.0.1', settings.ports.app ?? app.port, app.port)],
     healthcheck: {
       // The guide's image has Python but no curl; urlopen raises on anything but 2xx.
       test: ['CMD', 'python', '-c', `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${app.port}${liveness.path}', timeout=${liveness.timeoutSeconds})`],
@@ -202,8 +266,9 @@ function appService(stack: StackConfig, envFile: string, entries: readonly EnvFi
       start_period: `${liveness.initialDelaySeconds}s`,
     },
     volumes: [`app-data:${SEED.app.dataPath}`],
-    // Where the Kubernetes pod mounts emptyDirs: gunicorn's heartbeat files and the logs.
-    tmpfs: ['/tmp', SEED.app.logsPath],
+    // Where the Kubernetes pod mounts emptyDirs: gunicorn's heartbeat files, the logs, prometheus_client's
+    // multiprocess files (empty at each start, as the library requires) and staging's or development's memory.
+    tmpfs: [tmp(user), ownedTmpfs(SEED.app.logsPath, user), ownedTmpfs(PROMETHEUS_MULTIPROC_DIR, user), ...memoryScratch],
     ...hardening(),
     networks: [NETWORKS.frontend, ...(backends.length ? [NETWORKS.backend] : [])],
     depends_on: backends.length ? healthy(backends) : undefined,
@@ -219,13 +284,13 @@ function redisService(stack: StackConfig, envFile: string, auth: boolean): Compo
   // password is expanded by the container's shell ($$ is a literal $ to Compose). An empty
   // password would start Redis without auth: the :? expansion refuses to start instead.
   const password = `"$\${${REDIS_PASSWORD_KEY}:?must be set in ${envFile}}"`;
+  // Append-only persistence, so a restart keeps agent memory and not just the last snapshot;
+  // maxmemory below the container's limit, so Redis evicts before the kernel kills it.
+  const args = ['--appendonly', 'yes', '--dir', '/data', ...redisMemoryArgs(parseQuantity(stack.redis.resources.limits.memory) ?? 0)];
   return {
     image: stack.redis.image,
     user: userOf(REDIS_USER),
-    // Append-only persistence, so a restart keeps agent memory and not just the last snapshot.
-    command: auth
-      ? ['sh', '-c', `exec redis-server --appendonly yes --dir /data --requirepass ${password}`]
-      : ['redis-server', '--appendonly', 'yes', '--dir', '/data'],
+    command: auth ? ['sh', '-c', `exec redis-server ${args.join(' ')} --requirepass ${password}`] : ['redis-server', ...args],
     env_file: auth ? [envFile] : undefined,
     healthcheck: {
       test: ['CMD-SHELL', `${auth ? `REDISCLI_AUTH="$$${REDIS_PASSWORD_KEY}" ` : ''}redis-cli -p ${port} ping | grep -q PONG`],
@@ -235,7 +300,7 @@ function redisService(stack: StackConfig, envFile: string, auth: boolean): Compo
       start_period: '5s',
     },
     volumes: ['redis-data:/data'],
-    tmpfs: ['/tmp'],
+    tmpfs: [tmp(REDIS_USER)],
     ...hardening(),
     networks: [NETWORKS.backend],
     deploy: stack.environment !== 'development' ? deployOf(undefined, stack.redis.resources) : undefined,
@@ -244,6 +309,7 @@ function redisService(stack: StackConfig, envFile: string, auth: boolean): Compo
 
 function vectorDbService(stack: StackConfig, envFile: string): ComposeService {
   const { engine } = stack.vectorDb;
+  const user = VECTOR_DB[engine].user;
   const common = {
     image: stack.vectorDb.image ?? VECTOR_DB[engine].image,
     user: userOf(VECTOR_DB[engine].user),
@@ -265,9 +331,12 @@ function vectorDbService(stack: StackConfig, envFile: string): ComposeService {
         PGDATA: `${PG.dataPath}/pgdata`,
       },
       healthcheck: { test: ['CMD', 'pg_isready', '-U', PG.user, '-d', PG.database], interval: '5s', timeout: '5s', retries: 3, start_period: '30s' },
+      // The image's STOPSIGNAL is SIGINT, Postgres's fast shutdown; Compose's default 10 s may cut its checkpoint.
+      stop_grace_period: '60s',
+      shm_size: COMPOSE_GUIDE.postgresShmSize,
       volumes: [`pgvector-data:${PG.dataPath}`],
       // As the Kubernetes pod's emptyDirs: the socket and lock directory, and the init script's.
-      tmpfs: ['/tmp', '/var/run/postgresql', '/docker-entrypoint-initdb.d'],
+      tmpfs: [tmp(user), ownedTmpfs('/var/run/postgresql', user, '2775'), ownedTmpfs('/docker-entrypoint-initdb.d', user, '0755')],
     };
   }
   const apiKey = qdrantRequiresApiKey(stack);
@@ -286,20 +355,33 @@ function vectorDbService(stack: StackConfig, envFile: string): ComposeService {
       start_period: '15s',
     },
     volumes: [`qdrant-data:${QDRANT.dataPath}`],
-    tmpfs: ['/tmp', '/qdrant/snapshots'],
+    tmpfs: [tmp(user), ownedTmpfs('/qdrant/snapshots', user)],
   };
 }
 
 function nginxService(stack: StackConfig): ComposeService {
-  const { nginxHttpPort, nginxHttpsPort } = COMPOSE_GUIDE;
+  const { nginxHttpPort, nginxHttpsPort, nginxUser } = COMPOSE_GUIDE;
   const tls = stack.ingress.tls;
+  const { bindAddress, ports, nginx } = composeSettings(stack);
   return {
-    image: COMPOSE_GUIDE.nginxImage,
-    user: userOf(COMPOSE_GUIDE.nginxUser),
-    ports: [`80:${nginxHttpPort}`, ...(tls ? [`443:${nginxHttpsPort}`] : [])],
+    image: nginx.image,
+    user: userOf(nginxUser),
+    // On SIGQUIT (the image's STOPSIGNAL) nginx finishes the requests it is serving, which the app may take this long for.
+    stop_grace_period: `${requestTimeoutSeconds(stack.environment, stack.app) + COMPOSE_GUIDE.stopMarginSeconds}s`,
+    ports: [published(bindAddress, ports.http, nginxHttpPort), ...(tls ? [published(bindAddress, ports.https, nginxHttpsPort)] : [])],
+    healthcheck: {
+      // nginx answers this itself, on its HTTP listener, to loopback only; nginx images ship curl
+      // ("apk add --no-cache curl ca-certificates", https://github.com/nginx/docker-nginx/blob/master/mainline/alpine/Dockerfile).
+      test: ['CMD', 'curl', '-fsS', '-o', '/dev/null', `http://127.0.0.1:${nginxHttpPort}${COMPOSE_GUIDE.nginxHealthPath}`],
+      // Docker runs the first check one interval after the start; nginx answers this itself, so it can be short.
+      interval: '5s',
+      timeout: '3s',
+      retries: 3,
+      start_period: '5s',
+    },
     volumes: ['./nginx.conf:/etc/nginx/nginx.conf:ro', ...(tls ? [`./ssl:${COMPOSE_GUIDE.certificateDirectory}:ro`] : [])],
     // nginx.conf puts the pid file and every temporary file here.
-    tmpfs: ['/tmp'],
+    tmpfs: [tmp(nginxUser)],
     ...hardening(),
     networks: [NETWORKS.frontend],
     depends_on: healthy([SERVICES.app]),

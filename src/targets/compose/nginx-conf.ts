@@ -9,10 +9,6 @@ import { COMPOSE_GUIDE, SERVICES } from './compose-file';
  */
 export const NGINX_GUIDE = {
   workerConnections: 1024,
-  upstream: 'saplings_backend',
-  maxFails: 3,
-  failTimeout: '30s',
-  keepalive: 32,
   burst: 20,
   connectTimeout: '60s',
   buffers: { bufferSize: '128k', buffers: '4 256k', busyBuffersSize: '256k' },
@@ -43,10 +39,11 @@ const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
 ];
 
 /**
- * nginx.conf for the stack's front end: a least-connections upstream over
- * every app replica, the environment's rate limit, TLS with the operator's
+ * nginx.conf for the stack's front end: every app replica, resolved at
+ * request time, the environment's rate limit, TLS with the operator's
  * certificate, the guide's headers, timeouts and body size, `/metrics` only
- * from the allowed ranges, and `/health` passed through.
+ * from the allowed ranges, `/health` (that path exactly) passed through
+ * unlimited, and a health path nginx answers itself for its healthcheck.
  *
  * It runs as the unprivileged image's user on a read-only root filesystem,
  * so it listens on unprivileged ports and keeps its pid and temporary files
@@ -56,7 +53,8 @@ export function nginxConf(stack: StackConfig, header: string): string {
   const { ingress } = stack;
   const rate = ingress.rateLimitRps ?? ENVIRONMENT_PRESETS[stack.environment].rateLimitRps;
   const g = NGINX_GUIDE;
-  const { nginxHttpPort, nginxHttpsPort, certificateDirectory } = COMPOSE_GUIDE;
+  const { nginxHttpPort, nginxHttpsPort, certificateDirectory, nginxHealthPath } = COMPOSE_GUIDE;
+  const backend = 'http://$saplings_app';
   const headers = ingress.tls ? [...SECURITY_HEADERS, ['Strict-Transport-Security', '"max-age=31536000"'] as const] : SECURITY_HEADERS;
 
   const site = [
@@ -96,25 +94,28 @@ export function nginxConf(stack: StackConfig, header: string): string {
     `proxy_buffers ${g.buffers.buffers};`,
     `proxy_busy_buffers_size ${g.buffers.busyBuffersSize};`,
     '',
-    ...block('location /', [`limit_req zone=api burst=${g.burst} nodelay;`, `proxy_pass http://${g.upstream};`]),
+    ...block('location /', [`limit_req zone=api burst=${g.burst} nodelay;`, `proxy_pass ${backend};`]),
     '',
-    ...block(`location ${SEED.app.liveness.path}`, ['access_log off;', `proxy_pass http://${g.upstream};`]),
+    // Exact, so /health/anything is rate limited like any other path.
+    ...block(`location = ${SEED.app.liveness.path}`, ['access_log off;', `proxy_pass ${backend};`]),
     '',
     ...block(`location ${SEED.app.metricsPath}`, [
       ...ingress.metricsAllowCidrs.map((cidr) => `allow ${cidr};`),
       'deny all;',
-      `proxy_pass http://${g.upstream};`,
+      `proxy_pass ${backend};`,
     ]),
   ];
+  const ownHealth = block(`location = ${nginxHealthPath}`, ['access_log off;', 'allow 127.0.0.1;', 'deny all;', 'return 204;']);
 
   const servers = ingress.tls
     ? [
-        ...block('server', [`listen ${nginxHttpPort};`, `server_name ${ingress.host};`, '', 'return 301 https://$host$request_uri;']),
+        // The redirect sits in `location /`: a server-level return would answer the health path too.
+        ...block('server', [`listen ${nginxHttpPort};`, `server_name ${ingress.host};`, '', ...ownHealth, '', ...block('location /', ['return 301 https://$host$request_uri;'])]),
         '',
         // `listen … http2` rather than `http2 on`, which nginx before 1.25.1 does not know; newer ones warn and accept it.
         ...block('server', [`listen ${nginxHttpsPort} ssl http2;`, ...site]),
       ]
-    : block('server', [`listen ${nginxHttpPort};`, ...site]);
+    : block('server', [`listen ${nginxHttpPort};`, ...site, '', ...ownHealth]);
 
   const http = [
     'server_tokens off;',
@@ -123,12 +124,13 @@ export function nginxConf(stack: StackConfig, header: string): string {
     '# The root filesystem is read-only: temporary files go to the /tmp tmpfs.',
     ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `${kind}_temp_path /tmp/${kind}_temp;`),
     '',
-    ...block(`upstream ${g.upstream}`, [
-      'least_conn;',
-      `# Docker's DNS resolves the service name to every replica when nginx starts (restart nginx after scaling).`,
-      `server ${SERVICES.app}:${stack.app.port} max_fails=${g.maxFails} fail_timeout=${g.failTimeout};`,
-      `keepalive ${g.keepalive};`,
-    ]),
+    // proxy_pass to a variable makes nginx resolve the name per request through
+    // Docker's embedded DNS (127.0.0.11 on user-defined networks), so a recreated or
+    // scaled app is found without restarting nginx; the addresses are used round-robin.
+    // https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_pass ("server name ... resolver")
+    // https://docs.docker.com/engine/network/#dns-services
+    'resolver 127.0.0.11 valid=10s ipv6=off;',
+    `map $host $saplings_app { default ${SERVICES.app}:${stack.app.port}; }`,
     '',
     '# WebSocket upgrades pass through; other requests keep the upstream connection alive.',
     ...block('map $http_upgrade $connection_upgrade', ["default upgrade;", "'' '';"]),

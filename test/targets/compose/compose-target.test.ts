@@ -5,6 +5,7 @@ import { synthesize } from '../../../src/synth/synthesize';
 import { findTarget } from '../../../src/targets';
 import { composeTarget } from '../../../src/targets/compose';
 import { cpus, literal, memory } from '../../../src/targets/compose/compose-file';
+import { PROMETHEUS_MULTIPROC_DIR } from '../../../src/conventions/app-process';
 import { TargetOutput } from '../../../src/targets/target';
 import { find, render as renderKubernetes, stackConfig } from '../../helpers/manifests';
 
@@ -86,7 +87,7 @@ describe('the default production stack', () => {
     expect(compose.services.redis).toMatchObject({
       image: 'redis:7-alpine',
       user: '999:1000',
-      command: ['sh', '-c', 'exec redis-server --appendonly yes --dir /data --requirepass "$${REDIS_PASSWORD:?must be set in saplings-secrets.env}"'],
+      command: ['sh', '-c', 'exec redis-server --appendonly yes --dir /data --maxmemory 402653184 --maxmemory-policy allkeys-lru --requirepass "$${REDIS_PASSWORD:?must be set in saplings-secrets.env}"'],
       env_file: ['saplings-secrets.env'],
       healthcheck: { test: ['CMD-SHELL', 'REDISCLI_AUTH="$$REDIS_PASSWORD" redis-cli -p 6379 ping | grep -q PONG'] },
       volumes: ['redis-data:/data'],
@@ -102,9 +103,16 @@ describe('the default production stack', () => {
         security_opt: ['no-new-privileges:true'],
       });
       expect(service.user).toMatch(/^[1-9]\d*:[1-9]\d*$/);
-      expect(service.tmpfs).toContain('/tmp');
+      // Every tmpfs belongs to the service's user: runc would leave one over an image directory root-owned.
+      const [uid, gid] = service.user.split(':');
+      expect(service.tmpfs).toContain(`/tmp:uid=${uid},gid=${gid},mode=1777`);
+      for (const mount of service.tmpfs) expect(mount).toMatch(new RegExp(`^/[^:]+:uid=${uid},gid=${gid},mode=[0-7]{4}$`));
     }
-    expect(compose.services.app.tmpfs).toStrictEqual(['/tmp', '/app/logs']);
+    expect(compose.services.app.tmpfs).toStrictEqual([
+      '/tmp:uid=999,gid=999,mode=1777',
+      '/app/logs:uid=999,gid=999,mode=0700',
+      `${PROMETHEUS_MULTIPROC_DIR}:uid=999,gid=999,mode=0700`,
+    ]);
   });
 
   test('publishes only nginx, on 80 and 443, from unprivileged ports inside', () => {
@@ -144,16 +152,20 @@ describe('the default production stack', () => {
 describe('nginx.conf', () => {
   const production = render().files['saplings/nginx.conf'];
 
-  test('balances over every app replica by least connections, with the guide\'s upstream settings', () => {
-    expect(production).toContain(
-      'upstream saplings_backend {\n' +
-        '        least_conn;\n' +
-        "        # Docker's DNS resolves the service name to every replica when nginx starts (restart nginx after scaling).\n" +
-        '        server app:8000 max_fails=3 fail_timeout=30s;\n' +
-        '        keepalive 32;\n' +
-        '    }',
-    );
-    expect(production).not.toContain('saplings-app-1');
+  test('finds every app replica through Docker\'s DNS at request time, so a recreated app needs no nginx restart', () => {
+    expect(production).toContain('resolver 127.0.0.11 valid=10s ipv6=off;');
+    expect(production).toContain('map $host $saplings_app { default app:8000; }');
+    expect(production).not.toMatch(/^\s*upstream |saplings-app-1/m);
+    expect(production.match(/proxy_pass [^;]+;/g)).toStrictEqual(Array(3).fill('proxy_pass http://$saplings_app;'));
+    expect(render({ app: { port: 9000 } }).files['saplings/nginx.conf']).toContain('default app:9000;');
+  });
+
+  test('answers its own health path, on the HTTP listener, to loopback only', () => {
+    const ownHealth = '        location = /nginx-health {\n            access_log off;\n            allow 127.0.0.1;\n            deny all;\n            return 204;\n        }';
+    // The HTTPS redirect is inside `location /`: at server level it would answer the health path too.
+    const httpServer = production.slice(production.indexOf('listen 8080;'), production.indexOf('listen 8443'));
+    expect(httpServer).toContain(`${ownHealth}\n\n        location / {\n            return 301 https://$host$request_uri;\n        }\n    }`);
+    expect(render({ environment: 'staging', ingress: { tls: false } }).files['saplings/nginx.conf']).toContain(ownHealth);
   });
 
   test('limits each client to the environment preset\'s rate, with the guide\'s burst', () => {
@@ -189,9 +201,11 @@ describe('nginx.conf', () => {
   test('lets /metrics through only from the allowed ranges, and passes /health through without the rate limit', () => {
     const conf = render({ ingress: { metricsAllowCidrs: ['10.0.0.0/8', 'fd00::/8'] } }).files['saplings/nginx.conf'];
     expect(conf).toContain(
-      '        location /metrics {\n            allow 10.0.0.0/8;\n            allow fd00::/8;\n            deny all;\n            proxy_pass http://saplings_backend;\n        }',
+      '        location /metrics {\n            allow 10.0.0.0/8;\n            allow fd00::/8;\n            deny all;\n            proxy_pass http://$saplings_app;\n        }',
     );
-    expect(conf).toContain('        location /health {\n            access_log off;\n            proxy_pass http://saplings_backend;\n        }');
+    // Exact: /health/detailed goes through `location /` and its rate limit.
+    expect(conf).toContain('        location = /health {\n            access_log off;\n            proxy_pass http://$saplings_app;\n        }');
+    expect(conf).not.toContain('location /health ');
   });
 
   test('keeps upstream connections alive except for upgrades, where the guide sent Connection: upgrade always', () => {
@@ -230,7 +244,7 @@ describe('development', () => {
       expect(service.deploy).toBeUndefined();
       expect(service.logging).toBeUndefined();
     }
-    expect(compose.services.redis.command).toStrictEqual(['redis-server', '--appendonly', 'yes', '--dir', '/data']);
+    expect(compose.services.redis.command).toStrictEqual(['redis-server', '--appendonly', 'yes', '--dir', '/data', '--maxmemory', '402653184', '--maxmemory-policy', 'allkeys-lru']);
     expect(compose.services.redis.env_file).toBeUndefined();
     expect(compose.services.app.environment.REDIS_URL).toBe('redis://redis:6379');
   });
@@ -253,7 +267,9 @@ describe('vector databases', () => {
       env_file: ['saplings-secrets.env'],
       environment: { POSTGRES_DB: 'saplings', POSTGRES_USER: 'saplings', PGDATA: '/var/lib/postgresql/data/pgdata' },
       volumes: ['pgvector-data:/var/lib/postgresql/data'],
-      tmpfs: ['/tmp', '/var/run/postgresql', '/docker-entrypoint-initdb.d'],
+      // Owned by postgres: the entrypoint runs as 999 and writes the init script and socket there.
+      tmpfs: ['/tmp:uid=999,gid=999,mode=1777', '/var/run/postgresql:uid=999,gid=999,mode=2775', '/docker-entrypoint-initdb.d:uid=999,gid=999,mode=0755'],
+      shm_size: '1g',
       healthcheck: { test: ['CMD', 'pg_isready', '-U', 'saplings', '-d', 'saplings'] },
     });
     expect(db.command).toStrictEqual([
@@ -281,7 +297,7 @@ describe('vector databases', () => {
       user: '1000:1000',
       command: ['bash', '-c', 'export QDRANT__SERVICE__API_KEY="$${QDRANT_API_KEY:?must be set in saplings-secrets.env}"; exec ./entrypoint.sh'],
       env_file: ['saplings-secrets.env'],
-      tmpfs: ['/tmp', '/qdrant/snapshots'],
+      tmpfs: ['/tmp:uid=1000,gid=1000,mode=1777', '/qdrant/snapshots:uid=1000,gid=1000,mode=0700'],
       volumes: ['qdrant-data:/qdrant/storage'],
     });
     expect(qdrant.compose.services.app.environment).toMatchObject({ VECTOR_DB_ENGINE: 'qdrant', QDRANT_URL: 'http://qdrant:6333' });
@@ -314,7 +330,7 @@ describe('the app settings match the Kubernetes ConfigMap', () => {
         .filter(([key]) => !(fromEnvFile.has(key) && compose.services.redis.env_file))
         .map(([key, value]) => [key, value.replace('redis-service', 'redis').replace('qdrant-service', 'qdrant')]),
     );
-    expect(compose.services.app.environment).toStrictEqual({ ...expected, PORT: '8000' });
+    expect(compose.services.app.environment).toStrictEqual({ ...expected, PORT: '8000', PROMETHEUS_MULTIPROC_DIR });
   });
 });
 
@@ -402,7 +418,7 @@ describe('checkFile, for validate', () => {
   });
 
   test('names a bad value and an unknown field, with the project named after the directory', () => {
-    const broken = text.replace('      retries: 3\n', '      retries: 3\n      intervall: 5s\n').replace('read_only: true', 'read_only: maybe');
+    const broken = text.replace('      start_period: 30s\n', '      start_period: 30s\n      intervall: 5s\n').replace('read_only: true', 'read_only: maybe');
     const findings = composeTarget.checkFile!('deploy/web/compose.yaml', broken, undefined);
     expect(findings).toContainEqual(
       expect.objectContaining({ rule: 'compose-schema', file: 'deploy/web/compose.yaml', object: 'ComposeProject/web', path: 'services.nginx.read_only', message: 'must be boolean' }),
@@ -425,5 +441,42 @@ describe('checkFile, for validate', () => {
     expect(composeTarget.checkFile!('web/compose.yaml', '- a\n', undefined)).toStrictEqual([
       expect.objectContaining({ rule: 'compose-document', message: 'must be one YAML document holding a mapping (services, networks, volumes)' }),
     ]);
+  });
+});
+
+describe('compose.* settings', () => {
+  test('the published address and ports come from the config; without them, today\'s values', () => {
+    expect(render().compose.services.nginx.ports).toStrictEqual(['80:8080', '443:8443']);
+    expect(render({ compose: { bindAddress: '127.0.0.1', ports: { http: 18080, https: 18443 } } }).compose.services.nginx.ports).toStrictEqual(['127.0.0.1:18080:8080', '127.0.0.1:18443:8443']);
+    expect(render({ compose: { bindAddress: '::1' } }).compose.services.nginx.ports).toStrictEqual(['[::1]:80:8080', '[::1]:443:8443']);
+    expect(render({ ...DEVELOPMENT, app: { replicas: 1, port: 9000 } }).compose.services.app.ports).toStrictEqual(['127.0.0.1:9000:9000']);
+    expect(render({ ...DEVELOPMENT, compose: { bindAddress: '0.0.0.0', ports: { app: 18000 } } }).compose.services.app.ports).toStrictEqual(['0.0.0.0:18000:8000']);
+  });
+
+  test('every image comes from the config, used as written', () => {
+    const images = (overrides: Partial<StackConfigInput>) => Object.values<any>(render(overrides).compose.services).map((s) => s.image).sort();
+    expect(images({ image: 'a/app:1', redis: { image: 'a/redis:1' }, vectorDb: { enabled: true, engine: 'pgvector', image: 'a/pg:1' }, compose: { nginx: { image: 'a/nginx:1' } } })).toStrictEqual(['a/app:1', 'a/nginx:1', 'a/pg:1', 'a/redis:1']);
+    expect(render().compose.services.nginx.image).toBe('nginxinc/nginx-unprivileged:1.28-alpine');
+  });
+});
+
+describe('the app\'s process', () => {
+  test('runs gunicorn with app.port, maxWorkers and timeoutSeconds, and stops within a grace period over the longest request', () => {
+    const { compose } = render({ app: { port: 9000, maxWorkers: 3, timeoutSeconds: 300 } });
+    expect(compose.services.app.command).toStrictEqual(['gunicorn', '--bind', '0.0.0.0:9000', '--workers', '3', '--timeout', '300', '--graceful-timeout', '300', 'main:app']);
+    expect(compose.services.app.stop_grace_period).toBe('310s');
+    // nginx finishes what it is serving on SIGQUIT, as long.
+    expect(compose.services.nginx.stop_grace_period).toBe('310s');
+    expect(compose.services.app.healthcheck.test.join(' ')).toContain('http://127.0.0.1:9000/health');
+  });
+
+  test('app.command replaces gunicorn\'s, as written', () => {
+    expect(render({ app: { command: ['uvicorn', 'main:app', '--port', '8000'] } }).compose.services.app.command).toStrictEqual(['uvicorn', 'main:app', '--port', '8000']);
+  });
+
+  test('staging\'s and development\'s memory paths get scratch of the app user\'s under the read-only /app', () => {
+    expect(render({ environment: 'staging' }).compose.services.app.tmpfs).toContain('/app/staging_data:uid=999,gid=999,mode=0700');
+    expect(render(DEVELOPMENT).compose.services.app.tmpfs).toContain('/app/dev_data:uid=999,gid=999,mode=0700');
+    expect(render().compose.services.app.tmpfs.some((t: string) => t.includes('_data'))).toBe(false);
   });
 });
