@@ -70,9 +70,3 @@ fs.writeFileSync(
   if (missing.length > 0) throw new Error(`the code cache's sample stacks hold no ${missing.join(', ')}: add a stack that does`);
   if (!writeValidatorCodeCache()) throw new Error('the checks did not load the validator bundle');
 }
-
-// The CLI's code cache (src/cli/code-cache.ts), recorded in a fresh process so it holds what a run loads.
-{
-  const { execFileSync } = require('node:child_process');
-  execFileSync(process.execPath, [path.join(__dirname, 'record-code-cache.js')], { stdio: 'inherit' });
-}
