@@ -10,7 +10,7 @@
  * Nothing in Node's module system is patched; this is vm.Script's documented
  * `cachedData` option: https://nodejs.org/api/vm.html#new-vmscriptcode-options
  */
-const crypto = require('node:crypto');
+const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
@@ -21,8 +21,7 @@ const CACHE = `${BUNDLE}.cache`;
 const KEY_LENGTH = 32;
 
 function cacheKey(source) {
-  return crypto
-    .createHash('sha256')
+  return createHash('sha256')
     .update(source)
     .update(`\0${process.version}\0${process.versions.v8}\0${process.arch}`)
     .digest();
