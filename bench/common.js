@@ -53,11 +53,11 @@ function timed(command, args, options = {}) {
   return { seconds, peakMiB: rss ? Number(rss[1]) / 1024 : undefined, stdout: result.stdout };
 }
 
-/** The whole CLI run, `saplings-k8s synth ARGS`, into a fresh output directory. */
-function synthRun(dir, label, args) {
+/** The whole CLI run, `saplings-k8s synth ARGS` of the installed `bin`, into a fresh output directory. */
+function synthRun(bin, dir, label, args) {
   const out = path.join(dir, `out-${label}`);
   fs.rmSync(out, { recursive: true, force: true });
-  return timed(process.execPath, [path.join(__dirname, 'run-cli.js'), 'synth', ...args, '--out', out], { cwd: dir });
+  return timed(process.execPath, ['-r', path.join(__dirname, 'rss.js'), bin, 'synth', ...args, '--out', out], { cwd: dir });
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

@@ -1,7 +1,9 @@
 'use strict';
 /*
  * `npm run bench` (or `node bench/fleet.js [--quick] [--baselines]`): the
- * targets of issue 15, each as a ratio with PASS or FAIL, in one run.
+ * targets of issues 15 and 25, each as a ratio with PASS or FAIL, in one run,
+ * on what users install: the packed tarball installed with its peers in a
+ * fresh project (bench/install.js), never the checkout's files.
  *
  *   (a) fleet: the whole CLI run for 1000 stacks against the `yaml` package
  *       stringifying the same objects, measured in a fresh process
@@ -9,10 +11,11 @@
  *       peak memory (the highest of the runs).
  *   (b) single stack, cold: `synth` of the built-in default stack against a
  *       bare script that synthesizes one cdk8s-plus Deployment
- *       (bench/bare-deployment.js); medians of 7 whole processes, interleaved.
+ *       (bench/bare-deployment.js, run from the same project); medians of 7
+ *       whole processes, interleaved.
  *   (c) other targets: a fleet of 1000 for compose, cloudrun and ecs against
  *       the Kubernetes fleet of the same size.
- *   (d) imports: bench/require.js (run after this by `npm run bench`).
+ *   (d) imports: bench/require.js, on the same installed project.
  *
  * --quick uses 100 stacks instead of 1000 for (a) and (c). --baselines adds
  * the naive single-App cdk8s build and kustomize for the fleets. Not a test:
@@ -22,7 +25,8 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { ROOT, fleetConfig, interleavedMedians, median, synthRun, timed, verdict, workDir } = require('./common');
+const { ROOT, fleetConfig, interleavedMedians, median, synthRun: synthWith, timed, verdict, workDir } = require('./common');
+const { installPackage } = require('./install');
 
 const QUICK = process.argv.includes('--quick');
 const BASELINES = process.argv.includes('--baselines');
@@ -30,6 +34,8 @@ const FLEET = QUICK ? 100 : 1000;
 const work = workDir();
 const fmt = (s) => (s === undefined ? 'n/a' : s < 10 ? s.toFixed(2) : s.toFixed(1));
 const log = (text) => process.stderr.write(text);
+const pkg = installPackage(work, log);
+const synthRun = (...args) => synthWith(pkg.bin, ...args);
 
 function floor(config) {
   const run = spawnSync(process.execPath, [path.join(__dirname, 'floor.js'), config], { encoding: 'utf8', maxBuffer: 1 << 30 });
@@ -90,7 +96,7 @@ for (const n of [1, 100, ...(QUICK ? [] : [1000])]) {
 log('single stack… ');
 const [single, bare] = interleavedMedians(7, [
   () => synthRun(work, 'single', []),
-  () => timed(process.execPath, [path.join(__dirname, 'bare-deployment.js'), path.join(work, 'bare')]),
+  () => timed(process.execPath, [pkg.bare, path.join(work, 'bare')]),
 ]);
 log('done\n');
 
@@ -132,3 +138,7 @@ for (const target of ['compose', 'cloudrun', 'ecs']) {
   const ratio = targets[target].seconds / targets.kubernetes.seconds;
   line(`(c) ${target} fleet ÷ kubernetes fleet, ${FLEET} stacks`, `${ratio.toFixed(2)} (${fmt(targets[target].seconds)} s / ${fmt(targets.kubernetes.seconds)} s)`, '≤ 1.0', ratio <= 1);
 }
+
+// (d) imports, on the same installed project.
+const imports = spawnSync(process.execPath, [path.join(__dirname, 'require.js'), pkg.project], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+process.stdout.write(imports.stdout);

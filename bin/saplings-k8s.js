@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 'use strict';
-// Thin shim: the CLI is compiled TypeScript in lib/ (built by `npm run build`, which `npm run synth`,
-// `npm test` and packing run first; the published package ships lib/).
-// The modules a run loads compile from the code cache the build made (see src/cli/code-cache.ts), when it is there.
-require('../lib/src/cli/code-cache.js').useCodeCache(require('node:path').join(__dirname, '..', 'lib', 'code-cache.bin'));
-const { main } = require('../lib/src/cli/index.js');
+// Thin shim: the CLI is one esbuild bundle, lib/cli.js, made by `npm run build` (which `npm run synth`,
+// `npm test` and packing run first; the published package ships lib/), loaded by ./load-bundle.js.
+// Node 22.1+ keeps compiled code on disk between runs, keyed by the source's content; Node 20 lacks the call.
+// https://nodejs.org/api/module.html#moduleenablecompilecachecachedir
+const nodeModule = require('node:module');
+if (typeof nodeModule.enableCompileCache === 'function') nodeModule.enableCompileCache();
+const { main } = require('./load-bundle').loadBundle().exports;
 
 // `saplings-k8s schema | head` closes the pipe early; that is not an error.
 process.stdout.on('error', (err) => {

@@ -28,13 +28,15 @@ const result = esbuild.buildSync({
   metafile: true,
   logLevel: 'warning',
 });
-// Each package directory the bundle took code from, relative to the node_modules that holds kubernetes-models.
+// Each package directory the bundle took code from, relative to the node_modules that holds kubernetes-models
+// (real paths both, as require.resolve gives them at run time). Under npm they lie below it; under pnpm a
+// dependency's dependency lies in another directory of its store (`../../is-plain-object@5.1.0/node_modules/…`).
 const nodeModules = path.dirname(path.dirname(require.resolve('kubernetes-models/package.json')));
 const packages = new Set();
 for (const input of Object.keys(result.metafile.inputs).filter((i) => i !== '<stdin>')) {
-  const absolute = path.resolve(path.join(__dirname, '..'), input);
+  const absolute = fs.realpathSync(path.resolve(path.join(__dirname, '..'), input));
   const relative = path.relative(nodeModules, absolute).split(path.sep);
-  if (relative[0] === '..') throw new Error(`the validator bundle takes ${input} from outside ${nodeModules}`);
+  if (!absolute.split(path.sep).includes('node_modules')) throw new Error(`the validator bundle takes ${input}, which is in no node_modules`);
   // The package directory: up to the last `node_modules` segment, then the (scoped) name.
   let end = relative.lastIndexOf('node_modules') + 1;
   end += relative[end].startsWith('@') ? 2 : 1;
@@ -69,10 +71,4 @@ fs.writeFileSync(
   const missing = BUNDLED_KINDS.filter((key) => !checked.has(key));
   if (missing.length > 0) throw new Error(`the code cache's sample stacks hold no ${missing.join(', ')}: add a stack that does`);
   if (!writeValidatorCodeCache()) throw new Error('the checks did not load the validator bundle');
-}
-
-// The CLI's code cache (src/cli/code-cache.ts), recorded in a fresh process so it holds what a run loads.
-{
-  const { execFileSync } = require('node:child_process');
-  execFileSync(process.execPath, [path.join(__dirname, 'record-code-cache.js')], { stdio: 'inherit' });
 }

@@ -58,6 +58,7 @@ export function rollOnConfigChange(deployment: kplus.Deployment, options: RollOn
   };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- synthesized manifests are untyped JSON
 type Json = Record<string, any>;
 
 function annotate(json: Json, chart: Chart, state: RolloutState): void {

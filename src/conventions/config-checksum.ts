@@ -14,6 +14,7 @@ export const CONFIG_CHECKSUM_ANNOTATION = 'checksum/config';
 /** Pod template annotation: a digest of the Secrets written by the chart (inline values) that the pods read. */
 export const SECRET_CHECKSUM_ANNOTATION = 'checksum/secret';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- synthesized manifests are untyped JSON
 type Json = Record<string, any>;
 
 /** The ConfigMaps and Secrets among rendered objects, by `Kind/name`. */

@@ -46,6 +46,17 @@ const BUILT_IN: readonly TargetEntry[] = [
   { name: 'ecs', module: './ecs', exportName: 'ecsTarget', files: /\.ecs-(?:task-definition|service)\.json$/ },
 ];
 
+// The built-in targets' modules by static `require`, so a bundler (the CLI's esbuild bundle,
+// scripts/bundle.js) takes them in; each still loads on first use.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const BUILT_IN_MODULES: Readonly<Record<string, () => unknown>> = {
+  './kubernetes': () => require('./kubernetes'),
+  './compose': () => require('./compose'),
+  './cloudrun': () => require('./cloudrun'),
+  './ecs': () => require('./ecs'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 const registered: TargetEntry[] = [...BUILT_IN];
 const loaded = new Map<string, Target>();
 
@@ -80,8 +91,8 @@ export function loadTarget(entry: TargetEntry): Target {
   const key = `${entry.module}#${entry.exportName}`;
   let target = loaded.get(key);
   if (target === undefined) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    target = (require(entry.module) as Record<string, Target | undefined>)[entry.exportName];
+    const load = Object.hasOwn(BUILT_IN_MODULES, entry.module) ? BUILT_IN_MODULES[entry.module] : () => require(entry.module); // eslint-disable-line @typescript-eslint/no-require-imports
+    target = (load() as Record<string, Target | undefined>)[entry.exportName];
     if (target === undefined) throw new Error(`${entry.module} exports no target "${entry.exportName}"`);
     loaded.set(key, target);
   }

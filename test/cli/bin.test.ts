@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CLI, ROOT, hasStackTrace, runCli, tempDir } from '../helpers/cli';
@@ -45,5 +45,49 @@ describe('the saplings-k8s bin', () => {
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect({ status, stderr }).toStrictEqual({ status: 0, stderr: '' });
+  });
+});
+
+/*
+ * bin/load-bundle.js: the bundle compiles from V8's code cache only when the
+ * cache was made from this bundle on this Node; any other cache is ignored
+ * and the CLI runs as usual. Each case runs in a child process whose
+ * fs.readFileSync hands the loader a different cache file.
+ */
+describe('the CLI bundle and its code cache', () => {
+  const LOADER = path.join(ROOT, 'bin', 'load-bundle.js');
+  /** Loads the bundle in a child process, with `cacheExpr` (JS, given `real`, `key`) as the cache's content. */
+  function load(cacheExpr: string): { usedCodeCache: boolean; main: string } {
+    const script =
+      `const fs = require('fs'); const loader = require(${JSON.stringify(LOADER)});` +
+      `const real = fs.readFileSync(loader.CACHE); const key = loader.cacheKey(fs.readFileSync(loader.BUNDLE, 'utf8'));` +
+      `const cache = ${cacheExpr}; const read = fs.readFileSync;` +
+      `fs.readFileSync = (file, ...rest) => (file === loader.CACHE ? cache : read(file, ...rest));` +
+      `const { exports, usedCodeCache } = loader.loadBundle();` +
+      `process.stdout.write(JSON.stringify({ usedCodeCache, main: typeof exports.main }));`;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    return JSON.parse(run.stdout) as { usedCodeCache: boolean; main: string };
+  }
+
+  test('the cache the build made is used on the Node that made it', () => {
+    expect(load('real')).toStrictEqual({ usedCodeCache: true, main: 'function' });
+  });
+
+  test('a cache keyed for another Node version is ignored, and the bundle compiles as usual', () => {
+    const otherKey = `require('crypto').createHash('sha256').update(fs.readFileSync(loader.BUNDLE, 'utf8')).update('\\0v99.0.0').digest()`;
+    expect(load(`Buffer.concat([${otherKey}, real.subarray(32)])`)).toStrictEqual({ usedCodeCache: false, main: 'function' });
+  });
+
+  test('data V8 refuses under the right key is ignored too', () => {
+    expect(load(`Buffer.concat([key, Buffer.alloc(4096, 7)])`)).toStrictEqual({ usedCodeCache: false, main: 'function' });
+  });
+
+  test("no source patches Node's module system", () => {
+    const files = ['src', 'bin', 'scripts'].flatMap((dir) =>
+      fs.readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' }).map((f) => path.join(ROOT, dir, f)),
+    );
+    const patched = files.filter((f) => /\.[jt]s$/.test(f) && /\b_(?:compile|resolveFilename|findPath)\b/.test(fs.readFileSync(f, 'utf8')));
+    expect(patched).toStrictEqual([]);
   });
 });

@@ -44,6 +44,29 @@ describe('concurrent synth runs into one directory', () => {
   });
 });
 
+/**
+ * Resolves once `file` has been read, seen from its access time: set to 1970
+ * here, it moves on the first read even under `relatime`, which updates an
+ * access time older than a day (mount(8), "relatime"). Rejects if `run` ends
+ * first, or if this file system records no access times (noatime).
+ */
+async function readBy(file: string, run: Promise<unknown>): Promise<void> {
+  fs.utimesSync(file, 0, fs.statSync(file).mtime);
+  const probe = `${file}.atime-probe`;
+  fs.writeFileSync(probe, 'x');
+  fs.utimesSync(probe, 0, fs.statSync(probe).mtime);
+  fs.readFileSync(probe);
+  const recorded = fs.statSync(probe).atimeMs > 0;
+  fs.rmSync(probe);
+  if (!recorded) throw new Error(`${path.dirname(file)} is on a file system that records no access times (noatime); this test needs them`);
+  let ended = false;
+  void run.then(() => (ended = true));
+  while (fs.statSync(file).atimeMs === 0) {
+    if (ended) throw new Error('the run ended before it read the lock');
+    await new Promise((resolve) => setTimeout(resolve, 10)); // a poll, not a wait for time to pass
+  }
+}
+
 describe('the output lock', () => {
   test('a run waits while another process holds the lock, then completes', async () => {
     const cwd = tempDir();
@@ -51,7 +74,8 @@ describe('the output lock', () => {
     // This test process is alive, so its pid makes the lock a live one.
     fs.writeFileSync(lock, String(process.pid));
     const run = runAsync(['synth'], cwd);
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // No fixed sleep: wait until the run has read the lock (and so found its holder alive).
+    await readBy(lock, run);
     expect(fs.existsSync(path.join(cwd, 'dist'))).toBe(false);
     fs.rmSync(lock);
     expect(await run).toBe(0);

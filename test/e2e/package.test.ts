@@ -67,6 +67,8 @@ describe('the packed package in a stock cdk8s project', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
     expect(files.filter((f) => f.endsWith('.map'))).toStrictEqual([]);
     expect(files).toEqual(expect.arrayContaining(['package/LICENSE', 'package/CHANGELOG.md', 'package/lib/src/index.d.ts', 'package/lib/src/config-api.d.ts']));
+    // The CLI as one bundle, with the code cache the build recorded of it (bin/load-bundle.js).
+    expect(files).toEqual(expect.arrayContaining(['package/bin/saplings-k8s.js', 'package/bin/load-bundle.js', 'package/lib/cli.js', 'package/lib/cli.js.cache']));
     const manifest = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
     expect(manifest.scripts.prepare).toBeUndefined();
     expect(manifest.scripts.install).toBeUndefined();
@@ -103,6 +105,17 @@ describe('the packed package in a stock cdk8s project', () => {
     for (const peer of ['cdk8s', 'constructs', 'cdk8s-plus-28']) {
       expect(fs.existsSync(path.join(dir, 'node_modules', 'saplings-k8s', 'node_modules', peer))).toBe(false);
     }
+    // The installed CLI runs from its bundle, on this project's peers, compiled from the shipped code cache
+    // (packed on this Node), and writes what the checkout's CLI writes.
+    const installedBin = path.join(dir, 'node_modules', 'saplings-k8s', 'bin', 'saplings-k8s.js');
+    const cli = spawnSync(process.execPath, [installedBin, 'synth', '--out', 'cli-out'], { cwd: dir, encoding: 'utf8' });
+    expect({ status: cli.status, stderr: cli.stderr }).toStrictEqual({ status: 0, stderr: 'wrote cli-out/saplings.k8s.yaml\n' });
+    const checkout = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'saplings-k8s.js'), 'synth', '--out', 'checkout-out'], { cwd: dir, encoding: 'utf8' });
+    expect(checkout.status).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'cli-out', 'saplings.k8s.yaml'), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'checkout-out', 'saplings.k8s.yaml'), 'utf8'));
+    const loader = path.join(dir, 'node_modules', 'saplings-k8s', 'bin', 'load-bundle.js');
+    const cached = spawnSync(process.execPath, ['-e', `process.stdout.write(String(require(${JSON.stringify(loader)}).loadBundle().usedCodeCache))`], { cwd: dir, encoding: 'utf8' });
+    expect(cached.stdout).toBe('true');
   }, 300_000);
 
   it('is refused by npm at install, not at synth, beside a cdk8s older than its peer range', () => {

@@ -255,6 +255,7 @@ function build(jsiiTypes: Record<string, JsiiType>, served: ModelSource['served'
 // They are not in the assembly (constants have no values there), so they are
 // read from the classes themselves, which the synth path loads anyway.
 function servedKinds(): Array<[string, { apiVersion: string; kind: string }]> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when first needed
   const { k8s } = require(ASSEMBLY) as typeof import('cdk8s-plus-28');
   const result: Array<[string, { apiVersion: string; kind: string }]> = [];
   for (const [name, value] of Object.entries(k8s)) {

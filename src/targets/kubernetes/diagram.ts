@@ -1,6 +1,7 @@
 import { KubeObject } from '../../conventions/kube-object';
 import { mapSelectorMatches } from '../../conventions/label-selector';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- synthesized manifests are untyped JSON
 type Json = Record<string, any>;
 
 /**

@@ -286,7 +286,7 @@ describe('vector databases', () => {
     expect(app.environment).toMatchObject({ VECTOR_DB_ENGINE: 'pgvector' });
     expect(app.environment).not.toHaveProperty('DATABASE_URL');
     expect(pgvector.files['saplings/compose.yaml']).toContain('#   POSTGRES_PASSWORD=…\n#   REDIS_URL=redis://:<REDIS_PASSWORD>@redis:6379\n#   DATABASE_URL=postgresql://saplings:<POSTGRES_PASSWORD>@pgvector:5432/saplings\n');
-    expect(pgvector.files['saplings/compose.yaml'].match(/#   DATABASE_URL=/g)).toHaveLength(1);
+    expect(pgvector.files['saplings/compose.yaml'].match(/# {3}DATABASE_URL=/g)).toHaveLength(1);
     expect(pgvector.compose.volumes).toStrictEqual({ 'app-data': {}, 'redis-data': {}, 'pgvector-data': {} });
   });
 
