@@ -8,6 +8,7 @@ export * from './constructs/redis-store';
 export * from './constructs/vector-db';
 export * from './constructs/autoscaler';
 export * from './constructs/ingress-with-tls';
+export * from './constructs/acme-solver-access';
 export * from './constructs/gateway-route';
 export * from './constructs/gateway-with-tls';
 export * from './constructs/saplings-service-monitor';
@@ -30,7 +31,7 @@ export { ServiceMonitor, ServiceMonitorProps } from '../imports/monitoring.coreo
 export { PrometheusRule, PrometheusRuleProps } from '../imports/monitoring.coreos.com/prometheusrules-monitoring.coreos.com';
 
 export { KubeObject } from './conventions/kube-object';
-export { PRIVATE_IPV4_RANGES } from './conventions/cidr';
+export { NODE_DNS_RESOLVER_CIDRS, PRIVATE_IPV4_RANGES } from './conventions/cidr';
 export * from './conventions/backing-services';
 export { isPinnedImage, parseImageReference, ImageReference } from './conventions/image';
 export * from './conventions/defaults';

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Environment } from '../conventions/defaults';
 import { InputError, Problem, problemsFromZod, showValue } from './errors';
 import { isPinnedImage, unpinnedImageMessage } from '../conventions/image';
-import { environmentGates } from './gates';
+import { databaseReachWarnings, environmentGates } from './gates';
 import { requiredSecretKeys } from './secrets';
 import type { StackConfig, StackConfigInput } from './schema';
 import { DEFAULT_SOURCE, cachedDefaultStacks } from './default-stacks';
@@ -30,7 +30,13 @@ export interface LoadOptions {
 export const DEFAULT_MAX_CONFIG_BYTES = 10 * 1024 * 1024;
 
 /** The config `synth` uses when given none: the guide's production stack. */
-export const DEFAULT_CONFIG: StackConfigInput = { environment: 'production', image: 'saplings:1.0.0' };
+// The guide's Secret keys but DATABASE_URL: the default stack does not know where an external database is, and its
+// egress policy would deny one (see databaseReachWarnings); a config that uses one says where with network.database.
+export const DEFAULT_CONFIG: StackConfigInput = {
+  environment: 'production',
+  image: 'saplings:1.0.0',
+  secrets: { keys: ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'ENCRYPTION_KEY'] },
+};
 
 /** Validates the built-in default stack. */
 export function defaultStacks(options: LoadOptions = {}): StackConfig[] {
@@ -156,6 +162,7 @@ export function validateStacks(
     })));
     stacks.push(stack);
     const { environment } = stack;
+    for (const warning of databaseReachWarnings(stack)) options.onWarning?.({ ...at(warning.path, 'key'), message: warning.message });
     for (const gate of environment === 'development' ? [] : environmentGates(stack)) {
       const problem = { ...at(gate.path, 'value'), message: `${gate.message} (${environment === 'production' ? 'refused in production' : 'a warning in staging, refused in production'})` };
       if (environment === 'production') problems.push(problem);
