@@ -294,7 +294,9 @@ describe('SaplingsApp', () => {
       ['serviceAccount', 'ServiceAccount'],
       ['disruptionBudget', 'PodDisruptionBudget'],
     ] as const)('THEN %s is the synthesized %s', (field, kind) => {
-      expect(ApiObject.of(app[field]).toJson()).toStrictEqual(onlyOfKind(manifests, kind));
+      const child = app[field];
+      expect(child).toBeDefined();
+      expect(ApiObject.of(child!).toJson()).toStrictEqual(onlyOfKind(manifests, kind));
     });
 
     test('THEN trafficPolicy holds the synthesized egress policy and, with nothing wired in, no ingress policy', () => {
