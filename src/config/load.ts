@@ -162,7 +162,11 @@ export function validateStacks(
     })));
     stacks.push(stack);
     const { environment } = stack;
-    for (const warning of databaseReachWarnings(stack)) options.onWarning?.({ ...at(warning.path, 'key'), message: warning.message });
+    // Only where the file lists DATABASE_URL itself: a stack on the schema's default keys (the guide's) is left as it was.
+    const listed = (value as { secrets?: { keys?: unknown } }).secrets?.keys;
+    if (Array.isArray(listed) && listed.includes('DATABASE_URL')) {
+      for (const warning of databaseReachWarnings(stack)) options.onWarning?.({ ...at(warning.path, 'value'), message: warning.message });
+    }
     for (const gate of environment === 'development' ? [] : environmentGates(stack)) {
       const problem = { ...at(gate.path, 'value'), message: `${gate.message} (${environment === 'production' ? 'refused in production' : 'a warning in staging, refused in production'})` };
       if (environment === 'production') problems.push(problem);
