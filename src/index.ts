@@ -42,6 +42,8 @@ export type { ComputeResources, ComputeResourceOverrides, ClaimOptions } from '.
 export { Autoscaler } from './constructs/autoscaler';
 export type { AutoscalerProps, ScalingBehavior } from './constructs/autoscaler';
 export { IngressWithTls } from './constructs/ingress-with-tls';
+export { AcmeSolverAccess } from './constructs/acme-solver-access';
+export type { AcmeSolverAccessProps } from './constructs/acme-solver-access';
 export type { IngressWithTlsProps } from './constructs/ingress-with-tls';
 export { GatewayRoute } from './constructs/gateway-route';
 export type { GatewayRouteProps, GatewayImplementation, GatewayReference } from './constructs/gateway-route';

@@ -83,13 +83,13 @@ describe('using saplings-k8s as a library', () => {
       'HorizontalPodAutoscaler/saplings-hpa',
       'Ingress/saplings-ingress',
       'Ingress/saplings-metrics-ingress',
+      'NetworkPolicy/allow-acme-http01-solver',
       'NetworkPolicy/qdrant-netpol-ingress',
       'NetworkPolicy/redis-netpol-ingress',
       'NetworkPolicy/saplings-netpol-egress',
       'NetworkPolicy/saplings-netpol-ingress',
       'PersistentVolumeClaim/qdrant-data-pvc',
       'PersistentVolumeClaim/redis-data-pvc',
-      'PersistentVolumeClaim/saplings-data-pvc',
       'PodDisruptionBudget/saplings-pdb',
       'Service/qdrant-service',
       'Service/redis-service',
@@ -126,6 +126,8 @@ describe('using saplings-k8s as a library', () => {
         namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
         podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
       },
+      { ipBlock: { cidr: '169.254.20.10/32' } },
+      { ipBlock: { cidr: '169.254.169.254/32' } },
       { podSelector: { matchLabels: { app: 'redis' } } },
       { podSelector: { matchLabels: { app: 'qdrant' } } },
       { ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10'] } },
@@ -144,7 +146,7 @@ describe('using saplings-k8s as a library', () => {
 
   test('THEN Redis requires its password and qdrant its API key, as in the CLI\'s production stack', () => {
     const containerOf = (name: string) => objectsOfKind(manifests, 'Deployment').find((d) => d.metadata.name === name)?.spec.template.spec.containers[0];
-    expect(containerOf('redis').args).toStrictEqual(['--appendonly', 'yes', '--dir', '/data', '--requirepass', '$(REDIS_PASSWORD)']);
+    expect(containerOf('redis').args).toStrictEqual(['--appendonly', 'yes', '--dir', '/data', '--maxmemory', '402653184', '--maxmemory-policy', 'allkeys-lru', '--requirepass', '$(REDIS_PASSWORD)']);
     expect(containerOf('qdrant').env).toStrictEqual([
       { name: 'QDRANT__SERVICE__API_KEY', valueFrom: { secretKeyRef: { name: 'saplings-secrets', key: 'QDRANT_API_KEY' } } },
     ]);
@@ -254,6 +256,7 @@ describe('the package root', () => {
       });
       expect(manifests.every((m) => m.metadata.namespace === 'team-a')).toBe(true);
       expect(objectsOfKind(manifests, 'NetworkPolicy').map((m) => m.metadata.name).sort()).toStrictEqual([
+        'allow-acme-http01-solver',
         'qdrant-netpol-ingress',
         'redis-netpol-ingress',
         'saplings-netpol-egress',

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 
 const ROOT_EXPORTS = [
   'ALERT_GROUP_NAME',
+  'AcmeSolverAccess',
   'AppSecret',
   'Autoscaler',
   'BackingService',

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Environment } from '../conventions/defaults';
 import { InputError, Problem, problemsFromZod, redactedValue, showValue, valueAt } from './errors';
 import { isPinnedImage, unpinnedImageMessage } from '../conventions/image';
-import { environmentGates } from './gates';
+import { databaseReachWarnings, environmentGates } from './gates';
 import { requiredSecretKeys } from './secrets';
 import type { StackConfig, StackConfigInput } from './schema';
 import { DEFAULT_SOURCE, cachedDefaultStacks } from './default-stacks';
@@ -30,7 +30,13 @@ export interface LoadOptions {
 export const DEFAULT_MAX_CONFIG_BYTES = 10 * 1024 * 1024;
 
 /** The config `synth` uses when given none: the guide's production stack. */
-export const DEFAULT_CONFIG: StackConfigInput = { environment: 'production', image: 'saplings:1.0.0' };
+// The guide's Secret keys but DATABASE_URL: the default stack does not know where an external database is, and its
+// egress policy would deny one (see databaseReachWarnings); a config that uses one says where with network.database.
+export const DEFAULT_CONFIG: StackConfigInput = {
+  environment: 'production',
+  image: 'saplings:1.0.0',
+  secrets: { keys: ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'ENCRYPTION_KEY'] },
+};
 
 /** Validates the built-in default stack. */
 export function defaultStacks(options: LoadOptions = {}): StackConfig[] {
@@ -157,6 +163,11 @@ export function validateStacks(
     })));
     stacks.push(stack);
     const { environment } = stack;
+    // Only where the file lists DATABASE_URL itself: a stack on the schema's default keys (the guide's) is left as it was.
+    const listed = (value as { secrets?: { keys?: unknown } }).secrets?.keys;
+    if (Array.isArray(listed) && listed.includes('DATABASE_URL')) {
+      for (const warning of databaseReachWarnings(stack)) options.onWarning?.({ ...at(warning.path, 'value'), message: warning.message });
+    }
     for (const gate of environment === 'development' ? [] : environmentGates(stack)) {
       const problem = { ...at(gate.path, 'value'), message: `${gate.message} (${environment === 'production' ? 'refused in production' : 'a warning in staging, refused in production'})` };
       if (environment === 'production') problems.push(problem);

@@ -3,7 +3,7 @@ import { reservedEnvProblem } from '../conventions/reserved-env';
 import { appObjectNames } from '../conventions/names';
 import { ENVIRONMENTS, LOG_LEVELS, SEED } from '../conventions/defaults';
 import { compareQuantities, isQuantity, parseQuantity } from '../conventions/quantity';
-import { PRIVATE_IPV4_RANGES } from '../conventions/cidr';
+import { NODE_DNS_RESOLVER_CIDRS, PRIVATE_IPV4_RANGES } from '../conventions/cidr';
 import { imageReferenceProblem, isPinnedImage } from '../conventions/image';
 import { hostnameError } from '../conventions/field-rules';
 import { VECTOR_DB_IMAGES } from '../conventions/backing-services';
@@ -127,11 +127,17 @@ const appSchema = z
     storage: z
       .strictObject({
         size: size.prefault(SEED.app.storage.size).describe('Requested capacity of the data volume'),
-        storageClassName: dnsSubdomain.default(SEED.app.storage.storageClassName).describe('StorageClass'),
+        storageClassName: dnsSubdomain
+          .optional()
+          .describe("StorageClass; defaults to the cluster's default class (the guide's fast-ssd exists only where you created it)"),
         accessMode: z
           .enum(['ReadWriteOnce', 'ReadWriteMany', 'ReadWriteOncePod'])
           .default(SEED.app.storage.accessMode)
-          .describe('ReadWriteMany lets every replica mount the data volume'),
+          .describe('ReadWriteOnce: one node mounts a claim; ReadWriteMany lets every replica mount one shared claim, and needs a StorageClass that offers it (NFS, EFS, Filestore, Azure Files)'),
+        perPod: z
+          .boolean()
+          .default(SEED.app.storage.perPod)
+          .describe('Each pod gets its own claim, created and deleted with it (a generic ephemeral volume), so every replica writes its own; false: one claim shared by every replica'),
       })
       .prefault({}),
     runAsUser: z
@@ -262,6 +268,20 @@ const networkSchema = z
       .default([...PRIVATE_IPV4_RANGES])
       .describe('Ranges carved out of egressCidrs: private, link-local (cloud metadata) and CGNAT by default'),
     egressPorts: z.array(port).min(1).default([...SEED.network.egressPorts]).describe('Ports the app may reach outside the cluster'),
+    dnsResolverCidrs: z
+      .array(z.union([z.cidrv4(), z.cidrv6()], { error: 'must be a CIDR such as 169.254.20.10/32' }))
+      .default([...NODE_DNS_RESOLVER_CIDRS])
+      .describe("Resolvers that are not pods, which every pod reaches on port 53 only: NodeLocal DNSCache (169.254.20.10) and GKE's metadata server (169.254.169.254) by default; add your cluster DNS Service IP if node-local DNS intercepts it"),
+    database: z
+      .strictObject({
+        cidrs: z
+          .array(z.union([z.cidrv4(), z.cidrv6()], { error: 'must be a CIDR such as 10.20.0.5/32' }))
+          .min(1)
+          .describe("Address ranges of the database DATABASE_URL names (the managed database's address or subnet)"),
+        port: port.default(5432).describe("The database's port"),
+      })
+      .optional()
+      .describe('Where the external database is: the app may open connections to exactly these ranges on this port (Kubernetes NetworkPolicy)'),
   })
   .prefault({});
 
@@ -712,6 +732,20 @@ export const StackConfigSchema = z
         input: stack.name,
         message: `is the name of the stack's ${stack.name} service, whose objects (${stack.name}-service, ${stack.name}-data-pvc) would collide with the app's; choose another name`,
       });
+    }
+    const storage = stack.app.storage;
+    // One claim that one node (or pod) mounts, shared by replicas: a second writer waits on Multi-Attach forever.
+    // https://kubernetes.io/docs/concepts/storage/persistent-volumes/#access-modes
+    if (!storage.perPod && storage.accessMode !== 'ReadWriteMany') {
+      const writers = stack.autoscaling.enabled ? `autoscaling runs ${stack.autoscaling.minReplicas} to ${stack.autoscaling.maxReplicas} replicas` : stack.app.replicas > 1 ? `app.replicas is ${stack.app.replicas}` : undefined;
+      if (writers) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['app', 'storage', 'accessMode'],
+          input: storage.accessMode,
+          message: `is ${storage.accessMode} on one claim shared by every replica (perPod: false), but ${writers}, and only one of them can mount it; set app.storage.perPod: true (a claim per pod), accessMode: ReadWriteMany with a StorageClass that offers it, or one replica without autoscaling`,
+        });
+      }
     }
     const secretName = stack.secrets.name ?? appObjectNames(stack.name).secret;
     if (stack.ingress.enabled && (stack.ingress.tlsSecretName ?? appObjectNames(stack.name).tlsSecret) === secretName) {

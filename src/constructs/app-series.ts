@@ -35,14 +35,16 @@ export function appSeries(scope: Construct, app: SaplingsApp, namespace: string 
   const namespaceMatcher = `namespace=${promqlString(ns)}`;
   const backends = [app.redis, app.vectorDb].filter((b) => b !== undefined);
   const deployments = [app.deployment, ...backends.map((b) => b.deployment)].map((d) => d.name);
-  const claims = [app.dataClaim, ...backends.map((b) => b.dataClaim)].map((c) => c.name);
+  const claims = promqlAlternatives([app.dataClaim, ...backends.map((b) => b.dataClaim)].flatMap((c) => (c ? [c.name] : [])));
+  // A pod's own claim (a generic ephemeral volume) is named <pod>-<volume>.
+  const podClaims = app.dataClaim ? [] : [`${promqlAlternatives([app.deployment.name])}-[a-z0-9]+-[a-z0-9]+-${promqlAlternatives([app.dataVolume.name])}`];
   return {
     namespace: ns,
     namespaceMatcher,
     service: `${namespaceMatcher},service=${promqlString(app.service.name)}`,
     // A Deployment's pods are named <deployment>-<ReplicaSet hash>-<suffix>.
     pods: `${namespaceMatcher},pod=~${promqlString(`(${promqlAlternatives(deployments)})-[a-z0-9]+-[a-z0-9]+`)}`,
-    claims: `${namespaceMatcher},persistentvolumeclaim=~${promqlString(promqlAlternatives(claims))}`,
+    claims: `${namespaceMatcher},persistentvolumeclaim=~${promqlString([...podClaims, claims].join('|'))}`,
     deployment: `${namespaceMatcher},deployment=${promqlString(app.deployment.name)}`,
   };
 }

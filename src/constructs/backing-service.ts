@@ -1,3 +1,4 @@
+import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { backingServiceNames } from '../conventions/names';
@@ -58,6 +59,18 @@ export interface BackingServiceProps {
   readonly runAsUser: RunAsUser;
   /** Directories the process writes besides its data, mounted as emptyDirs. @default ['/tmp'] */
   readonly scratchPaths?: string[];
+  /** Memory-backed emptyDirs (tmpfs), such as Postgres' `/dev/shm`, each with its size limit. @default - none */
+  readonly memoryDirs?: readonly MemoryDir[];
+}
+
+/** A tmpfs mounted into a backing service's container. */
+export interface MemoryDir {
+  /** Where it is mounted. */
+  readonly path: string;
+  /** Volume name in the pod spec. */
+  readonly volumeName: string;
+  /** Most it may hold; it counts against the container's memory limit. */
+  readonly sizeLimit: Size;
 }
 
 /**
@@ -108,10 +121,18 @@ export class BackingService extends Construct {
       },
       resources: props.resources,
       data: { path: props.dataPath, volumeName: 'data' },
-      emptyDirs: [],
+      emptyDirs: (props.memoryDirs ?? []).map((dir, i) => ({
+        id: `MemoryDir${i}`,
+        volumeName: dir.volumeName,
+        path: dir.path,
+        medium: kplus.EmptyDirMedium.MEMORY,
+        sizeLimit: dir.sizeLimit,
+      })),
       scratchPaths: props.scratchPaths ?? ['/tmp'],
       servicePorts: props.ports.map((p) => ({ name: p.name, port: p.number, targetPort: p.number })),
     });
+    // A backing service's claim is never per-pod: it runs one replica, under Recreate.
+    if (!workload.dataClaim) throw new Error('unreachable: a backing service was built without its claim');
     this.dataClaim = workload.dataClaim;
     this.serviceAccount = workload.serviceAccount;
     this.deployment = workload.deployment;

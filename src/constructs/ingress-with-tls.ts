@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { AcmeSolverAccess } from './acme-solver-access';
 import { Construct } from 'constructs';
 import { SEED } from '../conventions/defaults';
 import { ENVIRONMENT_PRESETS } from '../conventions/presets';
@@ -52,6 +53,8 @@ export class IngressWithTls extends Construct {
   public readonly ingress: kplus.Ingress;
   /** The Ingress for `/metrics`, limited to internal source ranges. */
   public readonly metricsIngress: kplus.Ingress;
+  /** Lets the controller reach cert-manager's HTTP-01 solver pods; unset when TLS is off. */
+  public readonly acmeSolverAccess?: AcmeSolverAccess;
 
   constructor(scope: Construct, id: string, props: IngressWithTlsProps) {
     super(scope, id);
@@ -92,7 +95,10 @@ export class IngressWithTls extends Construct {
 
     addFieldRulesValidation(ApiObject.of(this.ingress));
 
-    app.trafficPolicy.allowFrom({ namespace: props.controllerNamespace ?? SEED.network.ingressControllerNamespace }, [{ port: app.port }]);
+    const controller = { namespace: props.controllerNamespace ?? SEED.network.ingressControllerNamespace };
+    app.trafficPolicy.allowFrom(controller, [{ port: app.port }]);
+    // cert-manager's solver pods answer the challenge in this namespace, under its default-deny.
+    this.acmeSolverAccess = tlsEnabled ? new AcmeSolverAccess(this, 'AcmeSolverAccess', { from: controller }) : undefined;
 
     // No cluster-issuer annotation here: cert-manager would issue a second
     // Certificate for the same Secret. ingress-nginx shares the host's TLS.

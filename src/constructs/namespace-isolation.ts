@@ -1,11 +1,13 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { KUBE_DNS } from './traffic-policy';
+import { dnsRules, toPeer, toPort } from './traffic-policy';
 
 /** Props for {@link NamespaceIsolation}. */
 export interface NamespaceIsolationProps {
-  /** Let every pod resolve names through kube-dns. @default true */
+  /** Let every pod resolve names through kube-dns and the node's resolvers. @default true */
   readonly allowDns?: boolean;
+  /** Resolvers that are not pods, reached on port 53 only. @default - NodeLocal DNSCache (169.254.20.10) and GKE's metadata server (169.254.169.254) */
+  readonly dnsResolverCidrs?: string[];
 }
 
 /**
@@ -31,17 +33,8 @@ export class NamespaceIsolation extends Construct {
         spec: {
           podSelector: {},
           policyTypes: ['Egress'],
-          egress: [
-            {
-              to: [
-                {
-                  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': KUBE_DNS.peer.namespace! } },
-                  podSelector: { matchLabels: KUBE_DNS.peer.podLabels! },
-                },
-              ],
-              ports: KUBE_DNS.ports.map((p) => ({ port: kplus.k8s.IntOrString.fromNumber(p.port), protocol: p.protocol })),
-            },
-          ],
+          // NodeLocal DNSCache and cloud resolvers are not pods: a pod selector alone never matches them (issue 21).
+          egress: dnsRules(props.dnsResolverCidrs).map((rule) => ({ to: [toPeer(rule.peer)], ports: rule.ports.map(toPort) })),
         },
       });
     }

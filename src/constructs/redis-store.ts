@@ -1,11 +1,11 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { REDIS_PASSWORD_KEY, REDIS_USER } from '../conventions/backing-services';
+import { REDIS_PASSWORD_KEY, REDIS_USER, redisMemoryArgs } from '../conventions/backing-services';
 import { Environment, SEED } from '../conventions/defaults';
 import { BackingService, BackingServiceStorage, ServiceConnection } from './backing-service';
 import { SaplingsValidationError } from './errors';
-import { ComputeResourceOverrides, withDefaultResources } from './resources';
+import { ComputeResourceOverrides, memoryBytes, withDefaultResources } from './resources';
 import { ResolvedSecretKey, RunAsUser, SecretKeyReference, envFromSecretKey, requireSecretKey } from './security';
 
 /** Props for {@link RedisStore}. */
@@ -75,6 +75,7 @@ export class RedisStore extends Construct {
       requireSecretKey(this, 'password', this.password);
     }
     const password = this.password ? envFromSecretKey(this.password) : undefined;
+    const resources = withDefaultResources(this, props.resources, SEED.redis.resources);
     this.workload = new BackingService(this, 'Workload', {
       name: props.name ?? SEED.redis.name,
       component: 'redis',
@@ -83,12 +84,20 @@ export class RedisStore extends Construct {
       ports: [{ name: 'redis', number: this.port }],
       // Append-only persistence, so a restart keeps agent memory and not just the last snapshot.
       // Kubernetes expands $(REDIS_PASSWORD) from the env below; the value is never in the manifest.
-      args: ['--appendonly', 'yes', '--dir', '/data', ...(password ? ['--requirepass', '$(REDIS_PASSWORD)'] : [])],
+      // maxmemory below the container's limit, so Redis evicts keys before the kernel OOM-kills it (issue 21).
+      args: [
+        '--appendonly',
+        'yes',
+        '--dir',
+        '/data',
+        ...redisMemoryArgs(memoryBytes(this, 'resources.limits.memory', resources.limits.memory)),
+        ...(password ? ['--requirepass', '$(REDIS_PASSWORD)'] : []),
+      ],
       // redis-cli (the readiness probe) authenticates with REDISCLI_AUTH.
       env: password ? { REDIS_PASSWORD: password, REDISCLI_AUTH: password } : undefined,
       dataPath: '/data',
       storage: { ...SEED.redis.storage, ...props.storage },
-      resources: withDefaultResources(this, props.resources, SEED.redis.resources),
+      resources,
       liveness: livenessProbe(this.port),
       readiness: readinessProbe(),
     });

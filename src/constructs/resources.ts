@@ -93,6 +93,11 @@ function toCpu(scope: Construct, field: string, value: string): kplus.Cpu {
   return millis ? kplus.Cpu.millis(Number(millis[1])) : kplus.Cpu.units(quantityValue(scope, field, value));
 }
 
+/** A memory quantity (`512Mi`) in bytes; `field` names it in the error for one that is not a quantity. */
+export function memoryBytes(scope: Construct, field: string, value: string): number {
+  return quantityValue(scope, field, value);
+}
+
 /** A quantity as a cdk8s `Size` in `Mi`, the unit cdk8s-plus writes memory in, fractional where needed (`1G`). */
 function toMemory(scope: Construct, field: string, value: string): Size {
   return Size.mebibytes(quantityValue(scope, field, value) / 2 ** 20);
@@ -119,6 +124,12 @@ function quantity(value: string): kplus.k8s.Quantity {
   return kplus.k8s.Quantity.fromString(value);
 }
 
+/** A claim's requested size as the manifest writes it: the user's spelling, checked. */
+export function claimStorageQuantity(scope: Construct, size: string): kplus.k8s.Quantity {
+  toStorage(scope, 'storage.size', size);
+  return quantity(size);
+}
+
 /** Props for a claim whose size keeps the user's spelling. */
 export interface ClaimOptions {
   /** Object name. */
@@ -127,8 +138,8 @@ export interface ClaimOptions {
   readonly labels: Record<string, string>;
   /** Requested capacity as a Kubernetes quantity. */
   readonly size: string;
-  /** StorageClass of the claim. */
-  readonly storageClassName: string;
+  /** StorageClass of the claim. @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
   /** How the volume may be mounted. */
   readonly accessMode: kplus.PersistentVolumeAccessMode;
 }

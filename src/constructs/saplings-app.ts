@@ -2,6 +2,7 @@ import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Environment, SEED } from '../conventions/defaults';
+import { DRAIN_SECONDS, ENVIRONMENT_DATA_DIRS, PROMETHEUS_MULTIPROC_DIR, appCommand, terminationGraceSeconds } from '../conventions/app-process';
 import { AppSettingChoices, presetSettings } from '../conventions/presets';
 import { appObjectNames } from '../conventions/names';
 import { PRIVATE_IPV4_RANGES, cidrContains } from '../conventions/cidr';
@@ -12,7 +13,7 @@ import { ComputeResourceOverrides, withDefaultResources } from './resources';
 import { SaplingsValidationError } from './errors';
 import { SidecarOptions, addSidecar, toEnvValues } from './sidecar';
 import { ResolvedSecretKey, RunAsUser, secretOf } from './security';
-import { KUBE_DNS, TrafficPolicy } from './traffic-policy';
+import { TrafficPolicy, dnsRules } from './traffic-policy';
 import { VectorDb } from './vector-db';
 import { addWaitForBackends } from './wait-for-backends';
 import { Workload, buildWorkload } from './workload';
@@ -21,11 +22,19 @@ import { Workload, buildWorkload } from './workload';
 export interface AppStorage {
   /** Requested capacity. @default '100Gi' */
   readonly size?: string;
-  /** StorageClass of the claim. @default 'fast-ssd' */
+  /** StorageClass of the claim. @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
-  /** Access mode; ReadWriteMany lets every replica mount the volume. @default 'ReadWriteMany' */
+  /** Access mode; ReadWriteMany lets every replica mount one shared claim, and needs a class that offers it. @default 'ReadWriteOnce' */
   readonly accessMode?: 'ReadWriteOnce' | 'ReadWriteMany' | 'ReadWriteOncePod';
+  /** Give each pod a claim of its own, created and deleted with it (a generic ephemeral volume); `false` for one claim shared by every replica. @default true */
+  readonly perPod?: boolean;
 }
+
+/** Postgres' port, where a DATABASE_URL usually points. */
+const DEFAULT_DATABASE_PORT = 5432;
+
+/** Access modes a single node (or pod) mounts at a time: one writer. */
+const SINGLE_WRITER_MODES: readonly string[] = ['ReadWriteOnce', 'ReadWriteOncePod'];
 
 /** Props for {@link SaplingsApp}. */
 export interface SaplingsAppProps extends AppSettingChoices {
@@ -35,6 +44,8 @@ export interface SaplingsAppProps extends AppSettingChoices {
   readonly name?: string;
   /** Port gunicorn listens on. @default 8000 */
   readonly port?: number;
+  /** The app container's command, for images that do not start like the guide's. @default - gunicorn with `port`, `maxWorkers` and `timeoutSeconds` ({@link appCommand}) */
+  readonly command?: string[];
   /** Replica count while no Autoscaler targets the app. @default 3 */
   readonly replicas?: number;
   /** CPU and memory requests and limits; any quantity left out keeps its default. @default - requests 1000m/2Gi, limits 2000m/4Gi */
@@ -53,7 +64,7 @@ export interface SaplingsAppProps extends AppSettingChoices {
   readonly config?: Record<string, string>;
   /** Deployment environment; selects the preset for the settings below. @default 'production' */
   readonly environment?: Environment;
-  /** The `/app/data` volume claim. @default - 100Gi ReadWriteMany on fast-ssd */
+  /** The `/app/data` volume claim. @default - 100Gi ReadWriteOnce per pod, on the cluster's default class */
   readonly storage?: AppStorage;
   /** Secrets for pulling the image. @default ['registry-secret'] */
   readonly imagePullSecrets?: string[];
@@ -67,8 +78,20 @@ export interface SaplingsAppProps extends AppSettingChoices {
   readonly runAsUser?: RunAsUser;
   /** Where the app may open connections outside the cluster (the LLM APIs). @default - TCP 443 to any public IPv4 address */
   readonly internetEgress?: InternetEgress;
+  /** Resolvers that are not pods, which the app reaches on port 53 only. @default - NodeLocal DNSCache (169.254.20.10) and GKE's metadata server (169.254.169.254) */
+  readonly dnsResolverCidrs?: string[];
+  /** A database outside the cluster that the app reaches (its DATABASE_URL): exactly these ranges on this port are opened. @default - none */
+  readonly externalDatabase?: ExternalDatabase;
   /** How long an init container waits for Redis and the vector DB to accept connections before the pod's start fails; `false` for no init container. @default - Duration.seconds(300) when the app has a Redis or vector DB */
   readonly waitForBackends?: Duration | false;
+}
+
+/** Where a database outside the cluster is. */
+export interface ExternalDatabase {
+  /** Its address ranges, e.g. `10.20.0.5/32` or the managed database's subnet. */
+  readonly cidrs: string[];
+  /** Its port. @default 5432 */
+  readonly port?: number;
 }
 
 /** Outbound access to the internet, for the LLM APIs. */
@@ -114,8 +137,12 @@ export class SaplingsApp extends Construct {
   public readonly secret: kplus.ISecret;
   /** The AppSecret the app was given, whose keys are known. */
   public readonly appSecret?: AppSecret;
-  /** Claim for `/app/data`. */
-  public readonly dataClaim: kplus.PersistentVolumeClaim;
+  /** The claim for `/app/data` shared by every replica; unset when each pod has its own (`storage.perPod`, the default). */
+  public readonly dataClaim?: kplus.PersistentVolumeClaim;
+  /** The pod's `/app/data` volume: the shared claim, or the pod's own claim template. */
+  public readonly dataVolume: kplus.Volume;
+  /** Whether each pod has its own data claim. */
+  public readonly perPodStorage: boolean;
   /** The pods' own ServiceAccount, which mounts no API token. */
   public readonly serviceAccount: kplus.ServiceAccount;
   /** Keeps all but one pod up during voluntary disruptions such as node drains. */
@@ -144,13 +171,19 @@ export class SaplingsApp extends Construct {
 
     const workload = this.buildPod(props);
     this.dataClaim = workload.dataClaim;
+    this.dataVolume = workload.dataVolume;
+    this.perPodStorage = workload.dataClaim === undefined;
     this.serviceAccount = workload.serviceAccount;
     this.deployment = workload.deployment;
     this.container = workload.container;
     this.service = workload.service;
+    const environmentDataDir = ENVIRONMENT_DATA_DIRS[this.environment];
+    // Staging and development write their memory under /app, the read-only root: the data volume is mounted there too.
+    if (environmentDataDir) this.container.mount(environmentDataDir, this.dataVolume);
     this.sidecars = this.addSidecars(props.sidecars ?? [], props.runAsUser ?? SEED.app.runAsUser);
     this.waitForBackendsContainer = this.addWaitForBackends(props);
     this.applyLateReplicas(props.replicas);
+    this.requireOneWriterPerClaim();
     this.patchPodSpec(props.imagePullSecrets ?? [...SEED.app.imagePullSecrets]);
 
     // maxUnavailable 1 keeps at least minReplicas - 1 pods up at the HPA's floor,
@@ -161,7 +194,7 @@ export class SaplingsApp extends Construct {
     });
 
     this.trafficPolicy = new TrafficPolicy(this, 'TrafficPolicy', { name: this.name, podLabels: this.selectorLabels });
-    this.allowTraffic(props.internetEgress ?? {});
+    this.allowTraffic(props);
   }
 
   /** The claim, ServiceAccount, Deployment, container and Service, shaped as every workload here is. */
@@ -170,8 +203,13 @@ export class SaplingsApp extends Construct {
     const storage = { ...SEED.app.storage, ...props.storage };
     const user = props.runAsUser ?? SEED.app.runAsUser;
     const { liveness, readiness } = SEED.app;
+    // One shared claim a single node mounts: a surge pod on another node would wait on Multi-Attach, so the old pod goes first.
+    // https://kubernetes.io/docs/concepts/storage/persistent-volumes/#access-modes
+    const sharedSingleWriter = !storage.perPod && SINGLE_WRITER_MODES.includes(storage.accessMode);
     const ownEnv: Record<string, kplus.EnvValue> = {
       PORT: kplus.EnvValue.fromValue(String(this.port)),
+      // prometheus_client's multiprocess mode, so /metrics sums every gunicorn worker.
+      PROMETHEUS_MULTIPROC_DIR: kplus.EnvValue.fromValue(PROMETHEUS_MULTIPROC_DIR),
       ...Object.assign({}, ...this.backends().map((b) => b.connection.env)),
     };
     const extraEnv = toEnvValues(props.env ?? {});
@@ -188,16 +226,24 @@ export class SaplingsApp extends Construct {
       labels: this.selectorLabels,
       selectorLabels: this.selectorLabels,
       runAsUser: user,
-      storage: { size: storage.size, storageClassName: storage.storageClassName, accessMode: toAccessMode(storage.accessMode) },
+      storage: { size: storage.size, storageClassName: storage.storageClassName, accessMode: toAccessMode(storage.accessMode), perPod: storage.perPod },
       deployment: {
-        strategy: kplus.DeploymentStrategy.rollingUpdate({
-          maxSurge: kplus.PercentOrAbsolute.absolute(1),
-          maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
-        }),
+        terminationGracePeriod: Duration.seconds(terminationGraceSeconds(this.environment, props)),
+        strategy: sharedSingleWriter
+          ? kplus.DeploymentStrategy.recreate()
+          : kplus.DeploymentStrategy.rollingUpdate({
+              maxSurge: kplus.PercentOrAbsolute.absolute(1),
+              maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
+            }),
       },
       container: {
         name: SEED.app.containerName,
         image: props.image,
+        // The guide's CMD hard-codes port 8000, 4 workers and 120 s; the stack's values reach gunicorn only through its command.
+        command: appCommand(this.environment, { port: this.port, maxWorkers: props.maxWorkers, timeoutSeconds: props.timeoutSeconds, command: props.command }),
+        // Keep serving while the endpoint removal propagates; gunicorn then drains on SIGTERM for up to its graceful timeout.
+        // https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination
+        lifecycle: { preStop: kplus.Handler.fromCommand(['sleep', String(DRAIN_SECONDS)]) },
         ports: [{ number: this.port, name: this.portName }],
         // The app's own variables first, so an extra one can expand them with $(NAME).
         envVariables: { ...ownEnv, ...extraEnv },
@@ -208,10 +254,36 @@ export class SaplingsApp extends Construct {
       },
       resources: withDefaultResources(this, props.resources, SEED.app.resources),
       data: { path: SEED.app.dataPath, volumeName: 'data-volume' },
-      emptyDirs: [{ id: 'LogsVolume', volumeName: 'logs-volume', path: SEED.app.logsPath }],
+      emptyDirs: [
+        { id: 'LogsVolume', volumeName: 'logs-volume', path: SEED.app.logsPath },
+        // emptyDirs are group-owned by the pod's fsGroup and group-writable, so the app's user writes here.
+        // https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#set-the-security-context-for-a-pod
+        { id: 'MetricsVolume', volumeName: 'prometheus-multiproc', path: PROMETHEUS_MULTIPROC_DIR },
+      ],
       // gunicorn keeps worker heartbeat files in the temp directory.
       scratchPaths: ['/tmp'],
       servicePorts: [{ name: this.portName, port: SEED.app.servicePort, targetPort: this.port }],
+    });
+  }
+
+  /**
+   * A shared claim that only one node mounts (ReadWriteOnce) or only one pod
+   * (ReadWriteOncePod) serves one replica: a second one would hang in
+   * ContainerCreating with Multi-Attach, or stay Pending. The autoscaler is
+   * attached later, so that case is checked at validation.
+   */
+  private requireOneWriterPerClaim(): void {
+    const mode = this.dataClaim?.accessModes?.[0];
+    if (mode === undefined || mode === kplus.PersistentVolumeAccessMode.READ_WRITE_MANY) return;
+    const fix = "set 'storage.perPod: true' (a claim per pod) or 'storage.accessMode: ReadWriteMany' with a StorageClass that offers it";
+    this.node.addValidation({
+      validate: () => {
+        if (this.deployment.hasAutoscaler) {
+          return [`an Autoscaler scales the app past one replica, but its shared ${mode} data claim takes one writer; ${fix}, or drop the Autoscaler`];
+        }
+        const replicas = this.deployment.replicas ?? 1;
+        return replicas > 1 ? [`'replicas' is ${replicas}, but the app's shared ${mode} data claim takes one writer; ${fix}, or set 'replicas: 1'`] : [];
+      },
     });
   }
 
@@ -333,8 +405,13 @@ export class SaplingsApp extends Construct {
   }
 
   /** DNS, the backing services both ways, and the internet for the LLM APIs. */
-  private allowTraffic(egress: InternetEgress): void {
-    this.trafficPolicy.allowTo(KUBE_DNS.peer, KUBE_DNS.ports);
+  private allowTraffic(props: SaplingsAppProps): void {
+    const egress = props.internetEgress ?? {};
+    for (const rule of dnsRules(props.dnsResolverCidrs)) this.trafficPolicy.allowTo(rule.peer, [...rule.ports]);
+    // The private ranges are excepted from internet egress, so a database there is opened on its own port only.
+    for (const cidr of props.externalDatabase?.cidrs ?? []) {
+      this.trafficPolicy.allowTo({ cidr }, [{ port: props.externalDatabase?.port ?? DEFAULT_DATABASE_PORT }]);
+    }
     for (const backend of this.backends()) {
       const ports = backend.workload.ports.map((p) => ({ port: p.number }));
       this.trafficPolicy.allowTo({ podLabels: backend.workload.selectorLabels }, ports);

@@ -2,6 +2,7 @@ import { Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { trafficPolicyNames } from '../conventions/names';
+import { NODE_DNS_RESOLVER_CIDRS } from '../conventions/cidr';
 import { cidrError, ipBlockExceptError } from '../conventions/field-rules';
 import { SaplingsValidationError, addFieldRulesValidation } from './errors';
 
@@ -178,7 +179,14 @@ export const KUBE_DNS: { peer: TrafficPeer; ports: TrafficPort[] } = {
   ],
 };
 
-function toPeer(peer: TrafficPeer): kplus.k8s.NetworkPolicyPeer {
+
+/** The allow rules that reach DNS: kube-dns pods, and each resolver range on port 53. */
+export function dnsRules(resolverCidrs: readonly string[] = NODE_DNS_RESOLVER_CIDRS): TrafficRule[] {
+  return [KUBE_DNS, ...resolverCidrs.map((cidr) => ({ peer: { cidr }, ports: KUBE_DNS.ports }))];
+}
+
+/** A NetworkPolicy peer for a {@link TrafficPeer}. */
+export function toPeer(peer: TrafficPeer): kplus.k8s.NetworkPolicyPeer {
   if (peer.cidr) return { ipBlock: { cidr: peer.cidr, except: peer.except?.length ? peer.except : undefined } };
   return {
     namespaceSelector: peer.namespace ? { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } } : undefined,
@@ -186,6 +194,7 @@ function toPeer(peer: TrafficPeer): kplus.k8s.NetworkPolicyPeer {
   };
 }
 
-function toPort(p: TrafficPort): kplus.k8s.NetworkPolicyPort {
+/** A NetworkPolicy port for a {@link TrafficPort}. */
+export function toPort(p: TrafficPort): kplus.k8s.NetworkPolicyPort {
   return { port: kplus.k8s.IntOrString.fromNumber(p.port), protocol: p.protocol ?? 'TCP' };
 }

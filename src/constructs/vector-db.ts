@@ -1,11 +1,11 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { VECTOR_DB, VectorDbEngine } from '../conventions/backing-services';
 import { Environment, SEED } from '../conventions/defaults';
 import { appObjectNames, backingServiceNames } from '../conventions/names';
 import { BackingService, BackingServicePort, BackingServiceStorage, ServiceConnection } from './backing-service';
-import { ComputeResourceOverrides, withDefaultResources } from './resources';
+import { ComputeResourceOverrides, memoryBytes, withDefaultResources } from './resources';
 import { ResolvedSecretKey, RunAsUser, SecretKeyReference, envFromSecretKey, requireSecretKey } from './security';
 
 /** Props for {@link VectorDb}. */
@@ -38,6 +38,8 @@ interface EngineSpec {
   readonly dataPath: string;
   /** Directories it writes besides its data. */
   readonly scratchPaths: readonly string[];
+  /** The share of the memory limit given to a tmpfs at `/dev/shm`, for engines that use shared memory. @default - none */
+  readonly shmShare?: number;
   /** Scripts the image runs once, when it initializes an empty data directory, by file name. */
   readonly initScripts?: Readonly<Record<string, string>>;
   /** Whether it reads its credential, given `requireApiKey`. */
@@ -66,6 +68,10 @@ const ENGINES: Readonly<Record<VectorDbEngine, EngineSpec>> = {
     dataPath: PG.dataPath,
     // The socket and lock file live in /var/run/postgresql.
     scratchPaths: ['/tmp', '/var/run/postgresql'],
+    // Postgres keeps parallel query and index-build shared memory in /dev/shm, which a container gets at 64 MB
+    // unless a memory emptyDir is mounted there; a quarter of the limit leaves the rest to shared_buffers and backends.
+    // https://github.com/docker-library/docs/blob/master/postgres/README.md#caveats (shm), https://kubernetes.io/docs/concepts/storage/volumes/#emptydir
+    shmShare: 0.25,
     // The app's first query needs the type; the entrypoint runs this as POSTGRES_USER, the database's owner and a superuser.
     initScripts: { 'create-vector-extension.sql': 'CREATE EXTENSION IF NOT EXISTS vector;\n' },
     readsCredential: () => true,
@@ -158,16 +164,19 @@ export class VectorDb extends Construct {
     this.secretKeys = this.credentials ? [this.credentials.key] : [];
     const credential = this.credentials ? envFromSecretKey(this.credentials) : undefined;
     this.ports = [...spec.ports];
+    const resources = withDefaultResources(this, props.resources, SEED.vectorDb.resources);
+    const limitBytes = memoryBytes(this, 'resources.limits.memory', resources.limits.memory);
     this.workload = new BackingService(this, 'Workload', {
       name,
       component: 'vector-db',
       image: props.image ?? VECTOR_DB[props.engine].image,
       runAsUser: props.runAsUser ?? VECTOR_DB[props.engine].user,
       storage: { ...SEED.vectorDb.storage, ...props.storage },
-      resources: withDefaultResources(this, props.resources, SEED.vectorDb.resources),
+      resources,
       ports: this.ports,
       dataPath: spec.dataPath,
       scratchPaths: [...spec.scratchPaths],
+      memoryDirs: spec.shmShare ? [{ path: '/dev/shm', volumeName: 'dshm', sizeLimit: Size.mebibytes(Math.floor((limitBytes * spec.shmShare) / 2 ** 20)) }] : [],
       env: spec.env(credential),
       ...spec.probes(),
     });

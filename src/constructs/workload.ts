@@ -1,8 +1,9 @@
+import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { pullPolicyFor, selectPods } from './pods';
 import { rollOnConfigChange } from './rollout';
-import { ComputeResources, keepResourceSpelling, newClaim, toContainerResources } from './resources';
+import { ComputeResources, claimStorageQuantity, keepResourceSpelling, newClaim, toContainerResources } from './resources';
 import { RunAsUser, mountScratch, restrictedContainerContext, restrictedPodContext } from './security';
 
 /** An emptyDir mounted into the container, besides the scratch paths. */
@@ -13,6 +14,10 @@ export interface WorkloadEmptyDir {
   readonly volumeName: string;
   /** Where it is mounted. */
   readonly path: string;
+  /** `Memory` for a tmpfs (it counts against the container's memory limit). @default - the node's disk */
+  readonly medium?: kplus.EmptyDirMedium;
+  /** Most the volume may hold before the pod is evicted. @default - no limit */
+  readonly sizeLimit?: Size;
 }
 
 /** What a workload's claim, pod, container and Service are made of. */
@@ -25,10 +30,19 @@ export interface WorkloadOptions {
   readonly selectorLabels: Record<string, string>;
   /** The user the image runs as. */
   readonly runAsUser: RunAsUser;
-  /** The data volume claim. */
-  readonly storage: { readonly size: string; readonly storageClassName: string; readonly accessMode: kplus.PersistentVolumeAccessMode };
+  /**
+   * The data volume claim. With `perPod`, each pod gets a claim of its own
+   * from a generic ephemeral volume's template, created and deleted with it:
+   * https://kubernetes.io/docs/concepts/storage/ephemeral-volumes/#generic-ephemeral-volumes
+   */
+  readonly storage: {
+    readonly size: string;
+    readonly storageClassName?: string;
+    readonly accessMode: kplus.PersistentVolumeAccessMode;
+    readonly perPod?: boolean;
+  };
   /** Replicas and rollout strategy. */
-  readonly deployment: Pick<kplus.DeploymentProps, 'replicas' | 'strategy'>;
+  readonly deployment: Pick<kplus.DeploymentProps, 'replicas' | 'strategy' | 'terminationGracePeriod'>;
   /** The container, apart from what every workload gets: pull policy, security context and resources. */
   readonly container: Omit<kplus.ContainerProps, 'resources' | 'securityContext' | 'imagePullPolicy'>;
   /** CPU and memory of the container. */
@@ -45,8 +59,10 @@ export interface WorkloadOptions {
 
 /** The parts {@link buildWorkload} creates. */
 export interface Workload {
-  /** The data volume claim. */
-  readonly dataClaim: kplus.PersistentVolumeClaim;
+  /** The data volume claim shared by every pod; unset when each pod has its own (`storage.perPod`). */
+  readonly dataClaim?: kplus.PersistentVolumeClaim;
+  /** The data volume of the pod. */
+  readonly dataVolume: kplus.Volume;
   /** The pods' own ServiceAccount, which mounts no API token. */
   readonly serviceAccount: kplus.ServiceAccount;
   /** The Deployment. */
@@ -66,13 +82,15 @@ export interface Workload {
  * always had, so generated names and construct paths stay stable.
  */
 export function buildWorkload(scope: Construct, o: WorkloadOptions): Workload {
-  const dataClaim = newClaim(scope, 'DataClaim', {
-    name: o.names.dataClaim,
-    labels: o.labels,
-    size: o.storage.size,
-    storageClassName: o.storage.storageClassName,
-    accessMode: o.storage.accessMode,
-  });
+  const dataClaim = o.storage.perPod
+    ? undefined
+    : newClaim(scope, 'DataClaim', {
+        name: o.names.dataClaim,
+        labels: o.labels,
+        size: o.storage.size,
+        storageClassName: o.storage.storageClassName,
+        accessMode: o.storage.accessMode,
+      });
 
   const serviceAccount = new kplus.ServiceAccount(scope, 'ServiceAccount', {
     metadata: { name: o.names.deployment, labels: o.labels },
@@ -97,9 +115,12 @@ export function buildWorkload(scope: Construct, o: WorkloadOptions): Workload {
   });
   keepResourceSpelling(deployment, 0, container, o.resources);
   rollOnConfigChange(deployment);
-  container.mount(o.data.path, kplus.Volume.fromPersistentVolumeClaim(scope, 'DataVolume', dataClaim, { name: o.data.volumeName }));
+  const dataVolume = dataClaim
+    ? kplus.Volume.fromPersistentVolumeClaim(scope, 'DataVolume', dataClaim, { name: o.data.volumeName })
+    : ephemeralClaimVolume(scope, 'DataVolume', o.data.volumeName, o.labels, o.storage);
+  container.mount(o.data.path, dataVolume);
   for (const dir of o.emptyDirs) {
-    container.mount(dir.path, kplus.Volume.fromEmptyDir(scope, dir.id, dir.volumeName));
+    container.mount(dir.path, kplus.Volume.fromEmptyDir(scope, dir.id, dir.volumeName, { medium: dir.medium, sizeLimit: dir.sizeLimit }));
   }
   mountScratch(scope, container, o.scratchPaths);
 
@@ -109,5 +130,29 @@ export function buildWorkload(scope: Construct, o: WorkloadOptions): Workload {
     ports: o.servicePorts.map((p) => ({ ...p, protocol: kplus.Protocol.TCP })),
   });
   selectPods(deployment, service, o.selectorLabels);
-  return { dataClaim, serviceAccount, deployment, container, service };
+  return { dataClaim, dataVolume, serviceAccount, deployment, container, service };
+}
+
+/** cdk8s-plus' Volume has factories for every source but `ephemeral`; its constructor takes the source as written. */
+const VolumeOf = kplus.Volume as unknown as new (scope: Construct, id: string, name: string, config: Omit<kplus.k8s.Volume, 'name'>) => kplus.Volume;
+
+/**
+ * A generic ephemeral volume: the pod's own claim, made from this template
+ * when the pod is created, bound by the class's provisioner, and deleted with
+ * the pod (the claim is named `<pod>-<volume>` and owned by the pod).
+ * https://kubernetes.io/docs/concepts/storage/ephemeral-volumes/#generic-ephemeral-volumes
+ */
+function ephemeralClaimVolume(scope: Construct, id: string, name: string, labels: Record<string, string>, storage: WorkloadOptions['storage']): kplus.Volume {
+  return new VolumeOf(scope, id, name, {
+    ephemeral: {
+      volumeClaimTemplate: {
+        metadata: { labels },
+        spec: {
+          accessModes: [storage.accessMode],
+          storageClassName: storage.storageClassName,
+          resources: { requests: { storage: claimStorageQuantity(scope, storage.size) } },
+        },
+      },
+    },
+  });
 }

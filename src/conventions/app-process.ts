@@ -60,3 +60,39 @@ export function requestTimeoutSeconds(environment: Environment, choices: Pick<Ap
  * https://prometheus.github.io/client_python/multiprocess/
  */
 export const PROMETHEUS_MULTIPROC_DIR = '/app/prometheus-multiproc';
+
+/**
+ * Where the guide's app keeps its memory outside production: its
+ * `create_environment_agent()` calls `.with_memory_path("./staging_data/memory")`
+ * in staging and `"./dev_data/memory"` in development, relative to the
+ * image's `WORKDIR /app`. Under a read-only root these must be mounts; the
+ * targets mount the app's data volume there too. Production writes
+ * `/app/data/memory`, the data volume itself.
+ */
+export const ENVIRONMENT_DATA_DIRS: Readonly<Record<Environment, string | undefined>> = {
+  development: '/app/dev_data',
+  staging: '/app/staging_data',
+  production: undefined,
+};
+
+/**
+ * Seconds a terminating pod keeps serving before gunicorn gets SIGTERM: the
+ * time the endpoint removal takes to reach kube-proxy and the ingress
+ * controller, which route new requests to the pod until then.
+ * https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination
+ */
+export const DRAIN_SECONDS = 10;
+
+/** Margin after gunicorn's graceful timeout for its workers to exit before the kubelet's SIGKILL. */
+const EXIT_MARGIN_SECONDS = 5;
+
+/**
+ * The grace period a pod needs so that no request is cut: the drain, then
+ * the longest request (gunicorn's `--graceful-timeout` is the request
+ * timeout), then a margin for the process to exit. The kubelet counts the
+ * preStop hook inside terminationGracePeriodSeconds.
+ * https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#hook-handler-execution
+ */
+export function terminationGraceSeconds(environment: Environment, choices: Pick<AppProcessChoices, 'timeoutSeconds'>): number {
+  return DRAIN_SECONDS + requestTimeoutSeconds(environment, choices) + EXIT_MARGIN_SECONDS;
+}

@@ -18,3 +18,13 @@ function parseIpv4Cidr(cidr: string): { address: number; bits: number } | undefi
   if (octets.some((o) => o > 255) || bits > 32) return undefined;
   return { address: octets.reduce((acc, o) => ((acc << 8) | o) >>> 0, 0), bits };
 }
+
+/**
+ * DNS resolvers that are not pods, reached on port 53 only: NodeLocal
+ * DNSCache's link-local address
+ * (https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/) and the
+ * metadata server's, which answers DNS on GKE with Cloud DNS
+ * (https://cloud.google.com/kubernetes-engine/docs/how-to/cloud-dns). Only
+ * port 53 is opened, so the metadata API on port 80 stays closed.
+ */
+export const NODE_DNS_RESOLVER_CIDRS: readonly string[] = ['169.254.20.10/32', '169.254.169.254/32'];

@@ -16,7 +16,9 @@ export const SEED = {
       requests: { cpu: '1000m', memory: '2Gi' },
       limits: { cpu: '2000m', memory: '4Gi' },
     },
-    storage: { size: '100Gi', storageClassName: 'fast-ssd', accessMode: 'ReadWriteMany' as const },
+    // The guide's claim is 100Gi ReadWriteMany on fast-ssd, which stays Pending on clusters whose SSD class is
+    // block storage (no RWX): each pod gets its own ReadWriteOnce claim on the cluster's default class instead.
+    storage: { size: '100Gi', accessMode: 'ReadWriteOnce' as const, perPod: true },
     dataPath: '/app/data',
     logsPath: '/app/logs',
     imagePullSecrets: ['registry-secret'],

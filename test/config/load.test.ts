@@ -20,13 +20,14 @@ const minimal = 'environment: production\nimage: saplings:1.0.0\n';
 describe('loading configs', () => {
   test('the built-in default is the guide\'s production stack', () => {
     const [stack] = defaultStacks();
-    expect(DEFAULT_CONFIG).toStrictEqual({ environment: 'production', image: 'saplings:1.0.0' });
+    // Issue 21: the default reads no external database, whose address it cannot know (its egress policy would deny it).
+    expect(DEFAULT_CONFIG).toStrictEqual({ environment: 'production', image: 'saplings:1.0.0', secrets: { keys: ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'ENCRYPTION_KEY'] } });
     expect(stack).toMatchObject({
       name: 'saplings',
       environment: 'production',
       image: 'saplings:1.0.0',
-      app: { port: 8000, storage: { size: '100Gi', storageClassName: 'fast-ssd', accessMode: 'ReadWriteMany' } },
-      secrets: { keys: ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'DATABASE_URL', 'ENCRYPTION_KEY'], source: 'existing' },
+      app: { port: 8000, storage: { size: '100Gi', accessMode: 'ReadWriteOnce', perPod: true } },
+      secrets: { keys: ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'ENCRYPTION_KEY'], source: 'existing' },
       autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 20, targetCPUUtilization: 70, targetMemoryUtilization: 80 },
       ingress: { host: 'api.your-domain.com', className: 'nginx', clusterIssuer: 'letsencrypt-prod', metricsAllowCidrs: ['10.0.0.0/8'] },
     });

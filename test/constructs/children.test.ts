@@ -52,16 +52,17 @@ describe('public children agree with the manifest', () => {
       expect(app.container.resources?.memory?.limit?.toGibibytes()).toBe(4);
     });
 
-    test('THEN dataClaim.storage is the 100Gi the claim requests', () => {
-      expect(onlyOfKind(manifests, 'PersistentVolumeClaim').spec.resources.requests.storage).toBe('100Gi');
-      expect(app.dataClaim.storage?.toGibibytes()).toBe(100);
+    test('THEN dataClaim is unset: each pod requests its own 100Gi claim', () => {
+      expect(manifests.filter((m) => m.kind === 'PersistentVolumeClaim')).toStrictEqual([]);
+      expect(app.dataClaim).toBeUndefined();
+      expect(app.perPodStorage).toBe(true);
     });
   });
 
   describe('GIVEN quantities cdk8s-plus would spell otherwise', () => {
     const chart = new Chart(new App(), 'test');
     const resources = { requests: { cpu: '250m', memory: '1G' }, limits: { cpu: '0.5', memory: '1536Mi' } };
-    const app = new SaplingsApp(chart, 'Saplings', { image: 'saplings:1.0.0', resources, storage: { size: '500G' } });
+    const app = new SaplingsApp(chart, 'Saplings', { image: 'saplings:1.0.0', resources, storage: { size: '500G', perPod: false, accessMode: 'ReadWriteMany' } });
     const manifests: Manifest[] = Testing.synth(chart);
 
     test('THEN the manifest keeps the spelling and the container reports the same values', () => {
@@ -72,7 +73,7 @@ describe('public children agree with the manifest', () => {
 
     test('THEN the claim keeps 500G and dataClaim.storage is 500e9 bytes', () => {
       expect(onlyOfKind(manifests, 'PersistentVolumeClaim').spec.resources.requests.storage).toBe('500G');
-      expect(claimBytes(app.dataClaim)).toBeCloseTo(500e9, 0);
+      expect(claimBytes(app.dataClaim!)).toBeCloseTo(500e9, 0);
     });
   });
 

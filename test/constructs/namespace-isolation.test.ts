@@ -42,7 +42,7 @@ describe('NamespaceIsolation', () => {
       });
     });
 
-    test('THEN allow-dns lets every pod reach kube-dns in kube-system on 53 UDP and TCP, and nothing else', () => {
+    test('THEN allow-dns lets every pod reach kube-dns in kube-system and the node resolvers on 53 UDP and TCP, and nothing else', () => {
       expect(policyNamed(manifests, 'allow-dns').spec).toStrictEqual({
         podSelector: {},
         policyTypes: ['Egress'],
@@ -59,6 +59,9 @@ describe('NamespaceIsolation', () => {
               { port: 53, protocol: 'TCP' },
             ],
           },
+          // NodeLocal DNSCache and GKE's metadata server answer DNS but are not pods: port 53 only, so the metadata API stays closed.
+          { to: [{ ipBlock: { cidr: '169.254.20.10/32' } }], ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
+          { to: [{ ipBlock: { cidr: '169.254.169.254/32' } }], ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
         ],
       });
     });

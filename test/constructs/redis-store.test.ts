@@ -40,7 +40,7 @@ describe('RedisStore', () => {
     });
 
     test('THEN Redis persists append-only to /data, with an emptyDir at /tmp', () => {
-      expect(container.args).toStrictEqual(['--appendonly', 'yes', '--dir', '/data']);
+      expect(container.args).toStrictEqual(['--appendonly', 'yes', '--dir', '/data', '--maxmemory', '402653184', '--maxmemory-policy', 'allkeys-lru']);
       expect(container.volumeMounts).toStrictEqual([
         { name: 'data', mountPath: '/data' },
         { name: 'scratch-tmp', mountPath: '/tmp' },
@@ -156,7 +156,7 @@ describe('RedisStore', () => {
     const fromSecret = { valueFrom: { secretKeyRef: { name: 'redis-credentials', key: 'redis-pass' } } };
 
     test('THEN Redis requires it, by $(REDIS_PASSWORD) expansion, at the end of its args', () => {
-      expect(container.args).toStrictEqual(['--appendonly', 'yes', '--dir', '/data', '--requirepass', '$(REDIS_PASSWORD)']);
+      expect(container.args).toStrictEqual(['--appendonly', 'yes', '--dir', '/data', '--maxmemory', '402653184', '--maxmemory-policy', 'allkeys-lru', '--requirepass', '$(REDIS_PASSWORD)']);
     });
 
     test('THEN REDIS_PASSWORD and the redis-cli probe\'s REDISCLI_AUTH come from the Secret key', () => {
@@ -193,7 +193,7 @@ describe('RedisStore', () => {
       const { redis, manifests } = synthRedis({ password: { secret: secret() } });
       expect(redis.environment).toBe('production');
       expect(redis.requirePassword).toBe(true);
-      expect(argsOf(manifests)).toStrictEqual(['--appendonly', 'yes', '--dir', '/data', '--requirepass', '$(REDIS_PASSWORD)']);
+      expect(argsOf(manifests)).toStrictEqual(['--appendonly', 'yes', '--dir', '/data', '--maxmemory', '402653184', '--maxmemory-policy', 'allkeys-lru', '--requirepass', '$(REDIS_PASSWORD)']);
     });
 
     test.each(['staging', 'production'] as const)('GIVEN environment %s and a password THEN Redis requires it', (environment) => {
@@ -216,7 +216,7 @@ describe('RedisStore', () => {
       const { redis, manifests } = synthRedis({ requirePassword: false });
       expect(redis.requirePassword).toBe(false);
       expect(redis.password).toBeUndefined();
-      expect(argsOf(manifests)).toStrictEqual(['--appendonly', 'yes', '--dir', '/data']);
+      expect(argsOf(manifests)).toStrictEqual(['--appendonly', 'yes', '--dir', '/data', '--maxmemory', '402653184', '--maxmemory-policy', 'allkeys-lru']);
     });
   });
 

@@ -64,7 +64,7 @@ describe('SaplingsAlerts', () => {
         'kube_horizontalpodautoscaler_status_current_replicas{namespace="saplings",horizontalpodautoscaler="saplings-hpa"} >= kube_horizontalpodautoscaler_spec_max_replicas{namespace="saplings",horizontalpodautoscaler="saplings-hpa"}',
       );
       expect(expr.SaplingsVolumeFillingUp).toBe(
-        'kubelet_volume_stats_used_bytes{namespace="saplings",persistentvolumeclaim=~"saplings-data-pvc|redis-data-pvc"} / kubelet_volume_stats_capacity_bytes{namespace="saplings",persistentvolumeclaim=~"saplings-data-pvc|redis-data-pvc"} > 0.85',
+        'kubelet_volume_stats_used_bytes{namespace="saplings",persistentvolumeclaim=~"saplings-app-[a-z0-9]+-[a-z0-9]+-data-volume|redis-data-pvc"} / kubelet_volume_stats_capacity_bytes{namespace="saplings",persistentvolumeclaim=~"saplings-app-[a-z0-9]+-[a-z0-9]+-data-volume|redis-data-pvc"} > 0.85',
       );
       expect(expr.SaplingsNoReadyPods).toBe('kube_deployment_status_replicas_ready{namespace="saplings",deployment="saplings-app"} < 1');
     });
@@ -119,7 +119,7 @@ describe('SaplingsAlerts', () => {
 
     test('THEN the backing services it watches are the stack\'s own', () => {
       expect(byName.SaplingsContainerRestarting.expr).toContain('pod=~"(agents-app|redis|qdrant)-[a-z0-9]+-[a-z0-9]+"');
-      expect(byName.SaplingsVolumeFillingUp.expr).toContain('persistentvolumeclaim=~"agents-data-pvc|redis-data-pvc|qdrant-data-pvc"');
+      expect(byName.SaplingsVolumeFillingUp.expr).toContain('persistentvolumeclaim=~"agents-app-[a-z0-9]+-[a-z0-9]+-data-volume|redis-data-pvc|qdrant-data-pvc"');
     });
   });
 

@@ -31,7 +31,6 @@ describe('SaplingsApp', () => {
         'ConfigMap/saplings-config',
         'Deployment/saplings-app',
         'NetworkPolicy/saplings-netpol-egress',
-        'PersistentVolumeClaim/saplings-data-pvc',
         'PodDisruptionBudget/saplings-pdb',
         'Service/saplings-service',
         'ServiceAccount/saplings-app',
@@ -65,7 +64,7 @@ describe('SaplingsApp', () => {
       const container = appContainer(manifests);
       expect(container).toMatchObject({ name: 'saplings', image: 'saplings:1.0.0' });
       expect(container.ports).toStrictEqual([{ containerPort: 8000, name: 'http' }]);
-      expect(container.env).toStrictEqual([{ name: 'PORT', value: '8000' }]);
+      expect(container.env).toStrictEqual([{ name: 'PORT', value: '8000' }, { name: 'PROMETHEUS_MULTIPROC_DIR', value: '/app/prometheus-multiproc' }]);
     });
 
     test('THEN the environment comes from saplings-config, then saplings-secrets', () => {
@@ -102,16 +101,23 @@ describe('SaplingsApp', () => {
       });
     });
 
-    test('THEN /app/data is the saplings-data-pvc claim, and /app/logs and /tmp are emptyDirs', () => {
+    test('THEN /app/data is the pod\'s own claim, and /app/logs, the metrics directory and /tmp are emptyDirs', () => {
       const podSpec = onlyOfKind(manifests, 'Deployment').spec.template.spec;
       expect(podSpec.containers[0].volumeMounts).toStrictEqual([
         { name: 'data-volume', mountPath: '/app/data' },
         { name: 'logs-volume', mountPath: '/app/logs' },
+        { name: 'prometheus-multiproc', mountPath: '/app/prometheus-multiproc' },
         { name: 'scratch-tmp', mountPath: '/tmp' },
       ]);
       expect(podSpec.volumes).toStrictEqual([
-        { name: 'data-volume', persistentVolumeClaim: { claimName: 'saplings-data-pvc', readOnly: false } },
+        {
+          name: 'data-volume',
+          ephemeral: {
+            volumeClaimTemplate: { metadata: { labels: { app: 'saplings' } }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '100Gi' } } } },
+          },
+        },
         { name: 'logs-volume', emptyDir: {} },
+        { name: 'prometheus-multiproc', emptyDir: {} },
         { name: 'scratch-tmp', emptyDir: {} },
       ]);
     });
@@ -145,8 +151,12 @@ describe('SaplingsApp', () => {
       expect(service.spec.ports).toStrictEqual([{ name: 'http', port: 80, targetPort: 8000, protocol: 'TCP' }]);
     });
 
-    test('THEN the data claim is 100Gi ReadWriteMany on fast-ssd', () => {
-      const claim = onlyOfKind(manifests, 'PersistentVolumeClaim');
+    test('THEN no claim is shared: each pod gets its own, so the 3 replicas never share a single-writer claim', () => {
+      expect(manifests.filter((m) => m.kind === 'PersistentVolumeClaim')).toStrictEqual([]);
+    });
+
+    test('WHEN storage is shared ReadWriteMany on fast-ssd THEN the data claim is 100Gi ReadWriteMany on fast-ssd', () => {
+      const claim = onlyOfKind(synthApp({ storage: { perPod: false, accessMode: 'ReadWriteMany', storageClassName: 'fast-ssd' } }), 'PersistentVolumeClaim');
       expect(claim.metadata.name).toBe('saplings-data-pvc');
       expect(claim.spec).toMatchObject({
         accessModes: ['ReadWriteMany'],
@@ -221,7 +231,7 @@ describe('SaplingsApp', () => {
   });
 
   describe('GIVEN a custom name', () => {
-    const manifests = synthApp({ name: 'agents' });
+    const manifests = synthApp({ name: 'agents', storage: { perPod: false, accessMode: 'ReadWriteMany' } });
 
     test('THEN every object name starts with it', () => {
       expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toStrictEqual([
@@ -273,7 +283,7 @@ describe('SaplingsApp', () => {
 
   describe('GIVEN the public fields', () => {
     const chart = Testing.chart();
-    const app = new SaplingsApp(chart, 'Saplings', { image: 'saplings:1.0.0' });
+    const app = new SaplingsApp(chart, 'Saplings', { image: 'saplings:1.0.0', storage: { perPod: false, accessMode: 'ReadWriteMany' } });
     const manifests = Testing.synth(chart);
 
     test.each([
@@ -284,7 +294,9 @@ describe('SaplingsApp', () => {
       ['serviceAccount', 'ServiceAccount'],
       ['disruptionBudget', 'PodDisruptionBudget'],
     ] as const)('THEN %s is the synthesized %s', (field, kind) => {
-      expect(ApiObject.of(app[field]).toJson()).toStrictEqual(onlyOfKind(manifests, kind));
+      const child = app[field];
+      expect(child).toBeDefined();
+      expect(ApiObject.of(child!).toJson()).toStrictEqual(onlyOfKind(manifests, kind));
     });
 
     test('THEN trafficPolicy holds the synthesized egress policy and, with nothing wired in, no ingress policy', () => {
@@ -309,7 +321,7 @@ describe('SaplingsApp', () => {
       const manifests = synthApp({ port: 9000 });
       const container = appContainer(manifests);
       expect(container.ports).toStrictEqual([{ containerPort: 9000, name: 'http' }]);
-      expect(container.env).toStrictEqual([{ name: 'PORT', value: '9000' }]);
+      expect(container.env).toStrictEqual([{ name: 'PORT', value: '9000' }, { name: 'PROMETHEUS_MULTIPROC_DIR', value: '/app/prometheus-multiproc' }]);
       expect(container.livenessProbe.httpGet.port).toBe(9000);
       expect(container.readinessProbe.httpGet.port).toBe(9000);
       expect(onlyOfKind(manifests, 'Service').spec.ports).toStrictEqual([
@@ -324,7 +336,7 @@ describe('SaplingsApp', () => {
 
     test('WHEN storage is given THEN the claim uses it, keeping the size as written', () => {
       const claim = onlyOfKind(
-        synthApp({ storage: { size: '500G', storageClassName: 'gp3', accessMode: 'ReadWriteOnce' } }),
+        synthApp({ replicas: 1, storage: { size: '500G', storageClassName: 'gp3', accessMode: 'ReadWriteOnce', perPod: false } }),
         'PersistentVolumeClaim',
       );
       expect(claim.spec).toMatchObject({
@@ -334,13 +346,44 @@ describe('SaplingsApp', () => {
       });
     });
 
-    test('WHEN only the storage size is given THEN the other storage defaults stay', () => {
-      const claim = onlyOfKind(synthApp({ storage: { size: '200Gi' } }), 'PersistentVolumeClaim');
-      expect(claim.spec).toMatchObject({
-        accessModes: ['ReadWriteMany'],
+    test('WHEN only the storage size is given THEN the other storage defaults stay: a ReadWriteOnce claim per pod on the default class', () => {
+      const volumes = onlyOfKind(synthApp({ storage: { size: '200Gi' } }), 'Deployment').spec.template.spec.volumes;
+      expect(volumes.find((v: Manifest) => v.name === 'data-volume').ephemeral.volumeClaimTemplate.spec).toStrictEqual({
+        accessModes: ['ReadWriteOnce'],
         resources: { requests: { storage: '200Gi' } },
-        storageClassName: 'fast-ssd',
       });
+    });
+
+    test('WHEN one shared ReadWriteOnce claim serves one replica THEN the rollout is Recreate: a surge pod would wait on Multi-Attach', () => {
+      const deployment = onlyOfKind(synthApp({ replicas: 1, storage: { accessMode: 'ReadWriteOnce', perPod: false } }), 'Deployment');
+      expect(deployment.spec.strategy).toStrictEqual({ type: 'Recreate' });
+      expect(onlyOfKind(synthApp(), 'Deployment').spec.strategy.type).toBe('RollingUpdate');
+    });
+
+    test.each(['ReadWriteOnce', 'ReadWriteOncePod'] as const)('WHEN one shared %s claim would serve the default 3 replicas THEN it is refused', (accessMode) => {
+      expect(() => synthApp({ storage: { accessMode, perPod: false } })).toThrow(
+        `'replicas' is 3, but the app's shared ${accessMode} data claim takes one writer; set 'storage.perPod: true' (a claim per pod) or 'storage.accessMode: ReadWriteMany' with a StorageClass that offers it, or set 'replicas: 1'`,
+      );
+    });
+
+    test('WHEN the port, workers and timeout change THEN they reach gunicorn through the command, and the grace period covers the timeout', () => {
+      const deployment = onlyOfKind(synthApp({ port: 9000, maxWorkers: 6, timeoutSeconds: 300 }), 'Deployment');
+      expect(deployment.spec.template.spec.containers[0].command).toStrictEqual([
+        'gunicorn', '--bind', '0.0.0.0:9000', '--workers', '6', '--timeout', '300', '--graceful-timeout', '300', 'main:app',
+      ]);
+      expect(deployment.spec.template.spec.containers[0].lifecycle).toStrictEqual({ preStop: { exec: { command: ['sleep', '10'] } } });
+      expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBe(10 + 300 + 5);
+    });
+
+    test('WHEN command is given THEN it replaces gunicorn\'s as written', () => {
+      expect(appContainer(synthApp({ command: ['python', '-m', 'saplings.serve'] })).command).toStrictEqual(['python', '-m', 'saplings.serve']);
+    });
+
+    test.each([
+      ['staging', '/app/staging_data'],
+      ['development', '/app/dev_data'],
+    ] as const)('WHEN the environment is %s THEN the data volume is also mounted at %s, where the guide\'s app writes its memory', (environment, dir) => {
+      expect(appContainer(synthApp({ environment })).volumeMounts).toContainEqual({ name: 'data-volume', mountPath: dir });
     });
 
     test('WHEN imagePullSecrets lists several THEN all are used, in order', () => {
@@ -389,7 +432,7 @@ describe('SaplingsApp', () => {
 
     test('THEN the container reads POSTGRES_PASSWORD from the Secret, then builds DATABASE_URL from it', () => {
       expect(env).toStrictEqual([
-        { name: 'PORT', value: '8000' },
+        { name: 'PORT', value: '8000' }, { name: 'PROMETHEUS_MULTIPROC_DIR', value: '/app/prometheus-multiproc' },
         { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: 'saplings-secrets', key: 'POSTGRES_PASSWORD' } } },
         { name: 'DATABASE_URL', value: 'postgresql://saplings:$(POSTGRES_PASSWORD)@pgvector-service:5432/saplings' },
       ]);
@@ -423,7 +466,7 @@ describe('SaplingsApp', () => {
 
     test('THEN the container gets no extra env', () => {
       const app = objectsOfKind(manifests, 'Deployment').find((m) => m.metadata.name === 'saplings-app');
-      expect(app?.spec.template.spec.containers[0].env).toStrictEqual([{ name: 'PORT', value: '8000' }]);
+      expect(app?.spec.template.spec.containers[0].env).toStrictEqual([{ name: 'PORT', value: '8000' }, { name: 'PROMETHEUS_MULTIPROC_DIR', value: '/app/prometheus-multiproc' }]);
     });
   });
 
@@ -440,7 +483,7 @@ describe('SaplingsApp', () => {
     test('THEN the container reads REDIS_PASSWORD from the Secret, then builds REDIS_URL from it, in that order', () => {
       // Kubernetes expands $(REDIS_PASSWORD) only from a variable defined earlier in the list.
       expect(app?.spec.template.spec.containers[0].env).toStrictEqual([
-        { name: 'PORT', value: '8000' },
+        { name: 'PORT', value: '8000' }, { name: 'PROMETHEUS_MULTIPROC_DIR', value: '/app/prometheus-multiproc' },
         { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'saplings-secrets', key: 'REDIS_PASSWORD' } } },
         { name: 'REDIS_URL', value: 'redis://:$(REDIS_PASSWORD)@redis-service:6379' },
       ]);
@@ -462,7 +505,7 @@ describe('SaplingsApp', () => {
     test('THEN the container reads QDRANT_API_KEY from the Secret and the ConfigMap holds no key', () => {
       const app = objectsOfKind(manifests, 'Deployment').find((m) => m.metadata.name === 'saplings-app');
       expect(app?.spec.template.spec.containers[0].env).toStrictEqual([
-        { name: 'PORT', value: '8000' },
+        { name: 'PORT', value: '8000' }, { name: 'PROMETHEUS_MULTIPROC_DIR', value: '/app/prometheus-multiproc' },
         { name: 'QDRANT_API_KEY', valueFrom: { secretKeyRef: { name: 'saplings-secrets', key: 'QDRANT_API_KEY' } } },
       ]);
       const configMap = objectsOfKind(manifests, 'ConfigMap').find((m) => m.metadata.name === 'saplings-config');
@@ -585,7 +628,7 @@ describe('SaplingsApp extensions, without JSON patches', () => {
 
     test('THEN they follow the app\'s own variables, so they can expand them', () => {
       expect(container.env).toStrictEqual([
-        { name: 'PORT', value: '8000' },
+        { name: 'PORT', value: '8000' }, { name: 'PROMETHEUS_MULTIPROC_DIR', value: '/app/prometheus-multiproc' },
         { name: 'FEATURE_FLAGS', value: 'tools,memory' },
         { name: 'SERPAPI_KEY', valueFrom: { secretKeyRef: { name: 'search-credentials', key: 'api-key' } } },
         { name: 'CALLBACK_URL', value: 'http://localhost:$(PORT)/callback' },

@@ -25,7 +25,7 @@ const CASES: Record<string, Case> = {
     deployment: 'saplings-app',
     uid: 999,
     gid: 999,
-    emptyDirPaths: ['/app/logs', '/tmp'],
+    emptyDirPaths: ['/app/logs', '/app/prometheus-multiproc', '/tmp'],
   },
   RedisStore: {
     build: (chart) => new RedisStore(chart, 'Redis', { requirePassword: false }),
@@ -39,7 +39,7 @@ const CASES: Record<string, Case> = {
     deployment: 'pgvector',
     uid: 999,
     gid: 999,
-    emptyDirPaths: ['/tmp', '/var/run/postgresql'],
+    emptyDirPaths: ['/dev/shm', '/tmp', '/var/run/postgresql'],
   },
   'VectorDb qdrant': {
     build: (chart) => new VectorDb(chart, 'Vectors', { engine: 'qdrant' }),

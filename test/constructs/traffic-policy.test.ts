@@ -73,7 +73,8 @@ function synthWired(w: Wiring = {}): Manifest[] {
   if (w.isolation) new NamespaceIsolation(chart, 'Isolation');
   const redis = w.redis ? new RedisStore(chart, 'Redis', { requirePassword: false }) : undefined;
   const vectorDb = w.vectorDb ? new VectorDb(chart, 'Vectors', { engine: w.vectorDb }) : undefined;
-  const app = new SaplingsApp(chart, 'Saplings', { image: 'saplings:1.0.0', redis, vectorDb, ...w.app });
+  // The node-local and cloud resolver rules are left out of these exact rule lists; test/deploy proves them over every example.
+  const app = new SaplingsApp(chart, 'Saplings', { image: 'saplings:1.0.0', redis, vectorDb, dnsResolverCidrs: [], ...w.app });
   if (w.ingress) new IngressWithTls(chart, 'Web', { app, host: 'agents.example.com', ...w.ingress });
   if (w.monitor) new SaplingsServiceMonitor(chart, 'Monitor', { app, ...w.monitor });
   return Testing.synth(chart);
@@ -489,6 +490,7 @@ describe('TrafficPolicy', () => {
 
     test('THEN the evaluator sees every object in team-a', () => {
       expect(policyNames(manifests)).toStrictEqual([
+        'allow-acme-http01-solver',
         'allow-dns',
         'default-deny',
         'qdrant-netpol-ingress',

@@ -89,6 +89,8 @@ describe('VectorDb', () => {
         });
         expect(deployment.spec.template.spec.volumes).toStrictEqual([
           { name: 'data', persistentVolumeClaim: { claimName: 'pgvector-data-pvc', readOnly: false } },
+          // A quarter of the 2Gi limit: Postgres' parallel query and index builds need more than the default 64 MB /dev/shm.
+          { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '512Mi' } },
           { name: 'scratch-tmp', emptyDir: {} },
           { name: 'scratch-var-run-postgresql', emptyDir: {} },
           { name: 'initdb', configMap: { name: 'pgvector-initdb' } },
@@ -134,6 +136,7 @@ describe('VectorDb', () => {
         expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
         expect(container.volumeMounts).toStrictEqual([
           { name: 'data', mountPath: '/var/lib/postgresql/data' },
+          { name: 'dshm', mountPath: '/dev/shm' },
           { name: 'scratch-tmp', mountPath: '/tmp' },
           { name: 'scratch-var-run-postgresql', mountPath: '/var/run/postgresql' },
           { name: 'initdb', mountPath: '/docker-entrypoint-initdb.d', readOnly: true },

@@ -1,6 +1,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { AcmeSolverAccess } from '../../constructs/acme-solver-access';
 import { AppSecret, ExternalSecretSource } from '../../constructs/app-secret';
 import { Autoscaler, AutoscalerProps } from '../../constructs/autoscaler';
 import { SaplingsValidationError } from '../../constructs/errors';
@@ -92,6 +93,8 @@ export interface SaplingsStackProps {
   readonly namespace?: string;
   /** The app's image and settings. */
   readonly app: SaplingsStackAppOptions;
+  /** DNS resolvers that are not pods, which every pod of the namespace reaches on port 53 only. @default - NodeLocal DNSCache (169.254.20.10) and GKE's metadata server (169.254.169.254) */
+  readonly dnsResolverCidrs?: string[];
   /** The app's Secret: your own AppSecret or ISecret, or options for the AppSecret the stack creates. @default - an AppSecret '<name>-secrets', only referenced, listing the keys the stack's Redis and vector DB read */
   readonly secret?: AppSecret | kplus.ISecret | StackSecretOptions;
   /** Redis: your own RedisStore, `false` for none, or options for the one the stack creates. @default - a RedisStore with its defaults */
@@ -155,7 +158,7 @@ export class SaplingsStack extends Chart {
     const development = props.app.environment === 'development';
 
     this.namespaceObject = this.newNamespace(namespace);
-    this.isolation = new NamespaceIsolation(this, 'Isolation');
+    this.isolation = new NamespaceIsolation(this, 'Isolation', { dnsResolverCidrs: props.dnsResolverCidrs });
 
     const redis = props.redis ?? {};
     const vectorDb = props.vectorDb ?? false;
@@ -184,7 +187,7 @@ export class SaplingsStack extends Chart {
       });
     }
 
-    this.app = new SaplingsApp(this, 'App', { ...props.app, name, secret: appSecretOrSecret, redis: this.redis, vectorDb: this.vectorDb });
+    this.app = new SaplingsApp(this, 'App', { dnsResolverCidrs: props.dnsResolverCidrs, ...props.app, name, secret: appSecretOrSecret, redis: this.redis, vectorDb: this.vectorDb });
 
     this.autoscaler = props.autoscaling === false ? undefined : new Autoscaler(this, 'Autoscaler', { ...props.autoscaling, target: this.app });
     this.ingress = props.ingress ? new IngressWithTls(this, 'Ingress', { ...props.ingress, app: this.app }) : undefined;
@@ -200,7 +203,11 @@ export class SaplingsStack extends Chart {
       ? new GrafanaDashboard(this, 'Dashboard', { ...props.dashboard, app: this.app, autoscaler: this.autoscaler, namespace })
       : undefined;
     if (props.secretReloader) {
-      for (const workload of [this.app, this.redis, this.vectorDb]) {
+      // Postgres reads POSTGRES_PASSWORD only when it initializes an empty data directory, so rolling it on a
+      // Secret change restarts the database to no effect; the runbook's rotation changes the role first (ALTER USER).
+      // https://github.com/docker-library/docs/blob/master/postgres/README.md#environment-variables
+      const pgvector = this.vectorDb?.engine === 'pgvector';
+      for (const workload of [this.app, this.redis, pgvector ? undefined : this.vectorDb]) {
         if (workload) rollOnConfigChange(workload.deployment, { reloadSecrets: true });
       }
     }
@@ -221,7 +228,10 @@ export class SaplingsStack extends Chart {
       tlsSecretName: gatewayOptions.tlsSecretName ?? appObjectNames(name).tlsSecret,
       labels: gatewayOptions.labels ?? this.app.selectorLabels,
     });
-    return { route: new GatewayRoute(this, 'Route', { ...routeOptions, app: this.app, gateway }), gateway };
+    const route = new GatewayRoute(this, 'Route', { ...routeOptions, app: this.app, gateway });
+    // The created Gateway's certificate is issued here, so cert-manager's solver pods run here, under default-deny.
+    if (gatewayOptions.tls ?? true) new AcmeSolverAccess(this, 'AcmeSolverAccess', { from: route.proxyNamespace ? { namespace: route.proxyNamespace } : {} });
+    return { route, gateway };
   }
 
   private newNamespace(namespace: string): kplus.Namespace {

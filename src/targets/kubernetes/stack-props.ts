@@ -17,6 +17,7 @@ export function stackPropsFromConfig(config: StackConfig): SaplingsStackProps {
   return {
     name: config.name,
     namespace: config.namespace ?? config.name,
+    dnsResolverCidrs: network.dnsResolverCidrs,
     app: {
       image: config.image,
       environment: config.environment,
@@ -30,10 +31,13 @@ export function stackPropsFromConfig(config: StackConfig): SaplingsStackProps {
       selfHealing: app.selfHealing,
       maxWorkers: app.maxWorkers,
       timeoutSeconds: app.timeoutSeconds,
+      command: app.command,
       storage: app.storage,
       imagePullSecrets: app.imagePullSecrets,
       runAsUser: { uid: app.runAsUser, gid: app.runAsGroup },
       internetEgress: { cidrs: network.egressCidrs, exceptCidrs: network.egressExceptCidrs, ports: network.egressPorts },
+      dnsResolverCidrs: network.dnsResolverCidrs,
+      externalDatabase: network.database,
       waitForBackends: app.waitForBackends === 0 ? false : Duration.seconds(app.waitForBackends),
     },
     secretReloader: secrets.reloader,

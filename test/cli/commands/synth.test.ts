@@ -23,7 +23,7 @@ describe('saplings-k8s synth', () => {
     const objects = parseManifests(text);
     expect(find(objects, 'Deployment', 'saplings-app').spec.template.spec.containers[0].image).toBe('saplings:1.0.0');
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(
-      expect.arrayContaining(['Namespace/saplings', 'ConfigMap/saplings-config', 'Service/saplings-service', 'Ingress/saplings-ingress', 'HorizontalPodAutoscaler/saplings-hpa', 'PersistentVolumeClaim/saplings-data-pvc', 'PersistentVolumeClaim/redis-data-pvc', 'ServiceMonitor/saplings-monitor']),
+      expect.arrayContaining(['Namespace/saplings', 'ConfigMap/saplings-config', 'Service/saplings-service', 'Ingress/saplings-ingress', 'HorizontalPodAutoscaler/saplings-hpa', 'NetworkPolicy/allow-acme-http01-solver', 'PersistentVolumeClaim/redis-data-pvc', 'ServiceMonitor/saplings-monitor']),
     );
   });
 

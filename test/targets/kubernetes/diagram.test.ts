@@ -39,12 +39,11 @@ describe('mermaidDiagram of the default stack', () => {
     has('Ingress_saplings_metrics_ingress["Ingress saplings-metrics-ingress<br/>api.your-domain.com/metrics only from 10.0.0.0/8"]');
   });
 
-  test('shows the app\'s ConfigMap, Secret and claim', () => {
+  // The app's claims are per pod (generic ephemeral volumes), so the diagram shows no shared claim for it.
+  test('shows the app\'s ConfigMap and Secret', () => {
     has('Deployment_saplings_app -. env .-> ConfigMap_saplings_config');
     has('Deployment_saplings_app -. env .-> Secret_saplings_secrets');
-    has('Deployment_saplings_app -- mounts --> PersistentVolumeClaim_saplings_data_pvc');
     has('Secret_saplings_secrets[/"Secret saplings-secrets<br/>created out of band"/]');
-    has('PersistentVolumeClaim_saplings_data_pvc[("PersistentVolumeClaim saplings-data-pvc<br/>100Gi ReadWriteMany")]');
   });
 
   test('shows the connections the NetworkPolicies allow: app to Redis on 6379 and to the internet on 443', () => {

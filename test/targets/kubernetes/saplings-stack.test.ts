@@ -103,7 +103,7 @@ describe('the default stack (the guide\'s production stack)', () => {
       });
     });
 
-    test('mounts /app/data from saplings-data-pvc and /app/logs from an emptyDir', () => {
+    test('mounts /app/data from a claim of the pod\'s own and /app/logs from an emptyDir', () => {
       expect(container.volumeMounts).toEqual(
         expect.arrayContaining([
           { name: 'data-volume', mountPath: '/app/data' },
@@ -112,7 +112,7 @@ describe('the default stack (the guide\'s production stack)', () => {
       );
       expect(pod.volumes).toEqual(
         expect.arrayContaining([
-          { name: 'data-volume', persistentVolumeClaim: expect.objectContaining({ claimName: 'saplings-data-pvc' }) },
+          { name: 'data-volume', ephemeral: { volumeClaimTemplate: expect.objectContaining({ spec: expect.objectContaining({ accessModes: ['ReadWriteOnce'] }) }) } },
           { name: 'logs-volume', emptyDir: {} },
         ]),
       );
@@ -169,12 +169,8 @@ describe('the default stack (the guide\'s production stack)', () => {
     });
   });
 
-  test('PVC saplings-data-pvc is RWX 100Gi on fast-ssd; Redis gets RWO 20Gi on standard', () => {
-    expect(find(objects, 'PersistentVolumeClaim', 'saplings-data-pvc').spec).toMatchObject({
-      accessModes: ['ReadWriteMany'],
-      resources: { requests: { storage: '100Gi' } },
-      storageClassName: 'fast-ssd',
-    });
+  test('the app has no shared claim (each pod gets a 100Gi RWO one on the default class); Redis gets RWO 20Gi on standard', () => {
+    expect(all(objects, 'PersistentVolumeClaim').map((c) => c.metadata.name)).toStrictEqual(['redis-data-pvc']);
     expect(find(objects, 'PersistentVolumeClaim', 'redis-data-pvc').spec).toMatchObject({
       accessModes: ['ReadWriteOnce'],
       resources: { requests: { storage: '20Gi' } },
@@ -308,7 +304,11 @@ describe('security of the stack', () => {
     expect(find(objects, 'NetworkPolicy', 'allow-dns').spec).toMatchObject({
       podSelector: {},
       policyTypes: ['Egress'],
-      egress: [{ ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] }],
+      egress: [
+        { ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
+        { to: [{ ipBlock: { cidr: '169.254.20.10/32' } }], ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
+        { to: [{ ipBlock: { cidr: '169.254.169.254/32' } }], ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
+      ],
     });
   });
 
@@ -325,9 +325,9 @@ describe('security of the stack', () => {
     const redis = find(objects, 'Deployment', 'redis').spec.template.spec.containers[0];
     expect(redis.args.slice(-2)).toStrictEqual(['--requirepass', '$(REDIS_PASSWORD)']);
     const env = find(objects, 'Deployment', 'saplings-app').spec.template.spec.containers[0].env;
-    expect(env.map((e: any) => e.name)).toStrictEqual(['PORT', 'REDIS_PASSWORD', 'REDIS_URL']);
-    expect(env[1].valueFrom).toStrictEqual({ secretKeyRef: { name: 'saplings-secrets', key: 'REDIS_PASSWORD' } });
-    expect(env[2].value).toBe('redis://:$(REDIS_PASSWORD)@redis-service:6379');
+    expect(env.map((e: any) => e.name)).toStrictEqual(['PORT', 'PROMETHEUS_MULTIPROC_DIR', 'REDIS_PASSWORD', 'REDIS_URL']);
+    expect(env[2].valueFrom).toStrictEqual({ secretKeyRef: { name: 'saplings-secrets', key: 'REDIS_PASSWORD' } });
+    expect(env[3].value).toBe('redis://:$(REDIS_PASSWORD)@redis-service:6379');
     expect(JSON.stringify(find(objects, 'ConfigMap').data)).not.toContain('PASSWORD');
   });
 
@@ -335,7 +335,7 @@ describe('security of the stack', () => {
     const objects = render({ environment: 'development' });
     expect(find(objects, 'Deployment', 'redis').spec.template.spec.containers[0].args).not.toContain('--requirepass');
     expect(find(objects, 'Deployment', 'saplings-app').spec.template.spec.containers[0].env).toStrictEqual([
-      { name: 'PORT', value: '8000' },
+      { name: 'PORT', value: '8000' }, { name: 'PROMETHEUS_MULTIPROC_DIR', value: '/app/prometheus-multiproc' },
     ]);
   });
 
@@ -438,7 +438,6 @@ describe('SaplingsStack from typed props', () => {
       expect(stack.app.redis).toBe(redis);
       expect(names(objects).filter((n) => /^(Deployment|Service|PersistentVolumeClaim)\//.test(n))).toStrictEqual([
         'Deployment/agents-app',
-        'PersistentVolumeClaim/agents-data-pvc',
         'Service/agents-service',
       ]);
     });
@@ -447,7 +446,7 @@ describe('SaplingsStack from typed props', () => {
       expect(container.envFrom).toStrictEqual([{ configMapRef: { name: 'agents-config' } }, { secretRef: { name: 'team-secrets' } }]);
       expect(find(objects, 'ConfigMap', 'agents-config').data).toMatchObject({ REDIS_URL: 'redis://cache-service:6379', VECTOR_DB_ENGINE: 'pgvector' });
       expect(container.env).toStrictEqual([
-        { name: 'PORT', value: '8000' },
+        { name: 'PORT', value: '8000' }, { name: 'PROMETHEUS_MULTIPROC_DIR', value: '/app/prometheus-multiproc' },
         { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'team-secrets', key: 'REDIS_PASSWORD' } } },
         { name: 'REDIS_URL', value: 'redis://:$(REDIS_PASSWORD)@cache-service:6379' },
         { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: 'team-secrets', key: 'POSTGRES_PASSWORD' } } },
