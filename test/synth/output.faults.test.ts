@@ -6,6 +6,7 @@ import { FsOps, realFsOps } from '../../src/synth/fs-ops';
 import { STAGING_DIR } from '../../src/synth/journal';
 import { pidNamespace, withLock } from '../../src/synth/lock';
 import { OutputFile, recoverOutput, writeOutput } from '../../src/synth/output';
+import { RECORD_FILE } from '../../src/synth/record';
 import { OutputError } from '../../src/synth/output-error';
 import { synthesize } from '../../src/synth/synthesize';
 import { findTarget } from '../../src/targets';
@@ -200,7 +201,7 @@ describe('writeOutput stays inside the output directory', () => {
     );
     expect(snapshotDir(out)).toStrictEqual({ 'web.k8s.yaml': 'mine\n' });
     writeOutput(out, files, { force: true });
-    expect(snapshotDir(out)).toStrictEqual({ 'web.k8s.yaml': files[0].content });
+    expect(snapshotDir(out)).toStrictEqual({ 'web.k8s.yaml': files[0].content, [RECORD_FILE]: expect.stringContaining('  web.k8s.yaml\n') });
   });
 
   test('a link to /dev/zero and a FIFO named *.yaml are neither read nor followed', () => {
@@ -209,7 +210,7 @@ describe('writeOutput stays inside the output directory', () => {
     fs.symlinkSync('/dev/zero', path.join(out, 'zero.yaml'));
     execFileSync('mkfifo', [path.join(out, 'pipe.yaml')]);
     const files = synthesize([stackConfig({ name: 'web' })], { source: 'saplings.yaml' }).files;
-    expect(writeOutput(out, files)).toStrictEqual({ added: ['web.k8s.yaml'], changed: [], removed: [] });
+    expect(writeOutput(out, files)).toStrictEqual({ added: ['web.k8s.yaml'], changed: [], removed: [], left: [], adopted: [] });
     // At a generated path, a link is not ours: refused, and the link is not followed.
     fs.rmSync(path.join(out, 'web.k8s.yaml'));
     fs.symlinkSync('/dev/zero', path.join(out, 'web.k8s.yaml'));
