@@ -248,13 +248,7 @@ export interface WriteOptions extends DiffOptions {
 export function writeOutput(outDir: string, files: readonly OutputFile[], options: WriteOptions = {}): OutputDiff {
   const target = resolveOutDir(outDir);
   const ops = options.fsOps ?? realFsOps;
-  let lock: ReturnType<typeof acquireLock>;
-  try {
-    attempt(() => ops.mkdir(target), 'create', target);
-    lock = acquireLock(lockPathFor(target), options.lock);
-  } catch (err) {
-    throw unchangedError(err, target, unchangedMessage(target));
-  }
+  const lock = lockOutput(target, ops, options.lock).lock;
   try {
     return guarded(target, () => {
       recover(target, ops);
@@ -402,15 +396,7 @@ export class StagedOutput {
       held.lock.release();
     }
     // The output directory and parents this run created for nothing, once the lock inside it is gone.
-    if (this.committed) return;
-    for (const dir of held.created) {
-      try {
-        if (fs.readdirSync(dir).length > 0) break;
-        this.ops.rmdir(dir);
-      } catch {
-        break;
-      }
-    }
+    if (!this.committed) removeIfEmpty(held.created, this.ops);
   }
 
   private open(): NonNullable<StagedOutput['held']> {
@@ -419,15 +405,7 @@ export class StagedOutput {
       return this.held;
     }
     const target = resolveOutDir(this.outDir);
-    const created: string[] = [];
-    for (let dir = target; !lstatIfExists(dir) && path.dirname(dir) !== dir; dir = path.dirname(dir)) created.push(dir);
-    let lock: ReturnType<typeof acquireLock>;
-    try {
-      attempt(() => this.ops.mkdir(target), 'create', target);
-      lock = acquireLock(lockPathFor(target), this.options.lock);
-    } catch (err) {
-      throw unchangedError(err, target, unchangedMessage(target));
-    }
+    const { lock, created } = lockOutput(target, this.ops, this.options.lock);
     try {
       guarded(target, () => recover(target, this.ops));
     } catch (err) {
@@ -458,6 +436,36 @@ export function recoverOutput(outDir: string, options: Pick<WriteOptions, 'fsOps
   const target = resolveOutDir(outDir);
   if (!lstatIfExists(target)) return;
   withLock(lockPathFor(target), () => recover(target, options.fsOps ?? realFsOps), options.lock);
+}
+
+/**
+ * Creates `target` if needed and takes its lock. On failure, nothing is left
+ * behind: the directories it created are removed again.
+ *
+ * @returns the lock, and the directories created for `target`, deepest first
+ */
+function lockOutput(target: string, ops: FsOps, options: LockOptions | undefined): { lock: ReturnType<typeof acquireLock>; created: string[] } {
+  const created: string[] = [];
+  for (let dir = target; !lstatIfExists(dir) && path.dirname(dir) !== dir; dir = path.dirname(dir)) created.push(dir);
+  try {
+    attempt(() => ops.mkdir(target), 'create', target);
+    return { lock: acquireLock(lockPathFor(target), options), created };
+  } catch (err) {
+    removeIfEmpty(created, ops);
+    throw unchangedError(err, target, created.length > 0 ? 'nothing was written' : unchangedMessage(target));
+  }
+}
+
+/** Removes `dirs` (deepest first) while they are empty. */
+function removeIfEmpty(dirs: readonly string[], ops: FsOps): void {
+  for (const dir of dirs) {
+    try {
+      if (fs.readdirSync(dir).length > 0) return;
+      ops.rmdir(dir);
+    } catch {
+      return;
+    }
+  }
 }
 
 /**
