@@ -127,7 +127,14 @@ function acquire(lockPath: string, mine: string, record: LockRecord, options: Lo
     }
     if (holders.length === 0) {
       try {
-        fs.mkdirSync(lockPath, { recursive: true });
+        // Not recursive: the output directory exists, and a recursive mkdir reports a read-only file system as ENOENT.
+        try {
+          fs.mkdirSync(lockPath);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT' && !lstatIfExists(path.dirname(lockPath))) fs.mkdirSync(lockPath, { recursive: true });
+          else if (code !== 'EEXIST') throw err;
+        }
         fs.writeFileSync(mine, JSON.stringify(record), { flag: 'wx' });
         const others = fs.readdirSync(lockPath).filter((name) => name.startsWith(HOLDER_PREFIX) && name !== path.basename(mine));
         if (others.length === 0) return;
@@ -137,7 +144,7 @@ function acquire(lockPath: string, mine: string, record: LockRecord, options: Lo
         // A failed lock leaves nothing behind: no token (ENOSPC can leave it empty), and no empty lock directory.
         fs.rmSync(mine, { force: true });
         // The last holder removed the directory in between (ENOENT); or a lock of an older version is a file (EEXIST, ENOTDIR).
-        if (!['ENOENT', 'EEXIST', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '')) {
+        if (!['ENOENT', 'EEXIST', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '') || Date.now() > deadline) {
           removeIfEmpty(lockPath);
           throw ioError(err, 'lock', lockPath);
         }
