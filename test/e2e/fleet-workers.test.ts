@@ -145,9 +145,9 @@ describe(`synth of a ${COUNT}-stack fleet (worker threads)`, () => {
   });
 
   test('a second run finds every file unchanged and writes the same bytes', () => {
+    const record = fs.readFileSync(path.join(out, RECORD_FILE), 'utf8');
     const again = runCli(['synth', '-c', 'fleet.yaml', '--out', 'out'], cwd);
     expect(again.status).toBe(0);
-    const record = fs.readFileSync(path.join(out, RECORD_FILE), 'utf8');
     expect(again.stderr).toBe(`out: ${COUNT} stacks, ${COUNT} files: 0 written, ${COUNT} unchanged, 0 removed\n`);
     expect(outputFiles(out)).toStrictEqual(files);
     expect(fs.readFileSync(path.join(out, RECORD_FILE), 'utf8')).toBe(record);
