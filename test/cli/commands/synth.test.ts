@@ -194,3 +194,46 @@ describe('synth accepts the edge cases the rules allow', () => {
     expect(fs.existsSync(path.join(cwd, 'dist/saplings.k8s.yaml'))).toBe(true);
   });
 });
+
+describe('synth removes only files its own record lists', () => {
+  const base = (name: string) => `name: ${name}\nenvironment: production\nimage: saplings:1.0.0\n`;
+
+  test("GIVEN team-a synthesized into deploy/staging THEN team-b synthesized into deploy leaves it alone (the issue's reproduction)", async () => {
+    const cwd = tempDir();
+    fs.writeFileSync(path.join(cwd, 'team-a.yaml'), base('team-a'));
+    fs.writeFileSync(path.join(cwd, 'team-b.yaml'), base('team-b'));
+    expect((await runMain(['synth', '-c', 'team-a.yaml', '--out', 'deploy/staging'], cwd)).status).toBe(0);
+    const staging = snapshotDir(path.join(cwd, 'deploy/staging'));
+    const run = await runMain(['synth', '-c', 'team-b.yaml', '--out', 'deploy'], cwd);
+    expect(run).toStrictEqual({ status: 0, stdout: '', stderr: 'wrote deploy/team-b.k8s.yaml\n' });
+    expect(snapshotDir(path.join(cwd, 'deploy/staging'))).toStrictEqual(staging);
+  });
+
+  test('GIVEN --target compose, then the default target, into one folder THEN neither removes the other\'s files; --prune does, and says so', async () => {
+    const cwd = tempDir();
+    fs.writeFileSync(path.join(cwd, 'saplings.yaml'), base('web'));
+    expect((await runMain(['synth', '--target', 'compose'], cwd)).status).toBe(0);
+    expect(await runMain(['synth'], cwd)).toStrictEqual({ status: 0, stdout: '', stderr: 'wrote dist/web.k8s.yaml\n' });
+    expect(fs.existsSync(path.join(cwd, 'dist/web/compose.yaml'))).toBe(true);
+    expect(await runMain(['synth', '--prune'], cwd)).toStrictEqual({
+      status: 0,
+      stdout: '',
+      stderr: 'unchanged dist/web.k8s.yaml\nremoved dist/web/compose.yaml (pruned)\nremoved dist/web/nginx.conf (pruned)\n',
+    });
+    expect(fs.readdirSync(path.join(cwd, 'dist')).sort()).toStrictEqual([RECORD_FILE, 'web.k8s.yaml']);
+  });
+
+  test('GIVEN output an older version wrote (headers, no record) THEN the first run adopts it, says so, and removes nothing until --prune', async () => {
+    const cwd = tempDir();
+    fs.writeFileSync(path.join(cwd, 'saplings.yaml'), `${base('a')}---\n${base('b')}`);
+    expect((await runMain(['synth'], cwd)).status).toBe(0);
+    fs.rmSync(path.join(cwd, 'dist', RECORD_FILE));
+    fs.writeFileSync(path.join(cwd, 'saplings.yaml'), base('a'));
+    const run = await runMain(['synth'], cwd);
+    expect(run.stderr).toBe(
+      'unchanged dist/a.k8s.yaml\nadopted 1 file an older version wrote from this config that this run does not write, starting with dist/b.k8s.yaml; they stay until synth --prune removes them\n',
+    );
+    expect(fs.existsSync(path.join(cwd, 'dist/b.k8s.yaml'))).toBe(true);
+    expect((await runMain(['synth', '--prune'], cwd)).stderr).toBe('unchanged dist/a.k8s.yaml\nremoved dist/b.k8s.yaml (pruned)\n');
+  });
+});
