@@ -32,6 +32,13 @@ export interface FleetOptions extends SynthesizeOptions {
    * @default - files are only returned at the end
    */
   readonly onFiles?: (files: OutputFile[]) => void;
+  /**
+   * Stops a fleet on worker threads: the threads are terminated at once and
+   * the run rejects with the signal's reason. A fleet rendered on this thread
+   * finishes first (the caller checks the signal afterwards).
+   * @default - the run is not stopped
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** A message from a fleet worker. */
@@ -87,7 +94,13 @@ export class FleetWorkers {
   }
 
   /** Renders and checks `stacks` in batches, and gives each batch's results in config order. */
-  public run(stacks: readonly StackConfig[], options: SynthesizeOptions, tick: () => void, onFiles?: (files: OutputFile[]) => void): Promise<StackResults[]> {
+  public run(
+    stacks: readonly StackConfig[],
+    options: SynthesizeOptions,
+    tick: () => void,
+    onFiles?: (files: OutputFile[]) => void,
+    signal?: AbortSignal,
+  ): Promise<StackResults[]> {
     const total = stacks.length;
     const batches = Math.ceil(total / BATCH_SIZE);
     const results: StackResults[] = new Array(batches);
@@ -98,10 +111,21 @@ export class FleetWorkers {
         reject(this.startError);
         return;
       }
+      // Messages already on their way when the run fails are dropped: nothing is staged after it ends.
+      let settled = false;
       const failed = (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener('abort', aborted);
         this.close();
         reject(err);
       };
+      const aborted = () => failed(signal?.reason);
+      if (signal?.aborted) {
+        aborted();
+        return;
+      }
+      signal?.addEventListener('abort', aborted, { once: true });
       const feed = (worker: Worker) => {
         if (next >= batches) return;
         const batch = next++;
@@ -112,6 +136,7 @@ export class FleetWorkers {
       for (const worker of this.workers) {
         worker.ref();
         worker.on('message', (message: WorkerMessage) => {
+          if (settled) return;
           if (message.type === 'progress') tick();
           else if (message.type === 'crash') failed(Object.assign(new Error(message.message), { stack: message.stack }));
           else {
@@ -124,7 +149,11 @@ export class FleetWorkers {
               failed(err);
               return;
             }
-            if (++finished === batches) resolve(results);
+            if (++finished === batches) {
+              settled = true;
+              signal?.removeEventListener('abort', aborted);
+              resolve(results);
+            }
           }
         });
         worker.on('error', failed);
@@ -155,7 +184,7 @@ export async function synthesizeFleet(stacks: readonly StackConfig[], options: F
   const total = stacks.length;
   let done = 0;
   const tick = () => options.onProgress?.(++done, total);
-  const { onProgress: _onProgress, workers: count, pool: started, onFiles, ...synthOptions } = options;
+  const { onProgress: _onProgress, workers: count, pool: started, onFiles, signal, ...synthOptions } = options;
   const parallel = total >= PARALLEL_THRESHOLD && (count ?? 2) >= 2;
   if (!parallel) {
     started?.close();
@@ -165,7 +194,7 @@ export async function synthesizeFleet(stacks: readonly StackConfig[], options: F
   // Under ts-jest there is no compiled worker; the in-process path gives the same output.
   if (!pool) return finish(stacks, [processStacks(stacks, synthOptions, 0, total, tick)], synthOptions);
   try {
-    return finish(stacks, await pool.run(stacks, synthOptions, tick, onFiles), synthOptions);
+    return finish(stacks, await pool.run(stacks, synthOptions, tick, onFiles, signal), synthOptions);
   } finally {
     pool.close();
   }

@@ -24,8 +24,8 @@ export interface FsOps {
   chmod(file: string, mode: number): void;
 }
 
-/** The real file system. */
-export const realFsOps: FsOps = {
+/** The real file system, without the test hook. */
+const nodeFsOps: FsOps = {
   writeFile: (file, content, mode) => fs.writeFileSync(file, content, { mode }),
   rename: (from, to) => fs.renameSync(from, to),
   unlink: (file) => fs.unlinkSync(file),
@@ -36,6 +36,47 @@ export const realFsOps: FsOps = {
   removeTree: (dir) => fs.rmSync(dir, { recursive: true, force: true }),
   chmod: (file, mode) => fs.chmodSync(file, mode),
 };
+
+/**
+ * The environment variable of the test hook: fault injection in a real
+ * process (the e2e kill and signal tests), deterministic where a kill at a
+ * random time is not. Its value is one of
+ * - `log:FILE`: append each operation, `<name> <path>`, to FILE;
+ * - `SIGKILL:N`, `SIGTERM:N` or `SIGINT:N`: send that signal to this
+ *   process just before its N-th operation (counted from 1), after writing
+ *   `saplings-k8s test hook: <signal> before <name> <path> at <ms since epoch>`
+ *   to stderr.
+ * Unset, {@link realFsOps} is the file system itself.
+ */
+export const TEST_HOOK_ENV = 'SAPLINGS_K8S_TEST_FS_HOOK';
+
+/** `ops`, with the test hook `spec` (see {@link TEST_HOOK_ENV}) before each operation. */
+export function withTestHook(ops: FsOps, spec: string | undefined): FsOps {
+  const match = spec ? /^(?:log:(.+)|(SIGKILL|SIGTERM|SIGINT):(\d+))$/.exec(spec) : null;
+  if (!match) return ops;
+  const [, logFile, signal, at] = match;
+  let count = 0;
+  const before = (name: string, file: string) => {
+    count++;
+    if (logFile !== undefined) fs.appendFileSync(logFile, `${name} ${file}\n`);
+    else if (count === Number(at)) {
+      process.stderr.write(`saplings-k8s test hook: ${signal} before ${name} ${file} at ${Date.now()}\n`);
+      process.kill(process.pid, signal as NodeJS.Signals);
+    }
+  };
+  return Object.fromEntries(
+    (Object.keys(ops) as (keyof FsOps)[]).map((name) => [
+      name,
+      (file: string, ...rest: unknown[]) => {
+        before(name, file);
+        return (ops[name] as (...args: unknown[]) => void)(file, ...rest);
+      },
+    ]),
+  ) as unknown as FsOps;
+}
+
+/** The real file system (with the test hook when {@link TEST_HOOK_ENV} is set). */
+export const realFsOps: FsOps = withTestHook(nodeFsOps, process.env[TEST_HOOK_ENV]);
 
 /**
  * Reads a regular file through `read` (given the open descriptor), never

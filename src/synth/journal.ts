@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FsOps } from './fs-ops';
+import { FsOps, readRegularFile } from './fs-ops';
 import { HeldLock } from './lock';
 import { OutputError, ioError } from './output-error';
+import { checkedRelativePath } from './record';
 
 /**
  * The hidden directory inside the output directory where a run stages its
@@ -43,6 +44,11 @@ export interface StagedFile {
   readonly staged?: boolean;
 }
 
+/** What a failure before the journal leaves: the output as it was. */
+export function unchangedMessage(target: string): string {
+  return `${target} still holds the files it had before`;
+}
+
 /** Where a file to write is staged before it is moved into `target`. */
 export function stagingPathOf(target: string, rel: string): string {
   return path.join(target, STAGING_DIR, NEW, rel);
@@ -74,7 +80,7 @@ export function discardStaging(target: string, ops: FsOps): void {
 export function applyPlan(target: string, plan: Plan, staged: readonly StagedFile[], ops: FsOps, lock: HeldLock, order: readonly string[]): void {
   const staging = path.join(target, STAGING_DIR);
   const where = (rel: string) => path.join(target, rel);
-  const unchanged = `${target} still holds the files it had before`;
+  const unchanged = unchangedMessage(target);
   try {
     attempt(() => ops.mkdir(path.join(staging, NEW)), 'create', staging, unchanged);
     attempt(() => ops.mkdir(path.join(staging, OLD)), 'create', staging, unchanged);
@@ -116,13 +122,14 @@ export function applyPlan(target: string, plan: Plan, staged: readonly StagedFil
     }
     attempt(() => ops.unlink(journal(target)), 'commit', journal(target));
   } catch (err) {
-    const rolledBack = rollBack(target, ops);
+    const rolledBack = rollBack(target, ops, plan);
     const cause = ioError(err, 'write', target);
     if (!(cause instanceof OutputError)) throw cause;
     throw new OutputError(
       rolledBack
         ? `${cause.message}; ${unchanged}`
         : `${cause.message}; rolling back failed too: once that is fixed, the next run restores the previous files of ${target} from ${staging} first`,
+      true,
     );
   }
   try {
@@ -149,17 +156,64 @@ export function recover(target: string, ops: FsOps): void {
   if (!stat.isDirectory()) {
     throw new OutputError(`${staging} is not a directory saplings-k8s made (it is ${stat.isSymbolicLink() ? 'a symbolic link' : 'a file'}); remove it and run saplings-k8s synth again`);
   }
-  if (lstatIfExists(journal(target)) && !rollBack(target, ops)) {
-    throw new OutputError(`cannot restore the files of ${target} that an interrupted run left in ${staging}; fix what the error above names and run saplings-k8s synth again`);
+  // Refused before anything moves: a journal committed to a repository must not steer renames and deletes.
+  const plan = lstatIfExists(journal(target)) ? readJournal(target) : undefined;
+  if (plan && !rollBack(target, ops, plan)) {
+    throw new OutputError(
+      `cannot restore the files of ${target} that an interrupted run left in ${staging}; fix what the error above names and run saplings-k8s synth again`,
+      true,
+    );
   }
   attempt(() => ops.removeTree(staging), 'remove', staging);
 }
 
+/** The largest journal read: a few paths per file of a fleet of 10,000 stacks. */
+const MAX_JOURNAL_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The journal a killed run left, checked: a plan of four lists of paths, each
+ * relative, normalized, inside `target` and not through a symbolic link, in
+ * the output and in the staging directory alike.
+ *
+ * @throws OutputError naming the journal, when it is anything else
+ */
+function readJournal(target: string): Plan {
+  const file = journal(target);
+  const refuse = (why: string) =>
+    new OutputError(
+      `${file} ${why}, so saplings-k8s did not write it; nothing was changed: check how it got there, remove ${path.join(target, STAGING_DIR)}, and run saplings-k8s synth again`,
+      true,
+    );
+  const text = readRegularFile(file, (fd) => (fs.fstatSync(fd).size > MAX_JOURNAL_BYTES ? undefined : fs.readFileSync(fd, 'utf8')));
+  if (text === undefined) throw refuse('is not a regular file of a size saplings-k8s writes');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw refuse('is not JSON');
+  }
+  const lists = ['added', 'replaced', 'deleted', 'createdDirs'] as const;
+  if (typeof value !== 'object' || value === null || !lists.every((key) => Array.isArray((value as Record<string, unknown>)[key]))) {
+    throw refuse(`is not a journal (${lists.join(', ')}: lists of paths)`);
+  }
+  const staging = path.join(target, STAGING_DIR);
+  for (const dir of [NEW, OLD]) {
+    if (lstatIfExists(path.join(staging, dir))?.isSymbolicLink()) throw refuse(`sits beside ${path.join(staging, dir)}, a symbolic link`);
+  }
+  const plan = value as Plan;
+  for (const key of lists) {
+    for (const rel of plan[key]) {
+      checkedRelativePath(rel, file, target);
+      checkedRelativePath(rel, file, path.join(staging, OLD));
+    }
+  }
+  return { added: plan.added, replaced: plan.replaced, deleted: plan.deleted, createdDirs: plan.createdDirs };
+}
+
 /** Undoes an applied or half-applied journal: every file back as it was. Idempotent, so a run killed while rolling back is rolled back again. */
-function rollBack(target: string, ops: FsOps): boolean {
+function rollBack(target: string, ops: FsOps, plan: Plan): boolean {
   const staging = path.join(target, STAGING_DIR);
   try {
-    const plan = JSON.parse(fs.readFileSync(journal(target), 'utf8')) as Plan;
     for (const rel of [...plan.replaced, ...plan.deleted]) {
       const backup = path.join(staging, OLD, rel);
       // Without a backup, the file was never moved: the original is still in place.

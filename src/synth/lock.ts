@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readRegularFile } from './fs-ops';
-import { OutputError } from './output-error';
+import { OutputError, ioError } from './output-error';
 
 /** How the output lock waits and decides that a lock is abandoned. */
 export interface LockOptions {
@@ -114,20 +114,40 @@ function acquire(lockPath: string, mine: string, record: LockRecord, options: Lo
   const staleMs = options.staleMs ?? LOCK_STALE_MS;
   const pollMs = options.pollMs ?? LOCK_POLL_MS;
   const deadline = Date.now() + (options.timeoutMs ?? LOCK_TIMEOUT_MS);
+  // A lock path planted as a link would make this run write and delete token files wherever it points.
+  if (lstatIfExists(lockPath)?.isSymbolicLink()) {
+    throw new OutputError(`${lockPath} is a symbolic link, not a lock saplings-k8s made; remove it and run saplings-k8s synth again`);
+  }
   for (let attempt = 0; ; attempt++) {
-    const holders = liveHolders(lockPath, staleMs);
+    let holders: (LockRecord | undefined)[];
+    try {
+      holders = liveHolders(lockPath, staleMs);
+    } catch (err) {
+      throw ioError(err, 'lock', lockPath);
+    }
     if (holders.length === 0) {
       try {
-        fs.mkdirSync(lockPath, { recursive: true });
+        // Not recursive: the output directory exists, and a recursive mkdir reports a read-only file system as ENOENT.
+        try {
+          fs.mkdirSync(lockPath);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT' && !lstatIfExists(path.dirname(lockPath))) fs.mkdirSync(lockPath, { recursive: true });
+          else if (code !== 'EEXIST') throw err;
+        }
         fs.writeFileSync(mine, JSON.stringify(record), { flag: 'wx' });
         const others = fs.readdirSync(lockPath).filter((name) => name.startsWith(HOLDER_PREFIX) && name !== path.basename(mine));
         if (others.length === 0) return;
         // Another run created its file at the same moment; it sees ours too, so both step back and try again.
         fs.rmSync(mine, { force: true });
       } catch (err) {
+        // A failed lock leaves nothing behind: no token (ENOSPC can leave it empty), and no empty lock directory.
         fs.rmSync(mine, { force: true });
         // The last holder removed the directory in between (ENOENT); or a lock of an older version is a file (EEXIST, ENOTDIR).
-        if (!['ENOENT', 'EEXIST', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+        if (!['ENOENT', 'EEXIST', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '') || Date.now() > deadline) {
+          removeIfEmpty(lockPath);
+          throw ioError(err, 'lock', lockPath);
+        }
       }
     } else if (Date.now() > deadline) {
       const holder = holders[0];
@@ -195,8 +215,8 @@ function isAbandoned(seen: fs.Stats, holder: LockRecord | undefined, staleMs: nu
 function removeIfEmpty(lockPath: string): void {
   try {
     fs.rmdirSync(lockPath);
-  } catch (err) {
-    if (!['ENOENT', 'ENOTEMPTY', 'EEXIST'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+  } catch {
+    // Another run's token keeps it (ENOTEMPTY), or it is gone; anything else leaves an empty directory the next run reuses.
   }
 }
 
@@ -218,6 +238,14 @@ function readSmall(file: string): string | undefined {
     const buffer = Buffer.alloc(4096);
     return buffer.subarray(0, fs.readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
   });
+}
+
+function lstatIfExists(file: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 function isRunning(pid: number): boolean {

@@ -7,10 +7,28 @@ import * as path from 'node:path';
  * what to do; the CLI prints it without a stack trace and exits 1.
  */
 export class OutputError extends Error {
-  constructor(message: string) {
+  /**
+   * @param message one sentence: the path, what went wrong, what to do
+   * @param settled whether the message already says what the output directory holds now
+   */
+  constructor(
+    message: string,
+    public readonly settled = false,
+  ) {
     super(message);
     this.name = 'OutputError';
   }
+}
+
+/**
+ * `err` as an {@link OutputError} that also says that `target` still holds
+ * what it had (`unchanged`), for a failure before anything in it changed.
+ * Errors not from the file system are returned unchanged.
+ */
+export function unchangedError(err: unknown, target: string, unchanged: string): unknown {
+  const error = ioError(err, 'write', target);
+  if (!(error instanceof OutputError) || error.settled) return error;
+  return new OutputError(`${error.message}; ${unchanged}`, true);
 }
 
 // What to tell the user for the errno codes a write can fail with.
@@ -41,5 +59,5 @@ export function ioError(err: unknown, action: string, file: string, outcome?: st
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return err;
   const known = REASONS[code] ?? { reason: code, advice: 'check the path and run saplings-k8s synth again' };
-  return new OutputError(`cannot ${action} ${path.normalize(file)} (${known.reason}): ${known.advice}${outcome ? `; ${outcome}` : ''}`);
+  return new OutputError(`cannot ${action} ${path.normalize(file)} (${known.reason}): ${known.advice}${outcome ? `; ${outcome}` : ''}`, outcome !== undefined);
 }

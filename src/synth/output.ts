@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FsOps, readRegularFile, realFsOps } from './fs-ops';
-import { Plan, applyPlan, discardStaging, recover, stagingPathOf } from './journal';
+import { Plan, StagedFile, applyPlan, discardStaging, recover, stagingPathOf, unchangedMessage } from './journal';
 import { HeldLock, LockOptions, REFRESH_MS, acquireLock, withLock } from './lock';
-import { OutputError, ioError } from './output-error';
-import { PROVENANCE_MARKER, isGenerated, packageVersion } from './provenance';
+import { OutputError, ioError, unchangedError } from './output-error';
+import { PROVENANCE_MARKER, packageVersion, provenanceHeader } from './provenance';
+import { NONE, RECORD_FILE, RECORD_FORMAT, RecordEntry, formatRecord, readRecord } from './record';
 
 /** A file to write, relative to the output directory. */
 export interface OutputFile {
@@ -15,83 +16,178 @@ export interface OutputFile {
   readonly content: string;
   /** Holds Secret values, so only its owner may read it: written with mode 0600. @default false */
   readonly secret?: boolean;
+  /** The target that rendered it, for the record of generated files. @default - none ('-') */
+  readonly target?: string;
+  /** The stack it belongs to, for the record of generated files. @default - none ('-'): a file of the whole config */
+  readonly stack?: string;
 }
 
-/** How the output directory differs from what would be generated. */
+/** How the output directory differs from what would be generated. The record of generated files is not listed. */
 export interface OutputDiff {
   /** Files that don't exist yet. */
   readonly added: string[];
   /** Files whose content would change. */
   readonly changed: string[];
-  /** Generated files of stacks no longer in the config. */
+  /** Recorded files of a rendered target (every recorded file, with `prune`) that are no longer generated. */
   readonly removed: string[];
+  /** Recorded files no longer generated that stay, because they were edited since they were written; no longer recorded. */
+  readonly left: string[];
+  /**
+   * Files an older version wrote from the same config that this run does not
+   * write, found by their header because the folder had no record yet: they
+   * stay, recorded without a target, until a run with `prune` removes them.
+   */
+  readonly adopted: string[];
 }
 
-/** Whether a diff has anything in it. */
+/** Whether a diff has anything in it that changes the output files. */
 export function isEmptyDiff(diff: OutputDiff): boolean {
   return diff.added.length + diff.changed.length + diff.removed.length === 0;
 }
 
-/**
- * The manifest of generated files: in the output directory, the files that
- * cannot carry the provenance header (JSON has no comments), each with its
- * sha256, in `sha256sum` format, so `sha256sum -c .saplings-k8s-files` run in
- * the directory checks them. Written only when there is such a file.
- *
- * The name has no `.json`, `.yaml` or `.yml` extension, because
- * `kubectl apply -f DIR` reads every file with one of those in DIR, and it is
- * hidden, so it is never taken for output (see {@link listFiles}).
- */
-export const FILES_MANIFEST = '.saplings-k8s-files';
+/** What decides which files a run may remove; see {@link planOutput}. */
+export interface DiffOptions {
+  /** The targets this run renders: recorded files of other targets are kept. @default - the targets the files name */
+  readonly targets?: readonly string[];
+  /** Remove every recorded file this run does not write, whatever its target. @default false */
+  readonly prune?: boolean;
+  /**
+   * The config the files come from, as their provenance header names it:
+   * in a folder without a record (an older version's output), files whose
+   * header names it are adopted into the record.
+   * @default - nothing is adopted
+   */
+  readonly source?: string;
+}
 
-/**
- * `files`, plus the manifest of generated files when one of them has no
- * provenance header. The manifest is what marks such a file as ours, so a
- * later run may replace it or, once it is no longer generated, delete it.
- */
-export function withFilesManifest(files: readonly OutputFile[]): OutputFile[] {
-  const unmarked = files.filter((f) => f.path !== FILES_MANIFEST && !isGenerated(f.content));
-  if (unmarked.length === 0 || files.some((f) => f.path === FILES_MANIFEST)) return [...files];
-  const lines = [...unmarked].sort((a, b) => (a.path < b.path ? -1 : 1)).map((f) => `${sha256(f.content)}  ${f.path}`);
-  const content =
-    `${PROVENANCE_MARKER} ${packageVersion()}: the files it wrote that cannot carry this comment.\n` +
-    '# A later run replaces or deletes a listed file only while its sha256 matches; check them with `sha256sum -c`.\n' +
-    `${lines.join('\n')}\n`;
-  return [...files, { path: FILES_MANIFEST, content }];
+/** The changes a run makes, and the record it leaves. */
+interface OutputPlan {
+  readonly diff: OutputDiff;
+  /** The new record; undefined when it records nothing. */
+  readonly record?: string;
+  /** The previous record's entries, for telling a recorded file. */
+  readonly previous: ReadonlyMap<string, RecordEntry>;
 }
 
 /**
- * Compares the output directory with the files that would be written, and
- * the manifest of generated files they need. Reads only.
+ * Compares the output directory with the files that would be written. Reads
+ * only the record, and at each generated path only what tells whether the
+ * file there differs: never a walk of the tree (except once, to adopt an
+ * older version's files, see {@link DiffOptions.source}).
  */
-export function diffOutput(outDir: string, files: readonly OutputFile[]): OutputDiff {
-  const target = path.resolve(outDir);
-  const planned = withFilesManifest(files);
+export function diffOutput(outDir: string, files: readonly OutputFile[], options: DiffOptions = {}): OutputDiff {
+  return planOutput(path.resolve(outDir), files, options).diff;
+}
+
+/**
+ * Plans a run into `target`. A file is removed only when the record of a
+ * previous run into this same folder lists it, for a target this run renders
+ * (any target with `prune`), this run no longer writes it, it is still the
+ * file that run wrote (same sha256, or a header), and no nested folder's own
+ * record claims it.
+ */
+function planOutput(target: string, files: readonly OutputFile[], options: DiffOptions): OutputPlan {
+  const record = readRecord(target);
+  const keep = new Set(files.map((f) => path.normalize(f.path)));
+  if (keep.has(RECORD_FILE)) throw new OutputError(`${RECORD_FILE} is the record of generated files, not a path a target may write; this is a bug in the target that generated it`);
+  const adopted = record.format >= RECORD_FORMAT ? [] : adoptLegacyFiles(target, record.entries, options.source);
+  const previous = new Map(record.entries);
+  for (const entry of adopted) previous.set(entry.path, entry);
+
   const added: string[] = [];
   const changed: string[] = [];
-  for (const file of planned) {
+  for (const file of files) {
     const kind = entryKind(target, file.path);
     if (kind === 'absent') added.push(file.path);
-    else if (kind === 'other' || readRegular(path.join(target, file.path)) !== file.content) changed.push(file.path);
+    else if (kind === 'other' || !hasContent(path.join(target, file.path), file.content)) changed.push(file.path);
   }
-  const keep = new Set(planned.map((f) => path.normalize(f.path)));
-  const recorded = readFilesManifest(target);
-  const removed = listFiles(target).filter((f) => !keep.has(f) && isOurs(path.join(target, f), recorded.get(f)));
-  if (!keep.has(FILES_MANIFEST) && isRegularFile(path.join(target, FILES_MANIFEST))) removed.push(FILES_MANIFEST);
-  return { added, changed, removed };
+  const rendered = new Set(options.targets ?? files.map((f) => f.target ?? NONE));
+  const removed: string[] = [];
+  const left: string[] = [];
+  const next = new Map<string, RecordEntry>();
+  for (const entry of previous.values()) {
+    if (keep.has(entry.path) || insideNestedRecord(target, entry.path)) continue;
+    if (entryKind(target, entry.path) !== 'file') continue;
+    const removable = options.prune || (entry.target !== NONE && rendered.has(entry.target));
+    // Another target's files are neither read nor touched; they stay recorded for the run that renders it.
+    if (!removable) next.set(entry.path, entry);
+    else if (isOurs(path.join(target, entry.path), entry)) removed.push(entry.path);
+    else left.push(entry.path);
+  }
+  for (const file of files) {
+    const rel = path.normalize(file.path);
+    next.set(rel, { path: rel, target: file.target ?? NONE, stack: file.stack ?? NONE, sha256: sha256(file.content) });
+  }
+  const adoptedLeft = adopted.filter((e) => !keep.has(e.path)).map((e) => e.path);
+  return {
+    diff: { added, changed, removed: removed.sort(), left: left.sort(), adopted: adoptedLeft.sort() },
+    record: next.size > 0 ? formatRecord(next.values()) : undefined,
+    previous,
+  };
+}
+
+/**
+ * The files of an older version's output in `target`, which has no record of
+ * format 2: those its manifest lists with the sha256 they still have, and
+ * those whose provenance header names `source`. Found by a walk that skips
+ * hidden entries, node_modules, links and folders with a record of their own,
+ * and reads only the first line of files in the formats that carry a header.
+ */
+function adoptLegacyFiles(target: string, manifest: ReadonlyMap<string, RecordEntry>, source: string | undefined): RecordEntry[] {
+  const adopted: RecordEntry[] = [];
+  for (const entry of manifest.values()) {
+    const content = entryKind(target, entry.path) === 'file' ? readRegular(path.join(target, entry.path)) : undefined;
+    if (content !== undefined && sha256(content) === entry.sha256) adopted.push(entry);
+  }
+  if (source === undefined) return adopted;
+  const expected = provenanceHeader(source).split('\n')[0];
+  // The version in the header may be any; what follows it must name this config.
+  const suffix = expected.slice(`${PROVENANCE_MARKER} ${packageVersion()}`.length);
+  const walk = (dir: string, prefix: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const rel = path.join(prefix, entry.name);
+      const absolute = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!lstatIfExists(path.join(absolute, RECORD_FILE))) walk(absolute, rel);
+      } else if (entry.isFile() && HEADER_FORMATS.test(entry.name)) {
+        const line = firstLine(absolute);
+        const version = line?.startsWith(`${PROVENANCE_MARKER} `) ? line.slice(PROVENANCE_MARKER.length + 1, line.length - suffix.length) : undefined;
+        if (version !== undefined && line!.endsWith(suffix) && /^\S+$/.test(version)) {
+          adopted.push({ path: rel, target: NONE, stack: NONE, sha256: sha256(readRegular(absolute) ?? '') });
+        }
+      }
+    }
+  };
+  walk(target, '');
+  return adopted;
+}
+
+/** Whether a folder between `target` and the file `rel` holds a record of its own: the output of another config. */
+function insideNestedRecord(target: string, rel: string): boolean {
+  for (let dir = path.dirname(rel); dir !== '.' && dir !== ''; dir = path.dirname(dir)) {
+    if (lstatIfExists(path.join(target, dir, RECORD_FILE))) return true;
+  }
+  return false;
 }
 
 /**
  * Whether a file in the output directory is one saplings-k8s wrote: it starts
- * with the provenance header, or the manifest records it with the hash it
- * still has. A file edited by hand since, or one the manifest does not list,
- * is never deleted. Only regular files are read.
+ * with the provenance header (read: the first line only), or the record lists
+ * it with the sha256 it still has. A file edited by hand since, or one the
+ * record does not list, is never deleted. Only regular files are read.
  */
-function isOurs(file: string, recordedHash: string | undefined, rel?: string): boolean {
+function isOurs(file: string, recorded: RecordEntry | undefined): boolean {
+  if (HEADER_FORMATS.test(file) && (firstLine(file) ?? '').startsWith(PROVENANCE_MARKER)) return true;
+  if (recorded === undefined) return false;
   const content = readRegular(file);
-  if (content === undefined) return false;
-  if (rel === FILES_MANIFEST) return isGenerated(content);
-  return (HEADER_FORMATS.test(file) && isGenerated(content)) || (recordedHash !== undefined && sha256(content) === recordedHash);
+  return content !== undefined && sha256(content) === recorded.sha256;
 }
 
 // The formats with `#` comments that targets write (manifests, compose.yaml,
@@ -99,34 +195,33 @@ function isOurs(file: string, recordedHash: string | undefined, rel?: string): b
 // was not written by us.
 const HEADER_FORMATS = /\.(ya?ml|conf)$/;
 
-/** The paths and hashes the manifest of generated files in `dir` records; empty without one. */
-export function readFilesManifest(dir: string): Map<string, string> {
-  const text = readRegular(path.join(dir, FILES_MANIFEST)) ?? '';
-  const entries = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
-    if (match) entries.set(path.normalize(match[2]), match[1]);
-  }
-  return entries;
+/** Whether the regular file `file` holds exactly `content`; a file of another size is not read at all. */
+function hasContent(file: string, content: string): boolean {
+  return (
+    readRegularFile(file, (fd) => {
+      if (fs.fstatSync(fd).size !== Buffer.byteLength(content)) return false;
+      return fs.readFileSync(fd, 'utf8') === content;
+    }) ?? false
+  );
+}
+
+/** The first line of a regular file, from its first 512 bytes. */
+function firstLine(file: string): string | undefined {
+  return readRegularFile(file, (fd) => {
+    const buffer = Buffer.alloc(512);
+    return buffer.subarray(0, fs.readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8').split('\n')[0];
+  });
 }
 
 function sha256(content: string): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
-function isRegularFile(file: string): boolean {
-  try {
-    return fs.lstatSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** Options for {@link writeOutput}. */
-export interface WriteOptions {
+export interface WriteOptions extends DiffOptions {
   /**
    * Replace files at generated paths that saplings-k8s did not write (no
-   * provenance header, not in the manifest of generated files).
+   * provenance header, not in the record of generated files).
    * @default false
    */
   readonly force?: boolean;
@@ -139,14 +234,13 @@ export interface WriteOptions {
 /**
  * Writes all files, or none.
  *
- * Under a lock (see {@link withLock}), it first finishes what a killed run
- * left behind ({@link recover}), then plans the changes, refuses those that
- * would write through a symbolic link or replace a file saplings-k8s did not
- * write, and applies them all or nothing through a journal in a hidden
- * staging directory inside the output directory ({@link applyPlan}). Generated
- * files the new output no longer contains are deleted; files saplings-k8s did
- * not write (no provenance header, not in the manifest) never are. Files that
- * hold Secret values are written with mode 0600.
+ * Under a lock inside the output directory (see {@link withLock}), it first
+ * finishes what a killed run left behind ({@link recover}), then plans the
+ * changes ({@link planOutput}), refuses those that would write through a
+ * symbolic link or replace a file saplings-k8s did not write, and applies
+ * them all or nothing through a journal in a hidden staging directory inside
+ * the output directory ({@link applyPlan}), the record of generated files
+ * last. Files that hold Secret values are written with mode 0600.
  *
  * @throws OutputError for any I/O error, naming the path and what to do; the
  *   output directory then holds exactly the files it had before.
@@ -154,16 +248,24 @@ export interface WriteOptions {
 export function writeOutput(outDir: string, files: readonly OutputFile[], options: WriteOptions = {}): OutputDiff {
   const target = resolveOutDir(outDir);
   const ops = options.fsOps ?? realFsOps;
-  attempt(() => ops.mkdir(path.dirname(target)), 'create', path.dirname(target));
-  return withLock(
-    lockPathFor(target),
-    (lock) => {
-      attempt(() => ops.mkdir(target), 'create', target);
+  const lock = lockOutput(target, ops, options.lock).lock;
+  try {
+    return guarded(target, () => {
       recover(target, ops);
       return commitFiles(target, files, ops, lock, options, new Map());
-    },
-    options.lock,
-  );
+    });
+  } finally {
+    lock.release();
+  }
+}
+
+/** Runs `fn`, saying in any I/O error that `target` holds what it had, unless the error already tells what it holds. */
+function guarded<T>(target: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw unchangedError(err, target, unchangedMessage(target));
+  }
 }
 
 /** A file already written into the staging directory: its content and mode. */
@@ -181,23 +283,25 @@ function commitFiles(
   options: WriteOptions,
   early: ReadonlyMap<string, EarlyStaged>,
 ): OutputDiff {
-  const planned = withFilesManifest(files);
-  const diff = diffOutput(target, planned);
-  const recorded = readFilesManifest(target);
-  const foreign = diff.changed.filter((rel) => !isOurs(path.join(target, rel), recorded.get(rel), rel));
+  const { diff, record, previous } = planOutput(target, files, options);
+  const foreign = diff.changed.filter((rel) => !isOurs(path.join(target, rel), previous.get(path.normalize(rel))));
   if (foreign.length > 0 && !options.force) {
     const more = foreign.length > 1 ? ` (and ${foreign.length - 1} more)` : '';
     throw new OutputError(
-      `${path.join(target, foreign[0])}${more} was not written by saplings-k8s (no "${PROVENANCE_MARKER}" header, not listed in ${FILES_MANIFEST}); ` +
+      `${path.join(target, foreign[0])}${more} was not written by saplings-k8s (no "${PROVENANCE_MARKER}" header, not listed in ${RECORD_FILE}); ` +
         'move it out of the output directory, or run again with --force to replace it',
     );
   }
+  // The record is one more file of the plan, moved into place last, so it never lists a file that is not there yet.
+  const recordKind = entryKind(target, RECORD_FILE);
+  const recordChanges = record === undefined ? recordKind !== 'absent' : !hasContent(path.join(target, RECORD_FILE), record);
   const toWrite = new Set([...diff.added, ...diff.changed]);
-  const manifestLast = (rel: string) => rel === FILES_MANIFEST;
-  const changes = [...diff.added, ...diff.changed, ...diff.removed];
-  const order = [...changes.filter((rel) => !manifestLast(rel)), ...changes.filter(manifestLast)];
-  const plan: Plan = { added: diff.added, replaced: diff.changed, deleted: diff.removed, createdDirs: missingDirs(target, diff.added) };
-  const staged = planned
+  const added = [...diff.added, ...(recordChanges && recordKind === 'absent' ? [RECORD_FILE] : [])];
+  const replaced = [...diff.changed, ...(recordChanges && record !== undefined && recordKind !== 'absent' ? [RECORD_FILE] : [])];
+  const deleted = [...diff.removed, ...(recordChanges && record === undefined ? [RECORD_FILE] : [])];
+  const order = [...diff.added, ...diff.changed, ...diff.removed, ...(recordChanges ? [RECORD_FILE] : [])];
+  const plan: Plan = { added, replaced, deleted, createdDirs: missingDirs(target, added) };
+  const staged: StagedFile[] = files
     .filter((f) => toWrite.has(f.path))
     .map((f) => {
       const rel = path.normalize(f.path);
@@ -205,9 +309,10 @@ function commitFiles(
       const before = early.get(rel);
       return { path: rel, content: f.content, mode, staged: before !== undefined && before.content === f.content && before.mode === mode };
     });
+  if (recordChanges && record !== undefined) staged.push({ path: RECORD_FILE, content: record, mode: DEFAULT_MODE });
   if (order.length > 0) applyPlan(target, plan, staged, ops, lock, order);
   // A Secret's file written 0644 by an older version keeps its content, so only its mode changes.
-  for (const file of planned.filter((f) => f.secret && !toWrite.has(f.path))) {
+  for (const file of files.filter((f) => f.secret && !toWrite.has(f.path))) {
     const absolute = path.join(target, file.path);
     if ((fs.lstatSync(absolute).mode & 0o077) !== 0) attempt(() => ops.chmod(absolute, SECRET_MODE), 'change the mode of', absolute);
   }
@@ -254,7 +359,7 @@ export class StagedOutput {
     for (const file of files) {
       const rel = path.normalize(file.path);
       // Unchanged files are never written; anything else at the path is for commit to judge.
-      if (entryKind(target, rel) === 'file' && readRegular(path.join(target, rel)) === file.content) continue;
+      if (entryKind(target, rel) === 'file' && hasContent(path.join(target, rel), file.content)) continue;
       const to = stagingPathOf(target, rel);
       const dir = path.dirname(to);
       if (!this.stagingDirs.has(dir)) {
@@ -267,12 +372,14 @@ export class StagedOutput {
     }
   }
 
-  /** Writes `files` (every file of the run) as {@link writeOutput} does, reusing what was staged. */
-  public commit(files: readonly OutputFile[]): OutputDiff {
-    if (!this.held) return writeOutput(this.outDir, files, this.options);
+  /** Writes `files` (every file of the run) as {@link writeOutput} does, reusing what was staged; `options` add to the constructor's. */
+  public commit(files: readonly OutputFile[], options: DiffOptions = {}): OutputDiff {
+    const all = { ...this.options, ...options };
+    if (!this.held) return writeOutput(this.outDir, files, all);
     if (this.held.lost !== undefined) throw this.held.lost;
-    this.held.lock.refresh();
-    const diff = commitFiles(this.held.target, files, this.ops, this.held.lock, this.options, this.early);
+    const { target, lock } = this.held;
+    lock.refresh();
+    const diff = guarded(target, () => commitFiles(target, files, this.ops, lock, all, this.early));
     this.committed = true;
     return diff;
   }
@@ -283,33 +390,13 @@ export class StagedOutput {
     if (!held) return;
     this.held = undefined;
     clearInterval(held.timer);
-    const [createdTarget, ...createdParents] = held.created;
-    let removedTarget = createdTarget === undefined;
     try {
-      if (!this.committed) {
-        discardStaging(held.target, this.ops);
-        // While the lock is held, so no other run is writing into it.
-        if (createdTarget !== undefined && fs.readdirSync(createdTarget).length === 0) {
-          this.ops.rmdir(createdTarget);
-          removedTarget = true;
-        }
-      }
-    } catch {
-      // Left as it is: without a journal, what staging holds is removed by the next run.
+      if (!this.committed) discardStaging(held.target, this.ops);
     } finally {
       held.lock.release();
     }
-    // The parents this run created for nothing; the lock beside the output directory is gone by now.
-    if (!this.committed && removedTarget) {
-      for (const dir of createdParents) {
-        try {
-          if (fs.readdirSync(dir).length > 0) break;
-          this.ops.rmdir(dir);
-        } catch {
-          break;
-        }
-      }
-    }
+    // The output directory and parents this run created for nothing, once the lock inside it is gone.
+    if (!this.committed) removeIfEmpty(held.created, this.ops);
   }
 
   private open(): NonNullable<StagedOutput['held']> {
@@ -318,13 +405,9 @@ export class StagedOutput {
       return this.held;
     }
     const target = resolveOutDir(this.outDir);
-    const created: string[] = [];
-    for (let dir = target; !lstatIfExists(dir) && path.dirname(dir) !== dir; dir = path.dirname(dir)) created.push(dir);
-    attempt(() => this.ops.mkdir(path.dirname(target)), 'create', path.dirname(target));
-    const lock = acquireLock(lockPathFor(target), this.options.lock);
+    const { lock, created } = lockOutput(target, this.ops, this.options.lock);
     try {
-      attempt(() => this.ops.mkdir(target), 'create', target);
-      recover(target, this.ops);
+      guarded(target, () => recover(target, this.ops));
     } catch (err) {
       lock.release();
       throw err;
@@ -355,9 +438,45 @@ export function recoverOutput(outDir: string, options: Pick<WriteOptions, 'fsOps
   withLock(lockPathFor(target), () => recover(target, options.fsOps ?? realFsOps), options.lock);
 }
 
-/** The lock of an output directory: a file beside it, so it never shows among the outputs. */
+/**
+ * Creates `target` if needed and takes its lock. On failure, nothing is left
+ * behind: the directories it created are removed again.
+ *
+ * @returns the lock, and the directories created for `target`, deepest first
+ */
+function lockOutput(target: string, ops: FsOps, options: LockOptions | undefined): { lock: ReturnType<typeof acquireLock>; created: string[] } {
+  const created: string[] = [];
+  for (let dir = target; !lstatIfExists(dir) && path.dirname(dir) !== dir; dir = path.dirname(dir)) created.push(dir);
+  try {
+    attempt(() => ops.mkdir(target), 'create', target);
+    return { lock: acquireLock(lockPathFor(target), options), created };
+  } catch (err) {
+    removeIfEmpty(created, ops);
+    throw unchangedError(err, target, created.length > 0 ? 'nothing was written' : unchangedMessage(target));
+  }
+}
+
+/** Removes `dirs` (deepest first) while they are empty. */
+function removeIfEmpty(dirs: readonly string[], ops: FsOps): void {
+  for (const dir of dirs) {
+    try {
+      if (fs.readdirSync(dir).length > 0) return;
+      ops.rmdir(dir);
+    } catch {
+      return;
+    }
+  }
+}
+
+/**
+ * The lock of an output directory: a hidden directory inside it, so locking
+ * needs no more than `--out` itself being writable (a volume mounted under a
+ * read-only parent), and it never shows among the outputs.
+ */
+export const LOCK_DIR = '.saplings-k8s.lock';
+
 function lockPathFor(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.saplings-k8s.lock`);
+  return path.join(target, LOCK_DIR);
 }
 
 /** Files holding Secret values are readable by their owner only. */
@@ -432,16 +551,6 @@ function lstatIfExists(file: string): fs.Stats | undefined {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
     throw ioError(err, 'read', file);
   }
-}
-
-/** Files under `dir`, relative to it, skipping hidden entries. */
-export function listFiles(dir: string, prefix = ''): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (entry.name.startsWith('.')) return [];
-    const rel = path.join(prefix, entry.name);
-    return entry.isDirectory() ? listFiles(path.join(dir, entry.name), rel) : [rel];
-  });
 }
 
 /** The content of `file` if it is a regular file (see {@link readRegularFile}). */

@@ -87,7 +87,13 @@ export function processStacks(
       results.findings.push(...checkOutput(target, output, stack).map((f) => (f.file ? { ...f, file: inDirectory(f.file) } : f)));
       const secretFiles = filesWithSecretValues(output);
       results.files[t].push(
-        ...output.files.map((f) => ({ path: inDirectory(f.path), content: f.content, ...(secretFiles.has(f.path) ? { secret: true } : {}) })),
+        ...output.files.map((f) => ({
+          path: inDirectory(f.path),
+          content: f.content,
+          ...(secretFiles.has(f.path) ? { secret: true } : {}),
+          target: target.name,
+          stack: stack.name,
+        })),
       );
     });
     onStack?.();
@@ -106,7 +112,7 @@ export function finish(stacks: readonly StackConfig[], chunks: readonly StackRes
   const names = stacks.map((s) => s.name);
   const files = selectedTargets(options).flatMap(({ target, directory }, t) => [
     ...chunks.flatMap((c) => c.files[t]),
-    ...(target.rootFiles?.(names, base) ?? []).map((f) => ({ path: directory + f.path, content: f.content })),
+    ...(target.rootFiles?.(names, base) ?? []).map((f) => ({ path: directory + f.path, content: f.content, target: target.name })),
   ]);
   return { files, findings: findings.filter((f) => f.severity !== 'info') };
 }

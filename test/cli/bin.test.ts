@@ -18,7 +18,7 @@ describe('the saplings-k8s bin', () => {
     fs.writeFileSync(path.join(cwd, 'saplings.yaml'), 'name: here\nenvironment: production\nimage: saplings:1.0.0\n');
     const run = runCli(['synth'], cwd, { CDK8S_OUTDIR: 'out' });
     expect(run).toMatchObject({ status: 0, stdout: '', stderr: 'wrote out/here.k8s.yaml\n' });
-    expect(fs.readdirSync(path.join(cwd, 'out'))).toStrictEqual(['here.k8s.yaml']);
+    expect(fs.readdirSync(path.join(cwd, 'out')).sort()).toStrictEqual(['.saplings-k8s-files', 'here.k8s.yaml']);
     expect(runCli(['--version'], cwd)).toStrictEqual({ status: 0, stdout: `${pkg.version}\n`, stderr: '' });
   });
 

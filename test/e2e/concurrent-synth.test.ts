@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { pidNamespace } from '../../src/synth/lock';
+import { LOCK_DIR } from '../../src/synth/output';
 import { CLI, runCli, snapshotDir, tempDir } from '../helpers/cli';
 
 /*
@@ -70,15 +73,17 @@ async function readBy(file: string, run: Promise<unknown>): Promise<void> {
 describe('the output lock', () => {
   test('a run waits while another process holds the lock, then completes', async () => {
     const cwd = tempDir();
-    const lock = path.join(cwd, '.dist.saplings-k8s.lock');
-    // This test process is alive, so its pid makes the lock a live one.
-    fs.writeFileSync(lock, String(process.pid));
+    const lock = path.join(cwd, 'dist', LOCK_DIR);
+    fs.mkdirSync(lock, { recursive: true });
+    // This test process is alive, on this host and in this pid namespace, so its token makes the lock a live one.
+    const token = path.join(lock, 'holder-test');
+    fs.writeFileSync(token, JSON.stringify({ token: 'test', pid: process.pid, host: os.hostname(), pidNamespace: pidNamespace() }));
     const run = runAsync(['synth'], cwd);
-    // No fixed sleep: wait until the run has read the lock (and so found its holder alive).
-    await readBy(lock, run);
-    expect(fs.existsSync(path.join(cwd, 'dist'))).toBe(false);
-    fs.rmSync(lock);
+    // No fixed sleep: wait until the run has read the holder's token (and so found it alive).
+    await readBy(token, run);
+    expect(fs.readdirSync(path.join(cwd, 'dist'))).toStrictEqual([LOCK_DIR]);
+    fs.rmSync(token);
     expect(await run).toBe(0);
-    expect(fs.readdirSync(path.join(cwd, 'dist'))).toStrictEqual(['saplings.k8s.yaml']);
+    expect(fs.readdirSync(path.join(cwd, 'dist')).sort()).toStrictEqual(['.saplings-k8s-files', 'saplings.k8s.yaml']);
   });
 });

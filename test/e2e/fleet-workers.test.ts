@@ -6,6 +6,13 @@ import { KubeObject } from '../../src/targets/kubernetes/render';
 import { synthesize } from '../../src/synth/synthesize';
 import { CliRun, runCli, snapshotDir, tempDir } from '../helpers/cli';
 import { parseManifests, render, stackConfig } from '../helpers/manifests';
+import { RECORD_FILE, readRecord } from '../../src/synth/record';
+
+/** The output files in `dir`, without the record of generated files (checked on its own). */
+function outputFiles(dir: string): Record<string, string> {
+  const { [RECORD_FILE]: _record, ...files } = snapshotDir(dir);
+  return files;
+}
 
 /*
  * A fleet above PARALLEL_THRESHOLD through the built CLI, whose worker threads
@@ -49,7 +56,7 @@ describe(`synth of a ${COUNT}-stack fleet (worker threads)`, () => {
     fs.writeFileSync(logger, WORKER_LOGGER);
     run = runCli(['synth', '-c', 'fleet.yaml', '--out', 'out'], cwd, { NODE_OPTIONS: `--require ${JSON.stringify(logger)}`, WORKER_LOG: workerLog });
     if (run.status !== 0) throw new Error(`synth exited ${run.status}:\n${run.stderr}`);
-    files = snapshotDir(out);
+    files = outputFiles(out);
     objectsByStack = new Map(names.map((name) => [name, parseManifests(files[`${name}.k8s.yaml`] ?? '')]));
   });
 
@@ -60,8 +67,9 @@ describe(`synth of a ${COUNT}-stack fleet (worker threads)`, () => {
     expect(started).toBe(expected >= 2 ? expected : 0);
   });
 
-  test('writes exactly one file per stack', () => {
+  test('writes exactly one file per stack, each recorded with its stack', () => {
     expect(Object.keys(files).sort()).toStrictEqual(names.map((n) => `${n}.k8s.yaml`));
+    expect([...readRecord(out).entries.values()].map((e) => `${e.stack} ${e.path}`)).toStrictEqual(names.map((n) => `${n} ${n}.k8s.yaml`));
   });
 
   test('prints one summary line and no progress line when stderr is not a terminal', () => {
@@ -131,15 +139,17 @@ describe(`synth of a ${COUNT}-stack fleet (worker threads)`, () => {
     fs.writeFileSync(path.join(alone, 'fleet.yaml'), config(indexes));
     const part = runCli(['synth', '-c', 'fleet.yaml', '--out', 'out'], alone);
     expect(part.status).toBe(0);
-    const partFiles = snapshotDir(path.join(alone, 'out'));
+    const partFiles = outputFiles(path.join(alone, 'out'));
     expect(Object.keys(partFiles).sort()).toStrictEqual(indexes.map((i) => `${names[i]}.k8s.yaml`));
     for (const [file, text] of Object.entries(partFiles)) expect([file, text]).toStrictEqual([file, files[file]]);
   });
 
   test('a second run finds every file unchanged and writes the same bytes', () => {
+    const record = fs.readFileSync(path.join(out, RECORD_FILE), 'utf8');
     const again = runCli(['synth', '-c', 'fleet.yaml', '--out', 'out'], cwd);
     expect(again.status).toBe(0);
     expect(again.stderr).toBe(`out: ${COUNT} stacks, ${COUNT} files: 0 written, ${COUNT} unchanged, 0 removed\n`);
-    expect(snapshotDir(out)).toStrictEqual(files);
+    expect(outputFiles(out)).toStrictEqual(files);
+    expect(fs.readFileSync(path.join(out, RECORD_FILE), 'utf8')).toBe(record);
   });
 });

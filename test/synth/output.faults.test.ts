@@ -6,6 +6,7 @@ import { FsOps, realFsOps } from '../../src/synth/fs-ops';
 import { STAGING_DIR } from '../../src/synth/journal';
 import { pidNamespace, withLock } from '../../src/synth/lock';
 import { OutputFile, recoverOutput, writeOutput } from '../../src/synth/output';
+import { RECORD_FILE } from '../../src/synth/record';
 import { OutputError } from '../../src/synth/output-error';
 import { synthesize } from '../../src/synth/synthesize';
 import { findTarget } from '../../src/targets';
@@ -119,6 +120,37 @@ describe('writeOutput under faults', () => {
     expect(snapshotDir(out)).toStrictEqual(old);
   });
 
+  // Each errno a user meets, at each phase: staging a file, creating a folder, moving a file into place.
+  const ADVICE: Record<string, RegExp> = {
+    EACCES: /\(permission denied\): check the permissions of the path and its directory, or choose another --out/,
+    EROFS: /\(the file system is read-only\): choose a writable --out/,
+    ENOSPC: /\(no space left on the device\): free some space and run saplings-k8s synth again/,
+    EMFILE: /\(too many files are open\): raise the open-file limit \(ulimit -n\) and run saplings-k8s synth again/,
+    ELOOP: /\(it is a symbolic link\): remove the link; saplings-k8s does not follow links inside --out/,
+  };
+  test.each(
+    Object.keys(ADVICE).flatMap((code) => [
+      [code, 'writeFile', 2],
+      [code, 'mkdir', 3],
+      [code, 'rename', 5],
+    ]) as [string, keyof FsOps, number][],
+  )('%s at %s #%i: one sentence naming the path, what to do, and that the folder holds what it had; no lock or staging left', (code, op, n) => {
+    const { out, old } = prepared();
+    let message = '';
+    try {
+      writeOutput(out, generate(NEW), { fsOps: failing(op, n, code) });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(new RegExp(`^cannot \\w+( \\w+)* ${out}\\S* `));
+    expect(message).toMatch(ADVICE[code]);
+    expect(message).toMatch(new RegExp(`; ${out} still holds the files it had before$`));
+    expect(message).not.toContain('\n');
+    // snapshotDir lists hidden entries too: the lock and the staging folder would show.
+    expect(snapshotDir(out)).toStrictEqual(old);
+    expect(fs.readdirSync(out).filter((name) => name.startsWith('.saplings-k8s') && name !== RECORD_FILE)).toStrictEqual([]);
+  });
+
   test('ENOSPC writing the journal leaves exactly the old set', () => {
     const { out, old } = prepared();
     const ops: FsOps = {
@@ -200,7 +232,7 @@ describe('writeOutput stays inside the output directory', () => {
     );
     expect(snapshotDir(out)).toStrictEqual({ 'web.k8s.yaml': 'mine\n' });
     writeOutput(out, files, { force: true });
-    expect(snapshotDir(out)).toStrictEqual({ 'web.k8s.yaml': files[0].content });
+    expect(snapshotDir(out)).toStrictEqual({ 'web.k8s.yaml': files[0].content, [RECORD_FILE]: expect.stringContaining('  web.k8s.yaml\n') });
   });
 
   test('a link to /dev/zero and a FIFO named *.yaml are neither read nor followed', () => {
@@ -209,7 +241,7 @@ describe('writeOutput stays inside the output directory', () => {
     fs.symlinkSync('/dev/zero', path.join(out, 'zero.yaml'));
     execFileSync('mkfifo', [path.join(out, 'pipe.yaml')]);
     const files = synthesize([stackConfig({ name: 'web' })], { source: 'saplings.yaml' }).files;
-    expect(writeOutput(out, files)).toStrictEqual({ added: ['web.k8s.yaml'], changed: [], removed: [] });
+    expect(writeOutput(out, files)).toStrictEqual({ added: ['web.k8s.yaml'], changed: [], removed: [], left: [], adopted: [] });
     // At a generated path, a link is not ours: refused, and the link is not followed.
     fs.rmSync(path.join(out, 'web.k8s.yaml'));
     fs.symlinkSync('/dev/zero', path.join(out, 'web.k8s.yaml'));

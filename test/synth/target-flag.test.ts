@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli/index';
-import { FILES_MANIFEST } from '../../src/synth/output';
+import { RECORD_FILE } from '../../src/synth/record';
 import { registerTarget } from '../../src/targets';
 import { snapshotDir, tempDir } from '../helpers/cli';
 import { FAKE_JSON_TARGET } from '../targets/fake-json-target';
@@ -70,15 +70,15 @@ describe('synth --target with a second target', () => {
   beforeAll(() => (unregister = registerTarget(FAKE_JSON_TARGET)));
   afterAll(() => unregister());
 
-  test('several targets each write into <out>/<target>/, and the JSON file is recorded in the manifest', async () => {
+  test('several targets each write into <out>/<target>/, and every file is recorded', async () => {
     const cwd = project(WITH_WORKERS);
     const run = await synth(cwd, '-t', 'kubernetes', '-t', 'fake-json');
     expect(run).toStrictEqual({
       status: 0,
       stdout: '',
-      stderr: `wrote dist/kubernetes/web.k8s.yaml\nwrote dist/fake-json/web.fake.json\nwrote dist/${FILES_MANIFEST}\n`,
+      stderr: 'wrote dist/kubernetes/web.k8s.yaml\nwrote dist/fake-json/web.fake.json\n',
     });
-    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([FILES_MANIFEST, 'fake-json/web.fake.json', 'kubernetes/web.k8s.yaml']);
+    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([RECORD_FILE, 'fake-json/web.fake.json', 'kubernetes/web.k8s.yaml']);
   });
 
   test('all takes every target whose keys the config sets', async () => {
@@ -87,7 +87,7 @@ describe('synth --target with a second target', () => {
     expect(run.status).toBe(0);
     // The config has no cloudrun: or ecs: keys; fake-json's it has.
     expect(run.stderr.startsWith(`${SKIPPED_CLOUDS}wrote `)).toBe(true);
-    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([FILES_MANIFEST, 'compose/web/compose.yaml', 'compose/web/nginx.conf', 'fake-json/web.fake.json', 'kubernetes/web.k8s.yaml']);
+    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([RECORD_FILE, 'compose/web/compose.yaml', 'compose/web/nginx.conf', 'fake-json/web.fake.json', 'kubernetes/web.k8s.yaml']);
   });
 
   test('all names the targets it skips and why, and keeps the per-target directory for one target', async () => {
@@ -107,7 +107,7 @@ describe('synth --target with a second target', () => {
     expect((await synth(cwd)).status).toBe(0);
     const run = await synth(cwd, '--target', 'all');
     expect(run.stderr).toContain('removed dist/web.k8s.yaml (no longer generated)\n');
-    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([FILES_MANIFEST, 'compose/web/compose.yaml', 'compose/web/nginx.conf', 'fake-json/web.fake.json', 'kubernetes/web.k8s.yaml']);
+    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([RECORD_FILE, 'compose/web/compose.yaml', 'compose/web/nginx.conf', 'fake-json/web.fake.json', 'kubernetes/web.k8s.yaml']);
   });
 
   test('a target named explicitly makes each key it lacks an input problem', async () => {
@@ -134,19 +134,18 @@ describe('synth --target with a second target', () => {
   test('one non-Kubernetes target writes into --out itself', async () => {
     const cwd = project(WITH_WORKERS);
     expect((await synth(cwd, '--target', 'fake-json')).status).toBe(0);
-    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([FILES_MANIFEST, 'web.fake.json']);
+    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([RECORD_FILE, 'web.fake.json']);
   });
 
-  test('--check covers every target\'s files and the manifest', async () => {
+  test('--check covers every target\'s files', async () => {
     const cwd = project(WITH_WORKERS);
     expect((await synth(cwd, '--target', 'all')).status).toBe(0);
-    expect(await synth(cwd, '--target', 'all', '--check')).toStrictEqual({ status: 0, stdout: '', stderr: `${SKIPPED_CLOUDS}dist is up to date (5 files)\n` });
+    expect(await synth(cwd, '--target', 'all', '--check')).toStrictEqual({ status: 0, stdout: '', stderr: `${SKIPPED_CLOUDS}dist is up to date (4 files)\n` });
 
     fs.writeFileSync(path.join(cwd, 'saplings.yaml'), `name: web\nenvironment: production\nimage: saplings:1.0.1\n${WITH_WORKERS}`);
     const run = await synth(cwd, '--target', 'all', '--check');
     expect(run.status).toBe(1);
     expect(run.stdout.split('\n').filter(Boolean).sort()).toStrictEqual([
-      `would change dist/${FILES_MANIFEST}`,
       'would change dist/compose/web/compose.yaml',
       'would change dist/fake-json/web.fake.json',
       'would change dist/kubernetes/web.k8s.yaml',

@@ -5,7 +5,8 @@ import { ENVIRONMENTS } from '../../conventions/defaults';
 import { StackConfig } from '../../config/schema';
 import { InputError } from '../../config/errors';
 import { formatFinding } from '../../checks/findings';
-import { OutputFile, StagedOutput, diffOutput, isEmptyDiff, withFilesManifest } from '../../synth/output';
+import { OutputDiff, OutputFile, StagedOutput, diffOutput, isEmptyDiff } from '../../synth/output';
+import { RECORD_FILE } from '../../synth/record';
 import { ALL_TARGETS, DEFAULT_TARGET, TargetEntry, applicableTargets, findTarget, targetEntries } from '../../targets';
 import { LAYOUTS, Layout } from '../../targets/kubernetes/layout';
 import { FleetWorkers, PARALLEL_THRESHOLD, synthesizeFleet } from '../../synth/fleet';
@@ -18,13 +19,15 @@ export const synthCommand: Command = {
   name: 'synth',
   summary: 'Write one <name>.k8s.yaml per stack of the config',
   get usage() {
-    return `Usage: saplings-k8s synth [--config FILE] [--out DIR] [--env NAME] [--target T]... [--layout L] [--check] [--force]
+    return `Usage: saplings-k8s synth [--config FILE] [--out DIR] [--env NAME] [--target T]... [--layout L] [--check] [--force] [--prune]
 
 Validates the config and writes <name>.k8s.yaml for each of its stacks, or
 the files of the targets selected with --target. Every file is checked before
-anything is written, and everything is written at once. Files in formats
-without comments (JSON) are listed with their sha256 in DIR/.saplings-k8s-files,
-which marks them as generated, as the header comment marks the others.
+anything is written, and everything is written at once. Every file written is
+recorded with its target, stack and sha256 in DIR/${RECORD_FILE}; a later
+run removes only recorded files of the targets it renders that it no longer
+writes, never another file. Ctrl-C (SIGINT) or SIGTERM leaves DIR as it was
+(or, once the files are moving into place, finishes) and exits 130 or 143.
 
 Options:
   -c, --config FILE  Config file (YAML or JSON, one stack per document).
@@ -43,8 +46,11 @@ Options:
       --check        Write nothing; exit 1 and list the files that would
                      change if DIR differs from what would be generated (CI)
       --force        Replace files at generated paths that saplings-k8s did
-                     not write (no header comment, not in .saplings-k8s-files);
+                     not write (no header comment, not in ${RECORD_FILE});
                      without it, synth refuses and changes nothing
+      --prune        Also remove recorded files of targets this run does not
+                     render, and files an older version wrote, that this run
+                     does not write
 ${MAX_CONFIG_SIZE_HELP}
       --debug        Show stack traces for unexpected errors
   -h, --help         Show this help`;
@@ -59,6 +65,7 @@ ${MAX_CONFIG_SIZE_HELP}
         env: { type: 'string', short: 'e' },
         check: { type: 'boolean' },
         force: { type: 'boolean' },
+        prune: { type: 'boolean' },
         layout: { type: 'string', short: 'l' },
         target: { type: 'string', short: 't', multiple: true },
         ...MAX_CONFIG_SIZE_OPTION,
@@ -76,17 +83,33 @@ ${MAX_CONFIG_SIZE_HELP}
     // reaches the output before everything is checked (see StagedOutput).
     const staging = values.check ? undefined : new StagedOutput(outDir, { force: values.force });
     const onFiles = staging && pool ? (batch: OutputFile[]) => staging.stage(batch) : undefined;
+    const shown = path.relative(io.cwd, outDir) || '.';
+    const interrupt = onInterrupt();
     try {
       let synthesized: Synthesized;
       let stackCount: number;
+      let source: string;
+      let targetNames: string[];
       try {
         // Inline Secret values are needed only by a target that writes them (`all` includes Kubernetes).
         const requireInlineValues = requested.some((name) => name === ALL_TARGETS || findTarget(name)?.writesInlineSecrets === true);
-        const { stacks, source, locate } = loadStacks(values.config, io, { environment, maxConfigBytes, requireInlineValues });
+        const loaded = loadStacks(values.config, io, { environment, maxConfigBytes, requireInlineValues });
+        const { stacks, locate } = loaded;
+        source = loaded.source;
         stackCount = stacks.length;
         const { targets, targetDirectories } = resolveTargets(requested, stacks, io);
+        targetNames = targets.map((t) => t.name);
         const progress = progressLine(io, stacks.length);
-        synthesized = await synthesizeFleet(stacks, { source, layout, targets, targetDirectories, onProgress: progress.update, pool, onFiles })
+        synthesized = await synthesizeFleet(stacks, {
+          source,
+          layout,
+          targets,
+          targetDirectories,
+          onProgress: progress.update,
+          pool,
+          onFiles,
+          signal: interrupt.signal,
+        })
           .catch((err: unknown) => {
             // A target's problems name config keys; find them in the file, as the schema's problems are.
             throw err instanceof InputError ? new InputError(locate(err.problems)) : err;
@@ -95,19 +118,20 @@ ${MAX_CONFIG_SIZE_HELP}
       } finally {
         pool?.close();
       }
-      const { findings } = synthesized;
-      // The manifest of generated files is listed like any other file the run writes.
-      const files = withFilesManifest(synthesized.files);
+      // A signal that came while this thread rendered is handled now, before anything in the output changes.
+      await interrupt.settle();
+      interrupt.signal.throwIfAborted();
+      const { findings, files } = synthesized;
       for (const finding of findings) io.stderr(`⚠ ${formatFinding(finding)}\n`);
-      const shown = path.relative(io.cwd, outDir) || '.';
       const show = (file: string) => path.join(shown, file);
+      const writeOptions = { force: values.force, prune: values.prune, targets: targetNames, source };
       if (values.check) {
         // --check writes nothing, so it cannot roll a killed run back; comparing a half-changed directory would mislead.
         if (hasInterruptedRun(outDir)) {
           io.stderr(`${shown} holds a run that was stopped while writing; run saplings-k8s synth to restore it, then check again\n`);
           return 1;
         }
-        const diff = diffOutput(outDir, files);
+        const diff = diffOutput(outDir, files, writeOptions);
         if (isEmptyDiff(diff)) {
           io.stderr(`${shown} is up to date (${files.length} file${files.length === 1 ? '' : 's'})\n`);
           return 0;
@@ -119,23 +143,88 @@ ${MAX_CONFIG_SIZE_HELP}
         return 1;
       }
 
-      const diff = staging!.commit(files);
+      const diff = staging!.commit(files, writeOptions);
+      interrupt.committed();
       const written = new Set([...diff.added, ...diff.changed]);
       if (files.length <= LIST_FILES_UP_TO) {
         for (const file of files) io.stderr(`${written.has(file.path) ? 'wrote' : 'unchanged'} ${show(file.path)}\n`);
-        for (const file of diff.removed) io.stderr(`removed ${show(file)} (no longer generated)\n`);
+        for (const file of diff.removed) io.stderr(`removed ${show(file)} (${values.prune ? 'pruned' : 'no longer generated'})\n`);
       } else {
         io.stderr(
           `${shown}: ${stackCount} stacks, ${files.length} files: ${written.size} written, ` +
-            `${files.length - written.size} unchanged, ${diff.removed.length} removed\n`,
+            `${files.length - written.size} unchanged, ${diff.removed.length} ${values.prune ? 'pruned' : 'removed'}\n`,
         );
       }
+      reportLeft(diff, show, io);
+      // The commit ran to its end; a signal that came meanwhile still ends the run as a signal does.
+      await interrupt.settle();
+      interrupt.signal.throwIfAborted();
       return 0;
+    } catch (err) {
+      if (!(err instanceof Interrupted)) throw err;
+      io.stderr(`✖ stopped by ${err.signal}: ${err.committed ? `${shown} holds the new files` : `${shown} still holds the files it had before`}\n`);
+      return err.exitCode;
     } finally {
       staging?.close();
+      interrupt.dispose();
     }
   },
 };
+
+/** Tells about recorded files this run left in place. */
+function reportLeft(diff: OutputDiff, show: (file: string) => string, io: CliIO): void {
+  for (const file of diff.left) io.stderr(`left ${show(file)}: edited since saplings-k8s wrote it, so it is no longer recorded; delete it if it is not needed\n`);
+  if (diff.adopted.length > 0) {
+    const n = diff.adopted.length;
+    io.stderr(
+      `adopted ${n} file${n === 1 ? '' : 's'} an older version wrote from this config that this run does not write, ` +
+        `starting with ${show(diff.adopted[0])}; they stay until synth --prune removes them\n`,
+    );
+  }
+}
+
+/** SIGINT or SIGTERM stopped the run. */
+class Interrupted extends Error {
+  /** 128 + the signal's number, as a shell reports a process the signal ended. */
+  public readonly exitCode: number;
+
+  constructor(
+    public readonly signal: 'SIGINT' | 'SIGTERM',
+    /** Whether the new files were in place when the signal was handled. */
+    public readonly committed = false,
+  ) {
+    super(`stopped by ${signal}`);
+    this.exitCode = signal === 'SIGINT' ? 130 : 143;
+  }
+}
+
+/**
+ * Catches SIGINT and SIGTERM for the run: the signal aborts, and the run
+ * stops at the next point where it can leave the output as it was (see the
+ * synth help). Without the handlers, Node would exit at once, leaving the
+ * staging folder and the lock token behind.
+ */
+function onInterrupt(): { signal: AbortSignal; settle: () => Promise<void>; committed: () => void; dispose: () => void } {
+  const controller = new AbortController();
+  let committed = false;
+  const handler = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (!controller.signal.aborted) controller.abort(new Interrupted(signal, committed));
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    // Node runs signal handlers from the event loop; one turn of it delivers a signal that came during synchronous work.
+    settle: () => new Promise((resolve) => setImmediate(resolve)),
+    committed: () => {
+      committed = true;
+    },
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
 
 /**
  * Whether a config file holds enough stacks for worker threads: counted by

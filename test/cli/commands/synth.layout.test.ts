@@ -5,6 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { SYNC_WAVE_ANNOTATION } from '../../../src/targets/kubernetes/apply-order';
 import { KubeObject } from '../../../src/targets/kubernetes/render';
 import { CliRun, ROOT, hasStackTrace, runMain, snapshotDir, tempDir } from '../../helpers/cli';
+import { RECORD_FILE } from '../../../src/synth/record';
 import { parseManifests } from '../../helpers/manifests';
 import { testWithTool } from '../../helpers/tools';
 import { THREE_STACKS } from '../../helpers/configs';
@@ -107,8 +108,11 @@ describe('--layout file-per-resource for a 2-stack config', () => {
     fs.copyFileSync(path.join(ROOT, 'examples/fleet.yaml'), path.join(cwd, 'fleet.yaml'));
     await synthOk(['-c', 'fleet.yaml', '--layout', 'file-per-resource', '--out', 'per-resource'], cwd);
     await synthOk(['-c', 'fleet.yaml', '--out', 'per-stack'], cwd);
-    perResource = snapshotDir(path.join(cwd, 'per-resource'));
-    perStack = snapshotDir(path.join(cwd, 'per-stack'));
+    // The record of generated files is checked in test/synth/output.test.ts; these are the output files.
+    const { [RECORD_FILE]: _resourceRecord, ...resourceFiles } = snapshotDir(path.join(cwd, 'per-resource'));
+    const { [RECORD_FILE]: _stackRecord, ...stackFiles } = snapshotDir(path.join(cwd, 'per-stack'));
+    perResource = resourceFiles;
+    perStack = stackFiles;
   });
 
   test('writes <stack>/<NN>-<kind>-<name>.yaml numbered in apply order, a kustomization per stack and one at the root', () => {
@@ -178,13 +182,13 @@ describe('--layout file-per-resource for a 2-stack config', () => {
 
     const toResource = await synthOk(['-c', 'fleet.yaml', '--layout', 'file-per-resource', '--out', 'switch'], cwd);
     expect(toResource.stderr).toContain(', 2 removed');
-    expect(snapshotDir(out)).toStrictEqual({ ...perResource, ...unrelated });
+    expect(snapshotDir(out)).toStrictEqual({ ...perResource, ...unrelated, [RECORD_FILE]: expect.any(String) });
 
     // A hand-written file inside a stack folder keeps that folder when switching back.
     fs.writeFileSync(path.join(out, 'tenant-b', 'patch.yaml'), '# mine\n');
     const toStack = await synthOk(['-c', 'fleet.yaml', '--out', 'switch'], cwd);
     expect(toStack.stderr).toContain('removed switch/kustomization.yaml');
-    expect(snapshotDir(out)).toStrictEqual({ ...perStack, ...unrelated, 'tenant-b/patch.yaml': '# mine\n' });
+    expect(snapshotDir(out)).toStrictEqual({ ...perStack, ...unrelated, 'tenant-b/patch.yaml': '# mine\n', [RECORD_FILE]: expect.any(String) });
     expect(fs.existsSync(path.join(out, 'tenant-a'))).toBe(false);
   });
 });

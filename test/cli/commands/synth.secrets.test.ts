@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hasStackTrace, runMain, tempDir } from '../../helpers/cli';
+import { RECORD_FILE } from '../../../src/synth/record';
 import { all, find, parseManifests } from '../../helpers/manifests';
 
 /*
@@ -46,10 +47,10 @@ describe('a key in the CLI\'s environment', () => {
     const run = await runMain(['synth', '--config', 'config.yaml'], cwd, { OPENAI_API_KEY: KEY });
     expect(run.status).toBe(0);
     const files = filesUnder(path.join(cwd, 'dist'));
-    expect(files.map((f) => path.basename(f.file))).toStrictEqual(['saplings.k8s.yaml']);
+    expect(files.map((f) => path.basename(f.file)).sort()).toStrictEqual([RECORD_FILE, 'saplings.k8s.yaml']);
     for (const { file, text } of files) expect({ file, leaked: text.includes(KEY) }).toStrictEqual({ file, leaked: false });
     // The Secret is only referenced: no Secret object, no values.
-    expect(all(parseManifests(files[0].text), 'Secret')).toStrictEqual([]);
+    expect(all(parseManifests(files.find((f) => f.file.endsWith('saplings.k8s.yaml'))!.text), 'Secret')).toStrictEqual([]);
     expect(run.stdout + run.stderr).not.toContain(KEY);
   });
 
@@ -135,7 +136,7 @@ describe('development with secrets.source: inline and fromEnv, nothing exported'
     const cwd = withConfig(config);
     const run = await runMain(['synth', '--config', 'config.yaml', '--target', 'compose'], cwd, {});
     expect([run.status, run.stderr]).toStrictEqual([0, expect.not.stringContaining('has no value')]);
-    expect(filesUnder(path.join(cwd, 'dist')).map((f) => path.relative(cwd, f.file))).toStrictEqual([path.join('dist', 'saplings', 'compose.yaml')]);
+    expect(filesUnder(path.join(cwd, 'dist')).map((f) => path.relative(cwd, f.file)).sort()).toStrictEqual([path.join('dist', RECORD_FILE), path.join('dist', 'saplings', 'compose.yaml')]);
   });
 
   test.each([['kubernetes'], ['all']])('--target %s, which writes the Secret, refuses each missing value and writes nothing', async (target) => {

@@ -81,13 +81,13 @@ describe('validate passes what synth writes', () => {
 
   test('the built-in default stack: no finding', () => {
     expect(synthRuns.get('(built-in default)')?.status).toBe(0);
-    expect(fs.readdirSync(path.join(cwd, 'out/default'))).toStrictEqual(['saplings.k8s.yaml']);
+    expect(fs.readdirSync(path.join(cwd, 'out/default')).sort()).toStrictEqual(['.saplings-k8s-files', 'saplings.k8s.yaml']);
     expect(lines(validated.stdout).filter((l) => l.startsWith('out/default/'))).toStrictEqual([]);
   });
 
   test("the file-per-resource layout: no finding; its kustomization.yaml files are kubectl's instructions, not objects", () => {
     expect(synthRuns.get('file-per-resource')?.status).toBe(0);
-    expect(fs.readdirSync(path.join(cwd, 'out/per-resource'))).toStrictEqual(['kustomization.yaml', 'saplings']);
+    expect(fs.readdirSync(path.join(cwd, 'out/per-resource')).sort()).toStrictEqual(['.saplings-k8s-files', 'kustomization.yaml', 'saplings']);
     expect(lines(validated.stdout).filter((l) => l.startsWith('out/per-resource/'))).toStrictEqual([]);
   });
 

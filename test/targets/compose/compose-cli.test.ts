@@ -26,7 +26,7 @@ describe('synth --target compose', () => {
   test('with kubernetes too, each target writes into its own directory', async () => {
     const run = await runMain(['synth', '--target', 'compose', '--target', 'kubernetes', '--out', 'both'], cwd);
     expect(run.status).toBe(0);
-    expect(Object.keys(snapshotDir(path.join(cwd, 'both'))).sort()).toStrictEqual(['compose/saplings/compose.yaml', 'compose/saplings/nginx.conf', 'kubernetes/saplings.k8s.yaml']);
+    expect(Object.keys(snapshotDir(path.join(cwd, 'both'))).sort()).toStrictEqual(['.saplings-k8s-files', 'compose/saplings/compose.yaml', 'compose/saplings/nginx.conf', 'kubernetes/saplings.k8s.yaml']);
   });
 
   test('validate checks the Compose files of a directory with the target\'s checks, and passes them', async () => {

@@ -402,6 +402,7 @@ describe('the CLI with both cloud examples', () => {
       expect(run.status).toBe(0);
     }
     expect(Object.keys(snapshotDir(path.join(cwd, 'out'))).sort()).toStrictEqual([
+      'cloudrun/.saplings-k8s-files',
       'cloudrun/saplings.cloudrun.yaml',
       'ecs/.saplings-k8s-files',
       'ecs/saplings.ecs-service.json',
