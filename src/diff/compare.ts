@@ -1,6 +1,6 @@
 import { parseManifestStream } from '../config/yaml';
 import { CONFIG_CHECKSUM_ANNOTATION, SECRET_CHECKSUM_ANNOTATION } from '../conventions/config-checksum';
-import { FILES_MANIFEST } from '../synth/output';
+import { RECORD_FILE } from '../synth/record';
 import { PROVENANCE_MARKER } from '../synth/provenance';
 import { DIFF_FORMAT_VERSION, DiffResult, FieldChange, LineChange, NoiseFile, StackDiff, UnitChange } from './model';
 import { isHiddenLine, isHiddenValue, isSecretBearingText } from './redaction';
@@ -28,7 +28,7 @@ export interface CompareOptions {
  * what synth would write now (`after`), object by object: Kubernetes objects
  * by kind, namespace and name, other structured files (Compose, ECS JSON) by
  * document, and text files (nginx.conf) by line. Provenance headers, the
- * manifest of generated files and the config checksum annotations are noise:
+ * record of generated files and the config checksum annotations are noise:
  * kept apart from the changes that caused them.
  */
 export function compareFiles(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>, options: CompareOptions): DiffResult {
@@ -39,8 +39,8 @@ export function compareFiles(before: ReadonlyMap<string, string>, after: Readonl
     const old = before.get(file);
     const now = after.get(file);
     if (old === now) continue;
-    if (file === FILES_MANIFEST) {
-      noise.push({ file, reason: 'manifest of generated files' });
+    if (file === RECORD_FILE) {
+      noise.push({ file, reason: 'record of generated files' });
       continue;
     }
     if (old !== undefined && now !== undefined && withoutHeader(old) === withoutHeader(now)) {

@@ -10,7 +10,7 @@ export type DiffFormat = (typeof DIFF_FORMATS)[number];
 export interface FormatOptions {
   /** Colour the text format with ANSI escapes, as `kubectl diff` does on a terminal. @default false */
   readonly color?: boolean;
-  /** List the noise too (text and markdown; JSON always has it): checksum annotations, provenance headers, the manifest of generated files. @default false */
+  /** List the noise too (text and markdown; JSON always has it): checksum annotations, provenance headers, the record of generated files. @default false */
   readonly showNoise?: boolean;
   /** Largest markdown output, in characters, before the rest is counted as "N more". @default 60000 (a GitHub comment holds 65536) */
   readonly maxMarkdownChars?: number;

@@ -82,7 +82,7 @@ export interface StackDiff {
 export interface NoiseFile {
   /** Path relative to the output directory. */
   readonly file: string;
-  /** Why it is noise: `provenance header`, `manifest of generated files`, `checksum annotations`. */
+  /** Why it is noise: `provenance header`, `record of generated files`, `checksum annotations`. */
   readonly reason: string;
   /** For `checksum annotations`: the object whose only change they are, its `fields` empty and `noise` listing them. */
   readonly change?: UnitChange;

@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readRegularFile } from '../synth/fs-ops';
 import { hasInterruptedRun } from '../synth/journal';
-import { FILES_MANIFEST, OutputFile, diffOutput } from '../synth/output';
+import { OutputFile, diffOutput } from '../synth/output';
+import { RECORD_FILE } from '../synth/record';
 import { OutputError } from '../synth/output-error';
 import { isGenerated } from '../synth/provenance';
 
@@ -61,13 +62,13 @@ export function filesAtRef(outDir: string, ref: string, files: readonly OutputFi
     // Regular files only (100644, 100755): a symbolic link (120000) or submodule is never ours.
     if (!match || match[2] !== 'blob' || !/^100(?:644|755)$/.test(match[1])) continue;
     const rel = path.relative(outDir, path.resolve(options.cwd, match[4])).split(path.sep).join('/');
-    if (rel.split('/').some((part) => part.startsWith('.')) && rel !== FILES_MANIFEST) continue;
+    if (rel.split('/').some((part) => part.startsWith('.')) && rel !== RECORD_FILE) continue;
     blobs.push({ rel, oid: match[3] });
   }
   const contents = readBlobs(blobs.map((b) => b.oid), git);
   const committed = new Map(blobs.map((b, i) => [b.rel, contents[i]]));
   const planned = new Set(files.map((f) => f.path));
-  const recorded = parseFilesManifest(committed.get(FILES_MANIFEST) ?? '');
+  const recorded = parseFilesManifest(committed.get(RECORD_FILE) ?? '');
   const before = new Map<string, string>();
   for (const [rel, content] of committed) {
     const ours = isGenerated(content) || recorded.get(rel) === createHash('sha256').update(content).digest('hex');
@@ -92,7 +93,7 @@ function readBlobs(oids: readonly string[], git: (args: string[], input?: string
   return contents;
 }
 
-/** The `sha256  path` lines of a manifest of generated files (see synth/output's FILES_MANIFEST). */
+/** The `sha256  path` lines of a record of generated files (see synth/record). */
 function parseFilesManifest(text: string): Map<string, string> {
   const entries = new Map<string, string>();
   for (const line of text.split('\n')) {

@@ -18,6 +18,8 @@ app:
   config:
 ${NAMES.map((name) => `    ${name}: value-of-${name}`).join('\n')}
 cloudrun:
+  # Memorystore and the database are private: Cloud Run reaches them through the VPC.
+  vpcNetwork: { network: default }
   secrets:
 ${['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'DATABASE_URL', 'ENCRYPTION_KEY', 'REDIS_URL'].map((k) => `    ${k}: { secret: s-${k.toLowerCase().replace(/_/g, '-')}, version: 1 }`).join('\n')}
 ecs:

@@ -10,7 +10,7 @@ import { runs } from '../helpers/stack-arbitraries';
 const LINE_BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/;
 
 const STACK = parseConfigText(
-  'name: demo\nenvironment: staging\nimage: saplings:1.0.0\ningress: { host: demo.example.com }\ncloudrun: { secrets: { OPENAI_API_KEY: { secret: openai, version: 3 }, ANTHROPIC_API_KEY: { secret: anthropic, version: 2 }, DATABASE_URL: { secret: db, version: 1 }, ENCRYPTION_KEY: { secret: enc, version: 1 }, REDIS_URL: { secret: redis, version: 1 } } }\n',
+  'name: demo\nenvironment: staging\nimage: saplings:1.0.0\ningress: { host: demo.example.com }\ncloudrun: { vpcNetwork: { network: default }, secrets: { OPENAI_API_KEY: { secret: openai, version: 3 }, ANTHROPIC_API_KEY: { secret: anthropic, version: 2 }, DATABASE_URL: { secret: db, version: 1 }, ENCRYPTION_KEY: { secret: enc, version: 1 }, REDIS_URL: { secret: redis, version: 1 } } }\n',
   'base.yaml',
 );
 const TARGETS = ['kubernetes', 'compose', 'cloudrun'].map((name) => findTarget(name)!);

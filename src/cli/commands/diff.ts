@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ENVIRONMENTS } from '../../conventions/defaults';
 import { InputError } from '../../config/errors';
 import { formatFinding } from '../../checks/findings';
-import { withFilesManifest } from '../../synth/output';
+
 import { synthesizeFleet } from '../../synth/fleet';
 import { ALL_TARGETS, DEFAULT_TARGET, findTarget, targetEntries } from '../../targets';
 import { compareFiles } from '../../diff/compare';
@@ -91,7 +91,7 @@ invalid input.`;
       throw err instanceof InputError ? new InputError(locate(err.problems)) : err;
     });
     for (const finding of synthesized.findings) io.stderr(`⚠ ${formatFinding(finding)}\n`);
-    const files = withFilesManifest(synthesized.files);
+    const files = synthesized.files;
 
     const shown = path.relative(io.cwd, outDir) || '.';
     const before = against === undefined ? filesOnDisk(outDir, files, shown) : filesAtRef(outDir, against, files, { cwd: io.cwd, env: io.env });
