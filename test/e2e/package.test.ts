@@ -33,6 +33,28 @@ const config = require('saplings-k8s/config');
 console.log(JSON.stringify([types && types.resolvedFileName.replace(/.*node_modules\\//, ''), typeof config.loadConfigFile, typeof config.StackConfigSchema.parse]));
 `;
 
+/** A chart whose Deployment runs on the host network; its ServiceAccount shares the Deployment's name. */
+const PLUGIN_MAIN_JS = `const { ApiObject, App, JsonPatch } = require('cdk8s');
+const { SaplingsStack } = require('saplings-k8s');
+const { recordConstructPaths } = require('saplings-k8s/validation');
+const app = new App();
+const stack = new SaplingsStack(app, 'saplings', { app: { image: 'saplings:1.0.0' } });
+ApiObject.of(stack.app.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true));
+recordConstructPaths(app);
+app.synth();
+`;
+
+/** The cdk8s.yaml lines of docs/library.md: a local path, a pinned version, the class. */
+const PLUGIN_CDK8S_YAML = `language: typescript
+app: node main.js
+validations:
+  - package: ./node_modules/saplings-k8s/validation.js
+    version: 0.1.0
+    class: SaplingsValidation
+    properties:
+      environment: production
+`;
+
 let work: string;
 let tarball: string;
 
@@ -66,7 +88,7 @@ describe('the packed package in a stock cdk8s project', () => {
   it('ships no source maps, a LICENSE, a CHANGELOG and no build on install', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
     expect(files.filter((f) => f.endsWith('.map'))).toStrictEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['package/LICENSE', 'package/CHANGELOG.md', 'package/lib/src/index.d.ts', 'package/lib/src/config-api.d.ts']));
+    expect(files).toEqual(expect.arrayContaining(['package/LICENSE', 'package/CHANGELOG.md', 'package/lib/src/index.d.ts', 'package/lib/src/config-api.d.ts', 'package/validation.js', 'package/lib/src/validation/index.d.ts']));
     const manifest = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }));
     expect(manifest.scripts.prepare).toBeUndefined();
     expect(manifest.scripts.install).toBeUndefined();
@@ -103,6 +125,31 @@ describe('the packed package in a stock cdk8s project', () => {
     for (const peer of ['cdk8s', 'constructs', 'cdk8s-plus-28']) {
       expect(fs.existsSync(path.join(dir, 'node_modules', 'saplings-k8s', 'node_modules', peer))).toBe(false);
     }
+  }, 300_000);
+
+  it('runs as a cdk8s-cli validation plugin from a local path: `cdk8s synth` reports the violation with its construct, offline', () => {
+    const { dir, install } = consumer('plugin', [`cdk8s@${versionOf('cdk8s')}`, `cdk8s-plus-28@${versionOf('cdk8s-plus-28')}`, `constructs@${versionOf('constructs')}`]);
+    expect(install.status).toBe(0);
+    fs.writeFileSync(path.join(dir, 'main.js'), PLUGIN_MAIN_JS);
+    fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), PLUGIN_CDK8S_YAML);
+    const pluginsDir = path.join(work, 'plugins');
+    const reports = path.join(work, 'reports.json');
+    const cli = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+    const synth = spawnSync(process.execPath, [cli, 'synth', '--plugins-dir', pluginsDir, '--validation-reports-output-file', reports, '--no-check-upgrade'], {
+      cwd: dir, encoding: 'utf8', env: { ...process.env, npm_config_offline: 'true' },
+    });
+    expect(synth.status).not.toBe(0);
+    expect(synth.stdout + synth.stderr).toMatch(/pss-host-namespaces/);
+    const [report] = JSON.parse(fs.readFileSync(reports, 'utf8')).reports;
+    expect(report.summary.status).toBe('failure');
+    const violation = report.violations.find((v: { ruleName: string }) => v.ruleName.startsWith('pss-host-namespaces'));
+    expect(violation.violatingConstructs).toContainEqual(expect.objectContaining({
+      resourceName: 'Deployment/saplings-app',
+      constructPath: 'saplings/App/Deployment/Resource',
+      manifestPath: expect.stringMatching(/saplings\.k8s\.yaml$/),
+    }));
+    // A local plugin is required in place: nothing was installed into the plugins directory.
+    expect(fs.existsSync(pluginsDir) ? fs.readdirSync(pluginsDir) : []).toStrictEqual([]);
   }, 300_000);
 
   it('is refused by npm at install, not at synth, beside a cdk8s older than its peer range', () => {
