@@ -30,7 +30,8 @@ const RESOLVE_CONFIG_JS = `const ts = require('typescript');
 const options = ts.parseJsonConfigFileContent(ts.readConfigFile('tsconfig.json', ts.sys.readFile).config, ts.sys, '.').options;
 const types = ts.resolveModuleName('saplings-k8s/config', require('path').resolve('main.ts'), options, ts.sys).resolvedModule;
 const config = require('saplings-k8s/config');
-console.log(JSON.stringify([types && types.resolvedFileName.replace(/.*node_modules\\//, ''), typeof config.loadConfigFile, typeof config.StackConfigSchema.parse]));
+const schema = require('saplings-k8s/config/schema');
+console.log(JSON.stringify([types && types.resolvedFileName.replace(/.*node_modules\\//, ''), typeof config.loadConfigFile, typeof schema.StackConfigSchema.parse]));
 `;
 
 /** A chart whose Deployment runs on the host network; its ServiceAccount shares the Deployment's name. */
@@ -53,6 +54,23 @@ validations:
     class: SaplingsValidation
     properties:
       environment: production
+`;
+
+/** A chart author's app that reads saplings.yaml through saplings-k8s/config and names its types. */
+const CONFIG_CONSUMER_TS = `import { App } from 'cdk8s';
+import { SaplingsStack } from 'saplings-k8s';
+import { InputError, StackConfig, StackConfigInput, formatProblem, loadConfig, parseConfigText, stackPropsFromConfig } from 'saplings-k8s/config';
+
+const input: StackConfigInput = { environment: 'production', image: 'saplings:1.0.0' };
+const stacks: StackConfig[] = parseConfigText(JSON.stringify(input), 'inline.yaml');
+const replicas: number = stacks[0].app.replicas;
+const app = new App();
+for (const config of stacks) new SaplingsStack(app, config.name, stackPropsFromConfig(config));
+try {
+  loadConfig('missing.yaml');
+} catch (e) {
+  if (e instanceof InputError) console.log(e.problems.map(formatProblem).length > 0, replicas > 0);
+}
 `;
 
 let work: string;
@@ -80,6 +98,7 @@ function consumer(name: string, packages: string[]) {
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true, license: 'Apache-2.0' }));
   fs.writeFileSync(path.join(dir, 'main.ts'), MAIN_TS);
   readmeSnippets().forEach((code, i) => fs.writeFileSync(path.join(dir, `readme-${i}.ts`), code));
+  fs.writeFileSync(path.join(dir, 'config-consumer.ts'), CONFIG_CONSUMER_TS);
   const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, ...packages], { cwd: dir, encoding: 'utf8' });
   return { dir, install };
 }
@@ -119,6 +138,10 @@ describe('the packed package in a stock cdk8s project', () => {
     const resolved = spawnSync(process.execPath, ['resolve-config.js'], { cwd: dir, encoding: 'utf8' });
     expect(resolved.stderr).toBe('');
     expect(JSON.parse(resolved.stdout)).toStrictEqual(['saplings-k8s/lib/src/config-api.d.ts', 'function', 'function']);
+    // config-consumer.ts, which imports saplings-k8s/config, compiled above with no esModuleInterop and no skipLibCheck.
+    const consumed = spawnSync(process.execPath, ['config-consumer.js'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: path.join(dir, 'config-out') } });
+    expect(consumed.stderr).toBe('');
+    expect(consumed.stdout.trim()).toBe('true true');
     const manifest = fs.readFileSync(path.join(dir, 'dist', 'saplings.k8s.yaml'), 'utf8');
     expect(manifest).toContain('kind: Deployment');
     // One copy of each peer: the chart's.

@@ -1,4 +1,4 @@
-import { StackConfig } from '../../config/schema';
+import { StackConfig } from '../../config/types';
 import { qdrantRequiresApiKey, redisRequiresPassword, requiredSecretKeys } from '../../config/secrets';
 import { REDIS_PASSWORD_KEY, REDIS_USER, RunAsUser, VECTOR_DB, VECTOR_DB_SECRET_KEYS } from '../../conventions/backing-services';
 import { SEED } from '../../conventions/defaults';

@@ -1,5 +1,5 @@
 import { InputError, Problem } from '../../config/errors';
-import { StackConfig } from '../../config/schema';
+import { StackConfig } from '../../config/types';
 import { SEED } from '../../conventions/defaults';
 import { appObjectNames } from '../../conventions/names';
 import { plainSettings, secretMappingProblems, secretVariables } from '../managed-app';

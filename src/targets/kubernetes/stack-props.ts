@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { StackConfig } from '../../config/schema';
+import { StackConfig } from '../../config/types';
 import { qdrantRequiresApiKey, redisRequiresPassword, requiredSecretKeys } from '../../config/secrets';
 import { SaplingsStackProps, StackAlertsOptions, StackGatewayOptions } from './saplings-stack';
 
