@@ -8,9 +8,9 @@
  * never loads zod's type files (which need esModuleInterop). The zod types
  * stay the truth: test/config/types.test.ts fails while these differ from
  * z.output / z.input of StackConfigSchema, and while the committed file differs
- * from what this makes of the built schema.
+ * from what this makes of the schema.
  *
- *   node scripts/gen-config-types.js           write src/config/types.ts (needs lib/, `npm run build`)
+ *   node scripts/gen-config-types.js           write src/config/types.ts
  *   node scripts/gen-config-types.js --check   exit 1 if it is out of date
  */
 const fs = require('node:fs');
@@ -60,9 +60,29 @@ function doc(schema, indent) {
   return text ? `${indent}/** ${text.replace(/\*\//g, '*\\/').replace(/\n/g, ' ')} */\n` : '';
 }
 
+/**
+ * The zod schema, bundled from src/ with esbuild: the generated types must be
+ * made before `tsc` can build (the sources use them), so lib/ cannot be the input.
+ */
+function loadSchema() {
+  const { buildSync } = require('esbuild');
+  const { outputFiles } = buildSync({
+    entryPoints: [path.join(ROOT, 'src', 'config', 'schema.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    write: false,
+    packages: 'external',
+    logLevel: 'error',
+  });
+  const module = { exports: {} };
+  new Function('module', 'exports', 'require', outputFiles[0].text)(module, module.exports, require);
+  return module.exports;
+}
+
 function generate() {
   const { z } = require(path.join(ROOT, 'node_modules', 'zod'));
-  const { StackConfigSchema } = require(path.join(ROOT, 'lib', 'src', 'config', 'schema'));
+  const { StackConfigSchema } = loadSchema();
   // JSON Schema cannot say what a transform returns; ours (quantities, secret versions) return strings, and the type test holds us to it.
   const override = (ctx) => {
     if (ctx.zodSchema._zod.def.type === 'transform') ctx.jsonSchema.type = 'string';

@@ -450,6 +450,18 @@ const gitopsSchema = z
   })
   .prefault({});
 
+const outputSchema = z
+  .strictObject({
+    helmSafeTemplates: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Escape the PrometheusRule annotations and Grafana dashboard text ({{ ... }}) for Helm, so a chart from `cdk8s synth --format helm` renders them unchanged; only for Helm-format output',
+      ),
+  })
+  .prefault({})
+  .describe('How objects are written for the tool that consumes them');
+
 /** A string of one of the cloud identifier shapes (an ARN, a region, a subnet id). */
 const cloudId = (shape: CloudIdShape) => z.string().regex(shape.pattern, { error: `must be ${shape.help}` });
 
@@ -556,6 +568,7 @@ export const StackConfigSchema = z
     monitoring: monitoringSchema,
     network: networkSchema,
     gitops: gitopsSchema,
+    output: outputSchema,
     cloudrun: cloudRunSchema.optional().describe('Google Cloud Run (--target cloudrun)'),
     ecs: ecsSchema.optional().describe('AWS ECS on Fargate (--target ecs)'),
   })

@@ -278,6 +278,11 @@ export interface StackConfig {
     /** Annotate objects with argocd.argoproj.io/sync-wave in apply order */
     syncWaves: boolean;
   };
+  /** How objects are written for the tool that consumes them */
+  output: {
+    /** Escape the PrometheusRule annotations and Grafana dashboard text ({{ ... }}) for Helm, so a chart from `cdk8s synth --format helm` renders them unchanged; only for Helm-format output */
+    helmSafeTemplates: boolean;
+  };
   /** Google Cloud Run (--target cloudrun) */
   cloudrun?: {
     /** Google Cloud project (id or number), written as metadata.namespace, which Cloud Run reads as the project; else gcloud's --project decides */
@@ -623,6 +628,11 @@ export interface StackConfigInput {
   gitops?: {
     /** Annotate objects with argocd.argoproj.io/sync-wave in apply order */
     syncWaves?: boolean;
+  };
+  /** How objects are written for the tool that consumes them */
+  output?: {
+    /** Escape the PrometheusRule annotations and Grafana dashboard text ({{ ... }}) for Helm, so a chart from `cdk8s synth --format helm` renders them unchanged; only for Helm-format output */
+    helmSafeTemplates?: boolean;
   };
   /** Google Cloud Run (--target cloudrun) */
   cloudrun?: {

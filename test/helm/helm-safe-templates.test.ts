@@ -76,3 +76,19 @@ describeWithGo('GIVEN a chart synthesized for `cdk8s synth --format helm`', () =
     expect(error).toMatch(/undefined variable "\$value"|function "\w+" not defined/);
   });
 });
+
+describe('GIVEN a config with output.helmSafeTemplates', () => {
+  test('THEN the stack it makes escapes its alerts and dashboard for Helm, and by default it does not', () => {
+    const { StackConfigSchema } = require('../../src/config/schema') as typeof import('../../src/config/schema');
+    const { stackPropsFromConfig } = require('../../src/targets/kubernetes/stack-props') as typeof import('../../src/targets/kubernetes/stack-props');
+    const stackOf = (output: object) => {
+      const config = StackConfigSchema.parse({ environment: 'production', image: 'saplings:1.0.0', monitoring: { dashboard: true }, output });
+      return new SaplingsStack(new App(), config.name, stackPropsFromConfig(config));
+    };
+    const on = stackOf({ helmSafeTemplates: true });
+    expect([on.alerts?.helmSafeTemplates, on.dashboard?.helmSafeTemplates]).toStrictEqual([true, true]);
+    expect(Object.values(on.dashboard?.configMap.data ?? {}).join('')).toContain('{{ `{{` }}pod}}');
+    const off = stackOf({});
+    expect([off.alerts?.helmSafeTemplates, off.dashboard?.helmSafeTemplates]).toStrictEqual([false, false]);
+  });
+});

@@ -51,8 +51,8 @@ export function stackPropsFromConfig(config: StackConfig): SaplingsStackProps {
     gateway: ingressEnabled && api === 'gateway' ? gatewayOptions(config) : false,
     serviceMonitor:
       config.monitoring.enabled && config.monitoring.serviceMonitor ? { prometheusNamespace: network.prometheusNamespace } : false,
-    alerts: config.monitoring.enabled && config.monitoring.alerts.enabled ? alertsOptions(config) : false,
-    dashboard: config.monitoring.enabled && config.monitoring.dashboard ? {} : false,
+    alerts: config.monitoring.enabled && config.monitoring.alerts.enabled ? { ...alertsOptions(config), helmSafeTemplates: config.output.helmSafeTemplates } : false,
+    dashboard: config.monitoring.enabled && config.monitoring.dashboard ? { helmSafeTemplates: config.output.helmSafeTemplates } : false,
   };
 }
 
