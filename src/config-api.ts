@@ -1,11 +1,13 @@
 /**
- * `saplings-k8s/config`: the config file API. The zod schema, the loader with
- * positioned problems, and the functions that turn a validated config into
- * objects and files, as the CLI does.
+ * `saplings-k8s/config`: the config file API. The loader with positioned
+ * problems, the config's types, and the functions that turn a validated config
+ * into objects and files, as the CLI does.
  *
  * It is an entry of its own so that `saplings-k8s`, the constructs, loads
- * neither zod nor the YAML parser, and its types compile in a stock cdk8s
- * project (zod's type files need esModuleInterop). It lives beside src/config/
+ * neither zod nor the YAML parser. Its declarations name no zod type:
+ * `StackConfig` and `StackConfigInput` are plain interfaces generated from the
+ * schema, so they compile in a stock cdk8s project (zod's type files need
+ * esModuleInterop). The zod schema itself is `saplings-k8s/config/schema`. It lives beside src/config/
  * rather than in it, because it also reaches the Kubernetes target, and the
  * config itself never loads constructs.
  *
@@ -13,7 +15,8 @@
  *
  * @module saplings-k8s/config
  */
-export { StackConfigSchema, MAX_STACK_NAME_LENGTH, StackConfig, StackConfigInput } from './config/schema';
+export { StackConfig, StackConfigInput } from './config/types';
+export { MAX_STACK_NAME_LENGTH } from './config/stack-name';
 export { DEFAULT_CONFIG, LoadOptions, LoadedConfig, defaultStacks, loadConfig, loadConfigFile, locateProblems, parseConfigText } from './config/load';
 export { InputError, Problem, formatProblem } from './config/errors';
 export { TextPosition } from './config/yaml';

@@ -53,7 +53,6 @@ const CONFIG_EXPORTS = [
   'DEFAULT_CONFIG',
   'InputError',
   'MAX_STACK_NAME_LENGTH',
-  'StackConfigSchema',
   'asCheckedDocument',
   'defaultStacks',
   'formatProblem',
@@ -68,6 +67,10 @@ const CONFIG_EXPORTS = [
   'targetEntries',
   'toYaml',
 ];
+
+const CONFIG_SCHEMA_EXPORTS = ['StackConfigSchema'];
+
+const VALIDATION_EXPORTS = ['CONSTRUCT_PATHS_FILE', 'SaplingsValidation', 'recordConstructPaths'];
 
 /** Runtime names a module exports that hold a value (a type-only re-export leaves an undefined property behind under isolatedModules). */
 function runtimeExports(entry: Record<string, unknown>): string[] {
@@ -85,6 +88,14 @@ describe('GIVEN the entry points of the package', () => {
     expect(runtimeExports(require('../src/config-api'))).toStrictEqual([...CONFIG_EXPORTS].sort());
   });
 
+  test('THEN `saplings-k8s/config/schema` exports the zod schema, which `saplings-k8s/config` no longer does', () => {
+    expect(runtimeExports(require('../src/config-schema-api'))).toStrictEqual([...CONFIG_SCHEMA_EXPORTS].sort());
+  });
+
+  test('THEN `saplings-k8s/validation` exports the cdk8s-cli plugin and its recorder, and so does validation.js at the package root', () => {
+    expect(runtimeExports(require('../src/validation'))).toStrictEqual([...VALIDATION_EXPORTS].sort());
+  });
+
   test('THEN no internal table is public: no export of the conventions outside the contracts listed above', () => {
     const root = require('../src');
     for (const internal of ['SEED', 'PROMETHEUS_DURATION_HELP', 'VECTOR_DB', 'ENVIRONMENT_PRESETS', 'APP_METRICS', 'POD_SECURITY_LABELS', 'restrictedPodContext']) {
@@ -96,5 +107,9 @@ describe('GIVEN the entry points of the package', () => {
     const lib = (entry: string) => require(path.join(__dirname, '..', 'lib', 'src', entry));
     expect(runtimeExports(lib('index.js'))).toStrictEqual([...ROOT_EXPORTS].sort());
     expect(runtimeExports(lib('config-api.js'))).toStrictEqual([...CONFIG_EXPORTS].sort());
+    expect(runtimeExports(lib('config-schema-api.js'))).toStrictEqual([...CONFIG_SCHEMA_EXPORTS].sort());
+    expect(runtimeExports(lib('validation/index.js'))).toStrictEqual([...VALIDATION_EXPORTS].sort());
+    // cdk8s-cli requires a local plugin path as a file, past `exports`.
+    expect(runtimeExports(require(path.join(__dirname, '..', 'validation.js')))).toStrictEqual([...VALIDATION_EXPORTS].sort());
   });
 });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Environment } from '../conventions/defaults';
 import type { Problem } from './errors';
-import type { StackConfig } from './schema';
+import type { StackConfig } from './types';
 
 /*
  * The built-in default config, validated at build time. `synth` without a

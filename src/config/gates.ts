@@ -1,5 +1,5 @@
 import { isPinnedImage, unpinnedImageMessage } from '../conventions/image';
-import { StackConfig } from './schema';
+import { StackConfig } from './types';
 
 /** A setting that is fine while developing but not in front of users. */
 export interface GateViolation {

@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Environment } from '../conventions/defaults';
-import { InputError, Problem, problemsFromZod, redactedValue, showValue, valueAt } from './errors';
+import { InputError, Problem, redactedValue, showValue, valueAt } from './errors';
+import { problemsFromZod } from './zod-problems';
 import { isPinnedImage, unpinnedImageMessage } from '../conventions/image';
 import { databaseReachWarnings, environmentGates } from './gates';
 import { requiredSecretKeys } from './secrets';
-import type { StackConfig, StackConfigInput } from './schema';
+import type { StackConfig, StackConfigInput } from './types';
 import { DEFAULT_SOURCE, cachedDefaultStacks } from './default-stacks';
 import { PositionTarget, TextPosition, parseYamlStream } from './yaml';
 import { fromDotPath } from '../conventions/key-path';

@@ -8,6 +8,7 @@ import { imageReferenceProblem, isPinnedImage } from '../conventions/image';
 import { hostnameError } from '../conventions/field-rules';
 import { VECTOR_DB_IMAGES } from '../conventions/backing-services';
 import { CLOUD_IDS, CloudIdShape, arnRegion } from '../conventions/cloud-ids';
+import { MAX_STACK_NAME_LENGTH } from './stack-name';
 import { PROMETHEUS_DURATION_HELP, isPositivePrometheusDuration, isPrometheusDuration } from '../conventions/prometheus-duration';
 import { DEFAULT_NGINX_IMAGE, DEFAULT_PUBLISHED_PORTS, nginxSizeProblem } from '../targets/compose/defaults';
 
@@ -16,14 +17,12 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 // A C identifier: a valid ConfigMap/Secret key (no '.', '..' or '..data') that every shell and runtime reads as a variable.
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** The longest suffix a stack appends to `name`, so every derived name stays ≤ 63 characters. */
-const LONGEST_NAME_SUFFIX = Math.max(...Object.values(appObjectNames('')).map((n) => n.length));
 
 /** Namespaces that belong to Kubernetes itself. */
 const SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease'];
 
-/** Longest `name` a stack may have. */
-export const MAX_STACK_NAME_LENGTH = 63 - LONGEST_NAME_SUFFIX;
+// Kept apart from zod (and re-exported here) so that saplings-k8s/config declares it without loading zod's types.
+export { MAX_STACK_NAME_LENGTH };
 
 const dnsLabel = (max = 63) =>
   z
@@ -488,6 +487,18 @@ const gitopsSchema = z
   })
   .prefault({});
 
+const outputSchema = z
+  .strictObject({
+    helmSafeTemplates: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Escape the PrometheusRule annotations and Grafana dashboard text ({{ ... }}) for Helm, so a chart from `cdk8s synth --format helm` renders them unchanged; only for Helm-format output',
+      ),
+  })
+  .prefault({})
+  .describe('How objects are written for the tool that consumes them');
+
 /** A string of one of the cloud identifier shapes (an ARN, a region, a subnet id). */
 const cloudId = (shape: CloudIdShape) => z.string().regex(shape.pattern, { error: `must be ${shape.help}` });
 
@@ -701,6 +712,7 @@ export const StackConfigSchema = z
     monitoring: monitoringSchema,
     network: networkSchema,
     gitops: gitopsSchema,
+    output: outputSchema,
     cloudrun: cloudRunSchema.optional().describe('Google Cloud Run (--target cloudrun)'),
     ecs: ecsSchema.optional().describe('AWS ECS on Fargate (--target ecs)'),
     compose: composeSchema.optional().describe('Docker Compose (--target compose): published address and ports, nginx image'),
@@ -798,8 +810,11 @@ export const StackConfigSchema = z
   })
   .meta({ title: 'saplings-k8s stack', description: 'One Saplings stack: app, Redis, vector DB, autoscaling, ingress and monitoring' });
 
-/** A stack config as written in a file: everything but `environment` and `image` is optional. */
-export type StackConfigInput = z.input<typeof StackConfigSchema>;
-
-/** A stack config after validation, with every default applied. */
-export type StackConfig = z.output<typeof StackConfigSchema>;
+/*
+ * `StackConfigInput` (a stack as written in a file) and `StackConfig` (after
+ * validation, every default applied) are plain interfaces generated from this
+ * schema (scripts/gen-config-types.js), so that declarations which name them
+ * load no zod type; test/config/types.test.ts holds them equal to
+ * z.input / z.output of StackConfigSchema.
+ */
+export type { StackConfig, StackConfigInput } from './types';

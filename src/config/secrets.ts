@@ -1,5 +1,5 @@
 import { REDIS_PASSWORD_KEY, VECTOR_DB_SECRET_KEYS } from '../conventions/backing-services';
-import { StackConfig } from './schema';
+import { StackConfig } from './types';
 
 /** Whether the stack's Redis requires a password: on outside development unless set. */
 export function redisRequiresPassword(stack: StackConfig): boolean {

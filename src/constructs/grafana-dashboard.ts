@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { APP_METRICS, KUBELET_METRICS, KUBE_STATE_METRICS, promqlString } from '../conventions/metrics';
 import { appObjectNames } from '../conventions/names';
+import { escapeForHelm } from '../conventions/helm';
 import { appSeries } from './app-series';
 import { Autoscaler } from './autoscaler';
 import { SaplingsApp } from './saplings-app';
@@ -20,6 +21,8 @@ export interface GrafanaDashboardProps {
   readonly namespace?: string;
   /** The dashboard's title. @default - 'Saplings <name> (<namespace>)' */
   readonly title?: string;
+  /** Escape the ConfigMap's dashboard text (legend templates such as `{{pod}}`) for Helm, for `cdk8s synth --format helm`; Grafana sees the same JSON once Helm renders the chart. @default false */
+  readonly helmSafeTemplates?: boolean;
 }
 
 /** One panel of the dashboard: a time series of one or more queries. */
@@ -39,8 +42,10 @@ interface PanelSpec {
 export class GrafanaDashboard extends Construct {
   /** The ConfigMap holding the dashboard's JSON. */
   public readonly configMap: kplus.ConfigMap;
-  /** The dashboard model, as written into the ConfigMap. */
+  /** The dashboard model, as written into the ConfigMap (as Grafana reads it, after Helm renders, with `helmSafeTemplates`). */
   public readonly dashboard: Readonly<Record<string, unknown>>;
+  /** Whether the ConfigMap's dashboard text is escaped for Helm. */
+  public readonly helmSafeTemplates: boolean;
 
   constructor(scope: Construct, id: string, props: GrafanaDashboardProps) {
     super(scope, id);
@@ -106,10 +111,12 @@ export class GrafanaDashboard extends Construct {
         targets: p.targets.map((t, j) => ({ refId: String.fromCharCode(65 + j), expr: t.expr, legendFormat: t.legendFormat })),
       })),
     };
+    this.helmSafeTemplates = props.helmSafeTemplates ?? false;
     const name = appObjectNames(app.name).dashboard;
+    const text = `${JSON.stringify(this.dashboard, null, 2)}\n`;
     this.configMap = new kplus.ConfigMap(this, 'Resource', {
       metadata: { name, labels: { ...app.selectorLabels, ...GRAFANA_DASHBOARD_LABEL } },
-      data: { [`${name}.json`]: `${JSON.stringify(this.dashboard, null, 2)}\n` },
+      data: { [`${name}.json`]: this.helmSafeTemplates ? escapeForHelm(text) : text },
     });
   }
 }

@@ -10,6 +10,7 @@ import { PROMETHEUS_DURATION_HELP, isPositivePrometheusDuration, isPrometheusDur
 import { appSeries } from './app-series';
 import { Autoscaler } from './autoscaler';
 import { SaplingsValidationError } from './errors';
+import { escapeForHelm } from '../conventions/helm';
 import { SaplingsApp } from './saplings-app';
 
 /** When the 5xx alert fires. */
@@ -74,6 +75,8 @@ export interface SaplingsAlertsProps {
   readonly volumeFull?: VolumeAlertOptions;
   /** No ready app pod alert. @default - for 5m */
   readonly noReadyPods?: DurationAlertOptions;
+  /** Escape the annotations' Prometheus templates (`{{ $value }}`) for Helm, for `cdk8s synth --format helm`; Prometheus sees the same text once Helm renders the chart. @default false */
+  readonly helmSafeTemplates?: boolean;
 }
 
 /** One alerting rule, as Prometheus reads it. */
@@ -104,8 +107,10 @@ export const ALERT_GROUP_NAME = 'saplings.rules';
 export class SaplingsAlerts extends Construct {
   /** The PrometheusRule object. */
   public readonly prometheusRule: PrometheusRule;
-  /** The alerting rules, in the order they appear in the rule group. */
+  /** The alerting rules, in the order they appear in the rule group, as Prometheus reads them (after Helm renders, with `helmSafeTemplates`). */
   public readonly rules: readonly AlertRule[];
+  /** Whether the PrometheusRule's annotations are escaped for Helm. */
+  public readonly helmSafeTemplates: boolean;
 
   constructor(scope: Construct, id: string, props: SaplingsAlertsProps) {
     super(scope, id);
@@ -204,6 +209,9 @@ export class SaplingsAlerts extends Construct {
       ),
     ];
     this.rules = rules;
+    this.helmSafeTemplates = props.helmSafeTemplates ?? false;
+    const helmSafe = (annotations: Record<string, string>) =>
+      this.helmSafeTemplates ? Object.fromEntries(Object.entries(annotations).map(([k, v]) => [k, escapeForHelm(v)])) : annotations;
 
     this.prometheusRule = new PrometheusRule(this, 'Resource', {
       metadata: { name: appObjectNames(app.name).alerts, labels: app.selectorLabels },
@@ -211,7 +219,7 @@ export class SaplingsAlerts extends Construct {
         groups: [
           {
             name: ALERT_GROUP_NAME,
-            rules: rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr) })),
+            rules: rules.map((r) => ({ ...r, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr), annotations: helmSafe(r.annotations) })),
           },
         ],
       },

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { StackConfig } from '../config/schema';
+import type { StackConfig } from '../config/types';
 import type { OutputFile } from './output';
 import { StackResults, Synthesized, SynthesizeOptions, finish, processStacks } from './synthesize';
 

@@ -1,5 +1,5 @@
 import { InputError, Problem } from '../config/errors';
-import { StackConfig } from '../config/schema';
+import { StackConfig } from '../config/types';
 import { runChecks } from '../checks';
 import { Finding, FindingsError } from '../checks/findings';
 import { OutputFile } from './output';

@@ -1,4 +1,4 @@
-import type { StackConfig } from '../config/schema';
+import type { StackConfig } from '../config/types';
 import { Target, hasConfigKey } from './target';
 
 /**

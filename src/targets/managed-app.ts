@@ -1,5 +1,5 @@
 import { Problem } from '../config/errors';
-import { StackConfig } from '../config/schema';
+import { StackConfig } from '../config/types';
 import { Finding } from '../checks/findings';
 import { PROMETHEUS_MULTIPROC_DIR, appCommand } from '../conventions/app-process';
 import { VECTOR_DB_SECRET_KEYS } from '../conventions/backing-services';

@@ -1,7 +1,7 @@
 import type { Finding } from '../checks/findings';
 import type { Problem } from '../config/errors';
 import type { Environment } from '../conventions/defaults';
-import type { StackConfig } from '../config/schema';
+import type { StackConfig } from '../config/types';
 import type { KubeObject } from '../conventions/kube-object';
 import type { OutputFile } from '../synth/output';
 import type { Layout } from './kubernetes/layout';

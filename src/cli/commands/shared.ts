@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { ENVIRONMENTS, Environment } from '../../conventions/defaults';
 import { Problem, formatProblem } from '../../config/errors';
 import { DEFAULT_MAX_CONFIG_BYTES, defaultStacks, loadConfig } from '../../config/load';
-import { StackConfig } from '../../config/schema';
+import { StackConfig } from '../../config/types';
 import { CliIO, UsageError } from '../context';
 
 /** The config file commands pick up from the working directory when `--config` is not given. */

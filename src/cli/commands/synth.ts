@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS } from '../../conventions/defaults';
-import { StackConfig } from '../../config/schema';
+import { StackConfig } from '../../config/types';
 import { InputError } from '../../config/errors';
 import { formatFinding } from '../../checks/findings';
 import { OutputDiff, OutputFile, StagedOutput, diffOutput, isEmptyDiff } from '../../synth/output';

@@ -1,5 +1,5 @@
 import { InputError, Problem } from '../../config/errors';
-import { StackConfig } from '../../config/schema';
+import { StackConfig } from '../../config/types';
 import { PROMETHEUS_MULTIPROC_DIR } from '../../conventions/app-process';
 import { CLOUD_IDS } from '../../conventions/cloud-ids';
 import { SEED } from '../../conventions/defaults';

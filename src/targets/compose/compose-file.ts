@@ -1,4 +1,5 @@
-import { COMPOSE_DEFAULTS, StackConfig } from '../../config/schema';
+import { COMPOSE_DEFAULTS } from '../../config/schema';
+import type { StackConfig } from '../../config/types';
 import { qdrantRequiresApiKey, redisRequiresPassword, requiredSecretKeys } from '../../config/secrets';
 import { PROMETHEUS_MULTIPROC_DIR, appCommand, requestTimeoutSeconds } from '../../conventions/app-process';
 import { REDIS_PASSWORD_KEY, REDIS_USER, RunAsUser, VECTOR_DB, VECTOR_DB_SECRET_KEYS, redisMemoryArgs } from '../../conventions/backing-services';

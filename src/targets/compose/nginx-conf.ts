@@ -1,4 +1,4 @@
-import { StackConfig } from '../../config/schema';
+import { StackConfig } from '../../config/types';
 import { SEED } from '../../conventions/defaults';
 import { ENVIRONMENT_PRESETS } from '../../conventions/presets';
 import { COMPOSE_GUIDE, SERVICES } from './compose-file';

@@ -1,5 +1,5 @@
 import { InputError, Problem } from '../../config/errors';
-import { StackConfig } from '../../config/schema';
+import { StackConfig } from '../../config/types';
 import { SEED } from '../../conventions/defaults';
 import { appObjectNames } from '../../conventions/names';
 import { PROMETHEUS_MULTIPROC_DIR, requestTimeoutSeconds } from '../../conventions/app-process';

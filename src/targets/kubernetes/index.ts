@@ -1,5 +1,5 @@
 import { InputError, Problem } from '../../config/errors';
-import { StackConfig } from '../../config/schema';
+import { StackConfig } from '../../config/types';
 import { Target } from '../target';
 import { fileOf, rootFiles, stackFiles } from './layout';
 import { KubeObject, StackRenderer } from './render';

@@ -1,6 +1,6 @@
 import { refreshChecksums } from '../../conventions/config-checksum';
 import { KubeObject } from '../../conventions/kube-object';
-import { StackConfig } from '../../config/schema';
+import { StackConfig } from '../../config/types';
 import { sortForApply, withSyncWaves } from './apply-order';
 import { YamlValue, emitYamlStream } from '../yaml';
 

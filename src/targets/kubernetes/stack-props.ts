@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { StackConfig } from '../../config/schema';
+import { StackConfig } from '../../config/types';
 import { qdrantRequiresApiKey, redisRequiresPassword, requiredSecretKeys } from '../../config/secrets';
 import { SaplingsStackProps, StackAlertsOptions, StackGatewayOptions } from './saplings-stack';
 
@@ -55,8 +55,8 @@ export function stackPropsFromConfig(config: StackConfig): SaplingsStackProps {
     gateway: ingressEnabled && api === 'gateway' ? gatewayOptions(config) : false,
     serviceMonitor:
       config.monitoring.enabled && config.monitoring.serviceMonitor ? { prometheusNamespace: network.prometheusNamespace } : false,
-    alerts: config.monitoring.enabled && config.monitoring.alerts.enabled ? alertsOptions(config) : false,
-    dashboard: config.monitoring.enabled && config.monitoring.dashboard ? {} : false,
+    alerts: config.monitoring.enabled && config.monitoring.alerts.enabled ? { ...alertsOptions(config), helmSafeTemplates: config.output.helmSafeTemplates } : false,
+    dashboard: config.monitoring.enabled && config.monitoring.dashboard ? { helmSafeTemplates: config.output.helmSafeTemplates } : false,
   };
 }
 

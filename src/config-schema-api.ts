@@ -1,0 +1,11 @@
+/**
+ * `saplings-k8s/config/schema`: the zod schema of one stack document, for
+ * those who compose it into schemas of their own. Opt in: its declarations
+ * are zod's, which a consumer compiles only with `esModuleInterop` (or
+ * `skipLibCheck`); `saplings-k8s/config` has everything else without zod types.
+ *
+ * Every name is listed: test/public-api.test.ts freezes the runtime exports.
+ *
+ * @module saplings-k8s/config/schema
+ */
+export { StackConfigSchema } from './config/schema';
