@@ -89,7 +89,7 @@ ${QDRANT}`;
     // 7 preset settings, PROMETHEUS_MULTIPROC_DIR and 5 secrets, with 987 of app.config: 1000 in all.
     const config = Array.from({ length: 986 }, (_, i) => `    SETTING_${i}: x`).join('\n');
     const extra = `app:\n  config:\n${config}\n    PROMPT: "${'x'.repeat(32768)}"\n`;
-    const connector = (text: string) => text.replace(/^  vpcNetwork: .*$/m, '  vpcConnector: saplings-connector').replace('public: true', 'public: false');
+    const connector = (text: string) => text.replace(/^ {2}vpcNetwork: .*$/m, '  vpcConnector: saplings-connector').replace('public: true', 'public: false');
     const file = path.join(synth('cloudrun', 'cloudrun.yaml', extra, connector), 'saplings.cloudrun.yaml');
     expect(fs.readFileSync(file, 'utf8')).toContain('run.googleapis.com/vpc-access-connector: saplings-connector');
     expect(parses(file)).toStrictEqual({ status: 0, output: '' });

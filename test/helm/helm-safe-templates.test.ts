@@ -51,7 +51,6 @@ if (!haveGo) {
       expect(GO.error?.message ?? GO.stderr).toBe('go on PATH');
     });
   } else {
-    // eslint-disable-next-line no-console
     console.warn('test/helm: Go is not installed (apt-get install golang-go); skipping the Helm template test');
   }
 }

@@ -6,7 +6,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
-import { ROOT, runCli, tempDir } from '../helpers/cli';
+import { runCli, tempDir } from '../helpers/cli';
 import { hasTool, inCi } from '../helpers/tools';
 
 /*
@@ -141,7 +141,7 @@ export class LiveStack {
   private writeEnvFile(): void {
     const text = fs.readFileSync(this.composeFile, 'utf8');
     const envFile = /^# Secrets come from (\S+) beside this file/m.exec(text)![1];
-    for (const [, name, shape] of text.matchAll(/^#   ([A-Z0-9_]+)=(.*)$/gm)) {
+    for (const [, name, shape] of text.matchAll(/^# {3}([A-Z0-9_]+)=(.*)$/gm)) {
       this.env[name] = shape === '…' ? crypto.randomBytes(12).toString('hex') : shape.replace(/<([A-Z0-9_]+)>/g, (_, key: string) => this.env[key]);
     }
     const file = path.join(this.dir, envFile);
