@@ -240,7 +240,9 @@ export class SaplingsApp extends Construct {
         name: SEED.app.containerName,
         image: props.image,
         // The guide's CMD hard-codes port 8000, 4 workers and 120 s; the stack's values reach gunicorn only through its command.
-        command: appCommand(this.environment, { port: this.port, maxWorkers: props.maxWorkers, timeoutSeconds: props.timeoutSeconds, command: props.command }),
+        // `args` replaces the image's CMD and keeps its ENTRYPOINT (a tini, say), as Compose's `command`, ECS's `command`
+        // and Cloud Run's `args` do: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#notes
+        args: appCommand(this.environment, { port: this.port, maxWorkers: props.maxWorkers, timeoutSeconds: props.timeoutSeconds, command: props.command }),
         // Keep serving while the endpoint removal propagates; gunicorn then drains on SIGTERM for up to its graceful timeout.
         // https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination
         lifecycle: { preStop: kplus.Handler.fromCommand(['sleep', String(DRAIN_SECONDS)]) },

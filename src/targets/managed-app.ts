@@ -1,7 +1,7 @@
 import { Problem } from '../config/errors';
 import { StackConfig } from '../config/types';
 import { Finding } from '../checks/findings';
-import { PROMETHEUS_MULTIPROC_DIR, appCommand } from '../conventions/app-process';
+import { ENVIRONMENT_DATA_DIRS, PROMETHEUS_MULTIPROC_DIR, appCommand } from '../conventions/app-process';
 import { VECTOR_DB_SECRET_KEYS } from '../conventions/backing-services';
 import { Environment, SEED } from '../conventions/defaults';
 import { closestMatch } from '../conventions/edit-distance';
@@ -152,18 +152,6 @@ export interface WritablePath {
 }
 
 /**
- * The memory directory of each environment, as the guide's
- * `create_environment_agent()` sets it (`.with_memory_path(...)`): production
- * writes `/app/data/memory`, staging and development a path relative to the
- * working directory, which the guide's Dockerfile sets to `/app` (`WORKDIR /app`).
- */
-export const ENVIRONMENT_DATA_DIRS: Readonly<Record<Environment, string>> = {
-  production: SEED.app.dataPath,
-  staging: '/app/staging_data',
-  development: '/app/dev_data',
-};
-
-/**
  * Every directory the app's process writes: its data and logs (the guide's
  * Dockerfile creates both), its environment's memory directory, the temp
  * directory (gunicorn keeps its worker heartbeat files there:
@@ -178,8 +166,9 @@ export function appWritablePaths(stack: StackConfig): WritablePath[] {
     { volume: 'tmp', path: '/tmp', writer: 'gunicorn (worker heartbeat files)' },
     { volume: 'prometheus-multiproc', path: PROMETHEUS_MULTIPROC_DIR, writer: "prometheus_client (each worker's metric files)" },
   ];
+  // Production's memory is under the data volume; staging and development write beside it (conventions/app-process).
   const memory = ENVIRONMENT_DATA_DIRS[stack.environment];
-  if (!paths.some((p) => p.path === memory)) paths.push({ volume: `${stack.environment}-data`, path: memory, writer: `the app (${stack.environment} memory)` });
+  if (memory && !paths.some((p) => p.path === memory)) paths.push({ volume: `${stack.environment}-data`, path: memory, writer: `the app (${stack.environment} memory)` });
   return paths;
 }
 

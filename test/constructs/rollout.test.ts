@@ -39,7 +39,7 @@ describe('pods roll when their configuration changes', () => {
   test.each<[string, Partial<StackConfigInput>, string, string[]]>([
     ['app.logLevel', { app: { logLevel: 'DEBUG' } }, 'LOG_LEVEL', []],
     ['app.config', { app: { config: { FEATURE_FLAGS: 'tools' } } }, 'FEATURE_FLAGS', []],
-    ['app.maxWorkers', { app: { maxWorkers: 8 } }, 'MAX_WORKERS', ['Deployment/saplings-app: spec.template.spec.containers.0.command.4']],
+    ['app.maxWorkers', { app: { maxWorkers: 8 } }, 'MAX_WORKERS', ['Deployment/saplings-app: spec.template.spec.containers.0.args.4']],
   ])('GIVEN %s changed THEN only that ConfigMap entry and the app pods\' checksum change', (_key, change, entry, pod) => {
     const after = render({ ...base, ...change });
     expect(differences(before, after)).toStrictEqual([

@@ -368,7 +368,7 @@ describe('SaplingsApp', () => {
 
     test('WHEN the port, workers and timeout change THEN they reach gunicorn through the command, and the grace period covers the timeout', () => {
       const deployment = onlyOfKind(synthApp({ port: 9000, maxWorkers: 6, timeoutSeconds: 300 }), 'Deployment');
-      expect(deployment.spec.template.spec.containers[0].command).toStrictEqual([
+      expect(deployment.spec.template.spec.containers[0].args).toStrictEqual([
         'gunicorn', '--bind', '0.0.0.0:9000', '--workers', '6', '--timeout', '300', '--graceful-timeout', '300', 'main:app',
       ]);
       expect(deployment.spec.template.spec.containers[0].lifecycle).toStrictEqual({ preStop: { exec: { command: ['sleep', '10'] } } });
@@ -376,7 +376,7 @@ describe('SaplingsApp', () => {
     });
 
     test('WHEN command is given THEN it replaces gunicorn\'s as written', () => {
-      expect(appContainer(synthApp({ command: ['python', '-m', 'saplings.serve'] })).command).toStrictEqual(['python', '-m', 'saplings.serve']);
+      expect(appContainer(synthApp({ command: ['python', '-m', 'saplings.serve'] })).args).toStrictEqual(['python', '-m', 'saplings.serve']);
     });
 
     test.each([

@@ -19,7 +19,9 @@ export interface ImageFacts {
   readonly source: string;
   /** The user the image runs as (its USER), by number. */
   readonly user: { readonly uid: number; readonly gid: number };
-  /** The image's default command (its CMD after ENTRYPOINT), when a manifest may rely on it. */
+  /** The image's ENTRYPOINT, which a container's `command` replaces and its `args` follow. @default - none */
+  readonly entrypoint?: readonly string[];
+  /** The image's CMD (its arguments after ENTRYPOINT), which a container's `args` replaces. */
   readonly cmd?: readonly string[];
   /** Directories, by absolute path. */
   readonly directories: Readonly<Record<string, DirectoryFact>>;
@@ -51,22 +53,27 @@ export const IMAGE_FACTS: Readonly<Record<string, ImageFacts>> = {
     volumes: [],
   },
   // https://github.com/docker-library/redis/blob/master/7.4/alpine/Dockerfile: `addgroup -S -g 1000 redis && adduser -S -G redis -u 999 redis`,
-  // `mkdir /data && chown redis:redis /data`, VOLUME /data, CMD ["redis-server"]; redis-cli is installed with it.
+  // `mkdir /data && chown redis:redis /data`, VOLUME /data, ENTRYPOINT ["docker-entrypoint.sh"] (which puts
+  // redis-server before arguments that start with `-`), CMD ["redis-server"]; redis-cli is installed with it.
   redis: {
     source: 'docker-library/redis 7.4/alpine/Dockerfile',
     user: { uid: 999, gid: 1000 },
+    entrypoint: ['docker-entrypoint.sh'],
     cmd: ['redis-server'],
     directories: { '/data': { uid: 999, gid: 1000, mode: 0o755 }, '/tmp': { uid: 0, gid: 0, mode: 0o1777 } },
-    binaries: ['redis-server', 'redis-cli', 'sh'],
+    binaries: ['docker-entrypoint.sh', 'redis-server', 'redis-cli', 'sh'],
     volumes: ['/data'],
   },
   // https://github.com/pgvector/pgvector/blob/master/Dockerfile builds FROM postgres:16 (Debian);
   // https://github.com/docker-library/postgres/blob/master/16/bookworm/Dockerfile: `groupadd -r postgres --gid=999; useradd -r -g postgres --uid=999`,
   // `mkdir -p /var/run/postgresql && chown -R postgres:postgres /var/run/postgresql && chmod 3777 /var/run/postgresql`,
-  // PGDATA /var/lib/postgresql/data (`chmod 1777`), VOLUME /var/lib/postgresql/data, /docker-entrypoint-initdb.d root 0755.
+  // PGDATA /var/lib/postgresql/data (`chmod 1777`), VOLUME /var/lib/postgresql/data, /docker-entrypoint-initdb.d root 0755,
+  // ENTRYPOINT ["docker-entrypoint.sh"], CMD ["postgres"].
   pgvector: {
     source: 'pgvector/pgvector Dockerfile; docker-library/postgres 16/bookworm/Dockerfile',
     user: { uid: 999, gid: 999 },
+    entrypoint: ['docker-entrypoint.sh'],
+    cmd: ['postgres'],
     directories: {
       '/var/run/postgresql': { uid: 999, gid: 999, mode: 0o3777 },
       '/var/lib/postgresql/data': { uid: 999, gid: 999, mode: 0o1777 },
@@ -74,7 +81,7 @@ export const IMAGE_FACTS: Readonly<Record<string, ImageFacts>> = {
       '/dev/shm': { uid: 0, gid: 0, mode: 0o1777 },
       '/tmp': { uid: 0, gid: 0, mode: 0o1777 },
     },
-    binaries: ['postgres', 'pg_isready', 'psql', 'sh'],
+    binaries: ['docker-entrypoint.sh', 'postgres', 'pg_isready', 'psql', 'sh'],
     volumes: ['/var/lib/postgresql/data'],
   },
   // https://github.com/qdrant/qdrant/blob/master/Dockerfile: the -unprivileged build sets USER_ID=1000 and runs as it,

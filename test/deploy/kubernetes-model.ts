@@ -169,6 +169,18 @@ function flagValue(command: readonly string[], flag: string): string | undefined
   return i >= 0 ? command[i + 1] : undefined;
 }
 
+/**
+ * The command line a container runs: `command` replaces the image's
+ * ENTRYPOINT and `args` its CMD; with `command` alone the image's CMD is
+ * ignored. The guide's image has no ENTRYPOINT.
+ * https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#notes
+ */
+function processOf(container: any): readonly string[] {
+  const facts = factsOf(container.image);
+  if (container.command) return [...container.command, ...(container.args ?? [])];
+  return [...(facts.entrypoint ?? []), ...(container.args ?? facts.cmd ?? [])];
+}
+
 /** Runtime settings of the app that do not reach its process, and binaries the manifests call that the image lacks. */
 export function runtimeSettingViolations(config: StackConfig, objects: readonly any[]): string[] {
   const problems: string[] = [];
@@ -177,7 +189,7 @@ export function runtimeSettingViolations(config: StackConfig, objects: readonly 
     const pod = d.spec.template.spec;
     for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
       const facts = factsOf(c.image);
-      const called = [c.command?.[0], c.lifecycle?.preStop?.exec?.command?.[0], c.livenessProbe?.exec?.command?.[0], c.readinessProbe?.exec?.command?.[0]];
+      const called = [processOf(c)[0], c.lifecycle?.preStop?.exec?.command?.[0], c.livenessProbe?.exec?.command?.[0], c.readinessProbe?.exec?.command?.[0]];
       for (const binary of called) {
         if (binary !== undefined && !facts.binaries.includes(binary)) problems.push(`${d.metadata.name}/${c.name}: calls ${binary}, which ${c.image} lacks`);
       }
@@ -187,7 +199,7 @@ export function runtimeSettingViolations(config: StackConfig, objects: readonly 
   const app = deployments(objects).find((d) => d.metadata.name === `${config.name}-app`);
   const pod = app.spec.template.spec;
   const container = pod.containers.find((c: any) => c.name === SEED.app.containerName);
-  const command: readonly string[] = container.command ?? factsOf(container.image).cmd ?? [];
+  const command = processOf(container);
   const env = plainEnv(container, configMaps);
   const port = container.ports?.[0]?.containerPort;
   if (flagValue(command, '--bind') !== `0.0.0.0:${port}`) problems.push(`gunicorn binds ${flagValue(command, '--bind')}, but the container port, probes and Service target ${port}`);

@@ -130,7 +130,7 @@ describe('each property catches a mutated object', () => {
   test('runtime settings: the image CMD ignores app.port and MAX_WORKERS', () => {
     const { config, objects } = example('staging.yaml');
     const pod = named(objects, 'Deployment', 'saplings-staging-app').spec.template.spec;
-    delete pod.containers[0].command;
+    delete pod.containers[0].args;
     pod.containers[0].ports[0].containerPort = 9000;
     named(objects, 'ConfigMap', 'saplings-staging-config').data.MAX_WORKERS = '8';
     expect(runtimeSettingViolations(config, objects)).toStrictEqual([

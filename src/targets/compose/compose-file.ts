@@ -1,7 +1,7 @@
 import { COMPOSE_DEFAULTS } from '../../config/schema';
 import type { StackConfig } from '../../config/types';
 import { qdrantRequiresApiKey, redisRequiresPassword, requiredSecretKeys } from '../../config/secrets';
-import { PROMETHEUS_MULTIPROC_DIR, appCommand, requestTimeoutSeconds } from '../../conventions/app-process';
+import { ENVIRONMENT_DATA_DIRS, PROMETHEUS_MULTIPROC_DIR, appCommand, requestTimeoutSeconds } from '../../conventions/app-process';
 import { REDIS_PASSWORD_KEY, REDIS_USER, RunAsUser, VECTOR_DB, VECTOR_DB_SECRET_KEYS, redisMemoryArgs } from '../../conventions/backing-services';
 import { SEED } from '../../conventions/defaults';
 import { appObjectNames } from '../../conventions/names';
@@ -116,8 +116,8 @@ export const COMPOSE_GUIDE = {
  */
 export const MEMORY_PATHS = {
   production: `${SEED.app.dataPath}/memory`,
-  staging: '/app/staging_data/memory',
-  development: '/app/dev_data/memory',
+  staging: `${ENVIRONMENT_DATA_DIRS.staging}/memory`,
+  development: `${ENVIRONMENT_DATA_DIRS.development}/memory`,
 } as const;
 
 /**
@@ -243,8 +243,8 @@ function appService(stack: StackConfig, envFile: string, entries: readonly EnvFi
   const settings = composeSettings(stack);
   // Production's memory is under the data volume; staging's and development's relative paths
   // land under the read-only /app, so they get scratch of their own (lost when the container goes).
-  const memoryDirectory = MEMORY_PATHS[stack.environment].replace(/\/memory$/, '');
-  const memoryScratch = stack.environment === 'production' ? [] : [ownedTmpfs(memoryDirectory, user)];
+  const memoryDirectory = ENVIRONMENT_DATA_DIRS[stack.environment];
+  const memoryScratch = memoryDirectory ? [ownedTmpfs(memoryDirectory, user)] : [];
   return {
     image: stack.image,
     user: userOf(user),
