@@ -3,7 +3,7 @@ import { StackConfig } from '../config/types';
 import { Finding } from '../checks/findings';
 import { ENVIRONMENT_DATA_DIRS, PROMETHEUS_MULTIPROC_DIR, appCommand } from '../conventions/app-process';
 import { VECTOR_DB_SECRET_KEYS } from '../conventions/backing-services';
-import { Environment, SEED } from '../conventions/defaults';
+import { SEED } from '../conventions/defaults';
 import { closestMatch } from '../conventions/edit-distance';
 import { presetSettings } from '../conventions/presets';
 import { isSecretLikeName } from '../conventions/secret-names';
