@@ -108,6 +108,44 @@ export function acquireLock(lockPath: string, options: LockOptions = {}): HeldLo
   };
 }
 
+/**
+ * Resolves once no live run holds the lock at `lockPath` (at once when none
+ * does, or when the wait would outlast {@link LockOptions.timeoutMs}). It polls
+ * as {@link acquireLock} does, but without blocking the thread, so SIGINT and
+ * SIGTERM handlers run while another run holds the lock: `acquireLock` waits
+ * synchronously, and a signal would wait with it. The caller still takes the
+ * lock with `acquireLock`, which waits again only if a run took it in between.
+ *
+ * @throws the abort reason of `signal` as soon as it aborts
+ */
+export async function lockFree(lockPath: string, options: LockOptions = {}, signal?: AbortSignal): Promise<void> {
+  const staleMs = options.staleMs ?? LOCK_STALE_MS;
+  const pollMs = options.pollMs ?? LOCK_POLL_MS;
+  const deadline = Date.now() + (options.timeoutMs ?? LOCK_TIMEOUT_MS);
+  for (let attempt = 0; ; attempt++) {
+    signal?.throwIfAborted();
+    // A link, or anything unreadable, is acquireLock's to refuse with its own message.
+    if (lstatIfExists(lockPath)?.isSymbolicLink()) return;
+    let holders: (LockRecord | undefined)[];
+    try {
+      holders = liveHolders(lockPath, staleMs);
+    } catch {
+      return;
+    }
+    if (holders.length === 0 || Date.now() > deadline) return;
+    const wait = pollMs * (0.5 + Math.random()) * Math.min(attempt + 1, 4);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, wait);
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+}
+
 const HOLDER_PREFIX = 'holder-';
 
 function acquire(lockPath: string, mine: string, record: LockRecord, options: LockOptions): void {

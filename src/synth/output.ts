@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FsOps, readRegularFile, realFsOps } from './fs-ops';
 import { Plan, StagedFile, applyPlan, discardStaging, recover, stagingPathOf, unchangedMessage } from './journal';
-import { HeldLock, LockOptions, REFRESH_MS, acquireLock, withLock } from './lock';
+import { HeldLock, LockOptions, REFRESH_MS, acquireLock, lockFree, withLock } from './lock';
 import { OutputError, ioError, unchangedError } from './output-error';
 import { PROVENANCE_MARKER, packageVersion, provenanceHeader } from './provenance';
 import { NONE, RECORD_FILE, RECORD_FORMAT, RecordEntry, formatRecord, readRecord } from './record';
@@ -353,6 +353,11 @@ export class StagedOutput {
     this.ops = options.fsOps ?? realFsOps;
   }
 
+  /** Whether this run holds the output directory's lock (from its first stage until commit or discard). */
+  public get locked(): boolean {
+    return this.held !== undefined;
+  }
+
   /** Stages the files whose content the output directory does not hold yet. */
   public stage(files: readonly OutputFile[]): void {
     const { target } = this.open();
@@ -474,6 +479,15 @@ function removeIfEmpty(dirs: readonly string[], ops: FsOps): void {
  * read-only parent), and it never shows among the outputs.
  */
 export const LOCK_DIR = '.saplings-k8s.lock';
+
+/**
+ * Resolves once no other run holds the lock of `outDir`, without blocking the
+ * thread (see {@link lockFree}): a run awaits it before it stages or commits,
+ * so Ctrl-C stops it while it waits for another run.
+ */
+export function outputLockFree(outDir: string, options: Pick<WriteOptions, 'lock'> = {}, signal?: AbortSignal): Promise<void> {
+  return lockFree(lockPathFor(path.resolve(outDir)), options.lock, signal);
+}
 
 function lockPathFor(target: string): string {
   return path.join(target, LOCK_DIR);

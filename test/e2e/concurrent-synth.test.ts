@@ -86,4 +86,23 @@ describe('the output lock', () => {
     expect(await run).toBe(0);
     expect(fs.readdirSync(path.join(cwd, 'dist')).sort()).toStrictEqual(['.saplings-k8s-files', 'saplings.k8s.yaml']);
   });
+
+  test('a run waiting for the lock stops on SIGTERM: exit 143, nothing written, the holder\'s lock untouched', async () => {
+    const cwd = tempDir();
+    const lock = path.join(cwd, 'dist', LOCK_DIR);
+    fs.mkdirSync(lock, { recursive: true });
+    const token = path.join(lock, 'holder-test');
+    fs.writeFileSync(token, JSON.stringify({ token: 'test', pid: process.pid, host: os.hostname(), pidNamespace: pidNamespace() }));
+    const child = spawn(process.execPath, [CLI, 'synth'], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await readBy(token, closed);
+    // The holder stays alive: without an interruptible wait the run would sit out the lock's 2-minute timeout.
+    child.kill('SIGTERM');
+    expect(await closed).toBe(143);
+    expect(stderr).toContain('✖ stopped by SIGTERM: dist still holds the files it had before\n');
+    expect(fs.readdirSync(path.join(cwd, 'dist'))).toStrictEqual([LOCK_DIR]);
+    expect(fs.readdirSync(lock)).toStrictEqual(['holder-test']);
+  });
 });

@@ -5,7 +5,7 @@ import { ENVIRONMENTS } from '../../conventions/defaults';
 import { StackConfig } from '../../config/types';
 import { InputError } from '../../config/errors';
 import { formatFinding } from '../../checks/findings';
-import { OutputDiff, OutputFile, StagedOutput, diffOutput, isEmptyDiff } from '../../synth/output';
+import { OutputDiff, OutputFile, StagedOutput, diffOutput, isEmptyDiff, outputLockFree } from '../../synth/output';
 import { RECORD_FILE } from '../../synth/record';
 import { ALL_TARGETS, DEFAULT_TARGET, TargetEntry, applicableTargets, findTarget, targetEntries } from '../../targets';
 import { LAYOUTS, Layout } from '../../targets/kubernetes/layout';
@@ -90,6 +90,8 @@ ${MAX_CONFIG_SIZE_HELP}
       let stackCount: number;
       let source: string;
       let targetNames: string[];
+      // Another run into DIR holds the lock: wait here, where a signal still stops this one, not in the lock's own wait.
+      if (staging) await outputLockFree(outDir, {}, interrupt.signal);
       try {
         // Inline Secret values are needed only by a target that writes them (`all` includes Kubernetes).
         const requireInlineValues = requested.some((name) => name === ALL_TARGETS || findTarget(name)?.writesInlineSecrets === true);
@@ -143,6 +145,7 @@ ${MAX_CONFIG_SIZE_HELP}
         return 1;
       }
 
+      if (!staging!.locked) await outputLockFree(outDir, {}, interrupt.signal);
       const diff = staging!.commit(files, writeOptions);
       interrupt.committed();
       const written = new Set([...diff.added, ...diff.changed]);
