@@ -4,6 +4,10 @@
  * type check (`tsc --noEmit` over src and the tests) start together; jest
  * starts as soon as the build is done, while the type check may still run, so
  * both cores stay busy. Fails if any of the three fails.
+ *
+ * The property tests run a quarter of their cases here (SAPLINGS_PROPERTY_SCALE,
+ * test/helpers/stack-arbitraries.ts), so `npm test` stays within its budget;
+ * `npm run test:properties`, which CI runs, hunts with all of them.
  */
 const { spawn } = require('node:child_process');
 const path = require('node:path');
@@ -21,6 +25,7 @@ async function main() {
     await typecheck;
     return 1;
   }
+  process.env.SAPLINGS_PROPERTY_SCALE ??= '0.25';
   const tests = await node([require.resolve('jest/bin/jest'), ...process.argv.slice(2)]);
   return (await typecheck) || tests;
 }
