@@ -5,6 +5,8 @@ import { ENVIRONMENTS } from '../../conventions/defaults';
 import { StackConfig } from '../../config/types';
 import { InputError } from '../../config/errors';
 import { formatFinding } from '../../checks/findings';
+import { outputChangeSummary } from '../../diff/summary';
+import type { DiffLayout } from '../../diff/compare';
 import { OutputDiff, OutputFile, StagedOutput, diffOutput, isEmptyDiff, outputLockFree } from '../../synth/output';
 import { RECORD_FILE } from '../../synth/record';
 import { ALL_TARGETS, DEFAULT_TARGET, TargetEntry, applicableTargets, findTarget, targetEntries } from '../../targets';
@@ -90,6 +92,7 @@ ${MAX_CONFIG_SIZE_HELP}
       let stackCount: number;
       let source: string;
       let targetNames: string[];
+      let layoutOfDiff: DiffLayout;
       // Another run into DIR holds the lock: wait here, where a signal still stops this one, not in the lock's own wait.
       if (staging) await outputLockFree(outDir, {}, interrupt.signal);
       try {
@@ -101,6 +104,7 @@ ${MAX_CONFIG_SIZE_HELP}
         stackCount = stacks.length;
         const { targets, targetDirectories } = resolveTargets(requested, stacks, io);
         targetNames = targets.map((t) => t.name);
+        layoutOfDiff = { targets: targetNames, targetDirectories, stacks: stacks.map((s) => s.name) };
         const progress = progressLine(io, stacks.length);
         synthesized = await synthesizeFleet(stacks, {
           source,
@@ -141,7 +145,9 @@ ${MAX_CONFIG_SIZE_HELP}
         for (const file of diff.added) io.stdout(`would add ${show(file)}\n`);
         for (const file of diff.changed) io.stdout(`would change ${show(file)}\n`);
         for (const file of diff.removed) io.stdout(`would remove ${show(file)}\n`);
-        io.stderr(`${shown} differs from the config; run saplings-k8s synth to update it\n`);
+        // What changes in those files, object by object, as `saplings-k8s diff` ends with it; on stderr, so stdout stays the list.
+        io.stderr(outputChangeSummary(outDir, files, layoutOfDiff, shown));
+        io.stderr(`${shown} differs from the config; run saplings-k8s synth to update it (saplings-k8s diff shows each change)\n`);
         return 1;
       }
 

@@ -78,6 +78,17 @@ describe('synth --check', () => {
       'would change dist/s0.k8s.yaml',
       'would remove dist/s1.k8s.yaml',
     ]);
+    // Under the list, the summary `saplings-k8s diff` ends with: what changes, stack by stack.
+    expect(run.stderr).toBe(
+      [
+        '  s0 (kubernetes): 2 changed, 0 added, 0 removed',
+        '  t0 (kubernetes): 0 changed, 21 added, 0 removed',
+        '  s1 (kubernetes): 0 changed, 0 added, 21 removed',
+        '2 changed, 21 added, 21 removed in 3 stacks, against dist; 1 noise change hidden (checksum annotations, provenance headers)',
+        'dist differs from the config; run saplings-k8s synth to update it (saplings-k8s diff shows each change)',
+        '',
+      ].join('\n'),
+    );
     expect(snapshotDir(path.join(cwd, 'dist'))).toStrictEqual(before);
   });
 
