@@ -19,7 +19,7 @@ const TARGET_KEYS = {
   kubernetes: () => '',
   compose: () => '',
   cloudrun: (name) =>
-    `cloudrun:\n  project: ${name}-prod\n  region: us-central1\n  serviceAccount: app@${name}-prod.iam.gserviceaccount.com\n  secrets:\n` +
+    `cloudrun:\n  project: ${name}-prod\n  region: us-central1\n  serviceAccount: app@${name}-prod.iam.gserviceaccount.com\n  vpcNetwork: { network: default }\n  secrets:\n` +
     ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'DATABASE_URL', 'ENCRYPTION_KEY', 'REDIS_URL']
       .map((key) => `    ${key}: { secret: ${name}-${key.toLowerCase().replace(/_/g, '-')}, version: 1 }\n`)
       .join(''),

@@ -18,13 +18,14 @@ const os = require('node:os');
 const path = require('node:path');
 
 const QUICK = process.argv.includes('--quick');
-const CLI = path.join(__dirname, 'run-cli.js');
+const CLI = path.join(__dirname, '..', 'bin', 'saplings-k8s.js');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'saplings-bench-limits-'));
 process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
 
 function run(args, expectStatus = 0) {
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: work, encoding: 'utf8', maxBuffer: 1 << 30 });
+  // bench/rss.js reports the process's peak memory as `maxRSS KiB` on stderr when it exits.
+  const result = spawnSync(process.execPath, ['-r', path.join(__dirname, 'rss.js'), CLI, ...args], { cwd: work, encoding: 'utf8', maxBuffer: 1 << 30 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (expectStatus !== null && result.status !== expectStatus) throw new Error(`saplings-k8s ${args.join(' ')} exited ${result.status}:\n${result.stderr.slice(0, 2000)}`);
   const rss = /maxRSS (\d+)/.exec(result.stderr);
