@@ -71,13 +71,18 @@ async function readBy(file: string, run: Promise<unknown>): Promise<void> {
 }
 
 describe('the output lock', () => {
-  test('a run waits while another process holds the lock, then completes', async () => {
-    const cwd = tempDir();
+  /** A live lock on `cwd/dist`: this test process is alive, on this host and in this pid namespace, so its token holds it. */
+  function holdLock(cwd: string): { lock: string; token: string } {
     const lock = path.join(cwd, 'dist', LOCK_DIR);
     fs.mkdirSync(lock, { recursive: true });
-    // This test process is alive, on this host and in this pid namespace, so its token makes the lock a live one.
     const token = path.join(lock, 'holder-test');
     fs.writeFileSync(token, JSON.stringify({ token: 'test', pid: process.pid, host: os.hostname(), pidNamespace: pidNamespace() }));
+    return { lock, token };
+  }
+
+  test('a run waits while another process holds the lock, then completes', async () => {
+    const cwd = tempDir();
+    const { token } = holdLock(cwd);
     const run = runAsync(['synth'], cwd);
     // No fixed sleep: wait until the run has read the holder's token (and so found it alive).
     await readBy(token, run);
@@ -89,10 +94,7 @@ describe('the output lock', () => {
 
   test('a run waiting for the lock stops on SIGTERM: exit 143, nothing written, the holder\'s lock untouched', async () => {
     const cwd = tempDir();
-    const lock = path.join(cwd, 'dist', LOCK_DIR);
-    fs.mkdirSync(lock, { recursive: true });
-    const token = path.join(lock, 'holder-test');
-    fs.writeFileSync(token, JSON.stringify({ token: 'test', pid: process.pid, host: os.hostname(), pidNamespace: pidNamespace() }));
+    const { lock, token } = holdLock(cwd);
     const child = spawn(process.execPath, [CLI, 'synth'], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));

@@ -10,7 +10,7 @@ import { compareFiles } from '../../diff/compare';
 import { DIFF_FORMATS, DiffFormat, formatDiff } from '../../diff/format';
 import { filesAtRef, filesOnDisk } from '../../diff/sources';
 import { CliIO, Command, UsageError } from '../context';
-import { MAX_CONFIG_SIZE_HELP, MAX_CONFIG_SIZE_OPTION, loadStacks, parseByteSize, parseEnvironment } from './shared';
+import { MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, loadStacks, parseByteSize, parseEnvironment } from './shared';
 import { parseLayout, parseTargets, resolveTargets } from './synth';
 
 export const diffCommand: Command = {
@@ -60,15 +60,10 @@ invalid input.`;
     const { values } = parseArgs({
       args,
       options: {
-        config: { type: 'string', short: 'c' },
-        out: { type: 'string', short: 'o' },
-        env: { type: 'string', short: 'e' },
-        layout: { type: 'string', short: 'l' },
-        target: { type: 'string', short: 't', multiple: true },
+        ...RENDER_OPTIONS,
         against: { type: 'string' },
         format: { type: 'string' },
         'show-noise': { type: 'boolean' },
-        ...MAX_CONFIG_SIZE_OPTION,
       },
       allowPositionals: false,
     });

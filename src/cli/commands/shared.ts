@@ -26,6 +26,16 @@ export function parseEnvironment(value: string | undefined): Environment | undef
 /** The `--max-config-size` option, shared by the commands that read a config. */
 export const MAX_CONFIG_SIZE_OPTION = { 'max-config-size': { type: 'string' } } as const;
 
+/** The options `synth` and `diff` share: which config, where its output is, for which environment, layout and targets. */
+export const RENDER_OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  out: { type: 'string', short: 'o' },
+  env: { type: 'string', short: 'e' },
+  layout: { type: 'string', short: 'l' },
+  target: { type: 'string', short: 't', multiple: true },
+  ...MAX_CONFIG_SIZE_OPTION,
+} as const;
+
 /** Help text for {@link MAX_CONFIG_SIZE_OPTION}. */
 export const MAX_CONFIG_SIZE_HELP = `      --max-config-size N  Refuse a config file larger than N bytes (units: KiB, MiB,
                            GiB, K, M, G). Default: 10MiB`;

@@ -15,7 +15,7 @@ import { FleetWorkers, PARALLEL_THRESHOLD, synthesizeFleet } from '../../synth/f
 import { Synthesized } from '../../synth/synthesize';
 import { hasInterruptedRun } from '../../synth/journal';
 import { CliIO, Command, UsageError } from '../context';
-import { MAX_CONFIG_SIZE_HELP, MAX_CONFIG_SIZE_OPTION, configFileOf, loadStacks, parseByteSize, parseEnvironment } from './shared';
+import { MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, configFileOf, loadStacks, parseByteSize, parseEnvironment } from './shared';
 
 export const synthCommand: Command = {
   name: 'synth',
@@ -62,15 +62,10 @@ ${MAX_CONFIG_SIZE_HELP}
     const { values } = parseArgs({
       args,
       options: {
-        config: { type: 'string', short: 'c' },
-        out: { type: 'string', short: 'o' },
-        env: { type: 'string', short: 'e' },
+        ...RENDER_OPTIONS,
         check: { type: 'boolean' },
         force: { type: 'boolean' },
         prune: { type: 'boolean' },
-        layout: { type: 'string', short: 'l' },
-        target: { type: 'string', short: 't', multiple: true },
-        ...MAX_CONFIG_SIZE_OPTION,
       },
       allowPositionals: false,
     });

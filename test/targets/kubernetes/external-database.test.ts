@@ -1,17 +1,7 @@
-import { InputError, Problem, formatProblem } from '../../../src/config/errors';
+import { Problem, formatProblem } from '../../../src/config/errors';
+import { configProblems as refusal } from '../../helpers/config-problems';
 import { parseConfigText } from '../../../src/config/load';
 import { find, render } from '../../helpers/manifests';
-
-/** The problems a config text is refused with, formatted as the CLI prints them. */
-function refusal(text: string): string[] {
-  try {
-    parseConfigText(text, 'saplings.yaml');
-  } catch (err) {
-    if (err instanceof InputError) return err.problems.map(formatProblem);
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
 
 function warnings(text: string): string[] {
   const found: Problem[] = [];
