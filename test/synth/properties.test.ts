@@ -9,7 +9,7 @@ import { StackConfig, StackConfigSchema } from '../../src/config/schema';
 import { FindingsError } from '../../src/checks/findings';
 import { validateObjects } from '../../src/checks/k8s-validate';
 import { checkPolicy } from '../../src/checks/policy';
-import { runs, stackInput } from '../helpers/stack-arbitraries';
+import { SCALE, runs, stackInput } from '../helpers/stack-arbitraries';
 import { renderStack } from '../../src/targets/kubernetes/render';
 import { synthesize } from '../../src/synth/synthesize';
 import { hasStackTrace, runCli, tempDir } from '../helpers/cli';
@@ -264,8 +264,9 @@ describe('parseConfigText on junk returns stacks or throws InputError, never any
       }),
       { numRuns: runs(300) },
     );
-    // Some mutants replace a value by one of the same kind and still load.
-    expect(loaded).toBeGreaterThan(0);
+    // Some mutants replace a value by one of the same kind and still load: seen in a full hunt (npm run
+    // test:properties); npm test's quarter of the cases may happen to have none.
+    if (SCALE >= 1) expect(loaded).toBeGreaterThan(0);
   });
 
   test.each([

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { StackConfig, StackConfigSchema } from '../../../src/config/schema';
 import { RenderedStack, StackRenderer, renderStack, toYaml } from '../../../src/targets/kubernetes/render';
-import { host, namespace, runs, stackInput, stackName } from '../../helpers/stack-arbitraries';
+import { SCALE, host, namespace, runs, stackInput, stackName } from '../../helpers/stack-arbitraries';
 
 /*
  * StackRenderer must give exactly what renderStack, the full render, gives:
@@ -59,8 +59,10 @@ describe('StackRenderer', () => {
       }),
       { numRuns: runs(30) },
     );
-    // Most fleets repeat a shape, so the template path must really have run.
-    expect(templated).toBeGreaterThan(runs(30) / 2);
+    // Most fleets repeat a shape, so the template path must really have run: at all in every run, and for most
+    // fleets in a full hunt (npm run test:properties); npm test's quarter of the cases is too few for a ratio.
+    expect(templated).toBeGreaterThan(0);
+    if (SCALE >= 1) expect(templated).toBeGreaterThan(runs(30) / 2);
   });
 
   test('GIVEN a fleet of one shape THEN stacks after the first are filled in from the template, identical to a full render', () => {
