@@ -130,7 +130,9 @@ describe('the packed package in a stock cdk8s project', () => {
     const run = spawnSync(process.execPath, ['main.js'], { cwd: dir, encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toStrictEqual([true, true]);
-    // The docs' examples (README.md and docs/) compiled with main.ts; each synthesizes on its own.
+    // The docs' examples (README.md and docs/) compiled with main.ts; each synthesizes on its own, in a project
+    // that has the saplings.yaml docs/library.md's "Reading saplings.yaml in your own app" reads.
+    fs.copyFileSync(path.join(ROOT, 'examples', 'saplings.yaml'), path.join(dir, 'saplings.yaml'));
     expect(readmeSnippets().length).toBeGreaterThanOrEqual(7);
     readmeSnippets().forEach((_code, i) => {
       const out = path.join(dir, `readme-${i}-out`);
