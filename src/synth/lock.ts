@@ -217,7 +217,16 @@ function liveHolders(lockPath: string, staleMs: number): (LockRecord | undefined
     const pid = Number(readSmall(lockPath));
     const abandoned = Date.now() - stat.mtimeMs > staleMs || (Number.isInteger(pid) && pid > 0 && !isRunning(pid));
     if (!abandoned) return [undefined];
-    fs.rmSync(lockPath, { force: true });
+    try {
+      fs.unlinkSync(lockPath);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // Another run removed it first (ENOENT), or already made this version's lock directory in its place
+      // (EISDIR, EPERM): held by that run, so wait and look again.
+      if (code === 'ENOENT') return [];
+      if (code === 'EISDIR' || code === 'EPERM') return [undefined];
+      throw err;
+    }
     return [];
   }
   const holders: (LockRecord | undefined)[] = [];
