@@ -59,10 +59,12 @@ describe('StackRenderer', () => {
       }),
       { numRuns: runs(30) },
     );
-    // Most fleets repeat a shape, so the template path must really have run: at all in every run, and for most
-    // fleets in a full hunt (npm run test:properties); npm test's quarter of the cases is too few for a ratio.
+    // Many fleets repeat a shape, so the template path must really have run: at all in every run, and for a good
+    // share of the fleets in a full hunt (npm run test:properties; about half of them since the stack settings
+    // grew, 14 to 16 of 30 in CI, so "more than half" failed by chance); npm test's quarter of the cases is too
+    // few for a ratio.
     expect(templated).toBeGreaterThan(0);
-    if (SCALE >= 1) expect(templated).toBeGreaterThan(runs(30) / 2);
+    if (SCALE >= 1) expect(templated).toBeGreaterThan(runs(30) / 4);
   });
 
   test('GIVEN a fleet of one shape THEN stacks after the first are filled in from the template, identical to a full render', () => {
