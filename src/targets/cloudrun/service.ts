@@ -1,4 +1,4 @@
-import { InputError, Problem } from '../../config/errors';
+import { Problem, inputError } from '../../config/errors';
 import { StackConfig } from '../../config/types';
 import { PROMETHEUS_MULTIPROC_DIR } from '../../conventions/app-process';
 import { CLOUD_IDS } from '../../conventions/cloud-ids';
@@ -62,7 +62,7 @@ export function cloudRunService(stack: StackConfig, location: Pick<Problem, 'fil
       message: `${limits.cpu} CPU and ${limits.memory} is more than a Cloud Run instance has; Cloud Run offers ${CLOUD_RUN_SIZES_TABLE}`,
     });
   }
-  if (problems.length || size === undefined) throw new InputError(problems);
+  if (problems.length || size === undefined) throw inputError(problems);
 
   const name = appObjectNames(stack.name).deployment;
   const port = stack.app.port;
