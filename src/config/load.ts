@@ -49,7 +49,7 @@ export function defaultStacks(options: LoadOptions = {}): StackConfig[] {
   return cached.stacks!;
 }
 
-/** Reads, parses and validates a config file holding one or more stacks. Throws {@link InputError}. */
+/** Reads, parses and validates a config file holding one or more stacks. Throws {@link inputError}. */
 export function loadConfigFile(file: string, options: LoadOptions = {}): StackConfig[] {
   return loadConfig(file, options).stacks;
 }
@@ -67,7 +67,7 @@ export interface LoadedConfig {
   locate(problems: readonly Problem[]): Problem[];
 }
 
-/** Like {@link loadConfigFile}, keeping the text to locate later problems in. Throws {@link InputError}. */
+/** Like {@link loadConfigFile}, keeping the text to locate later problems in. Throws {@link inputError}. */
 export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfig {
   const limit = options.maxConfigBytes ?? DEFAULT_MAX_CONFIG_BYTES;
   const text = readText(file, path.resolve(options.cwd ?? process.cwd(), file), limit);
@@ -94,7 +94,7 @@ export function locateProblems(problems: readonly Problem[], file: string, text:
   });
 }
 
-/** Parses and validates config text (YAML or JSON, one stack per YAML document). Throws {@link InputError}. */
+/** Parses and validates config text (YAML or JSON, one stack per YAML document). Throws {@link inputError}. */
 export function parseConfigText(text: string, file: string, options: LoadOptions = {}): StackConfig[] {
   const parsed = parseYamlStream(text);
   if (parsed.problems.length) {
@@ -126,7 +126,7 @@ export type StackLocator = (index: number, path: readonly PropertyKey[], target:
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const schema = (): typeof import('./schema') => require('./schema') as typeof import('./schema');
 
-/** Validates parsed documents as stacks and checks they don't collide. Throws {@link InputError}. */
+/** Validates parsed documents as stacks and checks they don't collide. Throws {@link inputError}. */
 export function validateStacks(
   values: unknown[],
   file: string,

@@ -176,7 +176,7 @@ const MAX_JOURNAL_BYTES = 64 * 1024 * 1024;
  * relative, normalized, inside `target` and not through a symbolic link, in
  * the output and in the staging directory alike.
  *
- * @throws OutputError naming the journal, when it is anything else
+ * @throws an {@link outputError} naming the journal, when it is anything else
  */
 function readJournal(target: string): Plan {
   const file = journal(target);
@@ -267,7 +267,7 @@ function journal(target: string): string {
   return path.join(target, STAGING_DIR, JOURNAL);
 }
 
-/** Runs an I/O step, turning its error into an {@link OutputError} about `file`. */
+/** Runs an I/O step, turning its error into an {@link outputError} about `file`. */
 function attempt(step: () => void, action: string, file: string, outcome?: string): void {
   try {
     step();

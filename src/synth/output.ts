@@ -242,7 +242,7 @@ export interface WriteOptions extends DiffOptions {
  * the output directory ({@link applyPlan}), the record of generated files
  * last. Files that hold Secret values are written with mode 0600.
  *
- * @throws OutputError for any I/O error, naming the path and what to do; the
+ * @throws an {@link outputError} for any I/O error, naming the path and what to do; the
  *   output directory then holds exactly the files it had before.
  */
 export function writeOutput(outDir: string, files: readonly OutputFile[], options: WriteOptions = {}): OutputDiff {
@@ -530,7 +530,7 @@ function missingDirs(target: string, added: readonly string[]): string[] {
  * What is at `rel` in `target`: nothing, a regular file, or something else
  * (a link, pipe, device or directory), which is never read.
  *
- * @throws OutputError when a directory on the way is a symbolic link or not a directory, so no write follows it out of `target`
+ * @throws an {@link outputError} when a directory on the way is a symbolic link or not a directory, so no write follows it out of `target`
  */
 function entryKind(target: string, rel: string): 'absent' | 'file' | 'other' {
   const parts = path.normalize(rel).split(path.sep);
@@ -549,7 +549,7 @@ function entryKind(target: string, rel: string): 'absent' | 'file' | 'other' {
   return 'absent';
 }
 
-/** Runs an I/O step, turning its error into an {@link OutputError} about `file`. */
+/** Runs an I/O step, turning its error into an {@link outputError} about `file`. */
 function attempt(step: () => void, action: string, file: string): void {
   try {
     step();

@@ -107,7 +107,7 @@ export function formatRecord(entries: Iterable<RecordEntry>): string {
  * exists now. Otherwise `source` (a journal or record inside `target`) was
  * not written by saplings-k8s, and is refused.
  *
- * @throws OutputError naming `source`
+ * @throws an {@link outputError} naming `source`
  */
 export function checkedRelativePath(rel: unknown, source: string, target: string): string {
   const refuse = (why: string) =>

@@ -50,7 +50,7 @@ export interface StackResults {
  * policy; every target's output against the credential leak guard; and each
  * target's own checks.
  *
- * Throws {@link InputError} for props that conflict and {@link FindingsError}
+ * Throws {@link inputError} for props that conflict and {@link findingsError}
  * for objects that fail a check, with every problem of every stack at once.
  */
 export function synthesize(stacks: readonly StackConfig[], options: SynthesizeOptions): Synthesized {

@@ -37,7 +37,7 @@ const STARTUP_FAILURE_THRESHOLD = 24;
  * accepts (one port named http1; no readinessProbe, securityContext or
  * envFrom; only in-memory volumes).
  *
- * @throws InputError for what the schema cannot see: a secret variable with
+ * @throws an {@link inputError} for what the schema cannot see: a secret variable with
  *   no `cloudrun.secrets` entry, a size Cloud Run has no instance for, a name
  *   too long for a Cloud Run service, more env than Cloud Run takes, a private
  *   backend with no VPC egress

@@ -34,7 +34,7 @@ const ALL_DEFAULT_CAPABILITIES_BUT_CHOWN = [
  * create-service --cli-input-json`), which runs the task definition's latest
  * revision.
  *
- * @throws InputError for what the schema cannot see: a secret variable with
+ * @throws an {@link inputError} for what the schema cannot see: a secret variable with
  *   no ARN, limits larger than any Fargate task
  */
 export function ecsDocuments(stack: StackConfig, location: Pick<Problem, 'file' | 'document'>): EcsDocuments {
