@@ -19,6 +19,8 @@ export { StackConfig, StackConfigInput } from './config/types';
 export { MAX_STACK_NAME_LENGTH } from './config/stack-name';
 export { DEFAULT_CONFIG, LoadOptions, LoadedConfig, defaultStacks, loadConfig, loadConfigFile, locateProblems, parseConfigText } from './config/load';
 export { InputError, Problem, formatProblem } from './config/errors';
+export { SaplingsError } from './conventions/diagnostic';
+export type { Diagnostic, SaplingsErrorKind } from './conventions/diagnostic';
 export { TextPosition } from './config/yaml';
 export { stackPropsFromConfig } from './targets/kubernetes/stack-props';
 export { renderStack, toYaml, RenderedStack } from './targets/kubernetes/render';

@@ -83,6 +83,8 @@ export { ServiceMonitor, ServiceMonitorProps } from '../imports/monitoring.coreo
 export { PrometheusRule, PrometheusRuleProps } from '../imports/monitoring.coreos.com/prometheusrules-monitoring.coreos.com';
 
 // Errors, construct validation, and the checks a chart author runs on their own output.
+export { SaplingsError } from './conventions/diagnostic';
+export type { Diagnostic, SaplingsErrorKind, TextPosition } from './conventions/diagnostic';
 export { SaplingsValidationError, validateConstructs } from './constructs/errors';
 export type { ConstructProblem } from './constructs/errors';
 export type { KubeObject } from './conventions/kube-object';

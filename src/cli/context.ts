@@ -1,3 +1,5 @@
+import { SaplingsError } from '../conventions/diagnostic';
+
 /** Where a command writes, so tests can capture it and the bin can use the process streams. */
 export interface CliIO {
   /** Results: manifests, schemas, diagrams. */
@@ -12,12 +14,9 @@ export interface CliIO {
   readonly stderrIsTTY?: boolean;
 }
 
-/** A command line the CLI cannot make sense of. Exit status 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
+/** The {@link SaplingsError} (kind `usage`) for a command line the CLI cannot make sense of. Exit status 2. */
+export function usageError(message: string): SaplingsError {
+  return new SaplingsError('usage', message);
 }
 
 /** One `saplings-k8s` subcommand. */

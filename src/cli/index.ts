@@ -1,9 +1,7 @@
-import { InputError, formatProblem } from '../config/errors';
-import { FindingsError, formatFinding } from '../checks/findings';
-import { OutputError } from '../synth/output-error';
+import { SaplingsError } from '../conventions/diagnostic';
 import { packageVersion } from '../synth/provenance';
-import { CliIO, Command, UsageError } from './context';
-import { PROBLEM_FORMATS, ProblemFormat, findingRecord, githubAnnotation, problemRecord } from './problem-formats';
+import { CliIO, Command, usageError } from './context';
+import { PROBLEM_FORMATS, ProblemFormat, reportError } from './problem-formats';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 /** Every command, in the order `--help` lists them; each module loads when its command runs, so a run loads only its own. */
@@ -64,7 +62,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       return EXIT.ok;
     }
     const command = COMMANDS.find((c) => c.name === name)?.load();
-    if (!command) throw new UsageError(`unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+    if (!command) throw usageError(`unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
     if (rest.includes('-h') || rest.includes('--help')) {
       io.stdout(`${command.usage}\n`);
       return EXIT.ok;
@@ -89,7 +87,7 @@ function takeFormat(argv: readonly string[]): { format: ProblemFormat; args: str
     }
     const value = arg === '--format' ? argv[++i] : arg.slice('--format='.length);
     if (!(PROBLEM_FORMATS as readonly (string | undefined)[]).includes(value)) {
-      throw new UsageError(`--format must be one of ${PROBLEM_FORMATS.join(', ')}, got ${value === undefined ? 'nothing' : `"${value}"`}`);
+      throw usageError(`--format must be one of ${PROBLEM_FORMATS.join(', ')}, got ${value === undefined ? 'nothing' : `"${value}"`}`);
     }
     format = value as ProblemFormat;
   }
@@ -99,33 +97,11 @@ function takeFormat(argv: readonly string[]): { format: ProblemFormat; args: str
 function report(err: unknown, io: CliIO, debug: boolean, format: ProblemFormat): number {
   const color = io.env.NO_COLOR === undefined && io.env.FORCE_COLOR !== '0' && process.stderr.isTTY === true;
   const mark = color ? '\u001b[31m✖\u001b[0m' : '✖';
-  if (format !== 'text' && (err instanceof InputError || err instanceof FindingsError)) {
-    const problems = err instanceof InputError ? err.problems.map(problemRecord) : err.findings.map(findingRecord);
-    io.stdout(format === 'json' ? `${JSON.stringify({ problems }, null, 2)}\n` : problems.map(githubAnnotation).join(''));
-    return EXIT.invalidInput;
-  }
-  if (err instanceof InputError) {
-    for (const problem of err.problems) io.stderr(`${mark} ${formatProblem(problem)}\n`);
-    const n = err.problems.length;
-    io.stderr(`${n} problem${n === 1 ? '' : 's'}; nothing was written.\n`);
-    return EXIT.invalidInput;
-  }
-  if (err instanceof FindingsError) {
-    for (const finding of err.findings) io.stderr(`${mark} ${formatFinding(finding)}\n`);
-    const n = err.findings.length;
-    io.stderr(`${n} error${n === 1 ? '' : 's'} in the generated objects; nothing was written.\n`);
-    return EXIT.invalidInput;
-  }
-  if (err instanceof OutputError) {
-    io.stderr(`${mark} ${err.message}\n`);
-    return EXIT.invalidInput;
-  }
+  // A construct error is a bug of the target that rendered it (the Kubernetes target turns the ones config can cause into input problems): it keeps its trace.
+  if (SaplingsError.isSaplingsError(err) && err.kind !== 'construct') return reportError(err, format, io, mark);
   // node:util parseArgs reports unknown or malformed flags with these codes.
   const code = (err as { code?: string }).code;
-  if (err instanceof UsageError || code?.startsWith('ERR_PARSE_ARGS_')) {
-    io.stderr(`${mark} ${(err as Error).message}\nRun "saplings-k8s --help" for usage.\n`);
-    return EXIT.usage;
-  }
+  if (code?.startsWith('ERR_PARSE_ARGS_')) return reportError(usageError((err as Error).message), format, io, mark);
   const message = err instanceof Error ? err.message : String(err);
   io.stderr(`${mark} ${message}\n`);
   if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);

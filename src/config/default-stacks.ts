@@ -70,7 +70,7 @@ export function cachedDefaultStacks(environment: Environment | undefined): Defau
 export function computeDefaultStacks(): DefaultStacksCache['results'] {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { validateStacks, DEFAULT_CONFIG } = require('./load') as typeof import('./load');
-  const { InputError } = require('./errors') as typeof import('./errors');
+  const { inputProblems } = require('./errors') as typeof import('./errors');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const results: Record<string, DefaultStacksResult> = {};
   for (const env of ENV_KEYS) {
@@ -79,8 +79,9 @@ export function computeDefaultStacks(): DefaultStacksCache['results'] {
     try {
       results[env] = JSON.parse(JSON.stringify({ stacks: validateStacks([DEFAULT_CONFIG], DEFAULT_SOURCE, options), warnings }));
     } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-      results[env] = JSON.parse(JSON.stringify({ problems: err.problems, warnings }));
+      const problems = inputProblems(err);
+      if (!problems) throw err;
+      results[env] = JSON.parse(JSON.stringify({ problems, warnings }));
     }
   }
   return results;

@@ -1,43 +1,61 @@
 import { closestMatch } from '../conventions/edit-distance';
 import { isSecretLikeName } from '../conventions/secret-names';
-import { oneLine } from '../conventions/one-line';
-import { describeHidden, isSecretConfigPath, mayShow, redactMessage } from '../checks/redaction';
-import { PositionTarget, TextPosition } from './yaml';
+import { Diagnostic, SaplingsError, TextPosition } from '../conventions/diagnostic';
+import { describeHidden, isSecretConfigPath, mayShow } from '../checks/redaction';
+import { formatFinding } from '../checks/findings';
+import { PositionTarget } from './yaml';
 
-/** One problem with an input, located as precisely as the input allows. */
-export interface Problem {
+/** A problem with an input: a {@link Diagnostic} that names its file and key path, located as precisely as the input allows. */
+export type Problem = Diagnostic & {
   /** File the problem is in, as the user named it. */
   readonly file: string;
-  /** 1-based document index, when the file holds several stacks. */
-  readonly document?: number;
-  /** Where in the file, when the problem comes from a file's text. */
-  readonly position?: TextPosition;
   /** Dotted key path (`autoscaling.maxReplicas`), or empty for the whole document. */
   readonly path: string;
-  /** What is wrong, what was given and what is allowed. */
-  readonly message: string;
-}
+};
 
 /**
  * Renders a problem as one line, `FILE:LINE:COL: key.path: message`, the
  * form editors, terminals and CI annotators turn into a link. A problem
  * without a position (the built-in default config) names the document instead.
+ * The same function as {@link formatFinding}: every diagnostic renders alike.
  */
-export function formatProblem(p: Problem): string {
-  const file = p.position
-    ? `${p.file}:${p.position.line}:${p.position.column}`
-    : p.file + (p.document !== undefined ? ` (document ${p.document})` : '');
-  return [oneLine(file), p.path, redactMessage(p.message)].filter((part) => part).join(': ');
-}
+export const formatProblem: (p: Diagnostic) => string = formatFinding;
 
 /** Finds where a key path of the document being validated is, for `problemsFromZod` (zod-problems.ts). */
 export type PathLocator = (path: readonly PropertyKey[], target: PositionTarget) => TextPosition | undefined;
 
-/** Input the tool refuses: a config or manifest with one or more problems. Exit status 1. */
-export class InputError extends Error {
-  constructor(public readonly problems: readonly Problem[]) {
-    super(problems.map(formatProblem).join('\n'));
-    this.name = 'InputError';
+/** The {@link SaplingsError} for input the tool refuses: a config or manifest with one or more problems. Exit status 1. */
+export function inputError(problems: readonly Problem[]): SaplingsError {
+  return new SaplingsError('input', problems, problemsMessage(problems));
+}
+
+function problemsMessage(problems: readonly Problem[]): string {
+  return problems.map(formatProblem).join('\n');
+}
+
+/** The problems of an input {@link SaplingsError}, from any copy of the library, or undefined for any other error. */
+export function inputProblems(err: unknown): readonly Problem[] | undefined {
+  return SaplingsError.isSaplingsError(err, 'input') ? (err.diagnostics as readonly Problem[]) : undefined;
+}
+
+/**
+ * @deprecated Throw {@link inputError}`(problems)` and recognise it with
+ * `SaplingsError.isSaplingsError(err, 'input')`. `err instanceof InputError`
+ * still holds for every input {@link SaplingsError}, from any copy of the library.
+ */
+export class InputError extends SaplingsError {
+  /** Whether `x` is an input {@link SaplingsError}, from any copy of the library. */
+  public static [Symbol.hasInstance](x: unknown): x is InputError {
+    return SaplingsError.isSaplingsError(x, 'input');
+  }
+
+  constructor(problems: readonly Problem[]) {
+    super('input', problems, problemsMessage(problems));
+  }
+
+  /** @deprecated Read `diagnostics`: the same list. */
+  public override get problems(): readonly Problem[] {
+    return this.diagnostics as readonly Problem[];
   }
 }
 

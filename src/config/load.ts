@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Environment } from '../conventions/defaults';
-import { InputError, Problem, redactedValue, showValue, valueAt } from './errors';
+import { Problem, inputError, inputProblems, redactedValue, showValue, valueAt } from './errors';
 import { problemsFromZod } from './zod-problems';
 import { isPinnedImage, unpinnedImageMessage } from '../conventions/image';
 import { databaseReachWarnings, environmentGates } from './gates';
@@ -45,11 +45,11 @@ export function defaultStacks(options: LoadOptions = {}): StackConfig[] {
   const cached = cachedDefaultStacks(options.environment);
   if (!cached) return validateStacks([DEFAULT_CONFIG], DEFAULT_SOURCE, options);
   for (const warning of cached.warnings) options.onWarning?.(warning);
-  if (cached.problems) throw new InputError(cached.problems);
+  if (cached.problems) throw inputError(cached.problems);
   return cached.stacks!;
 }
 
-/** Reads, parses and validates a config file holding one or more stacks. Throws {@link InputError}. */
+/** Reads, parses and validates a config file holding one or more stacks. Throws {@link inputError}. */
 export function loadConfigFile(file: string, options: LoadOptions = {}): StackConfig[] {
   return loadConfig(file, options).stacks;
 }
@@ -67,7 +67,7 @@ export interface LoadedConfig {
   locate(problems: readonly Problem[]): Problem[];
 }
 
-/** Like {@link loadConfigFile}, keeping the text to locate later problems in. Throws {@link InputError}. */
+/** Like {@link loadConfigFile}, keeping the text to locate later problems in. Throws {@link inputError}. */
 export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfig {
   const limit = options.maxConfigBytes ?? DEFAULT_MAX_CONFIG_BYTES;
   const text = readText(file, path.resolve(options.cwd ?? process.cwd(), file), limit);
@@ -94,11 +94,11 @@ export function locateProblems(problems: readonly Problem[], file: string, text:
   });
 }
 
-/** Parses and validates config text (YAML or JSON, one stack per YAML document). Throws {@link InputError}. */
+/** Parses and validates config text (YAML or JSON, one stack per YAML document). Throws {@link inputError}. */
 export function parseConfigText(text: string, file: string, options: LoadOptions = {}): StackConfig[] {
   const parsed = parseYamlStream(text);
   if (parsed.problems.length) {
-    throw new InputError(
+    throw inputError(
       parsed.problems.map((p) => ({
         file,
         document: parsed.count > 1 ? p.document : undefined,
@@ -110,7 +110,7 @@ export function parseConfigText(text: string, file: string, options: LoadOptions
   }
   const values = parsed.values.map((v) => v.value);
   if (values.length === 0) {
-    throw new InputError([
+    throw inputError([
       { file, position: { line: 1, column: 1 }, path: '', message: 'is empty; a stack needs at least "environment" and "image" (run `saplings-k8s init` for a starter)' },
     ]);
   }
@@ -126,7 +126,7 @@ export type StackLocator = (index: number, path: readonly PropertyKey[], target:
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const schema = (): typeof import('./schema') => require('./schema') as typeof import('./schema');
 
-/** Validates parsed documents as stacks and checks they don't collide. Throws {@link InputError}. */
+/** Validates parsed documents as stacks and checks they don't collide. Throws {@link inputError}. */
 export function validateStacks(
   values: unknown[],
   file: string,
@@ -176,7 +176,7 @@ export function validateStacks(
     }
   });
   if (problems.length === 0) problems.push(...collisions(stacks, file, locate));
-  if (problems.length) throw new InputError(problems);
+  if (problems.length) throw inputError(problems);
   return stacks;
 }
 
@@ -258,17 +258,17 @@ function readText(file: string, resolved: string, maxBytes: number): string {
   try {
     const stat = fs.statSync(resolved);
     if (stat.isDirectory()) {
-      throw new InputError([{ file, path: '', message: 'is a directory; --config takes a YAML or JSON file such as saplings.yaml' }]);
+      throw inputError([{ file, path: '', message: 'is a directory; --config takes a YAML or JSON file such as saplings.yaml' }]);
     }
     if (!stat.isFile()) {
-      throw new InputError([{ file, path: '', message: 'is not a regular file (a FIFO, socket or device); --config takes a YAML or JSON file' }]);
+      throw inputError([{ file, path: '', message: 'is not a regular file (a FIFO, socket or device); --config takes a YAML or JSON file' }]);
     }
     if (stat.size > maxBytes) {
-      throw new InputError([{ file, path: '', message: `is ${formatBytes(stat.size)}, over the ${formatBytes(maxBytes)} limit for a config file; split the fleet into several files, or raise the limit with --max-config-size` }]);
+      throw inputError([{ file, path: '', message: `is ${formatBytes(stat.size)}, over the ${formatBytes(maxBytes)} limit for a config file; split the fleet into several files, or raise the limit with --max-config-size` }]);
     }
     bytes = fs.readFileSync(resolved);
   } catch (err) {
-    if (err instanceof InputError) throw err;
+    if (inputProblems(err)) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const message =
       code === 'ENOENT'
@@ -276,14 +276,14 @@ function readText(file: string, resolved: string, maxBytes: number): string {
         : code === 'EACCES' || code === 'EPERM'
           ? 'permission denied; make the file readable for this user'
           : `cannot be read (${code ?? String(err)}); check the path and the disk`;
-    throw new InputError([{ file, path: '', message }]);
+    throw inputError([{ file, path: '', message }]);
   }
   if (bytes.includes(0)) {
-    throw new InputError([{ file, path: '', message: 'is a binary file, not YAML or JSON text' }]);
+    throw inputError([{ file, path: '', message: 'is a binary file, not YAML or JSON text' }]);
   }
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new InputError([{ file, path: '', message: 'is not valid UTF-8 text; save it as UTF-8 YAML or JSON' }]);
+    throw inputError([{ file, path: '', message: 'is not valid UTF-8 text; save it as UTF-8 YAML or JSON' }]);
   }
 }

@@ -5,7 +5,7 @@ import { mayShow } from '../checks/redaction';
 
 /*
  * zod issues to positioned problems. Apart from errors.ts, whose Problem and
- * InputError saplings-k8s/config declares: a declaration file that names zod
+ * inputError saplings-k8s/config declares: a declaration file that names zod
  * makes a consumer's compiler load zod's types, which need esModuleInterop.
  */
 

@@ -5,7 +5,7 @@ import {
   ExternalSecretSpecSecretStoreRefKind,
   ExternalSecretSpecTargetCreationPolicy,
 } from '../../imports/external-secrets.io/external-secrets.io';
-import { SaplingsValidationError } from './errors';
+import { propsError } from './errors';
 
 /** Where an external secret's values come from. */
 export interface ExternalSecretSource {
@@ -53,11 +53,11 @@ export class AppSecret extends Construct {
   constructor(scope: Construct, id: string, props: AppSecretProps) {
     super(scope, id);
     if (props.external && props.values) {
-      throw SaplingsValidationError.of(this, `'external' and 'values' are mutually exclusive; pick one source for ${props.name}`);
+      throw propsError(this, `'external' and 'values' are mutually exclusive; pick one source for ${props.name}`);
     }
     const missing = props.values ? props.keys.filter((key) => props.values?.[key] === undefined) : [];
     if (missing.length) {
-      throw SaplingsValidationError.of(this, `'values' lacks ${missing.join(', ')}, which 'keys' lists`);
+      throw propsError(this, `'values' lacks ${missing.join(', ')}, which 'keys' lists`);
     }
     this.name = props.name;
     // An inline value not listed in `keys` is still written, so it is held too.

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { promqlAlternatives, promqlString } from '../conventions/metrics';
-import { SaplingsValidationError } from './errors';
+import { propsError } from './errors';
 import { SaplingsApp } from './saplings-app';
 
 /** PromQL label matchers (without braces) that pick one app's series and nothing of another stack's. */
@@ -27,7 +27,7 @@ export interface AppSeries {
 export function appSeries(scope: Construct, app: SaplingsApp, namespace: string | undefined): AppSeries {
   const ns = namespace ?? Chart.of(app).namespace;
   if (ns === undefined) {
-    throw SaplingsValidationError.of(
+    throw propsError(
       scope,
       "the app's chart has no namespace, and every query is scoped to one; pass 'namespace' (the namespace the app is applied to) or give the chart a namespace",
     );

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SEED } from '../conventions/defaults';
 import { appObjectNames } from '../conventions/names';
-import { SaplingsValidationError } from './errors';
+import { propsError } from './errors';
 import { SaplingsApp } from './saplings-app';
 
 /** How fast the autoscaler may move in one direction. */
@@ -59,7 +59,7 @@ export class Autoscaler extends Construct {
     this.minReplicas = props.minReplicas ?? defaults.minReplicas;
     this.maxReplicas = props.maxReplicas ?? defaults.maxReplicas;
     if (this.minReplicas > this.maxReplicas) {
-      throw SaplingsValidationError.of(
+      throw propsError(
         this,
         `'minReplicas' (${this.minReplicas}) must be less than or equal to 'maxReplicas' (${this.maxReplicas}); raise maxReplicas or lower minReplicas`,
       );

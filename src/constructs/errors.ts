@@ -2,41 +2,61 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fieldRuleViolations } from '../conventions/field-rules';
 import { toDotPath } from '../conventions/key-path';
+import { Diagnostic, SaplingsError } from '../conventions/diagnostic';
 
-/** One thing wrong with a construct: where it is in the tree, and what is wrong. */
-export interface ConstructProblem {
+/** One thing wrong with a construct: a {@link Diagnostic} that names the construct's path in the tree. */
+export type ConstructProblem = Diagnostic & {
   /** The construct's path, e.g. `saplings/App/Secret`. */
-  readonly path: string;
-  /** What is wrong, naming the props and values involved and what to do instead. */
-  readonly message: string;
+  readonly constructPath: string;
+};
+
+/**
+ * The {@link SaplingsError} (kind `construct`) constructs raise for props
+ * that conflict, thrown at once by a constructor, or gathered from
+ * `node.addValidation()` rules by {@link validateConstructs}. Its message
+ * lists each problem as `[path] message`.
+ */
+export function constructError(problems: readonly ConstructProblem[]): SaplingsError {
+  return new SaplingsError('construct', problems);
+}
+
+/** The {@link constructError} for one construct whose props conflict: `throw propsError(this, 'message')`. */
+export function propsError(scope: IConstruct, message: string): SaplingsError {
+  return constructError([{ constructPath: scope.node.path, message }]);
 }
 
 /**
- * The one error constructs raise for props that conflict, thrown at once by a
- * constructor or gathered from `node.addValidation()` rules by
- * {@link validateConstructs}. Catch it by type and read {@link problems};
- * the message lists each problem as `[path] message`.
+ * @deprecated Throw {@link propsError}`(scope, message)` or
+ * {@link constructError}`(problems)`, and recognise it with
+ * `SaplingsError.isSaplingsError(err, 'construct')`. `err instanceof
+ * SaplingsValidationError` still holds for every construct
+ * {@link SaplingsError}, from any copy of the library.
  */
-export class SaplingsValidationError extends Error {
-  /** Every problem found, in construct-tree order. */
-  public readonly problems: readonly ConstructProblem[];
-
-  constructor(problems: readonly ConstructProblem[]) {
-    super(problems.map((p) => `[${p.path}] ${p.message}`).join('\n'));
-    this.name = 'SaplingsValidationError';
-    this.problems = problems;
+export class SaplingsValidationError extends SaplingsError {
+  /** Whether `x` is a construct {@link SaplingsError}, from any copy of the library. */
+  public static [Symbol.hasInstance](x: unknown): x is SaplingsValidationError {
+    return SaplingsError.isSaplingsError(x, 'construct');
   }
 
-  /** The error for one construct whose props conflict. */
-  public static of(scope: IConstruct, message: string): SaplingsValidationError {
-    return new SaplingsValidationError([{ path: scope.node.path, message }]);
+  /** @deprecated Use {@link propsError}. */
+  public static of(scope: IConstruct, message: string): SaplingsError {
+    return propsError(scope, message);
+  }
+
+  constructor(problems: readonly ConstructProblem[]) {
+    super('construct', problems);
+  }
+
+  /** @deprecated Read `diagnostics`: the same list. */
+  public override get problems(): readonly ConstructProblem[] {
+    return this.diagnostics as readonly ConstructProblem[];
   }
 }
 
 /**
  * Runs every `node.addValidation()` rule under `scope` (cdk8s-plus' own
  * included) and the Kubernetes API server's field rules on every ApiObject
- * under it, and throws one {@link SaplingsValidationError} listing every
+ * under it, and throws one {@link constructError} listing every
  * problem. cdk8s runs the `addValidation` rules at synth, but wraps them in a
  * plain `Error`; calling this first lets callers catch them by type.
  *
@@ -57,9 +77,9 @@ export function validateConstructs(scope: IConstruct): void {
       const duplicate = duplicateMessage(c, json, firstByIdentity);
       if (duplicate) messages.push(duplicate);
     }
-    return messages.map((message) => ({ path: c.node.path, message }));
+    return messages.map((message) => ({ constructPath: c.node.path, message }));
   });
-  if (problems.length > 0) throw new SaplingsValidationError(problems);
+  if (problems.length > 0) throw constructError(problems);
 }
 
 // ApiObjects whose field rules run in their own node.validate().
@@ -69,7 +89,7 @@ const WITH_FIELD_RULES = new WeakSet<ApiObject>();
  * Adds the API server's field rules to `apiObject` as a `node.addValidation()`
  * rule, so that `app.synth()` refuses them too, and rules added by later
  * calls (such as `TrafficPolicy.allowTo`) are checked at synth.
- * {@link validateConstructs} then reports them once, as a {@link SaplingsValidationError}.
+ * {@link validateConstructs} then reports them once, as a {@link constructError}.
  */
 export function addFieldRulesValidation(apiObject: ApiObject): void {
   if (WITH_FIELD_RULES.has(apiObject)) return;

@@ -4,7 +4,7 @@ import type { HttpRouteProps } from '../../imports/gateway.networking.k8s.io/htt
 import { SEED } from '../conventions/defaults';
 import { hostnameError } from '../conventions/field-rules';
 import { ENVIRONMENT_PRESETS } from '../conventions/presets';
-import { SaplingsValidationError, addFieldRulesValidation } from './errors';
+import { propsError, addFieldRulesValidation } from './errors';
 import { GATEWAY_API_VERSION, GatewayWithTls } from './gateway-with-tls';
 import { SaplingsApp } from './saplings-app';
 
@@ -80,11 +80,11 @@ export class GatewayRoute extends Construct {
     const created = gateway instanceof GatewayWithTls;
     const host = props.host ?? (created ? gateway.host : undefined);
     if (host === undefined) {
-      throw SaplingsValidationError.of(this, `host is required with a GatewayReference (gateway ${JSON.stringify(gateway.name)}); pass the public host name, such as "api.example.com"`);
+      throw propsError(this, `host is required with a GatewayReference (gateway ${JSON.stringify(gateway.name)}); pass the public host name, such as "api.example.com"`);
     }
     const hostProblem = hostnameError(host);
     if (hostProblem) {
-      throw SaplingsValidationError.of(
+      throw propsError(
         this,
         `host ${JSON.stringify(host)} is not a host name an HTTPRoute accepts (${hostProblem}); use a DNS name such as "api.example.com", optionally with one leading "*."`,
       );
@@ -92,7 +92,7 @@ export class GatewayRoute extends Construct {
     if (!implementation) {
       const policyOnly = (['rateLimitRps', 'maxBodySize', 'metricsAllowCidrs'] as const).filter((p) => props[p] !== undefined);
       if (policyOnly.length > 0) {
-        throw SaplingsValidationError.of(
+        throw propsError(
           this,
           `${policyOnly.join(', ')} need an implementation's policies (Gateway API has no portable API for them), but implementation is unset; ` +
             `set implementation: 'envoy-gateway', or leave ${policyOnly.length > 1 ? 'them' : 'it'} out`,
@@ -101,7 +101,7 @@ export class GatewayRoute extends Construct {
     }
     const maxBodySize = props.maxBodySize ?? SEED.ingress.maxBodySize;
     if (!NGINX_SIZE.test(maxBodySize)) {
-      throw SaplingsValidationError.of(this, `maxBodySize ${JSON.stringify(maxBodySize)} is not a size; use a number of bytes, optionally with k, m or g (KiB, MiB, GiB), such as "10m"`);
+      throw propsError(this, `maxBodySize ${JSON.stringify(maxBodySize)} is not a size; use a number of bytes, optionally with k, m or g (KiB, MiB, GiB), such as "10m"`);
     }
     this.host = host;
     const routeNamespace = Chart.of(this).namespace;

@@ -4,7 +4,7 @@ import type { GatewayProps } from '../../imports/gateway.networking.k8s.io/gatew
 import type { HttpRouteProps } from '../../imports/gateway.networking.k8s.io/httproutes-gateway.networking.k8s.io';
 import { SEED } from '../conventions/defaults';
 import { hostnameError } from '../conventions/field-rules';
-import { SaplingsValidationError, addFieldRulesValidation } from './errors';
+import { propsError, addFieldRulesValidation } from './errors';
 
 /** The Gateway API group and version of Gateways and HTTPRoutes. */
 export const GATEWAY_API_VERSION = 'gateway.networking.k8s.io/v1';
@@ -55,7 +55,7 @@ export class GatewayWithTls extends Construct {
     super(scope, id);
     const hostProblem = hostnameError(props.host);
     if (hostProblem) {
-      throw SaplingsValidationError.of(
+      throw propsError(
         this,
         `host ${JSON.stringify(props.host)} is not a host name a Gateway listener accepts (${hostProblem}); use a DNS name such as "api.example.com", optionally with one leading "*."`,
       );

@@ -6,7 +6,7 @@ import { SEED } from '../conventions/defaults';
 import { ENVIRONMENT_PRESETS } from '../conventions/presets';
 import { appObjectNames } from '../conventions/names';
 import { hostnameError } from '../conventions/field-rules';
-import { SaplingsValidationError, addFieldRulesValidation } from './errors';
+import { propsError, addFieldRulesValidation } from './errors';
 import { SaplingsApp } from './saplings-app';
 
 const NGINX = 'nginx.ingress.kubernetes.io';
@@ -61,7 +61,7 @@ export class IngressWithTls extends Construct {
     const { app } = props;
     const hostProblem = hostnameError(props.host);
     if (hostProblem) {
-      throw SaplingsValidationError.of(
+      throw propsError(
         this,
         `host ${JSON.stringify(props.host)} is not a host name the API server accepts (${hostProblem}); use a DNS name such as "api.example.com", optionally with one leading "*."`,
       );

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { REDIS_PASSWORD_KEY, REDIS_USER, redisMemoryArgs } from '../conventions/backing-services';
 import { Environment, SEED } from '../conventions/defaults';
 import { BackingService, BackingServiceStorage, ServiceConnection } from './backing-service';
-import { SaplingsValidationError } from './errors';
+import { propsError } from './errors';
 import { ComputeResourceOverrides, memoryBytes, withDefaultResources } from './resources';
 import { ResolvedSecretKey, RunAsUser, SecretKeyReference, envFromSecretKey, requireSecretKey } from './security';
 
@@ -58,14 +58,14 @@ export class RedisStore extends Construct {
     // Secure by default, as the CLI is: only development runs without auth unless told otherwise.
     this.requirePassword = props.requirePassword ?? (props.password !== undefined || this.environment !== 'development');
     if (this.requirePassword && !props.password) {
-      throw SaplingsValidationError.of(
+      throw propsError(
         this,
         `Redis requires a password in environment '${this.environment}', but 'password' is unset; ` +
           `set 'password' to the Secret key that holds it, or 'requirePassword: false' to run Redis without auth`,
       );
     }
     if (!this.requirePassword && props.password) {
-      throw SaplingsValidationError.of(
+      throw propsError(
         this,
         `'requirePassword' is false, but 'password' is set; remove 'password', or drop 'requirePassword: false' to require it`,
       );

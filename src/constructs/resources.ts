@@ -2,7 +2,7 @@ import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { QUANTITY_HELP, compareQuantities, parseQuantity } from '../conventions/quantity';
-import { SaplingsValidationError } from './errors';
+import { propsError } from './errors';
 
 /** CPU and memory of one container, as Kubernetes quantities (`500m`, `2Gi`). */
 export interface ComputeResources {
@@ -34,7 +34,7 @@ export function withDefaultResources(scope: Construct, given: ComputeResourceOve
     const request = resources.requests[resource];
     const limit = resources.limits[resource];
     if ((compareQuantities(request, limit) ?? 0) > 0) {
-      throw SaplingsValidationError.of(
+      throw propsError(
         scope,
         `'resources.requests.${resource}' (${request}) is more than 'resources.limits.${resource}' (${limit}), which Kubernetes refuses; ` +
           `set 'resources.limits.${resource}' to at least the request, or lower 'resources.requests.${resource}'`,
@@ -111,7 +111,7 @@ function toStorage(scope: Construct, field: string, value: string): Size {
 function quantityValue(scope: Construct, field: string, value: string): number {
   const parsed = parseQuantity(value);
   if (parsed === undefined || parsed < 0) {
-    throw SaplingsValidationError.of(scope, `'${field}' is ${JSON.stringify(value)}, which is not a non-negative quantity; ${QUANTITY_HELP}`);
+    throw propsError(scope, `'${field}' is ${JSON.stringify(value)}, which is not a non-negative quantity; ${QUANTITY_HELP}`);
   }
   return parsed;
 }

@@ -9,7 +9,7 @@ import { appObjectNames } from '../conventions/names';
 import { PROMETHEUS_DURATION_HELP, isPositivePrometheusDuration, isPrometheusDuration } from '../conventions/prometheus-duration';
 import { appSeries } from './app-series';
 import { Autoscaler } from './autoscaler';
-import { SaplingsValidationError } from './errors';
+import { propsError } from './errors';
 import { escapeForHelm } from '../conventions/helm';
 import { SaplingsApp } from './saplings-app';
 
@@ -119,7 +119,7 @@ export class SaplingsAlerts extends Construct {
     const { namespace } = series;
     const runbookBaseUrl = props.runbookBaseUrl ?? SEED.monitoring.runbookBaseUrl;
     if (!/^https?:\/\/[^\s#]+$/.test(runbookBaseUrl)) {
-      throw SaplingsValidationError.of(this, `'runbookBaseUrl' is ${JSON.stringify(runbookBaseUrl)}; give an http(s) URL without a '#' fragment (each alert adds its own anchor)`);
+      throw propsError(this, `'runbookBaseUrl' is ${JSON.stringify(runbookBaseUrl)}; give an http(s) URL without a '#' fragment (each alert adds its own anchor)`);
     }
     const d = SEED.monitoring.alerts;
     const o = {
@@ -131,17 +131,17 @@ export class SaplingsAlerts extends Construct {
       noReadyPods: { ...d.noReadyPods, ...props.noReadyPods },
     };
     for (const [prop, value] of Object.entries(o).map(([name, alert]) => [`${name}.for`, alert.for] as const)) {
-      if (!isPrometheusDuration(value)) throw SaplingsValidationError.of(this, `'${prop}' is ${JSON.stringify(value)}; use ${PROMETHEUS_DURATION_HELP}`);
+      if (!isPrometheusDuration(value)) throw propsError(this, `'${prop}' is ${JSON.stringify(value)}; use ${PROMETHEUS_DURATION_HELP}`);
     }
     if (!isPositivePrometheusDuration(o.restarts.window)) {
-      throw SaplingsValidationError.of(this, `'restarts.window' is ${JSON.stringify(o.restarts.window)}; use ${PROMETHEUS_DURATION_HELP}, longer than zero`);
+      throw propsError(this, `'restarts.window' is ${JSON.stringify(o.restarts.window)}; use ${PROMETHEUS_DURATION_HELP}, longer than zero`);
     }
     for (const [prop, value] of [['errorRate.percent', o.errorRate.percent], ['volumeFull.percent', o.volumeFull.percent]] as const) {
-      if (!(value > 0 && value <= 100)) throw SaplingsValidationError.of(this, `'${prop}' is ${value}; give a percentage above 0 and at most 100`);
+      if (!(value > 0 && value <= 100)) throw propsError(this, `'${prop}' is ${value}; give a percentage above 0 and at most 100`);
     }
-    if (!(o.latency.p95Seconds > 0)) throw SaplingsValidationError.of(this, `'latency.p95Seconds' is ${o.latency.p95Seconds}; give a positive number of seconds`);
+    if (!(o.latency.p95Seconds > 0)) throw propsError(this, `'latency.p95Seconds' is ${o.latency.p95Seconds}; give a positive number of seconds`);
     if (!(Number.isInteger(o.restarts.count) && o.restarts.count >= 0)) {
-      throw SaplingsValidationError.of(this, `'restarts.count' is ${o.restarts.count}; give a whole number of restarts, 0 or more`);
+      throw propsError(this, `'restarts.count' is ${o.restarts.count}; give a whole number of restarts, 0 or more`);
     }
 
     const { namespaceMatcher: ns, service, pods, claims: claimSelector } = series;

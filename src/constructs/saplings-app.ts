@@ -10,7 +10,7 @@ import { AppSecret } from './app-secret';
 import { isPrototypeKey, renderDataLinearly } from './config-map-json';
 import { RedisStore } from './redis-store';
 import { ComputeResourceOverrides, withDefaultResources } from './resources';
-import { SaplingsValidationError } from './errors';
+import { propsError } from './errors';
 import { SidecarOptions, addSidecar, toEnvValues } from './sidecar';
 import { ResolvedSecretKey, RunAsUser, secretOf } from './security';
 import { TrafficPolicy, dnsRules } from './traffic-policy';
@@ -215,7 +215,7 @@ export class SaplingsApp extends Construct {
     const extraEnv = toEnvValues(props.env ?? {});
     for (const name of Object.keys(extraEnv)) {
       if (name in ownEnv) {
-        throw SaplingsValidationError.of(
+        throw propsError(
           this,
           `'env.${name}' would replace the ${name} the app sets itself (from 'port', 'redis' or 'vectorDb'); remove ${name} from 'env' and set that prop instead`,
         );
@@ -294,7 +294,7 @@ export class SaplingsApp extends Construct {
     const names = new Set<string>([this.container.name]);
     sidecars.forEach((sidecar, i) => {
       if (names.has(sidecar.name)) {
-        throw SaplingsValidationError.of(
+        throw propsError(
           this,
           `'sidecars[${i}].name' is ${JSON.stringify(sidecar.name)}, which another container of the pod already uses; give each sidecar a name of its own`,
         );
@@ -332,7 +332,7 @@ export class SaplingsApp extends Construct {
       // The container's own env (PORT, a backend's credentials) wins over the ConfigMap, so such a key would be ignored.
       const ownEnv = key === 'PORT' || this.backends().some((b) => Object.prototype.hasOwnProperty.call(b.connection.env, key));
       if (Object.prototype.hasOwnProperty.call(own, key) || ownEnv) {
-        throw SaplingsValidationError.of(
+        throw propsError(
           this,
           `'config.${key}' would replace the ${key} the app sets itself (from 'environment', 'logLevel', 'gasa', 'monitoring', 'selfHealing', 'maxWorkers', 'timeoutSeconds', 'port', 'redis' or 'vectorDb'); remove ${key} from 'config' and set that prop instead`,
         );

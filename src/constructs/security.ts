@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { RunAsUser } from '../conventions/backing-services';
 import { AppSecret } from './app-secret';
-import { SaplingsValidationError } from './errors';
+import { propsError } from './errors';
 
 export { RunAsUser };
 
@@ -56,7 +56,7 @@ export function mountScratch(scope: Construct, container: kplus.Container, paths
     const name = `${volumePrefix}scratch${mountPath.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`.slice(0, 63).replace(/-+$/, '');
     const clash = seen.get(name);
     if (clash !== undefined) {
-      throw SaplingsValidationError.of(
+      throw propsError(
         scope,
         `scratch paths "${clash}" and "${mountPath}" both map to volume name "${name}"; use paths that differ in letters or digits`,
       );

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { trafficPolicyNames } from '../conventions/names';
 import { NODE_DNS_RESOLVER_CIDRS } from '../conventions/cidr';
 import { cidrError, ipBlockExceptError } from '../conventions/field-rules';
-import { SaplingsValidationError, addFieldRulesValidation } from './errors';
+import { propsError, addFieldRulesValidation } from './errors';
 
 /** Who is on the other end of an allowed connection. */
 export interface TrafficPeer {
@@ -111,7 +111,7 @@ export class TrafficPolicy extends Construct {
   private requirePorts(method: string, ports: TrafficPort[]): void {
     // A NetworkPolicy rule without ports allows every port, the opposite of what an empty list suggests.
     if (ports.length === 0) {
-      throw SaplingsValidationError.of(this, `${method}() got no ports, which a NetworkPolicy reads as every port; list the ports to allow`);
+      throw propsError(this, `${method}() got no ports, which a NetworkPolicy reads as every port; list the ports to allow`);
     }
   }
 
@@ -119,7 +119,7 @@ export class TrafficPolicy extends Construct {
   // policy would silently keep only the range.
   private requireValidPeer(method: string, peer: TrafficPeer): void {
     const fail = (message: string) => {
-      throw SaplingsValidationError.of(this, `${method}() ${message}`);
+      throw propsError(this, `${method}() ${message}`);
     };
     const { cidr, except } = peer;
     if (cidr === undefined) {

@@ -6,7 +6,8 @@ import { readRegularFile } from '../synth/fs-ops';
 import { hasInterruptedRun } from '../synth/journal';
 import { OutputFile, diffOutput } from '../synth/output';
 import { RECORD_FILE } from '../synth/record';
-import { OutputError } from '../synth/output-error';
+import { SaplingsError } from '../conventions/diagnostic';
+import { outputError } from '../synth/output-error';
 import { isGenerated } from '../synth/provenance';
 
 /**
@@ -17,7 +18,7 @@ import { isGenerated } from '../synth/provenance';
  */
 export function filesOnDisk(outDir: string, files: readonly OutputFile[], shownDir = outDir): Map<string, string> {
   if (hasInterruptedRun(outDir)) {
-    throw new OutputError(`${shownDir} holds a run that was stopped while writing; run saplings-k8s synth to restore it, then diff again`);
+    throw outputError(`${shownDir} holds a run that was stopped while writing; run saplings-k8s synth to restore it, then diff again`);
   }
   const { added, changed, removed } = diffOutput(outDir, files);
   const unchanged = new Set([...added, ...changed, ...removed]);
@@ -48,11 +49,11 @@ export interface GitSourceOptions {
  * starts with `-` is refused, so it can never be read as an option.
  */
 export function filesAtRef(outDir: string, ref: string, files: readonly OutputFile[], options: GitSourceOptions): Map<string, string> {
-  if (ref === '' || ref.startsWith('-')) throw new OutputError(`--against must be a git ref such as main or HEAD~1, got "${ref}"`);
+  if (ref === '' || ref.startsWith('-')) throw outputError(`--against must be a git ref such as main or HEAD~1, got "${ref}"`);
   const git = (args: string[], input?: string) => runGit(args, options, input);
   // https://git-scm.com/docs/git-rev-parse: --verify with --quiet exits non-zero, silently, when REF names no commit.
   const commit = tryGit(() => git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).toString('utf8').trim());
-  if (!commit) throw new OutputError(`--against: "${ref}" is not a commit in the git repository at ${options.cwd}`);
+  if (!commit) throw outputError(`--against: "${ref}" is not a commit in the git repository at ${options.cwd}`);
   const relOut = path.relative(options.cwd, outDir) || '.';
   // https://git-scm.com/docs/git-ls-tree: paths are relative to the current directory, -z separates entries with NUL.
   const listing = git(['ls-tree', '-r', '-z', commit, '--', relOut]).toString('utf8');
@@ -108,9 +109,9 @@ function runGit(args: string[], options: GitSourceOptions, input?: string): Buff
     return execFileSync('git', args, { cwd: options.cwd, env: options.env, input, maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
   } catch (err) {
     const failure = err as NodeJS.ErrnoException & { stderr?: Buffer; status?: number | null };
-    if (failure.code === 'ENOENT') throw new OutputError('--against needs git, which is not on the PATH; install git or compare with the output directory');
+    if (failure.code === 'ENOENT') throw outputError('--against needs git, which is not on the PATH; install git or compare with the output directory');
     const reason = failure.stderr?.toString('utf8').trim().split('\n')[0] || `exit status ${failure.status}`;
-    throw new OutputError(`git ${args[0]} failed in ${options.cwd}: ${reason}`);
+    throw outputError(`git ${args[0]} failed in ${options.cwd}: ${reason}`);
   }
 }
 
@@ -118,7 +119,7 @@ function tryGit(read: () => string): string | undefined {
   try {
     return read() || undefined;
   } catch (err) {
-    if (err instanceof OutputError && err.message.startsWith('--against needs git')) throw err;
+    if (SaplingsError.isSaplingsError(err, 'output') && err.message.startsWith('--against needs git')) throw err;
     return undefined;
   }
 }

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FsOps, readRegularFile } from './fs-ops';
 import { HeldLock } from './lock';
-import { OutputError, ioError } from './output-error';
+import { SaplingsError } from '../conventions/diagnostic';
+import { ioError, outputError } from './output-error';
 import { checkedRelativePath } from './record';
 
 /**
@@ -124,8 +125,8 @@ export function applyPlan(target: string, plan: Plan, staged: readonly StagedFil
   } catch (err) {
     const rolledBack = rollBack(target, ops, plan);
     const cause = ioError(err, 'write', target);
-    if (!(cause instanceof OutputError)) throw cause;
-    throw new OutputError(
+    if (!SaplingsError.isSaplingsError(cause, 'output')) throw cause;
+    throw outputError(
       rolledBack
         ? `${cause.message}; ${unchanged}`
         : `${cause.message}; rolling back failed too: once that is fixed, the next run restores the previous files of ${target} from ${staging} first`,
@@ -154,12 +155,12 @@ export function recover(target: string, ops: FsOps): void {
   const stat = lstatIfExists(staging);
   if (!stat) return;
   if (!stat.isDirectory()) {
-    throw new OutputError(`${staging} is not a directory saplings-k8s made (it is ${stat.isSymbolicLink() ? 'a symbolic link' : 'a file'}); remove it and run saplings-k8s synth again`);
+    throw outputError(`${staging} is not a directory saplings-k8s made (it is ${stat.isSymbolicLink() ? 'a symbolic link' : 'a file'}); remove it and run saplings-k8s synth again`);
   }
   // Refused before anything moves: a journal committed to a repository must not steer renames and deletes.
   const plan = lstatIfExists(journal(target)) ? readJournal(target) : undefined;
   if (plan && !rollBack(target, ops, plan)) {
-    throw new OutputError(
+    throw outputError(
       `cannot restore the files of ${target} that an interrupted run left in ${staging}; fix what the error above names and run saplings-k8s synth again`,
       true,
     );
@@ -175,12 +176,12 @@ const MAX_JOURNAL_BYTES = 64 * 1024 * 1024;
  * relative, normalized, inside `target` and not through a symbolic link, in
  * the output and in the staging directory alike.
  *
- * @throws OutputError naming the journal, when it is anything else
+ * @throws an {@link outputError} naming the journal, when it is anything else
  */
 function readJournal(target: string): Plan {
   const file = journal(target);
   const refuse = (why: string) =>
-    new OutputError(
+    outputError(
       `${file} ${why}, so saplings-k8s did not write it; nothing was changed: check how it got there, remove ${path.join(target, STAGING_DIR)}, and run saplings-k8s synth again`,
       true,
     );
@@ -266,7 +267,7 @@ function journal(target: string): string {
   return path.join(target, STAGING_DIR, JOURNAL);
 }
 
-/** Runs an I/O step, turning its error into an {@link OutputError} about `file`. */
+/** Runs an I/O step, turning its error into an {@link outputError} about `file`. */
 function attempt(step: () => void, action: string, file: string, outcome?: string): void {
   try {
     step();

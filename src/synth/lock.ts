@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readRegularFile } from './fs-ops';
-import { OutputError, ioError } from './output-error';
+import { ioError, outputError } from './output-error';
 
 /** How the output lock waits and decides that a lock is abandoned. */
 export interface LockOptions {
@@ -95,7 +95,7 @@ export function acquireLock(lockPath: string, options: LockOptions = {}): HeldLo
       try {
         fs.utimesSync(mine, now, now);
       } catch {
-        throw new OutputError(
+        throw outputError(
           `lost the lock ${lockPath} to another run while writing (this run was paused longer than a lock stays fresh); run saplings-k8s synth again`,
         );
       }
@@ -154,7 +154,7 @@ function acquire(lockPath: string, mine: string, record: LockRecord, options: Lo
   const deadline = Date.now() + (options.timeoutMs ?? LOCK_TIMEOUT_MS);
   // A lock path planted as a link would make this run write and delete token files wherever it points.
   if (lstatIfExists(lockPath)?.isSymbolicLink()) {
-    throw new OutputError(`${lockPath} is a symbolic link, not a lock saplings-k8s made; remove it and run saplings-k8s synth again`);
+    throw outputError(`${lockPath} is a symbolic link, not a lock saplings-k8s made; remove it and run saplings-k8s synth again`);
   }
   for (let attempt = 0; ; attempt++) {
     let holders: (LockRecord | undefined)[];
@@ -190,7 +190,7 @@ function acquire(lockPath: string, mine: string, record: LockRecord, options: Lo
     } else if (Date.now() > deadline) {
       const holder = holders[0];
       const who = holder ? `pid ${holder.pid} on ${holder.host}` : 'another run';
-      throw new OutputError(
+      throw outputError(
         `cannot lock the output directory: ${lockPath} is held by ${who}, which still refreshes it; wait for that run to finish, or delete ${lockPath} if none is running`,
       );
     }

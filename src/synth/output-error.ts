@@ -1,34 +1,34 @@
 import * as path from 'node:path';
+import { SaplingsError } from '../conventions/diagnostic';
 
 /**
- * A problem writing the output directory: an I/O error, a symlink that would
- * lead a write out of `--out`, a file saplings-k8s did not write, or a lock
- * held too long. The message is one sentence that names the path and says
- * what to do; the CLI prints it without a stack trace and exits 1.
+ * The {@link SaplingsError} (kind `output`) for a problem writing the output
+ * directory: an I/O error, a symlink that would lead a write out of `--out`,
+ * a file saplings-k8s did not write, or a lock held too long. The message is
+ * one sentence that names the path and says what to do; the CLI prints it
+ * without a stack trace and exits 1.
+ *
+ * @param message one sentence: the path, what went wrong, what to do
+ * @param settled whether the message already says what the output directory holds now
  */
-export class OutputError extends Error {
-  /**
-   * @param message one sentence: the path, what went wrong, what to do
-   * @param settled whether the message already says what the output directory holds now
-   */
-  constructor(
-    message: string,
-    public readonly settled = false,
-  ) {
-    super(message);
-    this.name = 'OutputError';
-  }
+export function outputError(message: string, settled = false): SaplingsError {
+  const error = new SaplingsError('output', message);
+  if (settled) SETTLED.add(error);
+  return error;
 }
 
+// Output errors whose message already says what the output directory holds.
+const SETTLED = new WeakSet<SaplingsError>();
+
 /**
- * `err` as an {@link OutputError} that also says that `target` still holds
+ * `err` as an output {@link SaplingsError} that also says that `target` still holds
  * what it had (`unchanged`), for a failure before anything in it changed.
  * Errors not from the file system are returned unchanged.
  */
 export function unchangedError(err: unknown, target: string, unchanged: string): unknown {
   const error = ioError(err, 'write', target);
-  if (!(error instanceof OutputError) || error.settled) return error;
-  return new OutputError(`${error.message}; ${unchanged}`, true);
+  if (!SaplingsError.isSaplingsError(error, 'output') || SETTLED.has(error)) return error;
+  return outputError(`${error.message}; ${unchanged}`, true);
 }
 
 // What to tell the user for the errno codes a write can fail with.
@@ -50,14 +50,14 @@ const REASONS: Record<string, { reason: string; advice: string }> = {
 };
 
 /**
- * An {@link OutputError} for a failed I/O operation: `cannot <action> <file>
+ * An {@link outputError} for a failed I/O operation: `cannot <action> <file>
  * (<reason>): <advice>`, plus `outcome`, what state the output was left in.
  * Errors that are not from the file system are returned unchanged.
  */
 export function ioError(err: unknown, action: string, file: string, outcome?: string): unknown {
-  if (err instanceof OutputError) return err;
+  if (SaplingsError.isSaplingsError(err, 'output')) return err;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return err;
   const known = REASONS[code] ?? { reason: code, advice: 'check the path and run saplings-k8s synth again' };
-  return new OutputError(`cannot ${action} ${path.normalize(file)} (${known.reason}): ${known.advice}${outcome ? `; ${outcome}` : ''}`, outcome !== undefined);
+  return outputError(`cannot ${action} ${path.normalize(file)} (${known.reason}): ${known.advice}${outcome ? `; ${outcome}` : ''}`, outcome !== undefined);
 }

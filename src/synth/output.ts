@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { FsOps, readRegularFile, realFsOps } from './fs-ops';
 import { Plan, StagedFile, applyPlan, discardStaging, recover, stagingPathOf, unchangedMessage } from './journal';
 import { HeldLock, LockOptions, REFRESH_MS, acquireLock, lockFree, withLock } from './lock';
-import { OutputError, ioError, unchangedError } from './output-error';
+import { ioError, outputError, unchangedError } from './output-error';
 import { PROVENANCE_MARKER, packageVersion, provenanceHeader } from './provenance';
 import { NONE, RECORD_FILE, RECORD_FORMAT, RecordEntry, formatRecord, readRecord } from './record';
 
@@ -89,7 +89,7 @@ export function diffOutput(outDir: string, files: readonly OutputFile[], options
 function planOutput(target: string, files: readonly OutputFile[], options: DiffOptions): OutputPlan {
   const record = readRecord(target);
   const keep = new Set(files.map((f) => path.normalize(f.path)));
-  if (keep.has(RECORD_FILE)) throw new OutputError(`${RECORD_FILE} is the record of generated files, not a path a target may write; this is a bug in the target that generated it`);
+  if (keep.has(RECORD_FILE)) throw outputError(`${RECORD_FILE} is the record of generated files, not a path a target may write; this is a bug in the target that generated it`);
   const adopted = record.format >= RECORD_FORMAT ? [] : adoptLegacyFiles(target, record.entries, options.source);
   const previous = new Map(record.entries);
   for (const entry of adopted) previous.set(entry.path, entry);
@@ -242,7 +242,7 @@ export interface WriteOptions extends DiffOptions {
  * the output directory ({@link applyPlan}), the record of generated files
  * last. Files that hold Secret values are written with mode 0600.
  *
- * @throws OutputError for any I/O error, naming the path and what to do; the
+ * @throws an {@link outputError} for any I/O error, naming the path and what to do; the
  *   output directory then holds exactly the files it had before.
  */
 export function writeOutput(outDir: string, files: readonly OutputFile[], options: WriteOptions = {}): OutputDiff {
@@ -287,7 +287,7 @@ function commitFiles(
   const foreign = diff.changed.filter((rel) => !isOurs(path.join(target, rel), previous.get(path.normalize(rel))));
   if (foreign.length > 0 && !options.force) {
     const more = foreign.length > 1 ? ` (and ${foreign.length - 1} more)` : '';
-    throw new OutputError(
+    throw outputError(
       `${path.join(target, foreign[0])}${more} was not written by saplings-k8s (no "${PROVENANCE_MARKER}" header, not listed in ${RECORD_FILE}); ` +
         'move it out of the output directory, or run again with --force to replace it',
     );
@@ -513,7 +513,7 @@ function resolveOutDir(outDir: string): string {
       throw ioError(err, 'follow --out', target);
     }
   }
-  if (stat && !stat.isDirectory()) throw new OutputError(`--out ${target} is not a directory; choose a directory, or remove the file`);
+  if (stat && !stat.isDirectory()) throw outputError(`--out ${target} is not a directory; choose a directory, or remove the file`);
   return target;
 }
 
@@ -530,11 +530,11 @@ function missingDirs(target: string, added: readonly string[]): string[] {
  * What is at `rel` in `target`: nothing, a regular file, or something else
  * (a link, pipe, device or directory), which is never read.
  *
- * @throws OutputError when a directory on the way is a symbolic link or not a directory, so no write follows it out of `target`
+ * @throws an {@link outputError} when a directory on the way is a symbolic link or not a directory, so no write follows it out of `target`
  */
 function entryKind(target: string, rel: string): 'absent' | 'file' | 'other' {
   const parts = path.normalize(rel).split(path.sep);
-  if (path.isAbsolute(rel) || parts.includes('..')) throw new OutputError(`${rel} is not a path inside the output directory ${target}; this is a bug in the target that generated it`);
+  if (path.isAbsolute(rel) || parts.includes('..')) throw outputError(`${rel} is not a path inside the output directory ${target}; this is a bug in the target that generated it`);
   let current = target;
   for (const [i, part] of parts.entries()) {
     current = path.join(current, part);
@@ -542,14 +542,14 @@ function entryKind(target: string, rel: string): 'absent' | 'file' | 'other' {
     if (!stat) return 'absent';
     if (i === parts.length - 1) return stat.isFile() ? 'file' : 'other';
     if (stat.isSymbolicLink()) {
-      throw new OutputError(`${current} is a symbolic link, and saplings-k8s does not write through links inside --out; replace it with a directory, or choose another --out`);
+      throw outputError(`${current} is a symbolic link, and saplings-k8s does not write through links inside --out; replace it with a directory, or choose another --out`);
     }
-    if (!stat.isDirectory()) throw new OutputError(`${current} is a file where ${rel} needs a directory; move it away, or choose another --out`);
+    if (!stat.isDirectory()) throw outputError(`${current} is a file where ${rel} needs a directory; move it away, or choose another --out`);
   }
   return 'absent';
 }
 
-/** Runs an I/O step, turning its error into an {@link OutputError} about `file`. */
+/** Runs an I/O step, turning its error into an {@link outputError} about `file`. */
 function attempt(step: () => void, action: string, file: string): void {
   try {
     step();

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readRegularFile } from './fs-ops';
-import { OutputError } from './output-error';
+import { outputError } from './output-error';
 import { PROVENANCE_MARKER, packageVersion } from './provenance';
 
 /**
@@ -64,7 +64,7 @@ export function readRecord(target: string): OutputRecord {
   const file = path.join(target, RECORD_FILE);
   const text = readRegularFile(file, (fd) => {
     const size = fs.fstatSync(fd).size;
-    if (size > MAX_RECORD_BYTES) throw new OutputError(`${file} is larger than a record saplings-k8s writes (${size} bytes); remove it, and check the folder's files by hand`);
+    if (size > MAX_RECORD_BYTES) throw outputError(`${file} is larger than a record saplings-k8s writes (${size} bytes); remove it, and check the folder's files by hand`);
     return fs.readFileSync(fd, 'utf8');
   });
   const entries = new Map<string, RecordEntry>();
@@ -107,11 +107,11 @@ export function formatRecord(entries: Iterable<RecordEntry>): string {
  * exists now. Otherwise `source` (a journal or record inside `target`) was
  * not written by saplings-k8s, and is refused.
  *
- * @throws OutputError naming `source`
+ * @throws an {@link outputError} naming `source`
  */
 export function checkedRelativePath(rel: unknown, source: string, target: string): string {
   const refuse = (why: string) =>
-    new OutputError(
+    outputError(
       `${source} names ${JSON.stringify(rel)}, ${why}, so saplings-k8s did not write it; nothing was changed: ` +
         `check how it got there (a commit, another tool), remove it, and run saplings-k8s synth again`,
       true,

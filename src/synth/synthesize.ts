@@ -1,7 +1,7 @@
-import { InputError, Problem } from '../config/errors';
+import { Problem, inputError, inputProblems } from '../config/errors';
 import { StackConfig } from '../config/types';
 import { runChecks } from '../checks';
-import { Finding, FindingsError } from '../checks/findings';
+import { Finding, findingsError } from '../checks/findings';
 import { OutputFile } from './output';
 import { provenanceHeader } from './provenance';
 import { DEFAULT_TARGET, TargetEntry, findTarget, loadTarget } from '../targets';
@@ -50,7 +50,7 @@ export interface StackResults {
  * policy; every target's output against the credential leak guard; and each
  * target's own checks.
  *
- * Throws {@link InputError} for props that conflict and {@link FindingsError}
+ * Throws {@link inputError} for props that conflict and {@link findingsError}
  * for objects that fail a check, with every problem of every stack at once.
  */
 export function synthesize(stacks: readonly StackConfig[], options: SynthesizeOptions): Synthesized {
@@ -104,10 +104,10 @@ export function processStacks(
 /** Merges the results of consecutive chunks of `stacks`, adds the root files, and throws on any error. */
 export function finish(stacks: readonly StackConfig[], chunks: readonly StackResults[], options: SynthesizeOptions): Synthesized {
   const problems = chunks.flatMap((c) => c.problems);
-  if (problems.length) throw new InputError(problems);
+  if (problems.length) throw inputError(problems);
   const findings = chunks.flatMap((c) => c.findings);
   const errors = findings.filter((f) => f.severity === 'error');
-  if (errors.length) throw new FindingsError(errors);
+  if (errors.length) throw findingsError(errors);
   const base = targetOptions(options);
   const names = stacks.map((s) => s.name);
   const files = selectedTargets(options).flatMap(({ target, directory }, t) => [
@@ -134,8 +134,9 @@ function renderOrCollect(target: Target, stack: StackConfig, options: RenderOpti
   try {
     return target.render(stack, options);
   } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    problems.push(...err.problems);
+    const found = inputProblems(err);
+    if (!found) throw err;
+    problems.push(...found);
     return undefined;
   }
 }

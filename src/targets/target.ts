@@ -84,7 +84,7 @@ export interface Target {
   readonly requires: readonly string[];
   /**
    * Renders one validated stack.
-   * @throws InputError for input the schema cannot refuse (props that conflict)
+   * @throws an input SaplingsError (config/errors.ts inputError) for input the schema cannot refuse (props that conflict)
    */
   render(stack: StackConfig, options: RenderOptions): TargetOutput;
   /**

@@ -47,7 +47,7 @@ describe('AppSecret errors', () => {
     }
     expect(thrown).toBeInstanceOf(SaplingsValidationError);
     expect((thrown as SaplingsValidationError).problems).toStrictEqual([
-      { path: 'test/Secret', message: "'external' and 'values' are mutually exclusive; pick one source for s" },
+      { constructPath: 'test/Secret', message: "'external' and 'values' are mutually exclusive; pick one source for s" },
     ]);
   });
 

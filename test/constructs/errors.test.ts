@@ -1,18 +1,18 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { SaplingsApp, SaplingsValidationError, validateConstructs } from '../../src';
+import { ConstructProblem, SaplingsApp, SaplingsError, validateConstructs } from '../../src';
 
 // The API server's message for a container name (k8s.io/apimachinery IsDNS1123Label, with RegexError).
 const LABEL =
   "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 
 /** The problems validateConstructs throws for `scope`; fails the test when it does not throw. */
-function problemsOf(scope: Chart | App): SaplingsValidationError['problems'] {
+function problemsOf(scope: Chart | App): readonly ConstructProblem[] {
   try {
     validateConstructs(scope);
   } catch (error) {
-    expect(error).toBeInstanceOf(SaplingsValidationError);
-    return (error as SaplingsValidationError).problems;
+    expect(SaplingsError.isSaplingsError(error, 'construct')).toBe(true);
+    return (error as SaplingsError).diagnostics as readonly ConstructProblem[];
   }
   throw new Error('validateConstructs did not throw');
 }
@@ -25,7 +25,7 @@ describe('validateConstructs: the API server field rules on every ApiObject', ()
 
     expect(problemsOf(chart)).toStrictEqual([
       {
-        path: 'test/Web/Resource',
+        constructPath: 'test/Web/Resource',
         message: `Deployment/web: spec.template.spec.containers[0].name: Invalid value: "Web_Server": ${LABEL}`,
       },
     ]);
@@ -36,7 +36,7 @@ describe('validateConstructs: the API server field rules on every ApiObject', ()
     new kplus.ConfigMap(chart, 'Config', { metadata: { name: 'big' }, data: { blob: 'x'.repeat(1024 * 1024 + 1) } });
 
     expect(problemsOf(chart)).toStrictEqual([
-      { path: 'test/Config/Resource', message: 'ConfigMap/big: Too long: must have at most 1048576 bytes' },
+      { constructPath: 'test/Config/Resource', message: 'ConfigMap/big: Too long: must have at most 1048576 bytes' },
     ]);
   });
 
@@ -48,9 +48,9 @@ describe('validateConstructs: the API server field rules on every ApiObject', ()
     const problems = problemsOf(chart);
 
     expect(problems.length).toBeGreaterThan(0);
-    expect(problems.every((p) => p.path.startsWith('stack/Second/'))).toBe(true);
-    expect(problems.find((p) => p.path === 'stack/Second/Deployment/Resource')).toStrictEqual({
-      path: 'stack/Second/Deployment/Resource',
+    expect(problems.every((p) => p.constructPath.startsWith('stack/Second/'))).toBe(true);
+    expect(problems.find((p) => p.constructPath === 'stack/Second/Deployment/Resource')).toStrictEqual({
+      constructPath: 'stack/Second/Deployment/Resource',
       message:
         'Deployment "saplings-app" is also synthesized by stack/First/Deployment/Resource; ' +
         'the later object would overwrite the earlier on apply: give one of the constructs another name',

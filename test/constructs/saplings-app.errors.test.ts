@@ -51,7 +51,7 @@ describe('SaplingsApp errors', () => {
     expect(thrown).toBeInstanceOf(SaplingsValidationError);
     expect((thrown as SaplingsValidationError).problems).toStrictEqual([
       {
-        path: 'stack/Redis',
+        constructPath: 'stack/Redis',
         message:
           "'password' reads key REDIS_PASSWORD of Secret saplings-secrets, but its AppSecret (stack/Secret) lists only " +
           "[OPENAI_API_KEY]; add REDIS_PASSWORD to the AppSecret's 'keys'",

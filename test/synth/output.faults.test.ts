@@ -7,7 +7,7 @@ import { STAGING_DIR } from '../../src/synth/journal';
 import { pidNamespace, withLock } from '../../src/synth/lock';
 import { OutputFile, recoverOutput, writeOutput } from '../../src/synth/output';
 import { RECORD_FILE } from '../../src/synth/record';
-import { OutputError } from '../../src/synth/output-error';
+import { SaplingsError } from '../../src/conventions/diagnostic';
 import { synthesize } from '../../src/synth/synthesize';
 import { findTarget } from '../../src/targets';
 import { snapshotDir, tempDir } from '../helpers/cli';
@@ -94,7 +94,7 @@ describe('folders new to the output', () => {
         realFsOps.rename(from, to);
       },
     };
-    expect(() => writeOutput(out, FOLDERS, { fsOps: ops })).toThrow(OutputError);
+    expect(() => writeOutput(out, FOLDERS, { fsOps: ops })).toThrow(expect.objectContaining({ kind: 'output' }) as SaplingsError);
     expect(snapshotDir(out)).toStrictEqual(before);
     expect(fs.readdirSync(out).sort()).toStrictEqual(fs.readdirSync(out).filter((f) => !f.startsWith('tenant-')).sort());
   });
@@ -105,7 +105,7 @@ describe('writeOutput under faults', () => {
     const { out, old } = prepared();
     // Renames into the output come after the staging ones; the 4th is a file being replaced.
     const ops = failing('rename', 4, 'EPERM');
-    expect(() => writeOutput(out, generate(NEW), { fsOps: ops })).toThrow(OutputError);
+    expect(() => writeOutput(out, generate(NEW), { fsOps: ops })).toThrow(expect.objectContaining({ kind: 'output' }) as SaplingsError);
     expect(snapshotDir(out)).toStrictEqual(old);
     expect(() => writeOutput(out, generate(NEW), { fsOps: failing('rename', 4, 'EPERM') })).toThrow(
       new RegExp(`^cannot (replace|write|delete) ${out}/\\S+ \\(the operation is not permitted\\): check the permissions and attributes \\(lsattr; chattr -i\\) of the path and its directory; ${out} still holds the files it had before$`),

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { mermaidDiagram } from '../../targets/kubernetes/diagram';
 import { renderStack } from '../../targets/kubernetes/render';
-import { CliIO, Command, UsageError } from '../context';
+import { CliIO, Command, usageError } from '../context';
 import { MAX_CONFIG_SIZE_HELP, MAX_CONFIG_SIZE_OPTION, loadStacks, parseByteSize, parseEnvironment } from './shared';
 
 export const diagramCommand: Command = {
@@ -31,7 +31,7 @@ ${MAX_CONFIG_SIZE_HELP}`,
       allowPositionals: false,
     });
     if (values.format !== undefined && values.format !== 'mermaid') {
-      throw new UsageError(`--format must be mermaid, got "${values.format}"; SVG rendering needs a browser, which saplings-k8s does not download`);
+      throw usageError(`--format must be mermaid, got "${values.format}"; SVG rendering needs a browser, which saplings-k8s does not download`);
     }
     const { stacks } = loadStacks(values.config, io, { environment: parseEnvironment(values.env), maxConfigBytes: parseByteSize(values['max-config-size']) });
     if (stacks.length === 1) {

@@ -1,15 +1,15 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS } from '../../conventions/defaults';
-import { InputError } from '../../config/errors';
-import { formatFinding } from '../../checks/findings';
+import { inputError, inputProblems } from '../../config/errors';
 
 import { synthesizeFleet } from '../../synth/fleet';
 import { ALL_TARGETS, DEFAULT_TARGET, findTarget, targetEntries } from '../../targets';
 import { compareFiles } from '../../diff/compare';
 import { DIFF_FORMATS, DiffFormat, formatDiff } from '../../diff/format';
 import { filesAtRef, filesOnDisk } from '../../diff/sources';
-import { CliIO, Command, UsageError } from '../context';
+import { CliIO, Command, usageError } from '../context';
+import { warningLine } from '../problem-formats';
 import { MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, loadStacks, parseByteSize, parseEnvironment } from './shared';
 import { parseLayout, parseTargets, resolveTargets } from './synth';
 
@@ -74,7 +74,7 @@ invalid input.`;
     const maxConfigBytes = parseByteSize(values['max-config-size']);
     const against = values.against;
     if (against !== undefined && (against === '' || against.startsWith('-'))) {
-      throw new UsageError(`--against must be a git ref such as main or HEAD~1, got "${against}"`);
+      throw usageError(`--against must be a git ref such as main or HEAD~1, got "${against}"`);
     }
     const outDir = path.resolve(io.cwd, values.out ?? io.env.CDK8S_OUTDIR ?? 'dist');
 
@@ -83,9 +83,10 @@ invalid input.`;
     const { targets, targetDirectories } = resolveTargets(requested, stacks, io);
     // The same pipeline as synth, so what is compared is exactly what synth would write.
     const synthesized = await synthesizeFleet(stacks, { source, layout, targets, targetDirectories }).catch((err: unknown) => {
-      throw err instanceof InputError ? new InputError(locate(err.problems)) : err;
+      const problems = inputProblems(err);
+      throw problems ? inputError(locate(problems)) : err;
     });
-    for (const finding of synthesized.findings) io.stderr(`⚠ ${formatFinding(finding)}\n`);
+    for (const finding of synthesized.findings) io.stderr(warningLine(finding));
     const files = synthesized.files;
 
     const shown = path.relative(io.cwd, outDir) || '.';
@@ -104,7 +105,7 @@ invalid input.`;
 /** Validates a `--format` value of diff. */
 function parseDiffFormat(value: string | undefined): DiffFormat {
   if (value === undefined) return 'text';
-  if (!(DIFF_FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format must be one of ${DIFF_FORMATS.join(', ')}, got "${value}"`);
+  if (!(DIFF_FORMATS as readonly string[]).includes(value)) throw usageError(`--format must be one of ${DIFF_FORMATS.join(', ')}, got "${value}"`);
   return value as DiffFormat;
 }
 

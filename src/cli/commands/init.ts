@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { InputError } from '../../config/errors';
+import { inputError } from '../../config/errors';
 import { CliIO, Command } from '../context';
 import { DEFAULT_CONFIG_FILE } from './shared';
 
@@ -63,7 +63,7 @@ existing file.`,
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       const message = code === 'EEXIST' ? 'already exists; init never overwrites a config' : `cannot be written (${code})`;
-      throw new InputError([{ file, path: '', message }]);
+      throw inputError([{ file, path: '', message }]);
     }
     io.stderr(`wrote ${file}; next: saplings-k8s synth --config ${file}\n`);
     return 0;

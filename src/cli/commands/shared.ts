@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ENVIRONMENTS, Environment } from '../../conventions/defaults';
-import { Problem, formatProblem } from '../../config/errors';
+import { Problem } from '../../config/errors';
 import { DEFAULT_MAX_CONFIG_BYTES, defaultStacks, loadConfig } from '../../config/load';
 import { StackConfig } from '../../config/types';
-import { CliIO, UsageError } from '../context';
+import { CliIO, usageError } from '../context';
+import { warningLine } from '../problem-formats';
 
 /** The config file commands pick up from the working directory when `--config` is not given. */
 export const DEFAULT_CONFIG_FILE = 'saplings.yaml';
@@ -18,7 +19,7 @@ export function findDefaultConfig(cwd: string): string | undefined {
 export function parseEnvironment(value: string | undefined): Environment | undefined {
   if (value === undefined) return undefined;
   if (!(ENVIRONMENTS as readonly string[]).includes(value)) {
-    throw new UsageError(`--env must be one of ${ENVIRONMENTS.join(', ')}, got "${value}"`);
+    throw usageError(`--env must be one of ${ENVIRONMENTS.join(', ')}, got "${value}"`);
   }
   return value as Environment;
 }
@@ -48,7 +49,7 @@ export function parseByteSize(value: string | undefined): number {
   const match = /^(\d+(?:\.\d+)?)\s*([KMG]i?)?B?$/i.exec(value.trim());
   const bytes = match ? Math.floor(Number(match[1]) * BYTE_UNITS[(match[2] ?? '').toUpperCase()]) : NaN;
   if (!Number.isFinite(bytes) || bytes < 1) {
-    throw new UsageError(`--max-config-size must be a size such as 20MiB or 5000000, got "${value}"`);
+    throw usageError(`--max-config-size must be a size such as 20MiB or 5000000, got "${value}"`);
   }
   return bytes;
 }
@@ -83,12 +84,12 @@ export function loadStacks(configFlag: string | undefined, io: CliIO, { environm
   const file = configFileOf(configFlag, io);
   if (file === undefined) {
     return {
-      stacks: defaultStacks({ environment, onWarning: (p) => io.stderr(`⚠ ${formatProblem(p)}\n`) }),
+      stacks: defaultStacks({ environment, onWarning: (p) => io.stderr(warningLine(p)) }),
       source: 'the built-in default config',
       locate: (problems) => [...problems],
     };
   }
-  const onWarning = (problem: Problem) => io.stderr(`⚠ ${formatProblem(problem)}\n`);
+  const onWarning = (problem: Problem) => io.stderr(warningLine(problem));
   const config = loadConfig(file, { environment, cwd: io.cwd, env: io.env, onWarning, maxConfigBytes, requireInlineValues });
   return { stacks: config.stacks, source: file, locate: (problems) => config.locate(problems) };
 }

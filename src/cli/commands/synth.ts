@@ -3,8 +3,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS } from '../../conventions/defaults';
 import { StackConfig } from '../../config/types';
-import { InputError } from '../../config/errors';
-import { formatFinding } from '../../checks/findings';
+import { inputError, inputProblems } from '../../config/errors';
 import { outputChangeSummary } from '../../diff/summary';
 import type { DiffLayout } from '../../diff/compare';
 import { OutputDiff, OutputFile, StagedOutput, diffOutput, isEmptyDiff, outputLockFree } from '../../synth/output';
@@ -14,7 +13,8 @@ import { LAYOUTS, Layout } from '../../targets/kubernetes/layout';
 import { FleetWorkers, PARALLEL_THRESHOLD, synthesizeFleet } from '../../synth/fleet';
 import { Synthesized } from '../../synth/synthesize';
 import { hasInterruptedRun } from '../../synth/journal';
-import { CliIO, Command, UsageError } from '../context';
+import { CliIO, Command, usageError } from '../context';
+import { warningLine } from '../problem-formats';
 import { MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, configFileOf, loadStacks, parseByteSize, parseEnvironment } from './shared';
 
 export const synthCommand: Command = {
@@ -113,7 +113,8 @@ ${MAX_CONFIG_SIZE_HELP}
         })
           .catch((err: unknown) => {
             // A target's problems name config keys; find them in the file, as the schema's problems are.
-            throw err instanceof InputError ? new InputError(locate(err.problems)) : err;
+            const problems = inputProblems(err);
+            throw problems ? inputError(locate(problems)) : err;
           })
           .finally(progress.clear);
       } finally {
@@ -123,7 +124,7 @@ ${MAX_CONFIG_SIZE_HELP}
       await interrupt.settle();
       interrupt.signal.throwIfAborted();
       const { findings, files } = synthesized;
-      for (const finding of findings) io.stderr(`⚠ ${formatFinding(finding)}\n`);
+      for (const finding of findings) io.stderr(warningLine(finding));
       const show = (file: string) => path.join(shown, file);
       const writeOptions = { force: values.force, prune: values.prune, targets: targetNames, source };
       if (values.check) {
@@ -276,7 +277,7 @@ export function parseTargets(values: readonly string[] | undefined): string[] {
   const names = targetEntries().map((e) => e.name);
   for (const value of values ?? []) {
     if (value !== ALL_TARGETS && !names.includes(value)) {
-      throw new UsageError(`--target must be one of ${[...names, ALL_TARGETS].join(', ')}, got "${value}"`);
+      throw usageError(`--target must be one of ${[...names, ALL_TARGETS].join(', ')}, got "${value}"`);
     }
   }
   return values?.length ? [...new Set(values)] : [DEFAULT_TARGET];
@@ -297,7 +298,7 @@ export function resolveTargets(requested: readonly string[], stacks: readonly St
   for (const s of skipped) {
     io.stderr(`skipped target ${s.name}: stack ${s.stack} does not set ${s.missingKey}, which it requires\n`);
   }
-  if (selected.length === 0) throw new UsageError(`--target ${ALL_TARGETS}: the config sets the keys of no target`);
+  if (selected.length === 0) throw usageError(`--target ${ALL_TARGETS}: the config sets the keys of no target`);
   return { targets: selected, targetDirectories: true };
 }
 
@@ -305,7 +306,7 @@ export function resolveTargets(requested: readonly string[], stacks: readonly St
 export function parseLayout(value: string | undefined): Layout {
   if (value === undefined) return 'file-per-stack';
   if (!(LAYOUTS as readonly string[]).includes(value)) {
-    throw new UsageError(`--layout must be one of ${LAYOUTS.join(', ')}, got "${value}"`);
+    throw usageError(`--layout must be one of ${LAYOUTS.join(', ')}, got "${value}"`);
   }
   return value as Layout;
 }

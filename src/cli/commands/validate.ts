@@ -3,10 +3,11 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseManifestStream } from '../../config/yaml';
 import { runChecks } from '../../checks';
-import { Finding, formatFinding } from '../../checks/findings';
+import { Finding } from '../../checks/findings';
 import { KubeObject, renderStack } from '../../targets/kubernetes/render';
 import { targetForFile } from '../../targets';
-import { CliIO, Command, UsageError } from '../context';
+import { CliIO, Command, usageError } from '../context';
+import { diagnosticLine } from '../problem-formats';
 import { MAX_CONFIG_SIZE_HELP, MAX_CONFIG_SIZE_OPTION, loadStacks, parseByteSize, parseEnvironment } from './shared';
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/;
@@ -88,7 +89,7 @@ ${MAX_CONFIG_SIZE_HELP}`,
     );
     checked += objects.length;
 
-    for (const finding of findings) io.stdout(`${formatFinding(finding)}\n`);
+    for (const finding of findings) io.stdout(`${diagnosticLine(finding)}\n`);
     const errors = findings.filter((f) => f.severity === 'error').length;
     io.stderr(`${checked} object${checked === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} other finding${findings.length - errors === 1 ? '' : 's'}\n`);
     return errors > 0 ? 1 : 0;
@@ -130,7 +131,7 @@ function manifestFiles(
   top = true,
 ): { absolute: string; shown: string }[] {
   // A PATH argument that names nothing at all is a typo on the command line, not a finding.
-  if (top && !fs.existsSync(absolute) && !isSymlink(absolute)) throw new UsageError(`${shown}: no such file or directory`);
+  if (top && !fs.existsSync(absolute) && !isSymlink(absolute)) throw usageError(`${shown}: no such file or directory`);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(absolute);

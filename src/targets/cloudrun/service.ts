@@ -1,4 +1,4 @@
-import { InputError, Problem } from '../../config/errors';
+import { Problem, inputError } from '../../config/errors';
 import { StackConfig } from '../../config/types';
 import { PROMETHEUS_MULTIPROC_DIR } from '../../conventions/app-process';
 import { CLOUD_IDS } from '../../conventions/cloud-ids';
@@ -37,7 +37,7 @@ const STARTUP_FAILURE_THRESHOLD = 24;
  * accepts (one port named http1; no readinessProbe, securityContext or
  * envFrom; only in-memory volumes).
  *
- * @throws InputError for what the schema cannot see: a secret variable with
+ * @throws an {@link inputError} for what the schema cannot see: a secret variable with
  *   no `cloudrun.secrets` entry, a size Cloud Run has no instance for, a name
  *   too long for a Cloud Run service, more env than Cloud Run takes, a private
  *   backend with no VPC egress
@@ -62,7 +62,7 @@ export function cloudRunService(stack: StackConfig, location: Pick<Problem, 'fil
       message: `${limits.cpu} CPU and ${limits.memory} is more than a Cloud Run instance has; Cloud Run offers ${CLOUD_RUN_SIZES_TABLE}`,
     });
   }
-  if (problems.length || size === undefined) throw new InputError(problems);
+  if (problems.length || size === undefined) throw inputError(problems);
 
   const name = appObjectNames(stack.name).deployment;
   const port = stack.app.port;

@@ -1,4 +1,4 @@
-import { InputError, Problem } from '../../config/errors';
+import { Problem, inputError } from '../../config/errors';
 import { StackConfig } from '../../config/types';
 import { SEED } from '../../conventions/defaults';
 import { appObjectNames } from '../../conventions/names';
@@ -34,7 +34,7 @@ const ALL_DEFAULT_CAPABILITIES_BUT_CHOWN = [
  * create-service --cli-input-json`), which runs the task definition's latest
  * revision.
  *
- * @throws InputError for what the schema cannot see: a secret variable with
+ * @throws an {@link inputError} for what the schema cannot see: a secret variable with
  *   no ARN, limits larger than any Fargate task
  */
 export function ecsDocuments(stack: StackConfig, location: Pick<Problem, 'file' | 'document'>): EcsDocuments {
@@ -55,7 +55,7 @@ export function ecsDocuments(stack: StackConfig, location: Pick<Problem, 'file' 
       message: `${limits.cpu} CPU and ${limits.memory} is more than a Fargate task has; the largest is 16 vCPU and 120 GiB. ${FARGATE_TABLE}`,
     });
   }
-  if (problems.length || size === undefined) throw new InputError(problems);
+  if (problems.length || size === undefined) throw inputError(problems);
 
   const names = appObjectNames(stack.name);
   const family = config.family ?? names.deployment;

@@ -1,4 +1,4 @@
-import { InputError, Problem } from '../../config/errors';
+import { Problem, inputError } from '../../config/errors';
 import { StackConfig } from '../../config/types';
 import { Target } from '../target';
 import { fileOf, rootFiles, stackFiles } from './layout';
@@ -19,7 +19,7 @@ export const kubernetesTarget: Target = {
   render(stack, options) {
     const problems: Problem[] = [];
     const objects = renderOrExplain(stack, options.location, problems);
-    if (!objects) throw new InputError(problems);
+    if (!objects) throw inputError(problems);
     // Findings point at the file each object is written to, whatever the layout.
     const objectFiles = new Map(objects.map((o) => [`${o.kind}/${o.metadata.name}`, fileOf(stack.name, o, options.layout)]));
     return {
@@ -48,9 +48,9 @@ function renderOrExplain(
     // Anything but a construct validation error is a bug and keeps its trace.
     // Loaded here, not at the top: rendering loaded it (with cdk8s) already, and loading this target must not.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { SaplingsValidationError } = require('../../constructs/errors') as typeof import('../../constructs/errors');
-    if (!(err instanceof SaplingsValidationError)) throw err;
-    problems.push(...err.problems.map((p) => ({ ...location, path: '', message: `[${p.path}] ${p.message}` })));
+    const { SaplingsError } = require('../../conventions/diagnostic') as typeof import('../../conventions/diagnostic');
+    if (!SaplingsError.isSaplingsError(err, 'construct')) throw err;
+    problems.push(...err.diagnostics.map((p) => ({ ...location, path: '', message: `[${p.constructPath}] ${p.message}` })));
     return undefined;
   }
 }

@@ -27,7 +27,7 @@ export interface RenderedStack {
 }
 
 /**
- * Builds one stack in an App of its own. Throws {@link SaplingsValidationError}
+ * Builds one stack in an App of its own. Throws a {@link constructError}
  * when a construct's validation rules fail.
  *
  * One App per stack keeps synthesis linear in the number of stacks: cdk8s

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { AcmeSolverAccess } from '../../constructs/acme-solver-access';
 import { AppSecret, ExternalSecretSource } from '../../constructs/app-secret';
 import { Autoscaler, AutoscalerProps } from '../../constructs/autoscaler';
-import { SaplingsValidationError } from '../../constructs/errors';
+import { propsError } from '../../constructs/errors';
 import { GatewayReference, GatewayRoute, GatewayRouteProps } from '../../constructs/gateway-route';
 import { GatewayWithTls, GatewayWithTlsProps } from '../../constructs/gateway-with-tls';
 import { IngressWithTls, IngressWithTlsProps } from '../../constructs/ingress-with-tls';
@@ -192,7 +192,7 @@ export class SaplingsStack extends Chart {
     this.autoscaler = props.autoscaling === false ? undefined : new Autoscaler(this, 'Autoscaler', { ...props.autoscaling, target: this.app });
     this.ingress = props.ingress ? new IngressWithTls(this, 'Ingress', { ...props.ingress, app: this.app }) : undefined;
     if (props.gateway) {
-      if (props.ingress) throw SaplingsValidationError.of(this, 'got both ingress and gateway, but the app is exposed one way: pass ingress (an Ingress) or gateway (a Gateway API route), not both');
+      if (props.ingress) throw propsError(this, 'got both ingress and gateway, but the app is exposed one way: pass ingress (an Ingress) or gateway (a Gateway API route), not both');
       ({ route: this.route, gateway: this.gateway } = this.newGatewayRoute(name, props.gateway));
     }
     this.serviceMonitor =
@@ -218,7 +218,7 @@ export class SaplingsStack extends Chart {
     if (given instanceof GatewayWithTls || !('create' in given)) {
       return { route: new GatewayRoute(this, 'Route', { ...routeOptions, app: this.app, gateway: given }) };
     }
-    if (options.host === undefined) throw SaplingsValidationError.of(this, "gateway.host is required to create a Gateway: the host its listeners serve, such as \"api.example.com\"");
+    if (options.host === undefined) throw propsError(this, "gateway.host is required to create a Gateway: the host its listeners serve, such as \"api.example.com\"");
     const { create: _create, name: gatewayName, ...gatewayOptions } = given;
     const gateway = new GatewayWithTls(this, 'Gateway', {
       ...gatewayOptions,

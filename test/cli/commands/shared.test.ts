@@ -1,4 +1,4 @@
-import { UsageError } from '../../../src/cli/context';
+import { SaplingsError } from '../../../src/conventions/diagnostic';
 import { parseByteSize } from '../../../src/cli/commands/shared';
 
 describe('--max-config-size', () => {
@@ -15,7 +15,7 @@ describe('--max-config-size', () => {
   });
 
   it.each([['lots'], ['0'], ['-5M'], ['10 parsecs']])('refuses %j as a usage error', (value) => {
-    expect(() => parseByteSize(value)).toThrow(UsageError);
+    expect(() => parseByteSize(value)).toThrow(expect.objectContaining({ kind: 'usage' }) as SaplingsError);
     expect(() => parseByteSize(value)).toThrow(`--max-config-size must be a size such as 20MiB or 5000000, got "${value}"`);
   });
 });
