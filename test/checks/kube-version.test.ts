@@ -20,7 +20,7 @@ const SERVICE = {
   spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8000 }], trafficDistribution: 'PreferClose' },
 };
 
-const errorsOf = (findings: readonly { severity: string }[]) => findings.filter((f) => f.severity === 'error');
+const errorsOf = <F extends { severity: string }>(findings: readonly F[]) => findings.filter((f) => f.severity === 'error');
 
 describe('the Kubernetes version the checks validate against', () => {
   test('1.28 is the default and the oldest; the newest is at least 1.34', () => {
@@ -34,7 +34,7 @@ describe('the Kubernetes version the checks validate against', () => {
     const old = errorsOf(validateObjects([SERVICE], { kubeVersion: '1.28' }));
     expect(old).toHaveLength(1);
     expect(old[0]).toMatchObject({ rule: 'unknown-field', path: 'spec.trafficDistribution' });
-    expect((old[0] as { message: string }).message).toMatch(/^unknown field "trafficDistribution": ServiceSpec has no such field in Kubernetes 1\.28/);
+    expect(old[0].message).toMatch(/^unknown field "trafficDistribution": ServiceSpec has no such field in Kubernetes 1\.28/);
     expect(validateObjects([SERVICE], { kubeVersion: NEWEST })).toStrictEqual([]);
   });
 
