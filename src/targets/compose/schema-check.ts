@@ -101,24 +101,10 @@ function toFinding(error: ErrorObject, file: string, object: string): Finding {
     .reduce((dotted, part) => (/^\d+$/.test(part) ? `${dotted}[${part}]` : dotted ? `${dotted}.${part}` : part), '');
   if (error.keyword === 'additionalProperties') {
     const key = (error.params as { additionalProperty: string }).additionalProperty;
-    if (isNewerKey(error.instancePath, key)) {
-      return {
-        severity: 'warning',
-        rule: COMPOSE_SCHEMA_RULE,
-        file,
-        object,
-        path: path ? `${path}.${key}` : key,
-        message: `not checked: "${key}" is newer than the Compose schema saplings-k8s ships (a 2021 snapshot); docker compose config checks it`,
-      };
-    }
-    return {
-      severity: 'error',
-      rule: COMPOSE_SCHEMA_RULE,
-      file,
-      object,
-      path: path ? `${path}.${key}` : key,
-      message: `unknown field "${key}": the Compose Specification has no such field here`,
-    };
+    const where = { rule: COMPOSE_SCHEMA_RULE, file, object, path: path ? `${path}.${key}` : key };
+    return isNewerKey(error.instancePath, key)
+      ? { severity: 'warning', ...where, message: `not checked: "${key}" is newer than the Compose schema saplings-k8s ships (a 2021 snapshot); docker compose config checks it` }
+      : { severity: 'error', ...where, message: `unknown field "${key}": the Compose Specification has no such field here` };
   }
   const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues;
   const message = allowed ? `${error.message}: ${allowed.map((v) => JSON.stringify(v)).join(', ')}` : (error.message ?? 'is invalid');
