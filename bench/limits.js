@@ -100,22 +100,6 @@ for (const r of rows) console.log(`| ${r.what} | ${r.seconds.toFixed(2)} | ${r.p
   console.log(`Credential scan, 8 MB of adversarial text: ${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(0)} ms (linear; target < 5 s)`);
 }
 
-// The two YAML parsers on the same manifest stream (the default stack's objects,
-// repeated): why validate reads with js-yaml and falls back to yaml's checked parser.
-{
-  const jsYaml = require('js-yaml');
-  const YAML = require('yaml');
-  const { renderStack, defaultStacks } = require('../lib/src/config-api');
-  const stack = renderStack(defaultStacks()[0]).objects;
-  const text = Array.from({ length: QUICK ? 100 : 500 }, () => stack.map((o) => YAML.stringify(o)).join('---\n')).join('---\n');
-  const time = (parse) => {
-    parse();
-    const started = process.hrtime.bigint();
-    parse();
-    return Number(process.hrtime.bigint() - started) / 1e6;
-  };
-  const fast = time(() => jsYaml.loadAll(text, undefined, { schema: jsYaml.CORE_SCHEMA }));
-  const checked = time(() => YAML.parseAllDocuments(text, { uniqueKeys: false }).map((d) => d.toJS()));
-  console.log('');
-  console.log(`YAML parsers, ${(text.length / 1e6).toFixed(1)} MB manifest stream: js-yaml ${fast.toFixed(0)} ms, yaml ${checked.toFixed(0)} ms (${(checked / fast).toFixed(1)}×)`);
-}
+// The two YAML parsers on the same manifest stream: why validate reads with js-yaml (bench/yaml-parsers.js).
+console.log('');
+require('./yaml-parsers');

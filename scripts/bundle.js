@@ -5,7 +5,7 @@
  *
  * Bundled modules keep their own `__dirname` and `__filename`: each is set to
  * where the module lies in lib/src, so the data files the build writes beside
- * them (default-stacks.json, api-model.json, validators.bundle.js) and the
+ * them (default-stacks.json, api-model-<version>.json, validators.bundle.js) and the
  * package.json above them are found as they are by the unbundled library.
  * Nothing patches Node's module system at run time.
  */

@@ -90,6 +90,8 @@ export type { ConstructProblem } from './constructs/errors';
 export type { KubeObject } from './conventions/kube-object';
 export type { CheckContext } from './checks';
 export type { ValidateObjectsOptions } from './checks/k8s-validate';
+export { KUBE_VERSIONS } from './conventions/kube-version';
+export type { KubeVersion } from './conventions/kube-version';
 export type { PolicyOptions } from './checks/policy';
 export { Finding, FindingsError, Severity, formatFinding } from './checks/findings';
 export { emitYaml, emitYamlStream, YamlValue } from './targets/yaml';

@@ -21,6 +21,7 @@ const ROOT_EXPORTS = [
   'GatewayWithTls',
   'GrafanaDashboard',
   'IngressWithTls',
+  'KUBE_VERSIONS',
   'NamespaceIsolation',
   'PrometheusRule',
   'RELOADER_SECRET_ANNOTATION',

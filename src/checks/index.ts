@@ -1,7 +1,7 @@
 import { Environment } from '../conventions/defaults';
 import { KubeObject } from '../conventions/kube-object';
 import { Finding } from './findings';
-import { validateObjects } from './k8s-validate';
+import { KubeVersion, validateObjects } from './k8s-validate';
 import { findLeaks } from './leak-guard';
 import { checkPolicy } from './policy';
 
@@ -39,18 +39,24 @@ export interface CheckContext {
    * @default true
    */
   readonly kubernetes?: boolean;
+  /**
+   * The Kubernetes version whose API the objects are checked against: one of
+   * KUBE_VERSIONS, e.g. '1.34' for fields newer than 1.28.
+   * @default '1.28'
+   */
+  readonly kubeVersion?: KubeVersion;
 }
 
 /**
  * The one check pipeline, shared by `synth` (before anything is written) and
- * `validate`: the Kubernetes 1.28 API and CRD validator, the security policy,
+ * `validate`: the Kubernetes API (of `kubeVersion`) and CRD validator, the security policy,
  * and the credential leak guard. Findings come check by check in that order,
  * and within a check file by file.
  */
 export function runChecks(objects: readonly KubeObject[], context: CheckContext = {}): Finding[] {
-  const { environment, kubernetes = true } = context;
+  const { environment, kubernetes = true, kubeVersion } = context;
   const sources = sourcesOf(objects, context);
-  const findings = kubernetes ? sources.flatMap((s) => validateObjects(s.objects, { file: s.file })) : [];
+  const findings = kubernetes ? sources.flatMap((s) => validateObjects(s.objects, { file: s.file, kubeVersion })) : [];
   if (environment !== 'development') {
     if (kubernetes) findings.push(...policyFindings(objects, context));
     // A document of a manifest file may be anything; the API check has reported what is not an object.
@@ -114,6 +120,7 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 export { Finding, FindingsError, Severity, formatFinding } from './findings';
-export { validateObjects } from './k8s-validate';
+export { KUBERNETES_VERSION, KUBE_VERSIONS, isKubeVersion, validateObjects } from './k8s-validate';
+export type { KubeVersion } from './k8s-validate';
 export { checkPolicy, findCredentials } from './policy';
 export { findLeaks } from './leak-guard';

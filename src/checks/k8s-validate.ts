@@ -1,6 +1,7 @@
 import { Finding } from './findings';
 import {
   KUBERNETES_VERSION,
+  KubeVersion,
   OBJECT_META_ID,
   groupOf,
   kindsNamed,
@@ -19,13 +20,16 @@ import { checkStructure } from './k8s-validate/structure';
 import { closest } from './k8s-validate/suggest';
 import { checkSemantics } from './k8s-validate/workloads';
 
-export { KUBERNETES_VERSION } from './k8s-validate/api-schema';
+export { KUBERNETES_VERSION, KUBE_VERSIONS, isKubeVersion } from './k8s-validate/api-schema';
+export type { KubeVersion } from './k8s-validate/api-schema';
 export type { Rule } from './k8s-validate/report';
 
 /** Options for `validateObjects`. */
 export interface ValidateObjectsOptions {
   /** The file the objects came from; copied into every finding. @default - findings have no file */
   readonly file?: string;
+  /** The Kubernetes version whose API the objects are checked against (one of KUBE_VERSIONS). @default '1.28' */
+  readonly kubeVersion?: KubeVersion;
 }
 
 // API groups that Kubernetes served once and 1.28 no longer does: their kinds
@@ -33,7 +37,8 @@ export interface ValidateObjectsOptions {
 const REMOVED_GROUPS = new Set(['extensions']);
 
 /**
- * Checks Kubernetes objects against the Kubernetes 1.28 API, offline, the way
+ * Checks Kubernetes objects against the API of one Kubernetes version
+ * (`options.kubeVersion`: 1.28, the default, or 1.34), offline, the way
  * `kubectl apply --validate=strict` and the API server would reject them.
  *
  * For each built-in kind: unknown fields (`unknown-field`), JSON types
@@ -61,8 +66,9 @@ const REMOVED_GROUPS = new Set(['extensions']);
  * Every violation is an `error` finding. Never throws on bad input: an entry
  * that is not an object is reported as one.
  *
- * Nothing is fetched or read outside node_modules. Fields, types and required
- * fields come from the Kubernetes 1.28.0 model that cdk8s-plus-28 ships (see
+ * Nothing is fetched or read outside the package and node_modules. Fields,
+ * types and required fields come from the model of the version's cdk8s-plus
+ * package, saved in this package at build time (see
  * k8s-validate/api-schema.ts); enum values and formats from kubernetes-models
  * (see k8s-validate/constraints.ts). The first call loads them (about 250 ms);
  * later calls take well under a millisecond for a stack of a dozen objects.
@@ -72,8 +78,9 @@ const REMOVED_GROUPS = new Set(['extensions']);
 export function validateObjects(objects: readonly unknown[], options: ValidateObjectsOptions = {}): Finding[] {
   const findings: Finding[] = [];
   const firstByIdentity = new Map<string, number>();
+  const version = options.kubeVersion ?? KUBERNETES_VERSION;
   objects.forEach((object, index) => {
-    findings.push(...validateObject(object, index, options.file, firstByIdentity));
+    findings.push(...validateObject(object, index, options.file, version, firstByIdentity));
   });
   return findings;
 }
@@ -82,6 +89,7 @@ function validateObject(
   object: unknown,
   index: number,
   file: string | undefined,
+  version: KubeVersion,
   firstByIdentity: Map<string, number>,
 ): readonly Finding[] {
   // A reporter per object, so that an error on one object never quiets the checks of a same-named other.
@@ -101,10 +109,10 @@ function validateObject(
   const r = reporter.forObject({ id: `${typeof kind === 'string' && kind !== '' ? kind : 'Object'}/${name ?? ordinal}`, object });
 
   if (!checkEnvelope(object, r)) {
-    if (isObject(metadata)) checkStructure(metadata, objectType(OBJECT_META_ID), r, ['metadata']);
+    if (isObject(metadata)) checkStructure(metadata, objectType(OBJECT_META_ID, version), r, ['metadata']);
     return reporter.findings;
   }
-  const typed: TypedObject = { object, apiVersion: object.apiVersion as string, kind: kind as string, group: groupOf(object.apiVersion as string) };
+  const typed: TypedObject = { object, apiVersion: object.apiVersion as string, kind: kind as string, group: groupOf(object.apiVersion as string), version };
   checkFields(typed, r);
   checkObjectName(typed.group, typed.kind, metadata as Record<string, unknown>, r);
   if (name !== undefined) checkUnique(typed, name, index, firstByIdentity, r);
@@ -118,11 +126,13 @@ interface TypedObject {
   readonly kind: string;
   /** `''` for the core API. */
   readonly group: string;
+  /** The Kubernetes version checked against. */
+  readonly version: KubeVersion;
 }
 
 // Every field of a built-in kind, or of a custom resource we have bindings for; only the metadata of any other kind.
-function checkFields({ object, apiVersion, kind, group }: TypedObject, r: ObjectReporter<Rule>): void {
-  const info = lookupKind(apiVersion, kind);
+function checkFields({ object, apiVersion, kind, group, version }: TypedObject, r: ObjectReporter<Rule>): void {
+  const info = lookupKind(apiVersion, kind, version);
   if (info) {
     // The later checks recurse without limits of their own.
     if (checkStructure(object, info.type, r)) {
@@ -132,8 +142,8 @@ function checkFields({ object, apiVersion, kind, group }: TypedObject, r: Object
     }
     return;
   }
-  const complete = checkStructure(object.metadata, objectType(OBJECT_META_ID), r, ['metadata']);
-  if (!hasCustomResourceBindings(apiVersion, kind)) reportUnknownKind(apiVersion, kind, group, r);
+  const complete = checkStructure(object.metadata, objectType(OBJECT_META_ID, version), r, ['metadata']);
+  if (!hasCustomResourceBindings(apiVersion, kind)) reportUnknownKind(apiVersion, kind, group, version, r);
   else if (complete) checkCustomResource(object, apiVersion, kind, r);
 }
 
@@ -188,17 +198,17 @@ function checkEnvelope(object: Record<string, unknown>, r: ObjectReporter<Rule>)
   return ok;
 }
 
-function reportUnknownKind(apiVersion: string, kind: string, group: string, r: ObjectReporter<Rule>): void {
-  const served = kindsOfGroup(group);
+function reportUnknownKind(apiVersion: string, kind: string, group: string, version: KubeVersion, r: ObjectReporter<Rule>): void {
+  const served = kindsOfGroup(group, version);
   if (!served && !REMOVED_GROUPS.has(group)) {
     r.info(
       'unknown-kind',
       [],
-      `${apiVersion} ${kind} is not a built-in kind of Kubernetes ${KUBERNETES_VERSION} (a custom resource?); only its metadata was checked`,
+      `${apiVersion} ${kind} is not a built-in kind of Kubernetes ${version} (a custom resource?); only its metadata was checked`,
     );
     return;
   }
-  const elsewhere = kindsNamed(kind);
+  const elsewhere = kindsNamed(kind, version);
   let hint: string;
   if (elsewhere.length > 0) {
     hint = `it is served as ${elsewhere.map((i) => i.apiVersion).join(', ')}`;
@@ -213,5 +223,5 @@ function reportUnknownKind(apiVersion: string, kind: string, group: string, r: O
         ? `${apiVersion} is not served at all`
         : `${guess ? `did you mean ${quote(guess)}? ` : ''}kinds in ${apiVersion}: ${inVersion.join(', ')}`;
   }
-  r.error('unknown-kind', ['kind'], `Kubernetes ${KUBERNETES_VERSION} does not serve ${kind} in ${apiVersion}; ${hint}`);
+  r.error('unknown-kind', ['kind'], `Kubernetes ${version} does not serve ${kind} in ${apiVersion}; ${hint}`);
 }

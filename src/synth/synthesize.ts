@@ -7,6 +7,7 @@ import { provenanceHeader } from './provenance';
 import { DEFAULT_TARGET, TargetEntry, findTarget, loadTarget } from '../targets';
 import { RenderOptions, Target, TargetOptions, TargetOutput, hasConfigKey } from '../targets/target';
 import { Layout } from '../targets/kubernetes/layout';
+import { KubeVersion } from '../conventions/kube-version';
 
 /** Options for {@link synthesize}. */
 export interface SynthesizeOptions {
@@ -23,6 +24,8 @@ export interface SynthesizeOptions {
    * @default - only when there are several targets
    */
   readonly targetDirectories?: boolean;
+  /** The Kubernetes version the manifests are for: checked against its API, named in the Pod Security labels. @default '1.28' */
+  readonly kubeVersion?: KubeVersion;
 }
 
 /** The files to write, and what the checks found that is not an error. */
@@ -45,7 +48,7 @@ export interface StackResults {
 
 /**
  * Renders every stack for every target and checks everything before anything
- * is written: Kubernetes-shaped objects against the Kubernetes 1.28 API and
+ * is written: Kubernetes-shaped objects against the Kubernetes API (of `kubeVersion`) and
  * its CRDs always, and in staging and production also against the security
  * policy; every target's output against the credential leak guard; and each
  * target's own checks.
@@ -84,7 +87,7 @@ export function processStacks(
       const output = renderOrCollect(target, stack, { ...base, location }, results.problems);
       if (!output) return;
       const inDirectory = (file: string) => directory + file;
-      results.findings.push(...checkOutput(target, output, stack).map((f) => (f.file ? { ...f, file: inDirectory(f.file) } : f)));
+      results.findings.push(...checkOutput(target, output, stack, options.kubeVersion).map((f) => (f.file ? { ...f, file: inDirectory(f.file) } : f)));
       const secretFiles = filesWithSecretValues(output);
       results.files[t].push(
         ...output.files.map((f) => ({
@@ -119,7 +122,12 @@ export function finish(stacks: readonly StackConfig[], chunks: readonly StackRes
 
 /** The options every target renders with. */
 function targetOptions(options: SynthesizeOptions): TargetOptions {
-  return { source: options.source, header: provenanceHeader(options.source), layout: options.layout ?? 'file-per-stack' };
+  return {
+    source: options.source,
+    header: provenanceHeader(options.source),
+    layout: options.layout ?? 'file-per-stack',
+    ...(options.kubeVersion ? { kubeVersion: options.kubeVersion } : {}),
+  };
 }
 
 /** The targets to render, each with the directory its files go into: '' or `<name>/`. */
@@ -159,9 +167,9 @@ function filesWithSecretValues(output: TargetOutput): Set<string> {
 }
 
 /** The shared checks of everything a target rendered for a stack, then the target's own. */
-function checkOutput(target: Target, output: TargetOutput, stack: StackConfig): Finding[] {
+function checkOutput(target: Target, output: TargetOutput, stack: StackConfig, kubeVersion: KubeVersion | undefined): Finding[] {
   const shared = output.checks.flatMap((subject) =>
-    runChecks(subject.objects, { file: subject.file, environment: stack.environment, kubernetes: subject.kubernetes }).map((f) => ({
+    runChecks(subject.objects, { file: subject.file, environment: stack.environment, kubernetes: subject.kubernetes, kubeVersion }).map((f) => ({
       ...f,
       file: subject.objectFiles?.get(f.object) ?? f.file,
     })),

@@ -1,3 +1,4 @@
+import type { KubeVersion } from '../conventions/kube-version';
 import type { Finding } from '../checks/findings';
 import type { Problem } from '../config/errors';
 import type { Environment } from '../conventions/defaults';
@@ -22,6 +23,8 @@ export interface TargetOptions {
   readonly header: string;
   /** How Kubernetes objects are split into files; targets with one file per stack ignore it. */
   readonly layout: Layout;
+  /** The Kubernetes version Kubernetes-shaped output is for (the Pod Security labels name it). @default '1.28' */
+  readonly kubeVersion?: KubeVersion;
 }
 
 /** {@link TargetOptions} for one stack. */

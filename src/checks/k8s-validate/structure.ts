@@ -1,6 +1,5 @@
 import {
   FieldType,
-  KUBERNETES_VERSION,
   LABEL_SELECTOR_ID,
   OBJECT_META_ID,
   ObjectType,
@@ -180,6 +179,6 @@ function plural(type: FieldType): string {
 function unknownFieldMessage(key: string, type: ObjectType): string {
   const names = [...type.fields.keys()].sort();
   const guess = closest(key, names);
-  const head = `unknown field ${quote(key)}: ${type.name} has no such field in Kubernetes ${KUBERNETES_VERSION}`;
+  const head = `unknown field ${quote(key)}: ${type.name} has no such field in Kubernetes ${type.version}`;
   return guess ? `${head}; did you mean ${quote(guess)}?` : `${head}; its fields are ${names.join(', ')}`;
 }

@@ -10,14 +10,14 @@ import { DIFF_FORMATS, DiffFormat, formatDiff } from '../../diff/format';
 import { filesAtRef, filesOnDisk } from '../../diff/sources';
 import { CliIO, Command, usageError } from '../context';
 import { warningLine } from '../problem-formats';
-import { MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, loadStacks, parseByteSize, parseEnvironment } from './shared';
+import { KUBE_VERSION_HELP, MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, loadStacks, parseByteSize, parseEnvironment, parseKubeVersion } from './shared';
 import { parseLayout, parseTargets, resolveTargets } from './synth';
 
 export const diffCommand: Command = {
   name: 'diff',
   summary: 'Show what synth would change in DIR, object by object (exit 1 when it would)',
   get usage() {
-    return `Usage: saplings-k8s diff [--config FILE] [--out DIR] [--env NAME] [--target T]... [--layout L]
+    return `Usage: saplings-k8s diff [--config FILE] [--out DIR] [--env NAME] [--target T]... [--layout L] [--kube-version V]
                          [--against GIT_REF] [--format text|markdown|json] [--show-noise]
 
 Renders the config as synth would, in memory, and compares it with the
@@ -42,6 +42,7 @@ Options:
   -t, --target T     As for synth: ${targetEntries().map((e) => e.name).join(', ')}, or ${ALL_TARGETS}.
                      Default: ${DEFAULT_TARGET}
   -l, --layout L     As for synth: file-per-stack (default) or file-per-resource
+${KUBE_VERSION_HELP}
       --against REF  Compare with DIR's files at this git commit, branch or tag
                      (git show REF:DIR) instead of the files on disk
       --format F     text (default; coloured on a terminal unless NO_COLOR is
@@ -70,6 +71,7 @@ invalid input.`;
     const format = parseDiffFormat(values.format);
     const environment = parseEnvironment(values.env);
     const layout = parseLayout(values.layout);
+    const kubeVersion = parseKubeVersion(values['kube-version']);
     const requested = parseTargets(values.target);
     const maxConfigBytes = parseByteSize(values['max-config-size']);
     const against = values.against;
@@ -82,7 +84,7 @@ invalid input.`;
     const { stacks, source, locate } = loadStacks(values.config, io, { environment, maxConfigBytes, requireInlineValues });
     const { targets, targetDirectories } = resolveTargets(requested, stacks, io);
     // The same pipeline as synth, so what is compared is exactly what synth would write.
-    const synthesized = await synthesizeFleet(stacks, { source, layout, targets, targetDirectories }).catch((err: unknown) => {
+    const synthesized = await synthesizeFleet(stacks, { source, layout, kubeVersion, targets, targetDirectories }).catch((err: unknown) => {
       const problems = inputProblems(err);
       throw problems ? inputError(locate(problems)) : err;
     });

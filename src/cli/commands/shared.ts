@@ -4,6 +4,7 @@ import { ENVIRONMENTS, Environment } from '../../conventions/defaults';
 import { Problem } from '../../config/errors';
 import { DEFAULT_MAX_CONFIG_BYTES, defaultStacks, loadConfig } from '../../config/load';
 import { StackConfig } from '../../config/types';
+import { KUBERNETES_VERSION, KUBE_VERSIONS, KubeVersion, isKubeVersion } from '../../conventions/kube-version';
 import { CliIO, usageError } from '../context';
 import { warningLine } from '../problem-formats';
 
@@ -27,13 +28,29 @@ export function parseEnvironment(value: string | undefined): Environment | undef
 /** The `--max-config-size` option, shared by the commands that read a config. */
 export const MAX_CONFIG_SIZE_OPTION = { 'max-config-size': { type: 'string' } } as const;
 
-/** The options `synth` and `diff` share: which config, where its output is, for which environment, layout and targets. */
+/** The `--kube-version` option, shared by the commands that check Kubernetes objects. */
+export const KUBE_VERSION_OPTION = { 'kube-version': { type: 'string' } } as const;
+
+/** Help text for {@link KUBE_VERSION_OPTION}. */
+export const KUBE_VERSION_HELP = `      --kube-version V  Kubernetes version to check against and name in the Pod
+                        Security labels: ${KUBE_VERSIONS.join(', ')}. Default: ${KUBERNETES_VERSION}`;
+
+/** Validates a `--kube-version` value (a leading `v` is allowed: v1.34). */
+export function parseKubeVersion(value: string | undefined): KubeVersion | undefined {
+  if (value === undefined) return undefined;
+  const version = value.replace(/^v/, '');
+  if (!isKubeVersion(version)) throw usageError(`--kube-version must be one of ${KUBE_VERSIONS.join(', ')}, got "${value}"`);
+  return version;
+}
+
+/** The options `synth` and `diff` share: which config, where its output is, for which environment, layout, targets and Kubernetes version. */
 export const RENDER_OPTIONS = {
   config: { type: 'string', short: 'c' },
   out: { type: 'string', short: 'o' },
   env: { type: 'string', short: 'e' },
   layout: { type: 'string', short: 'l' },
   target: { type: 'string', short: 't', multiple: true },
+  ...KUBE_VERSION_OPTION,
   ...MAX_CONFIG_SIZE_OPTION,
 } as const;
 

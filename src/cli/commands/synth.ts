@@ -15,13 +15,13 @@ import { Synthesized } from '../../synth/synthesize';
 import { hasInterruptedRun } from '../../synth/journal';
 import { CliIO, Command, usageError } from '../context';
 import { warningLine } from '../problem-formats';
-import { MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, configFileOf, loadStacks, parseByteSize, parseEnvironment } from './shared';
+import { KUBE_VERSION_HELP, MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, configFileOf, loadStacks, parseByteSize, parseEnvironment, parseKubeVersion } from './shared';
 
 export const synthCommand: Command = {
   name: 'synth',
   summary: 'Write one <name>.k8s.yaml per stack of the config',
   get usage() {
-    return `Usage: saplings-k8s synth [--config FILE] [--out DIR] [--env NAME] [--target T]... [--layout L] [--check] [--force] [--prune]
+    return `Usage: saplings-k8s synth [--config FILE] [--out DIR] [--env NAME] [--target T]... [--layout L] [--kube-version V] [--check] [--force] [--prune]
 
 Validates the config and writes <name>.k8s.yaml for each of its stacks, or
 the files of the targets selected with --target. Every file is checked before
@@ -45,6 +45,7 @@ Options:
   -l, --layout L     For kubernetes: file-per-stack (default): <name>.k8s.yaml
                      per stack; file-per-resource: <name>/<NN>-<kind>-<name>.yaml
                      plus a kustomization.yaml per stack and one at the root
+${KUBE_VERSION_HELP}
       --check        Write nothing; exit 1 and list the files that would
                      change if DIR differs from what would be generated (CI)
       --force        Replace files at generated paths that saplings-k8s did
@@ -72,6 +73,7 @@ ${MAX_CONFIG_SIZE_HELP}
     const environment = parseEnvironment(values.env);
     const outDir = path.resolve(io.cwd, values.out ?? io.env.CDK8S_OUTDIR ?? 'dist');
     const layout = parseLayout(values.layout);
+    const kubeVersion = parseKubeVersion(values['kube-version']);
     const requested = parseTargets(values.target);
     const maxConfigBytes = parseByteSize(values['max-config-size']);
     // Threads for a fleet start now, and load their modules while this one parses the config.
@@ -104,6 +106,7 @@ ${MAX_CONFIG_SIZE_HELP}
         synthesized = await synthesizeFleet(stacks, {
           source,
           layout,
+          kubeVersion,
           targets,
           targetDirectories,
           onProgress: progress.update,

@@ -8,18 +8,28 @@ import { KubeObject, renderStack } from '../../targets/kubernetes/render';
 import { targetForFile } from '../../targets';
 import { CliIO, Command, usageError } from '../context';
 import { diagnosticLine } from '../problem-formats';
-import { MAX_CONFIG_SIZE_HELP, MAX_CONFIG_SIZE_OPTION, loadStacks, parseByteSize, parseEnvironment } from './shared';
+import {
+  KUBE_VERSION_HELP,
+  KUBE_VERSION_OPTION,
+  MAX_CONFIG_SIZE_HELP,
+  MAX_CONFIG_SIZE_OPTION,
+  loadStacks,
+  parseByteSize,
+  parseEnvironment,
+  parseKubeVersion,
+} from './shared';
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/;
 
 export const validateCommand: Command = {
   name: 'validate',
   summary: 'Check a config and/or any Kubernetes manifests (API, security policy, leaks)',
-  usage: `Usage: saplings-k8s validate [--config FILE] [--env NAME] [PATH...]
+  usage: `Usage: saplings-k8s validate [--config FILE] [--env NAME] [--kube-version V] [PATH...]
 
 Checks a config, existing manifests (anyone's, not only ours), or both:
   - the config against the schema, then the objects it synthesizes;
-  - every object against the Kubernetes 1.28 API, strictly (unknown fields fail);
+  - every object against the Kubernetes API (1.28 unless --kube-version says
+    otherwise), strictly (unknown fields fail);
   - Pod Security Standards "restricted" and kube-score/Polaris-style practices;
   - credentials outside Secrets.
 PATH may be a file or a directory (its .yaml, .yml and .json files, recursively).
@@ -37,23 +47,25 @@ Options:
                      check the manifests for that environment (development
                      skips the policy and leak guard). Default for manifests:
                      production's rules
+${KUBE_VERSION_HELP}
 ${MAX_CONFIG_SIZE_HELP}`,
 
   async run(args: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseArgs({
       args,
-      options: { config: { type: 'string', short: 'c' }, env: { type: 'string', short: 'e' }, ...MAX_CONFIG_SIZE_OPTION },
+      options: { config: { type: 'string', short: 'c' }, env: { type: 'string', short: 'e' }, ...KUBE_VERSION_OPTION, ...MAX_CONFIG_SIZE_OPTION },
       allowPositionals: true,
     });
     const findings: Finding[] = [];
     let checked = 0;
+    const kubeVersion = parseKubeVersion(values['kube-version']);
 
     if (values.config !== undefined || positionals.length === 0) {
       const { stacks } = loadStacks(values.config, io, { environment: parseEnvironment(values.env), maxConfigBytes: parseByteSize(values['max-config-size']) });
       // A config's objects get exactly the checks synth runs for its environment.
       for (const stack of stacks) {
-        const objects = renderStack(stack).objects;
-        findings.push(...runChecks(objects, { file: `${stack.name}.k8s.yaml`, environment: stack.environment }));
+        const objects = renderStack(stack, kubeVersion).objects;
+        findings.push(...runChecks(objects, { file: `${stack.name}.k8s.yaml`, environment: stack.environment, kubeVersion }));
         checked += objects.length;
       }
     }
@@ -84,7 +96,7 @@ ${MAX_CONFIG_SIZE_HELP}`,
     findings.push(
       ...runChecks(
         objects.map((s) => s.object),
-        { files: objects.map((s) => s.file), policyGroup: (file) => path.dirname(file), environment },
+        { files: objects.map((s) => s.file), policyGroup: (file) => path.dirname(file), environment, kubeVersion },
       ),
     );
     checked += objects.length;

@@ -1,11 +1,17 @@
 import { Problem, inputError } from '../../config/errors';
 import { StackConfig } from '../../config/types';
-import { Target } from '../target';
+import { KubeVersion } from '../../conventions/kube-version';
+import { RenderOptions, Target } from '../target';
 import { fileOf, rootFiles, stackFiles } from './layout';
 import { KubeObject, StackRenderer } from './render';
 
-// One per process (and per fleet worker thread): a fleet's stacks of one shape share a template.
-const renderer = new StackRenderer();
+// One per process (and per fleet worker thread) and Kubernetes version: a fleet's stacks of one shape share a template.
+const renderers = new Map<KubeVersion | undefined, StackRenderer>();
+function rendererFor(kubeVersion: KubeVersion | undefined): StackRenderer {
+  let renderer = renderers.get(kubeVersion);
+  if (!renderer) renderers.set(kubeVersion, (renderer = new StackRenderer(kubeVersion)));
+  return renderer;
+}
 
 /**
  * The Kubernetes target: the stack's objects (SaplingsStack) in apply order,
@@ -18,7 +24,7 @@ export const kubernetesTarget: Target = {
 
   render(stack, options) {
     const problems: Problem[] = [];
-    const objects = renderOrExplain(stack, options.location, problems);
+    const objects = renderOrExplain(stack, options, problems);
     if (!objects) throw inputError(problems);
     // Findings point at the file each object is written to, whatever the layout.
     const objectFiles = new Map(objects.map((o) => [`${o.kind}/${o.metadata.name}`, fileOf(stack.name, o, options.layout)]));
@@ -37,13 +43,9 @@ export const kubernetesTarget: Target = {
  * Renders a stack; construct validation errors (props that conflict in a way
  * the schema cannot see) become input problems, not crashes.
  */
-function renderOrExplain(
-  stack: StackConfig,
-  location: Pick<Problem, 'file' | 'document'>,
-  problems: Problem[],
-): KubeObject[] | undefined {
+function renderOrExplain(stack: StackConfig, { location, kubeVersion }: RenderOptions, problems: Problem[]): KubeObject[] | undefined {
   try {
-    return renderer.render(stack).objects;
+    return rendererFor(kubeVersion).render(stack).objects;
   } catch (err) {
     // Anything but a construct validation error is a bug and keeps its trace.
     // Loaded here, not at the top: rendering loaded it (with cdk8s) already, and loading this target must not.

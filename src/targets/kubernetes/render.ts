@@ -1,6 +1,7 @@
 import { refreshChecksums } from '../../conventions/config-checksum';
 import { KubeObject } from '../../conventions/kube-object';
 import { StackConfig } from '../../config/types';
+import { KubeVersion } from '../../conventions/kube-version';
 import { sortForApply, withSyncWaves } from './apply-order';
 import { YamlValue, emitYamlStream } from '../yaml';
 
@@ -32,10 +33,12 @@ export interface RenderedStack {
  *
  * One App per stack keeps synthesis linear in the number of stacks: cdk8s
  * walks the whole construct tree of an App for every chart it renders.
+ *
+ * @param kubeVersion the Kubernetes version the Pod Security labels name (default 1.28)
  */
-export function renderStack(config: StackConfig): RenderedStack {
+export function renderStack(config: StackConfig, kubeVersion?: KubeVersion): RenderedStack {
   const { App, SaplingsStack, stackPropsFromConfig, validateConstructs } = cdk8s();
-  const chart = new SaplingsStack(new App(), config.name, stackPropsFromConfig(config));
+  const chart = new SaplingsStack(new App(), config.name, { ...stackPropsFromConfig(config), kubeVersion });
   // cdk8s would run these rules only in app.synth(), and throw a plain Error.
   validateConstructs(chart);
   const objects = sortForApply(chart.toJson() as KubeObject[]);
@@ -154,6 +157,9 @@ export class StackRenderer {
   private readonly shapes = new Map<string, ShapeState>();
   private templated = 0;
 
+  /** @param kubeVersion the Kubernetes version every stack is rendered for (see {@link renderStack}) */
+  constructor(private readonly kubeVersion?: KubeVersion) {}
+
   /** How many stacks this renderer filled in from a template rather than rendering them in full. */
   public get templatedStacks(): number {
     return this.templated;
@@ -162,18 +168,18 @@ export class StackRenderer {
   /** The stack's objects, as {@link renderStack} gives them. */
   public render(config: StackConfig): RenderedStack {
     const templated = templateOf(config);
-    if (!templated) return renderStack(config);
+    if (!templated) return renderStack(config, this.kubeVersion);
     let state = this.shapes.get(templated.shape);
     if (state === undefined) {
-      const rendered = renderStack(config);
+      const rendered = renderStack(config, this.kubeVersion);
       if (this.shapes.size < MAX_SHAPES) this.shapes.set(templated.shape, { first: JSON.stringify(rendered.objects), labels: templated.labels });
       return rendered;
     }
     if ('first' in state) {
-      state = { template: verifiedTemplate(templated.config, state.first, state.labels) };
+      state = { template: verifiedTemplate(templated.config, state.first, state.labels, this.kubeVersion) };
       this.shapes.set(templated.shape, state);
     }
-    if (state.template === null) return renderStack(config);
+    if (state.template === null) return renderStack(config, this.kubeVersion);
     this.templated++;
     return { name: config.name, objects: filledObjects(state.template, templated.labels) };
   }
@@ -191,10 +197,10 @@ function filledObjects(template: string, labels: readonly string[]): KubeObject[
 }
 
 /** The shape's template, if filling in the first stack's labels gives exactly that stack's full render. */
-function verifiedTemplate(placeholders: StackConfig, first: string, labels: readonly string[]): string | null {
+function verifiedTemplate(placeholders: StackConfig, first: string, labels: readonly string[], kubeVersion: KubeVersion | undefined): string | null {
   let template: string;
   try {
-    template = JSON.stringify(renderStack(placeholders).objects);
+    template = JSON.stringify(renderStack(placeholders, kubeVersion).objects);
   } catch {
     // The placeholders broke a rule the real values meet; this shape is rendered in full.
     return null;

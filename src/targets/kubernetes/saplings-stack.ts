@@ -18,19 +18,24 @@ import { rollOnConfigChange } from '../../constructs/rollout';
 import { VectorDb, VectorDbProps, vectorDbReadsCredential } from '../../constructs/vector-db';
 import { REDIS_PASSWORD_KEY, VECTOR_DB } from '../../conventions/backing-services';
 import { Environment, SEED } from '../../conventions/defaults';
+import { KUBERNETES_VERSION, KUBE_VERSIONS, KubeVersion, isKubeVersion } from '../../conventions/kube-version';
 import { appObjectNames } from '../../conventions/names';
 
 /**
  * Pod Security Admission enforces, audits and warns on "restricted", pinned to
- * the version the manifests were checked against, so a cluster upgrade cannot
- * tighten the rules under a running deployment unannounced.
+ * the version the manifests were checked against (`v1.28`, the format the
+ * `*-version` labels take), so a cluster upgrade cannot tighten the rules
+ * under a running deployment unannounced.
+ * https://kubernetes.io/docs/concepts/security/pod-security-admission/#pod-security-admission-labels-for-namespaces
  */
-export const POD_SECURITY_LABELS: Readonly<Record<string, string>> = Object.fromEntries(
-  ['enforce', 'audit', 'warn'].flatMap((mode) => [
-    [`pod-security.kubernetes.io/${mode}`, 'restricted'],
-    [`pod-security.kubernetes.io/${mode}-version`, 'v1.28'],
-  ]),
-);
+export function podSecurityLabels(kubeVersion: KubeVersion): Record<string, string> {
+  return Object.fromEntries(
+    ['enforce', 'audit', 'warn'].flatMap((mode) => [
+      [`pod-security.kubernetes.io/${mode}`, 'restricted'],
+      [`pod-security.kubernetes.io/${mode}-version`, `v${kubeVersion}`],
+    ]),
+  );
+}
 
 /** The app's settings in a {@link SaplingsStack}; its name, Secret and backing services come from the stack. */
 export type SaplingsStackAppOptions = Omit<SaplingsAppProps, 'name' | 'secret' | 'redis' | 'vectorDb'>;
@@ -91,6 +96,8 @@ export interface SaplingsStackProps {
   readonly name?: string;
   /** The Namespace the stack creates and puts every object in. @default - the stack name */
   readonly namespace?: string;
+  /** The Kubernetes version the Namespace's Pod Security labels pin (`*-version: v<kubeVersion>`), one of KUBE_VERSIONS. @default '1.28' */
+  readonly kubeVersion?: KubeVersion;
   /** The app's image and settings. */
   readonly app: SaplingsStackAppOptions;
   /** DNS resolvers that are not pods, which every pod of the namespace reaches on port 53 only. @default - NodeLocal DNSCache (169.254.20.10) and GKE's metadata server (169.254.169.254) */
@@ -157,7 +164,11 @@ export class SaplingsStack extends Chart {
     super(scope, id, { namespace, disableResourceNameHashes: true });
     const development = props.app.environment === 'development';
 
-    this.namespaceObject = this.newNamespace(namespace);
+    const kubeVersion = props.kubeVersion ?? KUBERNETES_VERSION;
+    if (!isKubeVersion(kubeVersion)) {
+      throw propsError(this, `kubeVersion must be one of ${KUBE_VERSIONS.join(', ')}, got ${JSON.stringify(kubeVersion)}`);
+    }
+    this.namespaceObject = this.newNamespace(namespace, kubeVersion);
     this.isolation = new NamespaceIsolation(this, 'Isolation', { dnsResolverCidrs: props.dnsResolverCidrs });
 
     const redis = props.redis ?? {};
@@ -234,9 +245,9 @@ export class SaplingsStack extends Chart {
     return { route, gateway };
   }
 
-  private newNamespace(namespace: string): kplus.Namespace {
+  private newNamespace(namespace: string, kubeVersion: KubeVersion): kplus.Namespace {
     const namespaceObject = new kplus.Namespace(this, 'Namespace', {
-      metadata: { name: namespace, labels: { name: namespace, ...POD_SECURITY_LABELS } },
+      metadata: { name: namespace, labels: { name: namespace, ...podSecurityLabels(kubeVersion) } },
     });
     // The chart's namespace lands on every object, but a Namespace is cluster-scoped.
     ApiObject.of(namespaceObject).addJsonPatch(JsonPatch.remove('/metadata/namespace'));

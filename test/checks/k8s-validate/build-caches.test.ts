@@ -1,18 +1,18 @@
 import * as path from 'node:path';
 import type * as ApiSchema from '../../../src/checks/k8s-validate/api-schema';
-import { modelSource } from '../../../src/checks/k8s-validate/api-schema';
+import { KUBE_VERSIONS, modelSource } from '../../../src/checks/k8s-validate/api-schema';
 import { BUNDLED_KINDS, ValidatorBundle } from '../../../src/checks/k8s-validate/constraints';
 import { ROOT } from '../../helpers/cli';
 
 // What `npm run build` saves under lib/ (built by `npm test`) must be what the code computes at run time.
 const lib = path.join(ROOT, 'lib/src/checks/k8s-validate');
 
-describe('the Kubernetes API model saved at build time', () => {
-  test('is there for the compiled code, and equals the model source read from the cdk8s-plus-28 assembly', () => {
+describe('the Kubernetes API models saved at build time', () => {
+  test.each(KUBE_VERSIONS)('%s: is there for the compiled code, and equals the model source read from its cdk8s-plus assembly', (version) => {
     const built = require(path.join(lib, 'api-schema')) as typeof ApiSchema;
-    const cached = built.cachedModelSource();
+    const cached = built.cachedModelSource(version);
     expect(cached).toBeDefined();
-    expect(cached).toStrictEqual(JSON.parse(JSON.stringify(modelSource())));
+    expect(cached).toStrictEqual(JSON.parse(JSON.stringify(modelSource(version))));
   });
 });
 
