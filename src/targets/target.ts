@@ -3,11 +3,24 @@ import type { Problem } from '../config/errors';
 import type { Environment } from '../conventions/defaults';
 import type { StackConfig } from '../config/types';
 import type { KubeObject } from '../conventions/kube-object';
-import type { OutputFile } from '../synth/output';
 import type { Layout } from './kubernetes/layout';
 
 // Type-only imports: this file is the contract between the pipeline and the
 // targets, and loading it must not load any target (see ./index.ts).
+
+/** A file to write, relative to the output directory. */
+export interface OutputFile {
+  /** Path relative to the output directory. */
+  readonly path: string;
+  /** Full content. */
+  readonly content: string;
+  /** Holds Secret values, so only its owner may read it: written with mode 0600. @default false */
+  readonly secret?: boolean;
+  /** The target that rendered it, for the record of generated files. @default - none ('-') */
+  readonly target?: string;
+  /** The stack it belongs to, for the record of generated files. @default - none ('-'): a file of the whole config */
+  readonly stack?: string;
+}
 
 /** What a target is told about the run it renders for. */
 export interface TargetOptions {
