@@ -3,7 +3,6 @@ import type { Problem } from '../config/errors';
 import type { Environment } from '../conventions/defaults';
 import type { StackConfig } from '../config/types';
 import type { KubeObject } from '../conventions/kube-object';
-import type { Layout } from './kubernetes/layout';
 
 // Type-only imports: this file is the contract between the pipeline and the
 // targets, and loading it must not load any target (see ./index.ts).
@@ -33,8 +32,13 @@ export interface TargetOptions {
    * records them instead.
    */
   readonly header: string;
-  /** How Kubernetes objects are split into files; targets with one file per stack ignore it. */
-  readonly layout: Layout;
+  /**
+   * Each target's own options, keyed by target name: a target reads its entry
+   * (the Kubernetes target's `{ layout }`) and applies its defaults itself.
+   * Plain data, so a fleet's worker threads receive it too.
+   * @default - no target has options of its own
+   */
+  readonly targetOptions?: Readonly<Record<string, unknown>>;
 }
 
 /** {@link TargetOptions} for one stack. */
