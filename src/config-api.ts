@@ -30,6 +30,7 @@ export {
   RenderOptions,
   TargetOutput,
   CheckSubject,
+  OutputFile,
   asCheckedDocument,
   registerTarget,
   targetEntries,

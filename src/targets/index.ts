@@ -193,4 +193,4 @@ export function applicableTargets(stacks: readonly StackConfig[]): { selected: T
   return { selected, skipped };
 }
 
-export { Target, TargetOptions, RenderOptions, TargetOutput, CheckSubject, asCheckedDocument, hasConfigKey } from './target';
+export { Target, TargetOptions, RenderOptions, TargetOutput, CheckSubject, OutputFile, asCheckedDocument, hasConfigKey } from './target';
