@@ -1,5 +1,5 @@
 import type { StackConfig } from '../../../src/config-api';
-import type { Target } from '../../../src/targets/target';
+import type { Target } from '../../../src/config-api';
 import type { EchoConfig } from './config';
 
 /**
