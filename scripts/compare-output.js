@@ -26,6 +26,9 @@ const TARGETS = [
   { name: 'ecs', layouts: [undefined] },
 ];
 
+// Dummy values for the keys examples/inline-dev.yaml reads from the environment (secrets.fromEnv), so its output is compared too.
+const INLINE_SECRETS = { OPENAI_API_KEY: 'dummy-openai-value', ANTHROPIC_API_KEY: 'dummy-anthropic-value', ENCRYPTION_KEY: 'dummy-encryption-value' };
+
 function usage(message) {
   process.stderr.write(`${message}\nUsage: node scripts/compare-output.js BASE_REF [--no-build-head]\n`);
   process.exit(2);
@@ -53,7 +56,7 @@ function run(dir, example, target, layout, scratch) {
   const args = [path.join(dir, 'bin', 'saplings-k8s.js'), 'synth', '--config', path.join('examples', example), '--out', out, '--target', target];
   if (layout) args.push('--layout', layout);
   // The examples are read from the working tree by both builds, so only the code differs; NO_COLOR keeps stderr plain.
-  const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...INLINE_SECRETS, NO_COLOR: '1' } });
   const scrub = (text) => text.split(out).join('<out>').split(dir).join('<tree>');
   return { code: result.status, stdout: scrub(result.stdout), stderr: scrub(result.stderr), files: readTree(out) };
 }

@@ -574,6 +574,7 @@ export function registeredStackConfigSchema(): z.ZodType<StackConfig, StackConfi
 
 /** The rules that relate the stack's own keys to each other. */
 function stackRules(stack: StackConfig, ctx: z.RefinementCtx): void {
+  // The inner block keeps these rules at the indentation they had in the schema's superRefine, and so their history.
   {
     for (const key of Object.keys(stack.app.config)) {
       const reserved = reservedEnvProblem(key);
