@@ -32,6 +32,7 @@ export {
   RenderOptions,
   TargetOutput,
   CheckSubject,
+  OutputFile,
   asCheckedDocument,
   registerTarget,
   targetEntries,

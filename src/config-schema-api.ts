@@ -9,3 +9,5 @@
  * @module saplings-k8s/config/schema
  */
 export { StackConfigSchema } from './config/schema';
+// A target's config fragment, as a target written outside the package declares its own key (docs/targets/writing-a-target.md).
+export type { TargetConfig, TargetConfigIssue } from './targets/target-config';

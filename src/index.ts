@@ -12,7 +12,7 @@
  */
 
 // The constructs, and the props and option types they take.
-export { SaplingsStack } from './targets/kubernetes/saplings-stack';
+export { SaplingsStack } from './constructs/saplings-stack';
 export type {
   SaplingsStackProps,
   SaplingsStackAppOptions,
@@ -23,7 +23,7 @@ export type {
   StackRedisOptions,
   StackSecretOptions,
   StackVectorDbOptions,
-} from './targets/kubernetes/saplings-stack';
+} from './constructs/saplings-stack';
 export { SaplingsApp } from './constructs/saplings-app';
 export type { SaplingsAppProps, AppStorage, InternetEgress } from './constructs/saplings-app';
 export type { SidecarOptions } from './constructs/sidecar';

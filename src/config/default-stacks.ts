@@ -38,15 +38,23 @@ const ENV_KEYS: readonly ('' | Environment)[] = ['', 'development', 'staging', '
 
 /**
  * A digest of what the default stacks are computed from: the modules of
- * src/config and src/conventions as they are loaded now (compiled or not),
- * and zod's version.
+ * src/config and src/conventions and the targets' config fragments, as they
+ * are loaded now (compiled or not), and zod's version.
  */
 export function defaultStacksKey(): string {
   const hash = createHash('sha256');
   const extension = path.extname(__filename);
+  const isModule = (f: string) => f.endsWith(extension) && !f.endsWith(`.d${extension}`);
   for (const dir of [__dirname, path.join(__dirname, '..', 'conventions')]) {
-    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(extension) && !f.endsWith(`.d${extension}`)).sort()) {
+    for (const file of fs.readdirSync(dir).filter(isModule).sort()) {
       hash.update(`${path.basename(dir)}/${file}\0`).update(fs.readFileSync(path.join(dir, file))).update('\0');
+    }
+  }
+  // The targets' config fragments (and the defaults they read), which the schema composes.
+  const targets = path.join(__dirname, '..', 'targets');
+  for (const file of fs.readdirSync(targets, { recursive: true, encoding: 'utf8' }).filter(isModule).sort()) {
+    if (/(?:^|[/\\])(?:config|defaults)\.[cm]?[jt]s$/.test(file)) {
+      hash.update(`targets/${file.split(path.sep).join('/')}\0`).update(fs.readFileSync(path.join(targets, file))).update('\0');
     }
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -143,7 +143,8 @@ export function validateStacks(
       return;
     }
     const input = options.environment ? { ...value, environment: options.environment } : value;
-    const { StackConfigSchema } = schema();
+    // With the config keys of any target registered from outside the package.
+    const StackConfigSchema = schema().registeredStackConfigSchema();
     const result = StackConfigSchema.safeParse(input);
     if (!result.success) {
       problems.push(...problemsFromZod(result.error, input, StackConfigSchema, location, (keyPath, target) => locate(index, keyPath, target)));

@@ -4,18 +4,21 @@ import { appObjectNames } from '../conventions/names';
 import { ENVIRONMENTS, LOG_LEVELS, SEED } from '../conventions/defaults';
 import { compareQuantities, isQuantity, parseQuantity } from '../conventions/quantity';
 import { NODE_DNS_RESOLVER_CIDRS, PRIVATE_IPV4_RANGES } from '../conventions/cidr';
-import { imageReferenceProblem, isPinnedImage } from '../conventions/image';
 import { hostnameError } from '../conventions/field-rules';
 import { VECTOR_DB_IMAGES } from '../conventions/backing-services';
-import { CLOUD_IDS, CloudIdShape, arnRegion } from '../conventions/cloud-ids';
 import { MAX_STACK_NAME_LENGTH } from './stack-name';
 import { PROMETHEUS_DURATION_HELP, isPositivePrometheusDuration, isPrometheusDuration } from '../conventions/prometheus-duration';
-import { DEFAULT_NGINX_IMAGE, DEFAULT_PUBLISHED_PORTS, nginxSizeProblem } from '../targets/compose/defaults';
+import { nginxSizeProblem } from '../targets/compose/defaults';
+import { ENV_VAR_NAME, envVarName, imageReference, port } from './fields';
+import type { TargetConfig, TargetConfigIssue } from '../targets/target-config';
+import type { StackConfig, StackConfigInput } from './types';
+import { cloudRunConfig } from '../targets/cloudrun/config';
+import { ecsConfig } from '../targets/ecs/config';
+import { composeConfig } from '../targets/compose/config';
+import { registeredTargetConfigs } from '../targets';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-// A C identifier: a valid ConfigMap/Secret key (no '.', '..' or '..data') that every shell and runtime reads as a variable.
-const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 
 /** Namespaces that belong to Kubernetes itself. */
@@ -51,7 +54,6 @@ const size = quantity('storage size, e.g. 20Gi');
 
 // Quantities are transformed (numbers become strings), so their defaults are
 // `prefault`s: input-side defaults, which the JSON Schema can show.
-const port = z.int().min(1).max(65535);
 const percent = z.int().min(1).max(100);
 
 const resourcesSchema = (defaults: {
@@ -171,16 +173,6 @@ function configDataBytes(data: Record<string, string>): number {
   for (const [key, value] of Object.entries(data)) bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
   return bytes;
 }
-
-/** A container image reference, as runtimes parse it; see conventions/image.ts. */
-const imageReference = z.string().min(1).superRefine((image, ctx) => {
-  const problem = imageReferenceProblem(image);
-  if (problem) ctx.addIssue({ code: 'custom', input: image, message: problem });
-});
-
-const envVarName = z
-  .string()
-  .regex(ENV_VAR_NAME, { error: 'must be an environment variable name: letters, digits and _, not starting with a digit' });
 
 /**
  * A key the app's Secret must hold. A pasted `NAME=value` is refused with its
@@ -499,203 +491,22 @@ const outputSchema = z
   .prefault({})
   .describe('How objects are written for the tool that consumes them');
 
-/** A string of one of the cloud identifier shapes (an ARN, a region, a subnet id). */
-const cloudId = (shape: CloudIdShape) => z.string().regex(shape.pattern, { error: `must be ${shape.help}` });
-
-/** A Secret Manager version: a number (3, or "3") or latest, as a string. */
-const secretVersion = z
-  .union([z.int().min(1), cloudId(CLOUD_IDS.gcpSecretVersion)], { error: `must be ${CLOUD_IDS.gcpSecretVersion.help}` })
-  .transform((v) => String(v));
-
-/** A VPC network or subnetwork: a name (RFC 1035 label) or its resource path. */
-const gcpNetworkName = z
-  .string()
-  .regex(/^(?:projects\/[^/\s]+\/(?:global|regions\/[a-z]+-[a-z]+\d+)\/(?:networks|subnetworks)\/)?[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/, {
-    error: 'must be a network or subnetwork name (lowercase letters, digits and -, up to 63, starting with a letter) or its projects/… path',
-  });
-
-/** A Compute Engine network tag (RFC 1035 label). */
-const gcpNetworkTag = z.string().regex(/^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/, { error: 'must be a network tag: lowercase letters, digits and -, up to 63, starting with a letter' });
-
-/*
- * ECS's tag rules, in its own words (the Tag shape of the ECS API, as botocore
- * ships it, and https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-using-tags.html):
- * "Maximum number of tags per resource - 50", "each tag key must be unique",
- * "Maximum key length - 128 Unicode characters", "Maximum value length - 256
- * Unicode characters", and "Do not use aws:, AWS:, or any upper or lowercase
- * combination of such as a prefix for either keys or values". botocore's
- * patterns for TagKey and TagValue are ([\p{L}\p{Z}\p{N}_.:/=+\-@]*).
+/**
+ * The built-in targets' config fragments (src/targets/<name>/config.ts), each
+ * under its key, in the order the keys came into the config (so the JSON
+ * Schema and the config reference keep theirs); the registry
+ * (src/targets/index.ts) names the same modules, which
+ * test/targets/config-fragments.test.ts holds equal.
  */
-const ECS_MAX_TAGS = 50;
-/** The tags the ECS target sets on every task definition and service. */
-export const ECS_OWN_TAG_KEYS = ['Environment', 'Application'] as const;
-const ECS_TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-const AWS_PREFIX = /^aws:/i;
-const ecsTagKey = z
-  .string()
-  .refine((k) => [...k].length >= 1 && [...k].length <= 128, { error: 'must be a tag key of 1 to 128 Unicode characters' })
-  .refine((k) => ECS_TAG_TEXT.test(k), { error: 'must be a tag key of letters, numbers, spaces and + - = . _ : / @' })
-  .refine((k) => !AWS_PREFIX.test(k), { error: 'must not start with aws: (in any case: AWS:, Aws:), which is reserved for Amazon Web Services use' });
-const ecsTagValue = z
-  .string()
-  .refine((v) => [...v].length <= 256, { error: 'must be a tag value of at most 256 Unicode characters' })
-  .refine((v) => ECS_TAG_TEXT.test(v), { error: 'must be a tag value of letters, numbers, spaces and + - = . _ : / @' })
-  .refine((v) => !AWS_PREFIX.test(v), { error: 'must not start with aws: (in any case: AWS:, Aws:), which is reserved for Amazon Web Services use' });
+const BUILT_IN_TARGET_CONFIGS = [cloudRunConfig, ecsConfig, composeConfig] as const;
 
-const cloudRunSchema = z
-  .strictObject({
-    project: cloudId(CLOUD_IDS.gcpProject).optional().describe("Google Cloud project (id or number), written as metadata.namespace, which Cloud Run reads as the project; else gcloud's --project decides"),
-    region: cloudId(CLOUD_IDS.gcpRegion).optional().describe('Region label (cloud.googleapis.com/location); else gcloud --region decides'),
-    serviceAccount: cloudId(CLOUD_IDS.gcpServiceAccount).optional().describe("Service account the revision runs as; it needs roles/secretmanager.secretAccessor on the secrets. Defaults to Cloud Run's default"),
-    image: imageReference.optional().describe('Image for Cloud Run (Artifact Registry); defaults to image'),
-    minScale: z.int().min(0).max(1000).default(SEED.cloudrun.minScale).describe('autoscaling.knative.dev/minScale: instances kept warm'),
-    maxScale: z.int().min(1).max(1000).default(SEED.cloudrun.maxScale).describe('autoscaling.knative.dev/maxScale'),
-    concurrency: z.int().min(1).max(1000).default(SEED.cloudrun.concurrency).describe('containerConcurrency: requests one instance serves at once'),
-    timeoutSeconds: z.int().min(1).max(3600).default(SEED.cloudrun.timeoutSeconds).describe("Cloud Run's request timeout (not gunicorn's TIMEOUT)"),
-    cpuThrottling: z.boolean().default(SEED.cloudrun.cpuThrottling).describe("run.googleapis.com/cpu-throttling: CPU only during requests; false keeps the CPU on between requests, for the agent's background work"),
-    executionEnvironment: z.enum(['gen1', 'gen2']).default(SEED.cloudrun.executionEnvironment).describe('run.googleapis.com/execution-environment'),
-    ingress: z
-      .enum(['all', 'internal', 'internal-and-cloud-load-balancing'])
-      .default(SEED.cloudrun.ingress)
-      .describe('run.googleapis.com/ingress: where requests may come from'),
-    public: z
-      .boolean()
-      .default(false)
-      .describe('run.googleapis.com/invoker-iam-disabled: anyone may invoke the service; else callers need roles/run.invoker'),
-    startupCpuBoost: z.boolean().default(true).describe('run.googleapis.com/startup-cpu-boost: more CPU while an instance starts'),
-    vpcNetwork: z
-      .strictObject({
-        network: gcpNetworkName.optional().describe('VPC network (name or projects/P/global/networks/N)'),
-        subnetwork: gcpNetworkName.optional().describe('Subnet in the service\'s region (name or projects/P/regions/R/subnetworks/S)'),
-        tags: z.array(gcpNetworkTag).max(64).optional().describe('Network tags that firewall rules select the instances by'),
-      })
-      .refine((v) => v.network !== undefined || v.subnetwork !== undefined, { error: 'must name a network, a subnetwork or both' })
-      .optional()
-      .describe('Direct VPC egress (run.googleapis.com/network-interfaces), to reach Memorystore or a private database'),
-    vpcConnector: z
-      .string()
-      .regex(/^(?:projects\/[^/\s]+\/locations\/[a-z]+-[a-z]+\d+\/connectors\/)?[a-z](?:[-a-z0-9]{0,23}[a-z0-9])?$/, {
-        error: 'must be a Serverless VPC Access connector name (lowercase letters, digits and -, up to 25) or projects/P/locations/R/connectors/NAME',
-      })
-      .optional()
-      .describe('Serverless VPC Access connector (run.googleapis.com/vpc-access-connector); or vpcNetwork'),
-    vpcEgress: z
-      .enum(['private-ranges-only', 'all-traffic'])
-      .default('private-ranges-only')
-      .describe('run.googleapis.com/vpc-access-egress: what goes through the VPC, with vpcNetwork or vpcConnector'),
-    publicBackends: z
-      .boolean()
-      .default(false)
-      .describe('The Redis and database the app reads are reachable over the internet, so no VPC egress is needed'),
-    secrets: z
-      .record(
-        envVarName,
-        z.strictObject({
-          secret: cloudId(CLOUD_IDS.gcpSecret).describe('Secret Manager secret id'),
-          version: secretVersion.describe('Secret Manager version: a number, or latest (refused in production)'),
-        }),
-      )
-      .optional()
-      .describe('Every variable the app reads from a secret, as ENV_NAME: {secret, version}; required by --target cloudrun'),
-  })
-  .superRefine((c, ctx) => {
-    if (c.maxScale < c.minScale) {
-      ctx.addIssue({ code: 'custom', path: ['maxScale'], input: c.maxScale, message: `must be ≥ minScale (${c.minScale}), got ${c.maxScale}` });
-    }
-    // A revision sends VPC traffic one way, Direct VPC egress or a connector: https://cloud.google.com/run/docs/configuring/connecting-vpc
-    if (c.vpcNetwork !== undefined && c.vpcConnector !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['vpcConnector'], input: c.vpcConnector, message: 'a service uses Direct VPC egress (vpcNetwork) or a connector, not both: remove one' });
-    }
-  });
+/** The keys of `configs`, each with its schema, typed, so `StackConfig` names the built-in targets' keys. */
+function targetKeys<T extends readonly TargetConfig[]>(configs: T): { [C in T[number] as C['key']]: C['schema'] } {
+  return Object.fromEntries(configs.map((c) => [c.key, c.schema])) as { [C in T[number] as C['key']]: C['schema'] };
+}
 
-const ecsSchema = z
-  .strictObject({
-    cluster: cloudId(CLOUD_IDS.ecsCluster).optional().describe('ECS cluster name or ARN; required by --target ecs'),
-    region: cloudId(CLOUD_IDS.awsRegion).optional().describe('AWS region of the cluster and the logs; required by --target ecs'),
-    executionRoleArn: cloudId(CLOUD_IDS.iamRoleArn).optional().describe('Role ECS pulls the image, reads the secrets and writes logs with; required by --target ecs'),
-    taskRoleArn: cloudId(CLOUD_IDS.iamRoleArn).optional().describe('Role the app runs as; required by --target ecs'),
-    subnets: z.array(cloudId(CLOUD_IDS.subnetId)).min(1).max(16).optional().describe('Private subnets of the tasks (subnet-…); required by --target ecs'),
-    securityGroups: z.array(cloudId(CLOUD_IDS.securityGroupId)).min(1).max(5).optional().describe('Security groups of the tasks (sg-…); required by --target ecs'),
-    targetGroupArn: cloudId(CLOUD_IDS.targetGroupArn).optional().describe("The load balancer's target group (type ip), in ecs.region; required by --target ecs"),
-    secretsArnPrefix: cloudId(CLOUD_IDS.secretArnPrefix)
-      .optional()
-      .describe('Each secret is read from this Secrets Manager (or SSM parameter) prefix plus its name: …:secret:saplings/prod/ gives …:secret:saplings/prod/OPENAI_API_KEY; required by --target ecs unless ecs.secrets maps every variable'),
-    secrets: z
-      .record(envVarName, cloudId(CLOUD_IDS.secretArn))
-      .optional()
-      .describe('Secrets Manager or SSM parameter ARN per env var; wins over secretsArnPrefix'),
-    image: imageReference.optional().describe('Image for ECS (ECR); defaults to image'),
-    family: cloudId(CLOUD_IDS.ecsName).optional().describe('Task definition family; defaults to <name>-app'),
-    serviceName: cloudId(CLOUD_IDS.ecsName).optional().describe('ECS service name; defaults to <name>-service'),
-    logGroup: cloudId(CLOUD_IDS.logGroup).optional().describe('CloudWatch Logs group, which must exist; defaults to /ecs/<name>'),
-    logStreamPrefix: z
-      .string()
-      .regex(/^[^:*]{1,512}$/, { error: 'must be 1 to 512 characters, without ":" or "*"' })
-      .default(SEED.ecs.logStreamPrefix)
-      .describe('awslogs-stream-prefix'),
-    tags: z
-      .record(ecsTagKey, ecsTagValue)
-      .superRefine((tags, ctx) => {
-        for (const key of Object.keys(tags)) {
-          if ((ECS_OWN_TAG_KEYS as readonly string[]).includes(key)) {
-            ctx.addIssue({ code: 'custom', path: [key], input: key, message: `is a tag the tool sets itself (${ECS_OWN_TAG_KEYS.join(' and ')}, from environment and name); each tag key must be unique on a resource: remove it` });
-          }
-        }
-        const own = Object.keys(tags).length;
-        if (own + ECS_OWN_TAG_KEYS.length > ECS_MAX_TAGS) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [],
-            input: own,
-            message: `the maximum number of tags per resource is ${ECS_MAX_TAGS}, and the tool sets ${ECS_OWN_TAG_KEYS.join(' and ')}: give at most ${ECS_MAX_TAGS - ECS_OWN_TAG_KEYS.length}, got ${own}`,
-          });
-        }
-      })
-      .default({})
-      .describe('Tags on the task definition and service, besides Environment and Application (50 in all)'),
-  })
-  .superRefine((e, ctx) => {
-    // A service can register its tasks only with a target group in its own region.
-    const tgRegion = e.targetGroupArn && arnRegion(e.targetGroupArn);
-    if (e.region && tgRegion && tgRegion !== e.region) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['targetGroupArn'],
-        input: e.targetGroupArn,
-        message: `must be in ecs.region (${e.region}), got a target group in ${tgRegion}`,
-      });
-    }
-  });
-
-const composeSchema = z
-  .strictObject({
-    bindAddress: z
-      .union([z.ipv4(), z.ipv6()], { error: 'must be an IP address such as 127.0.0.1 or ::1' })
-      .optional()
-      .describe("Host address the published ports bind to; defaults to every address for nginx and 127.0.0.1 for development's app"),
-    ports: z
-      .strictObject({
-        http: port.default(DEFAULT_PUBLISHED_PORTS.http).describe("Host port published for nginx's HTTP listener"),
-        https: port.default(DEFAULT_PUBLISHED_PORTS.https).describe("Host port published for nginx's HTTPS listener (with ingress.tls)"),
-        app: port.optional().describe("Host port published for development's app; defaults to app.port"),
-      })
-      .prefault({})
-      .describe('Host ports the stack publishes'),
-    nginx: z
-      .strictObject({
-        image: imageReference.default(DEFAULT_NGINX_IMAGE).describe('Image of the nginx front end; it must run as uid 101 like nginx-unprivileged'),
-      })
-      .prefault({})
-      .describe('The nginx front end (staging and production with ingress.enabled)'),
-  })
-  .prefault({});
-
-/** The Compose target's settings when a config has no `compose` key. */
-export const COMPOSE_DEFAULTS: z.infer<typeof composeSchema> = composeSchema.parse({});
-
-/** The schema of one stack: one YAML document of a config file. */
-export const StackConfigSchema = z
-  .strictObject({
+/** The stack's own keys, before the targets' fragments. */
+const stackKeys = {
     $schema: z.string().optional().describe('JSON Schema reference for editors; ignored'),
     name: dnsLabel(MAX_STACK_NAME_LENGTH)
       .default(SEED.name)
@@ -713,11 +524,58 @@ export const StackConfigSchema = z
     network: networkSchema,
     gitops: gitopsSchema,
     output: outputSchema,
-    cloudrun: cloudRunSchema.optional().describe('Google Cloud Run (--target cloudrun)'),
-    ecs: ecsSchema.optional().describe('AWS ECS on Fargate (--target ecs)'),
-    compose: composeSchema.optional().describe('Docker Compose (--target compose): published address and ports, nginx image'),
-  })
-  .superRefine((stack, ctx) => {
+};
+
+/** The stack schema with `configs`' keys, each checked by its own schema and its {@link TargetConfig.stackRules}. */
+function composeStackSchema<T extends readonly TargetConfig[]>(configs: T) {
+  return z
+    .strictObject({ ...stackKeys, ...targetKeys(configs) })
+    .superRefine((stack, ctx) => {
+      stackRules(stack as StackConfig, ctx);
+      for (const config of configs) {
+        const own = (stack as Record<string, unknown>)[config.key];
+        if (own === undefined || own === null || !config.stackRules) continue;
+        config.stackRules(own, stack as StackConfig, (issue: TargetConfigIssue) =>
+          ctx.addIssue({ code: 'custom', path: [config.key, ...issue.path], input: issue.input, message: issue.message }),
+        );
+      }
+    })
+    .meta({ title: 'saplings-k8s stack', description: 'One Saplings stack: app, Redis, vector DB, autoscaling, ingress and monitoring' });
+}
+
+/** The schema of one stack: one YAML document of a config file, with the built-in targets' keys. */
+export const StackConfigSchema = composeStackSchema(BUILT_IN_TARGET_CONFIGS);
+
+/**
+ * The stack schema with the keys of `extra` too: the config fragments of
+ * targets registered from outside the package (`registerTarget`), each under
+ * its own key. Without any it is {@link StackConfigSchema}.
+ */
+export function stackConfigSchemaWith(extra: readonly TargetConfig[]): z.ZodType<StackConfig, StackConfigInput> {
+  if (extra.length === 0) return StackConfigSchema as z.ZodType<StackConfig, StackConfigInput>;
+  const taken = new Set([...Object.keys(stackKeys), ...BUILT_IN_TARGET_CONFIGS.map((c) => c.key)]);
+  for (const config of extra) {
+    if (taken.has(config.key)) throw new Error(`a target's config key "${config.key}" is already a key of the stack config`);
+    taken.add(config.key);
+  }
+  return composeStackSchema([...BUILT_IN_TARGET_CONFIGS, ...extra]) as unknown as z.ZodType<StackConfig, StackConfigInput>;
+}
+
+let lastComposed: { extra: readonly TargetConfig[]; schema: z.ZodType<StackConfig, StackConfigInput> } | undefined;
+
+/** {@link stackConfigSchemaWith} the config fragments of the targets registered now; composed again only when they change. */
+export function registeredStackConfigSchema(): z.ZodType<StackConfig, StackConfigInput> {
+  const extra = registeredTargetConfigs();
+  if (!lastComposed || lastComposed.extra.length !== extra.length || lastComposed.extra.some((c, i) => c !== extra[i])) {
+    lastComposed = { extra, schema: stackConfigSchemaWith(extra) };
+  }
+  return lastComposed.schema;
+}
+
+/** The rules that relate the stack's own keys to each other. */
+function stackRules(stack: StackConfig, ctx: z.RefinementCtx): void {
+  // The inner block keeps these rules at the indentation they had in the schema's superRefine, and so their history.
+  {
     for (const key of Object.keys(stack.app.config)) {
       const reserved = reservedEnvProblem(key);
       const secret = !reserved && stack.secrets.keys.includes(key) ? 'is a key of the app Secret (secrets.keys), whose value the app already receives; remove it here' : undefined;
@@ -784,31 +642,8 @@ export const StackConfigSchema = z
         message: `inline writes secret values into the manifests and is allowed only in development, not ${stack.environment}; use existing or external`,
       });
     }
-    if (stack.environment === 'production') {
-      for (const [key, ref] of Object.entries(stack.cloudrun?.secrets ?? {})) {
-        if (ref.version === 'latest') {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['cloudrun', 'secrets', key, 'version'],
-            input: ref.version,
-            message: 'must be a pinned version number in production, not latest: a new version would reach running instances unreviewed, and a rollback would not restore the old one',
-          });
-        }
-      }
-      for (const platform of ['cloudrun', 'ecs'] as const) {
-        const image = stack[platform]?.image;
-        if (image !== undefined && !isPinnedImage(image)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [platform, 'image'],
-            input: image,
-            message: 'must be pinned: a version tag (saplings:1.0.0) or a digest (saplings@sha256:…), never :latest or no tag (refused in production)',
-          });
-        }
-      }
-    }
-  })
-  .meta({ title: 'saplings-k8s stack', description: 'One Saplings stack: app, Redis, vector DB, autoscaling, ingress and monitoring' });
+  }
+}
 
 /*
  * `StackConfigInput` (a stack as written in a file) and `StackConfig` (after

@@ -6,21 +6,11 @@ import { Plan, StagedFile, applyPlan, discardStaging, recover, stagingPathOf, un
 import { HeldLock, LockOptions, REFRESH_MS, acquireLock, lockFree, withLock } from './lock';
 import { ioError, outputError, unchangedError } from './output-error';
 import { PROVENANCE_MARKER, packageVersion, provenanceHeader } from './provenance';
+import type { OutputFile } from '../targets/target';
 import { NONE, RECORD_FILE, RECORD_FORMAT, RecordEntry, formatRecord, readRecord } from './record';
 
-/** A file to write, relative to the output directory. */
-export interface OutputFile {
-  /** Path relative to the output directory. */
-  readonly path: string;
-  /** Full content. */
-  readonly content: string;
-  /** Holds Secret values, so only its owner may read it: written with mode 0600. @default false */
-  readonly secret?: boolean;
-  /** The target that rendered it, for the record of generated files. @default - none ('-') */
-  readonly target?: string;
-  /** The stack it belongs to, for the record of generated files. @default - none ('-'): a file of the whole config */
-  readonly stack?: string;
-}
+// The type belongs to the target contract, which synth depends on, never the other way round.
+export type { OutputFile };
 
 /** How the output directory differs from what would be generated. The record of generated files is not listed. */
 export interface OutputDiff {

@@ -13,8 +13,18 @@ import { KubeVersion } from '../conventions/kube-version';
 export interface SynthesizeOptions {
   /** Where the config came from, for the provenance header and messages. */
   readonly source: string;
-  /** How Kubernetes objects are split into files. @default 'file-per-stack' */
+  /**
+   * How Kubernetes objects are split into files: shorthand for the Kubernetes
+   * target's own option, `targetOptions.kubernetes.layout`, which it overrides.
+   * @default 'file-per-stack'
+   */
   readonly layout?: Layout;
+  /**
+   * Each target's own options, keyed by target name (`{ kubernetes: { layout: 'file-per-resource' } }`);
+   * plain data, as a fleet's worker threads receive it.
+   * @default - none
+   */
+  readonly targetOptions?: Readonly<Record<string, unknown>>;
   /** The targets to render, in the order their files are listed. @default - the kubernetes target */
   readonly targets?: readonly TargetEntry[];
   /**
@@ -122,10 +132,12 @@ export function finish(stacks: readonly StackConfig[], chunks: readonly StackRes
 
 /** The options every target renders with. */
 function targetOptions(options: SynthesizeOptions): TargetOptions {
+  const { layout, targetOptions } = options;
+  const ownOptions = layout === undefined ? targetOptions : { ...targetOptions, kubernetes: { ...(targetOptions?.kubernetes as object | undefined), layout } };
   return {
     source: options.source,
     header: provenanceHeader(options.source),
-    layout: options.layout ?? 'file-per-stack',
+    ...(ownOptions ? { targetOptions: ownOptions } : {}),
     ...(options.kubeVersion ? { kubeVersion: options.kubeVersion } : {}),
   };
 }

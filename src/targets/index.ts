@@ -1,5 +1,6 @@
 import type { StackConfig } from '../config/types';
 import { Target, hasConfigKey } from './target';
+import type { TargetConfig } from './target-config';
 
 /**
  * Where a target is found: the module that exports it, loaded only when the
@@ -27,6 +28,14 @@ export interface TargetEntry {
    * @default false
    */
   readonly writesInlineSecrets?: boolean;
+  /**
+   * Where the target's config fragment is ({@link TargetConfig}, its own
+   * top-level key of the config file): a module with no render code, as every
+   * config load reads it, and the export that holds it. The same rules as
+   * {@link module}: relative to this file for the built-in targets, else absolute.
+   * @default - the target has no config key of its own
+   */
+  readonly config?: { readonly module: string; readonly exportName: string };
 }
 
 /** The target `synth` renders when none is named. */
@@ -40,10 +49,28 @@ export const ALL_TARGETS = 'all';
 // run never load Compose, Cloud Run or ECS code.
 const BUILT_IN: readonly TargetEntry[] = [
   { name: 'kubernetes', module: './kubernetes', exportName: 'kubernetesTarget', writesInlineSecrets: true },
-  { name: 'compose', module: './compose', exportName: 'composeTarget', files: /^(?:compose|docker-compose)(?:\.[\w-]+)?\.ya?ml$/ },
+  {
+    name: 'compose',
+    module: './compose',
+    exportName: 'composeTarget',
+    files: /^(?:compose|docker-compose)(?:\.[\w-]+)?\.ya?ml$/,
+    config: { module: './compose/config', exportName: 'composeConfig' },
+  },
   // A Knative Service: validate checks it against its CRD as a manifest, and against Cloud Run's own rules.
-  { name: 'cloudrun', module: './cloudrun', exportName: 'cloudRunTarget', files: /\.cloudrun\.ya?ml$/ },
-  { name: 'ecs', module: './ecs', exportName: 'ecsTarget', files: /\.ecs-(?:task-definition|service)\.json$/ },
+  {
+    name: 'cloudrun',
+    module: './cloudrun',
+    exportName: 'cloudRunTarget',
+    files: /\.cloudrun\.ya?ml$/,
+    config: { module: './cloudrun/config', exportName: 'cloudRunConfig' },
+  },
+  {
+    name: 'ecs',
+    module: './ecs',
+    exportName: 'ecsTarget',
+    files: /\.ecs-(?:task-definition|service)\.json$/,
+    config: { module: './ecs/config', exportName: 'ecsConfig' },
+  },
 ];
 
 // The built-in targets' modules by static `require`, so a bundler (the CLI's esbuild bundle,
@@ -54,11 +81,14 @@ const BUILT_IN_MODULES: Readonly<Record<string, () => unknown>> = {
   './compose': () => require('./compose'),
   './cloudrun': () => require('./cloudrun'),
   './ecs': () => require('./ecs'),
+  './compose/config': () => require('./compose/config'),
+  './cloudrun/config': () => require('./cloudrun/config'),
+  './ecs/config': () => require('./ecs/config'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const registered: TargetEntry[] = [...BUILT_IN];
-const loaded = new Map<string, Target>();
+const loaded = new Map<string, unknown>();
 
 /** Every target's entry, built-in ones first. */
 export function targetEntries(): readonly TargetEntry[] {
@@ -88,15 +118,33 @@ export function registerTarget(entry: TargetEntry): () => void {
 
 /** The target an entry names, loading its module on first use. */
 export function loadTarget(entry: TargetEntry): Target {
-  const key = `${entry.module}#${entry.exportName}`;
-  let target = loaded.get(key);
-  if (target === undefined) {
-    const load = Object.hasOwn(BUILT_IN_MODULES, entry.module) ? BUILT_IN_MODULES[entry.module] : () => require(entry.module); // eslint-disable-line @typescript-eslint/no-require-imports
-    target = (load() as Record<string, Target | undefined>)[entry.exportName];
-    if (target === undefined) throw new Error(`${entry.module} exports no target "${entry.exportName}"`);
-    loaded.set(key, target);
+  return loadExport<Target>(entry.module, entry.exportName, 'target');
+}
+
+/** The config fragment of a target, if it has one, loading its module (never the render code) on first use. */
+export function loadTargetConfig(entry: TargetEntry): TargetConfig | undefined {
+  return entry.config && loadExport<TargetConfig>(entry.config.module, entry.config.exportName, 'config fragment');
+}
+
+/**
+ * The config fragments of the targets registered from outside the package,
+ * in registry order: the stack schema adds their keys to the built-in ones
+ * (config/schema.ts composes those, typed).
+ */
+export function registeredTargetConfigs(): TargetConfig[] {
+  return registered.filter((entry) => !BUILT_IN.includes(entry)).flatMap((entry) => loadTargetConfig(entry) ?? []);
+}
+
+function loadExport<T>(module: string, exportName: string, what: string): T {
+  const key = `${module}#${exportName}`;
+  let value = loaded.get(key) as T | undefined;
+  if (value === undefined) {
+    const load = Object.hasOwn(BUILT_IN_MODULES, module) ? BUILT_IN_MODULES[module] : () => require(module); // eslint-disable-line @typescript-eslint/no-require-imports
+    value = (load() as Record<string, T | undefined>)[exportName];
+    if (value === undefined) throw new Error(`${module} exports no ${what} "${exportName}"`);
+    loaded.set(key, value);
   }
-  return target;
+  return value;
 }
 
 /**
@@ -145,4 +193,4 @@ export function applicableTargets(stacks: readonly StackConfig[]): { selected: T
   return { selected, skipped };
 }
 
-export { Target, TargetOptions, RenderOptions, TargetOutput, CheckSubject, asCheckedDocument, hasConfigKey } from './target';
+export { Target, TargetOptions, RenderOptions, TargetOutput, CheckSubject, OutputFile, asCheckedDocument, hasConfigKey } from './target';

@@ -4,11 +4,23 @@ import type { Problem } from '../config/errors';
 import type { Environment } from '../conventions/defaults';
 import type { StackConfig } from '../config/types';
 import type { KubeObject } from '../conventions/kube-object';
-import type { OutputFile } from '../synth/output';
-import type { Layout } from './kubernetes/layout';
 
 // Type-only imports: this file is the contract between the pipeline and the
 // targets, and loading it must not load any target (see ./index.ts).
+
+/** A file to write, relative to the output directory. */
+export interface OutputFile {
+  /** Path relative to the output directory. */
+  readonly path: string;
+  /** Full content. */
+  readonly content: string;
+  /** Holds Secret values, so only its owner may read it: written with mode 0600. @default false */
+  readonly secret?: boolean;
+  /** The target that rendered it, for the record of generated files. @default - none ('-') */
+  readonly target?: string;
+  /** The stack it belongs to, for the record of generated files. @default - none ('-'): a file of the whole config */
+  readonly stack?: string;
+}
 
 /** What a target is told about the run it renders for. */
 export interface TargetOptions {
@@ -21,8 +33,13 @@ export interface TargetOptions {
    * records them instead.
    */
   readonly header: string;
-  /** How Kubernetes objects are split into files; targets with one file per stack ignore it. */
-  readonly layout: Layout;
+  /**
+   * Each target's own options, keyed by target name: a target reads its entry
+   * (the Kubernetes target's `{ layout }`) and applies its defaults itself.
+   * Plain data, so a fleet's worker threads receive it too.
+   * @default - no target has options of its own
+   */
+  readonly targetOptions?: Readonly<Record<string, unknown>>;
   /** The Kubernetes version Kubernetes-shaped output is for (the Pod Security labels name it). @default '1.28' */
   readonly kubeVersion?: KubeVersion;
 }

@@ -1,4 +1,4 @@
-import { COMPOSE_DEFAULTS } from '../../config/schema';
+import { COMPOSE_DEFAULTS } from './config';
 import type { StackConfig } from '../../config/types';
 import { qdrantRequiresApiKey, redisRequiresPassword, requiredSecretKeys } from '../../config/secrets';
 import { ENVIRONMENT_DATA_DIRS, PROMETHEUS_MULTIPROC_DIR, appCommand, requestTimeoutSeconds } from '../../conventions/app-process';

@@ -1,8 +1,8 @@
 import { Problem, inputError } from '../../config/errors';
 import { StackConfig } from '../../config/types';
 import { KubeVersion } from '../../conventions/kube-version';
-import { RenderOptions, Target } from '../target';
-import { fileOf, rootFiles, stackFiles } from './layout';
+import { RenderOptions, Target, TargetOptions } from '../target';
+import { Layout, fileOf, rootFiles, stackFiles } from './layout';
 import { KubeObject, StackRenderer } from './render';
 
 // One per process (and per fleet worker thread) and Kubernetes version: a fleet's stacks of one shape share a template.
@@ -23,21 +23,33 @@ export const kubernetesTarget: Target = {
   requires: [],
 
   render(stack, options) {
+    const layout = layoutOf(options);
     const problems: Problem[] = [];
     const objects = renderOrExplain(stack, options, problems);
     if (!objects) throw inputError(problems);
     // Findings point at the file each object is written to, whatever the layout.
-    const objectFiles = new Map(objects.map((o) => [`${o.kind}/${o.metadata.name}`, fileOf(stack.name, o, options.layout)]));
+    const objectFiles = new Map(objects.map((o) => [`${o.kind}/${o.metadata.name}`, fileOf(stack.name, o, layout)]));
     return {
-      files: stackFiles({ name: stack.name, objects }, options.layout, options.header),
+      files: stackFiles({ name: stack.name, objects }, layout, options.header),
       checks: [{ objects, kubernetes: true, file: fileOf(stack.name, objects[0], 'file-per-stack'), objectFiles }],
     };
   },
 
   rootFiles(stackNames, options) {
-    return rootFiles(stackNames, options.layout, options.header);
+    return rootFiles(stackNames, layoutOf(options), options.header);
   },
 };
+
+/** The Kubernetes target's own options: `targetOptions.kubernetes` of {@link TargetOptions}. */
+export interface KubernetesTargetOptions {
+  /** How objects are split into files (`synth --layout`). @default 'file-per-stack' */
+  readonly layout?: Layout;
+}
+
+/** The layout a run asks for, defaulted here and nowhere else. */
+function layoutOf(options: TargetOptions): Layout {
+  return (options.targetOptions?.kubernetes as KubernetesTargetOptions | undefined)?.layout ?? 'file-per-stack';
+}
 
 /**
  * Renders a stack; construct validation errors (props that conflict in a way

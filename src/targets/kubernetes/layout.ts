@@ -1,4 +1,4 @@
-import { OutputFile } from '../../synth/output';
+import type { OutputFile } from '../target';
 import { applyRank } from './apply-order';
 import { KubeObject, RenderedStack, toYaml } from './render';
 import { emitYaml } from '../yaml';

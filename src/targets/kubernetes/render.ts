@@ -11,7 +11,7 @@ import { YamlValue, emitYamlStream } from '../yaml';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const cdk8s = () => ({
   ...(require('cdk8s') as Pick<typeof import('cdk8s'), 'App'>),
-  ...(require('./saplings-stack') as Pick<typeof import('./saplings-stack'), 'SaplingsStack'>),
+  ...(require('../../constructs/saplings-stack') as Pick<typeof import('../../constructs/saplings-stack'), 'SaplingsStack'>),
   ...(require('./stack-props') as Pick<typeof import('./stack-props'), 'stackPropsFromConfig'>),
   ...(require('../../constructs/errors') as Pick<typeof import('../../constructs/errors'), 'validateConstructs'>),
 });

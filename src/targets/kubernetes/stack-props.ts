@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { StackConfig } from '../../config/types';
 import { qdrantRequiresApiKey, redisRequiresPassword, requiredSecretKeys } from '../../config/secrets';
-import { SaplingsStackProps, StackAlertsOptions, StackGatewayOptions } from './saplings-stack';
+import { SaplingsStackProps, StackAlertsOptions, StackGatewayOptions } from '../../constructs/saplings-stack';
 
 /**
  * The typed props of a {@link SaplingsStack} for a validated stack config:

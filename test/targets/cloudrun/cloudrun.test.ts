@@ -18,7 +18,7 @@ import { stackConfig } from '../../helpers/manifests';
 
 const EXAMPLE = 'examples/cloudrun.yaml';
 const LOCATION = { file: 'saplings.yaml' };
-const OPTIONS = { source: 'saplings.yaml', header: '# header\n', layout: 'file-per-stack' as const, location: LOCATION };
+const OPTIONS = { source: 'saplings.yaml', header: '# header\n', location: LOCATION };
 
 /** Secret mappings for the default stack's keys, pinned. */
 const DEFAULT_SECRETS = {

@@ -12,7 +12,7 @@ import { NGINX_IN_NAMESPACE, nginxTest, writeTestCertificate } from './real-clie
  * one nginx accepts; what nginx would refuse is refused at config time.
  */
 
-const OPTIONS = { source: 'test.yaml', header: '', layout: 'file-per-stack' as const, location: { file: 'test.yaml' } };
+const OPTIONS = { source: 'test.yaml', header: '', location: { file: 'test.yaml' } };
 const nginxConf = (overrides: Partial<StackConfigInput>): string =>
   composeTarget.render(stackConfig(overrides), OPTIONS).files.find((f) => f.path.endsWith('/nginx.conf'))!.content;
 

@@ -14,7 +14,7 @@ import { stackConfig } from '../../helpers/manifests';
 
 const EXAMPLE = 'examples/ecs.yaml';
 const LOCATION = { file: 'saplings.yaml' };
-const OPTIONS = { source: 'saplings.yaml', header: '# header\n', layout: 'file-per-stack' as const, location: LOCATION };
+const OPTIONS = { source: 'saplings.yaml', header: '# header\n', location: LOCATION };
 
 /** Every key the ECS target requires, for a stack in us-west-2. */
 const ECS = {

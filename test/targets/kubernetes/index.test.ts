@@ -1,12 +1,13 @@
-import { kubernetesTarget } from '../../../src/targets/kubernetes';
+import { KubernetesTargetOptions, kubernetesTarget } from '../../../src/targets/kubernetes';
 import { renderStack, toYaml } from '../../../src/targets/kubernetes/render';
 import { RenderOptions } from '../../../src/targets/target';
+import { synthesize } from '../../../src/synth/synthesize';
 import { stackConfig } from '../../helpers/manifests';
 
-const options = (layout: RenderOptions['layout']): RenderOptions => ({
+const options = (layout: KubernetesTargetOptions['layout']): RenderOptions => ({
   source: 'saplings.yaml',
   header: '# header\n',
-  layout,
+  targetOptions: { kubernetes: { layout } },
   location: { file: 'saplings.yaml', document: 2 },
 });
 
@@ -27,6 +28,12 @@ describe('the kubernetes target', () => {
     expect(kubernetesTarget.rootFiles?.(['web'], options('file-per-stack'))).toStrictEqual([]);
   });
 
+  test('the layout is its own option: without one it writes a file per stack, and other targets\' options are not its', () => {
+    const withoutOwn: RenderOptions = { source: 'saplings.yaml', header: '# header\n', location: { file: 'saplings.yaml' }, targetOptions: { compose: { layout: 'file-per-resource' } } };
+    expect(kubernetesTarget.render(stack, withoutOwn).files.map((f) => f.path)).toStrictEqual(['web.k8s.yaml']);
+    expect(kubernetesTarget.rootFiles?.(['web'], withoutOwn)).toStrictEqual([]);
+  });
+
   test('file-per-resource: findings on an object point at its own file, and a root kustomization ties the stacks', () => {
     const output = kubernetesTarget.render(stack, options('file-per-resource'));
     expect(output.files.map((f) => f.path)).toContain('web/06-deployment-web-app.yaml');
@@ -34,5 +41,18 @@ describe('the kubernetes target', () => {
     expect(kubernetesTarget.rootFiles?.(['web', 'api'], options('file-per-resource'))).toStrictEqual([
       { path: 'kustomization.yaml', content: '# header\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - web\n  - api\n' },
     ]);
+  });
+});
+
+describe('synthesize with the kubernetes target', () => {
+  const stacks = [stackConfig({ name: 'web' })];
+  const paths = (options: Parameters<typeof synthesize>[1]) => synthesize(stacks, options).files.map((f) => f.path);
+
+  test('takes the layout as the target\'s own option, or as the layout shorthand, which wins', () => {
+    const own = paths({ source: 's.yaml', targetOptions: { kubernetes: { layout: 'file-per-resource' } } });
+    expect(own).toContain('web/06-deployment-web-app.yaml');
+    expect(own).toContain('kustomization.yaml');
+    expect(paths({ source: 's.yaml', layout: 'file-per-resource' })).toStrictEqual(own);
+    expect(paths({ source: 's.yaml', layout: 'file-per-stack', targetOptions: { kubernetes: { layout: 'file-per-resource' } } })).toStrictEqual(['web.k8s.yaml']);
   });
 });

@@ -1,25 +1,25 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AcmeSolverAccess } from '../../constructs/acme-solver-access';
-import { AppSecret, ExternalSecretSource } from '../../constructs/app-secret';
-import { Autoscaler, AutoscalerProps } from '../../constructs/autoscaler';
-import { propsError } from '../../constructs/errors';
-import { GatewayReference, GatewayRoute, GatewayRouteProps } from '../../constructs/gateway-route';
-import { GatewayWithTls, GatewayWithTlsProps } from '../../constructs/gateway-with-tls';
-import { IngressWithTls, IngressWithTlsProps } from '../../constructs/ingress-with-tls';
-import { NamespaceIsolation } from '../../constructs/namespace-isolation';
-import { RedisStore, RedisStoreProps } from '../../constructs/redis-store';
-import { SaplingsApp, SaplingsAppProps } from '../../constructs/saplings-app';
-import { SaplingsServiceMonitor, SaplingsServiceMonitorProps } from '../../constructs/saplings-service-monitor';
-import { SaplingsAlerts, SaplingsAlertsProps } from '../../constructs/saplings-alerts';
-import { GrafanaDashboard, GrafanaDashboardProps } from '../../constructs/grafana-dashboard';
-import { rollOnConfigChange } from '../../constructs/rollout';
-import { VectorDb, VectorDbProps, vectorDbReadsCredential } from '../../constructs/vector-db';
-import { REDIS_PASSWORD_KEY, VECTOR_DB } from '../../conventions/backing-services';
-import { Environment, SEED } from '../../conventions/defaults';
-import { KUBERNETES_VERSION, KUBE_VERSIONS, KubeVersion, isKubeVersion } from '../../conventions/kube-version';
-import { appObjectNames } from '../../conventions/names';
+import { AcmeSolverAccess } from './acme-solver-access';
+import { AppSecret, ExternalSecretSource } from './app-secret';
+import { Autoscaler, AutoscalerProps } from './autoscaler';
+import { propsError } from './errors';
+import { GatewayReference, GatewayRoute, GatewayRouteProps } from './gateway-route';
+import { GatewayWithTls, GatewayWithTlsProps } from './gateway-with-tls';
+import { IngressWithTls, IngressWithTlsProps } from './ingress-with-tls';
+import { NamespaceIsolation } from './namespace-isolation';
+import { RedisStore, RedisStoreProps } from './redis-store';
+import { SaplingsApp, SaplingsAppProps } from './saplings-app';
+import { SaplingsServiceMonitor, SaplingsServiceMonitorProps } from './saplings-service-monitor';
+import { SaplingsAlerts, SaplingsAlertsProps } from './saplings-alerts';
+import { GrafanaDashboard, GrafanaDashboardProps } from './grafana-dashboard';
+import { rollOnConfigChange } from './rollout';
+import { VectorDb, VectorDbProps, vectorDbReadsCredential } from './vector-db';
+import { REDIS_PASSWORD_KEY, VECTOR_DB } from '../conventions/backing-services';
+import { Environment, SEED } from '../conventions/defaults';
+import { KUBERNETES_VERSION, KUBE_VERSIONS, KubeVersion, isKubeVersion } from '../conventions/kube-version';
+import { appObjectNames } from '../conventions/names';
 
 /**
  * Pod Security Admission enforces, audits and warns on "restricted", pinned to

@@ -1,8 +1,8 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import * as lib from '../../../src';
-import { find, all, render, stackConfig } from '../../helpers/manifests';
-import { stackPropsFromConfig } from '../../../src/config-api';
+import * as lib from '../../src';
+import { find, all, render, stackConfig } from '../helpers/manifests';
+import { stackPropsFromConfig } from '../../src/config-api';
 
 describe('the default stack (the guide\'s production stack)', () => {
   const objects = render();
