@@ -23,6 +23,8 @@ export interface SynthesizeOptions {
    * @default - only when there are several targets
    */
   readonly targetDirectories?: boolean;
+  /** The fleet's Argo CD and Flux settings, for their objects. @default - none are written */
+  readonly gitops?: TargetOptions['gitops'];
 }
 
 /** The files to write, and what the checks found that is not an error. */
@@ -119,7 +121,7 @@ export function finish(stacks: readonly StackConfig[], chunks: readonly StackRes
 
 /** The options every target renders with. */
 function targetOptions(options: SynthesizeOptions): TargetOptions {
-  return { source: options.source, header: provenanceHeader(options.source), layout: options.layout ?? 'file-per-stack' };
+  return { source: options.source, header: provenanceHeader(options.source), layout: options.layout ?? 'file-per-stack', gitops: options.gitops };
 }
 
 /** The targets to render, each with the directory its files go into: '' or `<name>/`. */

@@ -5,6 +5,7 @@ import type { StackConfig } from '../config/types';
 import type { KubeObject } from '../conventions/kube-object';
 import type { OutputFile } from '../synth/output';
 import type { Layout } from './kubernetes/layout';
+import type { GitopsSettings } from './kubernetes/gitops/settings';
 
 // Type-only imports: this file is the contract between the pipeline and the
 // targets, and loading it must not load any target (see ./index.ts).
@@ -22,6 +23,8 @@ export interface TargetOptions {
   readonly header: string;
   /** How Kubernetes objects are split into files; targets with one file per stack ignore it. */
   readonly layout: Layout;
+  /** Argo CD and Flux objects to write for the fleet (`synth --gitops FILE`); only the Kubernetes target reads it. @default - none */
+  readonly gitops?: GitopsSettings;
 }
 
 /** {@link TargetOptions} for one stack. */

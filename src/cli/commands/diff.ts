@@ -10,7 +10,7 @@ import { compareFiles } from '../../diff/compare';
 import { DIFF_FORMATS, DiffFormat, formatDiff } from '../../diff/format';
 import { filesAtRef, filesOnDisk } from '../../diff/sources';
 import { CliIO, Command, UsageError } from '../context';
-import { MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, loadStacks, parseByteSize, parseEnvironment } from './shared';
+import { GITOPS_HELP, MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, loadGitops, loadStacks, parseByteSize, parseEnvironment } from './shared';
 import { parseLayout, parseTargets, resolveTargets } from './synth';
 
 export const diffCommand: Command = {
@@ -47,6 +47,7 @@ Options:
       --format F     text (default; coloured on a terminal unless NO_COLOR is
                      set), markdown (a pull-request comment) or json (for tools)
       --show-noise   List the checksum annotations and provenance headers too
+${GITOPS_HELP}
 ${MAX_CONFIG_SIZE_HELP}
       --debug        Show stack traces for unexpected errors
   -h, --help         Show this help
@@ -70,6 +71,7 @@ invalid input.`;
     const format = parseDiffFormat(values.format);
     const environment = parseEnvironment(values.env);
     const layout = parseLayout(values.layout);
+    const gitops = loadGitops(values.gitops, layout, io);
     const requested = parseTargets(values.target);
     const maxConfigBytes = parseByteSize(values['max-config-size']);
     const against = values.against;
@@ -82,7 +84,7 @@ invalid input.`;
     const { stacks, source, locate } = loadStacks(values.config, io, { environment, maxConfigBytes, requireInlineValues });
     const { targets, targetDirectories } = resolveTargets(requested, stacks, io);
     // The same pipeline as synth, so what is compared is exactly what synth would write.
-    const synthesized = await synthesizeFleet(stacks, { source, layout, targets, targetDirectories }).catch((err: unknown) => {
+    const synthesized = await synthesizeFleet(stacks, { source, layout, targets, targetDirectories, gitops }).catch((err: unknown) => {
       throw err instanceof InputError ? new InputError(locate(err.problems)) : err;
     });
     for (const finding of synthesized.findings) io.stderr(`⚠ ${formatFinding(finding)}\n`);

@@ -15,7 +15,7 @@ import { FleetWorkers, PARALLEL_THRESHOLD, synthesizeFleet } from '../../synth/f
 import { Synthesized } from '../../synth/synthesize';
 import { hasInterruptedRun } from '../../synth/journal';
 import { CliIO, Command, UsageError } from '../context';
-import { MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, configFileOf, loadStacks, parseByteSize, parseEnvironment } from './shared';
+import { GITOPS_HELP, MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, configFileOf, loadGitops, loadStacks, parseByteSize, parseEnvironment } from './shared';
 
 export const synthCommand: Command = {
   name: 'synth',
@@ -53,6 +53,7 @@ Options:
       --prune        Also remove recorded files of targets this run does not
                      render, and files an older version wrote, that this run
                      does not write
+${GITOPS_HELP}
 ${MAX_CONFIG_SIZE_HELP}
       --debug        Show stack traces for unexpected errors
   -h, --help         Show this help`;
@@ -72,6 +73,7 @@ ${MAX_CONFIG_SIZE_HELP}
     const environment = parseEnvironment(values.env);
     const outDir = path.resolve(io.cwd, values.out ?? io.env.CDK8S_OUTDIR ?? 'dist');
     const layout = parseLayout(values.layout);
+    const gitops = loadGitops(values.gitops, layout, io);
     const requested = parseTargets(values.target);
     const maxConfigBytes = parseByteSize(values['max-config-size']);
     // Threads for a fleet start now, and load their modules while this one parses the config.
@@ -104,6 +106,7 @@ ${MAX_CONFIG_SIZE_HELP}
         synthesized = await synthesizeFleet(stacks, {
           source,
           layout,
+          gitops,
           targets,
           targetDirectories,
           onProgress: progress.update,

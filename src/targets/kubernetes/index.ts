@@ -2,7 +2,8 @@ import { InputError, Problem } from '../../config/errors';
 import { StackConfig } from '../../config/types';
 import { Target } from '../target';
 import { fileOf, rootFiles, stackFiles } from './layout';
-import { KubeObject, StackRenderer } from './render';
+import { KubeObject, StackRenderer, toYaml } from './render';
+import { APPLICATION_SET_FILE, GITOPS_FOLDER, applicationSet, fluxKustomization, fluxKustomizationFile } from './gitops';
 
 // One per process (and per fleet worker thread): a fleet's stacks of one shape share a template.
 const renderer = new StackRenderer();
@@ -18,18 +19,31 @@ export const kubernetesTarget: Target = {
 
   render(stack, options) {
     const problems: Problem[] = [];
+    if (options.gitops && stack.name === GITOPS_FOLDER) {
+      problems.push({ ...options.location, path: 'name', message: `is the folder the GitOps objects (--gitops) are written to; choose another stack name` });
+    }
     const objects = renderOrExplain(stack, options.location, problems);
-    if (!objects) throw new InputError(problems);
+    if (!objects || problems.length) throw new InputError(problems);
     // Findings point at the file each object is written to, whatever the layout.
     const objectFiles = new Map(objects.map((o) => [`${o.kind}/${o.metadata.name}`, fileOf(stack.name, o, options.layout)]));
-    return {
-      files: stackFiles({ name: stack.name, objects }, options.layout, options.header),
-      checks: [{ objects, kubernetes: true, file: fileOf(stack.name, objects[0], 'file-per-stack'), objectFiles }],
-    };
+    const files = stackFiles({ name: stack.name, objects }, options.layout, options.header);
+    const checks = [{ objects, kubernetes: true, file: fileOf(stack.name, objects[0], 'file-per-stack'), objectFiles }];
+    // A stack's Flux Kustomization is rendered with the stack: its health checks name the stack's workloads.
+    if (options.gitops?.flux) {
+      const file = fluxKustomizationFile(stack.name);
+      const kustomization = fluxKustomization(options.gitops.flux, stack.name, objects);
+      files.push({ path: file, content: toYaml([kustomization], options.header) });
+      checks.push({ objects: [kustomization], kubernetes: true, file, objectFiles: new Map() });
+    }
+    return { files, checks };
   },
 
   rootFiles(stackNames, options) {
-    return rootFiles(stackNames, options.layout, options.header);
+    const argocd = options.gitops?.argocd;
+    return [
+      ...rootFiles(stackNames, options.layout, options.header),
+      ...(argocd ? [{ path: APPLICATION_SET_FILE, content: toYaml([applicationSet(argocd)], options.header) }] : []),
+    ];
   },
 };
 
