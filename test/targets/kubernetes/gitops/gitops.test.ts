@@ -165,11 +165,29 @@ describe('Flux', () => {
   });
 });
 
-test("the project's own checks find no error in the GitOps objects", () => {
-  const files = synthFleet();
-  for (const file of files.filter((f) => f.path.startsWith('gitops/'))) {
-    const objects = [YAML.parse(file.content)];
-    const errors = runChecks(objects, { file: file.path, environment: 'production', kubernetes: true }).filter((f) => f.severity === 'error');
-    expect(errors).toStrictEqual([]);
-  }
+describe("the project's own validator", () => {
+  const check = (object: unknown) => runChecks([object as never], { file: 'x.yaml', environment: 'production', kubernetes: true });
+
+  test('knows the GitOps kinds field by field and finds nothing wrong with what synth writes', () => {
+    const files = synthFleet().filter((f) => f.path.startsWith('gitops/'));
+    expect(files).toHaveLength(4);
+    for (const file of files) expect(check(YAML.parse(file.content))).toStrictEqual([]);
+  });
+
+  test('reports a field the ApplicationSet CRD does not have, at its path', () => {
+    const appSet = objectOf(synthFleet(), APPLICATION_SET_FILE);
+    appSet.spec.template.spec.source.include = '*.yaml';
+    expect(check(appSet)).toMatchObject([
+      { severity: 'error', rule: 'unknown-field', path: 'spec.template.spec.source.include', message: expect.stringContaining('Argo CD ApplicationSet CRD') },
+    ]);
+  });
+
+  test('reports a Kustomization value its CRD refuses and a missing required field', () => {
+    const ks = objectOf(synthFleet(), fluxKustomizationFile('alpha'));
+    ks.spec.sourceRef.kind = 'HelmRepository';
+    delete ks.spec.interval;
+    const findings = check(ks);
+    expect(findings.map((f) => [f.rule, f.path])).toStrictEqual(expect.arrayContaining([['invalid-value', 'spec.sourceRef.kind'], ['required-field', 'spec.interval']]));
+    expect(findings.find((f) => f.path === 'spec.sourceRef.kind')?.message).toContain('"GitRepository"');
+  });
 });
