@@ -1,4 +1,5 @@
 import * as YAML from 'yaml';
+import { fencedBlocks } from '../../../helpers/doc-snippets';
 import { StackConfigInput } from '../../../../src/config/schema';
 import { GitopsSettings, GitopsSettingsSchema } from '../../../../src/targets/kubernetes/gitops/settings';
 import { APPLICATION_SET_FILE, fluxKustomizationFile } from '../../../../src/targets/kubernetes/gitops';
@@ -189,5 +190,23 @@ describe("the project's own validator", () => {
     const findings = check(ks);
     expect(findings.map((f) => [f.rule, f.path])).toStrictEqual(expect.arrayContaining([['invalid-value', 'spec.sourceRef.kind'], ['required-field', 'spec.interval']]));
     expect(findings.find((f) => f.path === 'spec.sourceRef.kind')?.message).toContain('"GitRepository"');
+  });
+});
+
+describe('settings', () => {
+  test("the docs' example settings file is valid, and sets every key it shows", () => {
+    const block = fencedBlocks('docs/gitops-and-fleets.md').find((b) => b.code.startsWith('# gitops.yaml'));
+    const raw = YAML.parse(block!.code) as Record<string, Record<string, unknown>>;
+    const settings = GitopsSettingsSchema.parse(raw);
+    for (const tool of ['argocd', 'flux'] as const) expect(settings[tool]).toMatchObject(raw[tool]);
+  });
+
+  test('destination takes server or name, not both', () => {
+    const result = GitopsSettingsSchema.safeParse({ argocd: { repoURL: 'r', path: '.', destination: { server: 'https://k8s.example.com', name: 'eu' } } });
+    expect(result.error?.issues).toMatchObject([{ path: ['argocd', 'destination', 'name'], message: 'is set with destination.server; Argo CD takes one of them: remove one' }]);
+  });
+
+  test('a path may not leave the repository', () => {
+    expect(GitopsSettingsSchema.safeParse({ flux: { path: 'deploy/../../etc' } }).error?.issues[0].message).toBe('must stay inside the repository: no ".." segments');
   });
 });
