@@ -65,6 +65,10 @@ export function applicationSet(argocd: ArgoSettings): KubeObject {
     spec: {
       goTemplate: true,
       goTemplateOptions: ['missingkey=error'],
+      // An Application the generator no longer yields is deleted, and with it (through the finalizer the controller
+      // adds) every object it deployed, unless this is set.
+      // https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Application-Deletion/
+      ...(argocd.preserveResourcesOnDeletion ? { syncPolicy: { preserveResourcesOnDeletion: true } } : {}),
       generators: [
         {
           git: {

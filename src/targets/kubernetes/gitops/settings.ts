@@ -58,6 +58,10 @@ const argocdSchema = z
     automated: z.boolean().default(false).describe('Sync automatically when the repository changes (syncPolicy.automated); off: sync by hand'),
     prune: z.boolean().default(true).describe('With automated: delete objects that are no longer in the repository'),
     selfHeal: z.boolean().default(true).describe('With automated: undo changes made in the cluster'),
+    preserveResourcesOnDeletion: z
+      .boolean()
+      .default(false)
+      .describe("Keep a stack's objects (and its volumes' data) in the cluster when its folder, and so its Application, goes away; off: Argo CD deletes them"),
   })
   .superRefine((argocd, ctx) => {
     const { server, name } = argocd.destination;

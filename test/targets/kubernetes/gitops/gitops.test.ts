@@ -104,8 +104,16 @@ describe('Argo CD', () => {
     const appSet = objectOf(synthFleet(settings), APPLICATION_SET_FILE);
     expect(validApplicationSet(appSet)).toStrictEqual([]);
     expect(appSet.spec.template.spec.syncPolicy).toBeUndefined();
+    expect(appSet.spec.syncPolicy).toBeUndefined();
     expect(appSet.spec.template.spec.destination).toStrictEqual({ name: 'eu-west' });
     expect(appSet.spec.generators[0].git.directories).toStrictEqual([{ path: '*' }, { path: 'gitops', exclude: true }]);
+  });
+
+  test('preserveResourcesOnDeletion keeps a removed stack\'s objects', () => {
+    const settings = GitopsSettingsSchema.parse({ argocd: { ...SETTINGS.argocd, preserveResourcesOnDeletion: true } });
+    const appSet = objectOf(synthFleet(settings), APPLICATION_SET_FILE);
+    expect(validApplicationSet(appSet)).toStrictEqual([]);
+    expect(appSet.spec.syncPolicy).toStrictEqual({ preserveResourcesOnDeletion: true });
   });
 
   test('the CRD check catches a field the ApplicationSet does not have', () => {
