@@ -24,7 +24,7 @@ export function fluxKustomizationFile(stackName: string): string {
 
 /** A repository folder without `./` or a trailing `/`; '' for the root. */
 function folderOf(repoPath: string): string {
-  const trimmed = repoPath.replace(/^\.\/?/, '').replace(/\/+$/, '');
+  const trimmed = repoPath.replace(/^\.\//, '').replace(/\/+$/, '');
   return trimmed === '.' ? '' : trimmed;
 }
 

@@ -214,6 +214,16 @@ describe('settings', () => {
     expect(result.error?.issues).toMatchObject([{ path: ['argocd', 'destination', 'name'], message: 'is set with destination.server; Argo CD takes one of them: remove one' }]);
   });
 
+  test('paths are read relative to the root, with or without ./, and a leading dot of a folder name is kept', () => {
+    const paths = (path: string) => {
+      const files = synthFleet(GitopsSettingsSchema.parse({ argocd: { repoURL: 'r', path }, flux: { path } }), [{ name: 'alpha' }]);
+      return [objectOf(files, APPLICATION_SET_FILE).spec.generators[0].git.directories[0].path, objectOf(files, fluxKustomizationFile('alpha')).spec.path];
+    };
+    expect(paths('./')).toStrictEqual(['*', './alpha']);
+    expect(paths('deploy/')).toStrictEqual(['deploy/*', './deploy/alpha']);
+    expect(paths('.deploy/dist')).toStrictEqual(['.deploy/dist/*', './.deploy/dist/alpha']);
+  });
+
   test('a path may not leave the repository', () => {
     expect(GitopsSettingsSchema.safeParse({ flux: { path: 'deploy/../../etc' } }).error?.issues[0].message).toBe('must stay inside the repository: no ".." segments');
   });
