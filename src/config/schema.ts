@@ -477,7 +477,8 @@ const gitopsSchema = z
       .default(false)
       .describe('Annotate objects with argocd.argoproj.io/sync-wave in apply order'),
   })
-  .prefault({});
+  .prefault({})
+  .describe("This stack's GitOps annotations; the fleet's Argo CD ApplicationSet and Flux Kustomizations come from `synth --gitops FILE`, not from stack keys");
 
 const outputSchema = z
   .strictObject({

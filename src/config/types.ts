@@ -284,6 +284,7 @@ export interface StackConfig {
       port: number;
     };
   };
+  /** This stack's GitOps annotations; the fleet's Argo CD ApplicationSet and Flux Kustomizations come from `synth --gitops FILE`, not from stack keys */
   gitops: {
     /** Annotate objects with argocd.argoproj.io/sync-wave in apply order */
     syncWaves: boolean;
@@ -684,6 +685,7 @@ export interface StackConfigInput {
       port?: number;
     };
   };
+  /** This stack's GitOps annotations; the fleet's Argo CD ApplicationSet and Flux Kustomizations come from `synth --gitops FILE`, not from stack keys */
   gitops?: {
     /** Annotate objects with argocd.argoproj.io/sync-wave in apply order */
     syncWaves?: boolean;

@@ -8,6 +8,7 @@ import { DEFAULT_TARGET, TargetEntry, findTarget, loadTarget } from '../targets'
 import { RenderOptions, Target, TargetOptions, TargetOutput, hasConfigKey } from '../targets/target';
 import { Layout } from '../targets/kubernetes/layout';
 import { KubeVersion } from '../conventions/kube-version';
+import type { GitopsSettings } from '../targets/kubernetes/gitops/settings';
 
 /** Options for {@link synthesize}. */
 export interface SynthesizeOptions {
@@ -36,6 +37,8 @@ export interface SynthesizeOptions {
   readonly targetDirectories?: boolean;
   /** The Kubernetes version the manifests are for: checked against its API, named in the Pod Security labels. @default '1.28' */
   readonly kubeVersion?: KubeVersion;
+  /** The fleet's Argo CD and Flux settings, for their objects. @default - none are written */
+  readonly gitops?: GitopsSettings;
 }
 
 /** The files to write, and what the checks found that is not an error. */
@@ -132,8 +135,9 @@ export function finish(stacks: readonly StackConfig[], chunks: readonly StackRes
 
 /** The options every target renders with. */
 function targetOptions(options: SynthesizeOptions): TargetOptions {
-  const { layout, targetOptions } = options;
-  const ownOptions = layout === undefined ? targetOptions : { ...targetOptions, kubernetes: { ...(targetOptions?.kubernetes as object | undefined), layout } };
+  const { layout, gitops, targetOptions } = options;
+  const kubernetes = { ...(targetOptions?.kubernetes as object | undefined), ...(layout !== undefined ? { layout } : {}), ...(gitops !== undefined ? { gitops } : {}) };
+  const ownOptions = layout === undefined && gitops === undefined ? targetOptions : { ...targetOptions, kubernetes };
   return {
     source: options.source,
     header: provenanceHeader(options.source),

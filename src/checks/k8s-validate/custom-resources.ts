@@ -1,6 +1,7 @@
 import { PathSegment, isObject, quote } from '../json';
 import { Reporter } from './report';
 import { closest } from './suggest';
+import { checkAgainstCrdSchema, hasCrdSchema } from './crd-schema';
 
 /*
  * Unknown-field checks for the custom resources the project has bindings for
@@ -126,14 +127,15 @@ const MAX_DEPTH = 100;
 
 /** Whether there are bindings to check this custom resource with. */
 export function hasCustomResourceBindings(apiVersion: string, kind: string): boolean {
-  return BINDINGS.has(`${apiVersion}/${kind}`);
+  return BINDINGS.has(`${apiVersion}/${kind}`) || hasCrdSchema(apiVersion, kind);
 }
 
 /** Reports the fields of a custom resource that its CRD does not define; `metadata` is left to the ObjectMeta check. */
 export function checkCustomResource(object: Record<string, unknown>, apiVersion: string, kind: string, r: Reporter): void {
   const key = `${apiVersion}/${kind}`;
   const entry = BINDINGS.get(key);
-  if (!entry) return;
+  // Custom resources without bindings whose CRD schema ships with the package (the GitOps objects).
+  if (!entry) return checkAgainstCrdSchema(object, apiVersion, kind, r);
   const mapper = mapperFor(key, entry);
   const { apiVersion: _a, kind: _k, metadata: _m, ...body } = object;
   const reads = new WeakMap<object, Set<string>>();

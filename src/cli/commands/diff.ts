@@ -10,7 +10,7 @@ import { DIFF_FORMATS, DiffFormat, formatDiff } from '../../diff/format';
 import { filesAtRef, filesOnDisk } from '../../diff/sources';
 import { CliIO, Command, usageError } from '../context';
 import { warningLine } from '../problem-formats';
-import { KUBE_VERSION_HELP, MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, loadStacks, parseByteSize, parseEnvironment, parseKubeVersion } from './shared';
+import { GITOPS_HELP, KUBE_VERSION_HELP, MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, loadGitops, loadStacks, parseByteSize, parseEnvironment, parseKubeVersion } from './shared';
 import { parseLayout, parseTargets, resolveTargets } from './synth';
 
 export const diffCommand: Command = {
@@ -48,6 +48,7 @@ ${KUBE_VERSION_HELP}
       --format F     text (default; coloured on a terminal unless NO_COLOR is
                      set), markdown (a pull-request comment) or json (for tools)
       --show-noise   List the checksum annotations and provenance headers too
+${GITOPS_HELP}
 ${MAX_CONFIG_SIZE_HELP}
       --debug        Show stack traces for unexpected errors
   -h, --help         Show this help
@@ -72,6 +73,7 @@ invalid input.`;
     const environment = parseEnvironment(values.env);
     const layout = parseLayout(values.layout);
     const kubeVersion = parseKubeVersion(values['kube-version']);
+    const gitops = loadGitops(values.gitops, layout, io);
     const requested = parseTargets(values.target);
     const maxConfigBytes = parseByteSize(values['max-config-size']);
     const against = values.against;
@@ -84,7 +86,7 @@ invalid input.`;
     const { stacks, source, locate } = loadStacks(values.config, io, { environment, maxConfigBytes, requireInlineValues });
     const { targets, targetDirectories } = resolveTargets(requested, stacks, io);
     // The same pipeline as synth, so what is compared is exactly what synth would write.
-    const synthesized = await synthesizeFleet(stacks, { source, layout, kubeVersion, targets, targetDirectories }).catch((err: unknown) => {
+    const synthesized = await synthesizeFleet(stacks, { source, layout, kubeVersion, targets, targetDirectories, gitops }).catch((err: unknown) => {
       const problems = inputProblems(err);
       throw problems ? inputError(locate(problems)) : err;
     });

@@ -7,6 +7,8 @@ import { StackConfig } from '../../config/types';
 import { KUBERNETES_VERSION, KUBE_VERSIONS, KubeVersion, isKubeVersion } from '../../conventions/kube-version';
 import { CliIO, usageError } from '../context';
 import { warningLine } from '../problem-formats';
+import type { Layout } from '../../targets/kubernetes/layout';
+import type { GitopsSettings } from '../../targets/kubernetes/gitops/settings';
 
 /** The config file commands pick up from the working directory when `--config` is not given. */
 export const DEFAULT_CONFIG_FILE = 'saplings.yaml';
@@ -51,8 +53,33 @@ export const RENDER_OPTIONS = {
   layout: { type: 'string', short: 'l' },
   target: { type: 'string', short: 't', multiple: true },
   ...KUBE_VERSION_OPTION,
+  gitops: { type: 'string' },
   ...MAX_CONFIG_SIZE_OPTION,
 } as const;
+
+/** Help text for the `--gitops` option of synth and diff. */
+export const GITOPS_HELP = `      --gitops FILE  Also write an Argo CD ApplicationSet and/or a Flux
+                     Kustomization per stack into DIR/gitops/, from the
+                     fleet's settings in FILE (argocd:, flux:); needs
+                     --layout file-per-resource (a folder per stack)`;
+
+/**
+ * Reads the `--gitops` settings file. Argo CD and Flux address a stack by
+ * its folder, which only the file-per-resource layout gives it: Flux's
+ * `path` is a folder, and kustomize, which both run, refuses files outside
+ * the folder it builds, so a folder cannot point at a `<stack>.k8s.yaml` beside it.
+ * https://fluxcd.io/flux/components/kustomize/kustomizations/#path
+ * https://kubectl.docs.kubernetes.io/references/kustomize/cmd/build/ (--load-restrictor)
+ */
+export function loadGitops(file: string | undefined, layout: Layout, io: CliIO): GitopsSettings | undefined {
+  if (file === undefined) return undefined;
+  if (layout !== 'file-per-resource') {
+    throw usageError(`--gitops needs --layout file-per-resource: Argo CD and Flux deploy each stack from its own folder`);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadGitopsSettings } = require('../../targets/kubernetes/gitops/settings') as typeof import('../../targets/kubernetes/gitops/settings');
+  return loadGitopsSettings(file, io.cwd);
+}
 
 /** Help text for {@link MAX_CONFIG_SIZE_OPTION}. */
 export const MAX_CONFIG_SIZE_HELP = `      --max-config-size N  Refuse a config file larger than N bytes (units: KiB, MiB,

@@ -15,7 +15,7 @@ import { Synthesized } from '../../synth/synthesize';
 import { hasInterruptedRun } from '../../synth/journal';
 import { CliIO, Command, usageError } from '../context';
 import { warningLine } from '../problem-formats';
-import { KUBE_VERSION_HELP, MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, configFileOf, loadStacks, parseByteSize, parseEnvironment, parseKubeVersion } from './shared';
+import { GITOPS_HELP, KUBE_VERSION_HELP, MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, configFileOf, loadGitops, loadStacks, parseByteSize, parseEnvironment, parseKubeVersion } from './shared';
 
 export const synthCommand: Command = {
   name: 'synth',
@@ -54,6 +54,7 @@ ${KUBE_VERSION_HELP}
       --prune        Also remove recorded files of targets this run does not
                      render, and files an older version wrote, that this run
                      does not write
+${GITOPS_HELP}
 ${MAX_CONFIG_SIZE_HELP}
       --debug        Show stack traces for unexpected errors
   -h, --help         Show this help`;
@@ -74,6 +75,7 @@ ${MAX_CONFIG_SIZE_HELP}
     const outDir = path.resolve(io.cwd, values.out ?? io.env.CDK8S_OUTDIR ?? 'dist');
     const layout = parseLayout(values.layout);
     const kubeVersion = parseKubeVersion(values['kube-version']);
+    const gitops = loadGitops(values.gitops, layout, io);
     const requested = parseTargets(values.target);
     const maxConfigBytes = parseByteSize(values['max-config-size']);
     // Threads for a fleet start now, and load their modules while this one parses the config.
@@ -107,6 +109,7 @@ ${MAX_CONFIG_SIZE_HELP}
           source,
           layout,
           kubeVersion,
+          gitops,
           targets,
           targetDirectories,
           onProgress: progress.update,

@@ -3,7 +3,9 @@ import { StackConfig } from '../../config/types';
 import { KubeVersion } from '../../conventions/kube-version';
 import { RenderOptions, Target, TargetOptions } from '../target';
 import { Layout, fileOf, rootFiles, stackFiles } from './layout';
-import { KubeObject, StackRenderer } from './render';
+import { KubeObject, StackRenderer, toYaml } from './render';
+import { APPLICATION_SET_FILE, GITOPS_FOLDER, applicationSet, fluxKustomization, fluxKustomizationFile } from './gitops';
+import type { GitopsSettings } from './gitops/settings';
 
 // One per process (and per fleet worker thread) and Kubernetes version: a fleet's stacks of one shape share a template.
 const renderers = new Map<KubeVersion | undefined, StackRenderer>();
@@ -25,18 +27,32 @@ export const kubernetesTarget: Target = {
   render(stack, options) {
     const layout = layoutOf(options);
     const problems: Problem[] = [];
+    const gitops = ownOptions(options).gitops;
+    if (gitops && stack.name === GITOPS_FOLDER) {
+      problems.push({ ...options.location, path: 'name', message: `is the folder the GitOps objects (--gitops) are written to; choose another stack name` });
+    }
     const objects = renderOrExplain(stack, options, problems);
-    if (!objects) throw inputError(problems);
+    if (!objects || problems.length) throw inputError(problems);
     // Findings point at the file each object is written to, whatever the layout.
     const objectFiles = new Map(objects.map((o) => [`${o.kind}/${o.metadata.name}`, fileOf(stack.name, o, layout)]));
-    return {
-      files: stackFiles({ name: stack.name, objects }, layout, options.header),
-      checks: [{ objects, kubernetes: true, file: fileOf(stack.name, objects[0], 'file-per-stack'), objectFiles }],
-    };
+    const files = stackFiles({ name: stack.name, objects }, layout, options.header);
+    const checks = [{ objects, kubernetes: true, file: fileOf(stack.name, objects[0], 'file-per-stack'), objectFiles }];
+    // A stack's Flux Kustomization is rendered with the stack: its health checks name the stack's workloads.
+    if (gitops?.flux) {
+      const file = fluxKustomizationFile(stack.name);
+      const kustomization = fluxKustomization(gitops.flux, stack.name, objects);
+      files.push({ path: file, content: toYaml([kustomization], options.header) });
+      checks.push({ objects: [kustomization], kubernetes: true, file, objectFiles: new Map() });
+    }
+    return { files, checks };
   },
 
   rootFiles(stackNames, options) {
-    return rootFiles(stackNames, layoutOf(options), options.header);
+    const argocd = ownOptions(options).gitops?.argocd;
+    return [
+      ...rootFiles(stackNames, layoutOf(options), options.header),
+      ...(argocd ? [{ path: APPLICATION_SET_FILE, content: toYaml([applicationSet(argocd)], options.header) }] : []),
+    ];
   },
 };
 
@@ -44,11 +60,18 @@ export const kubernetesTarget: Target = {
 export interface KubernetesTargetOptions {
   /** How objects are split into files (`synth --layout`). @default 'file-per-stack' */
   readonly layout?: Layout;
+  /** Argo CD and Flux objects to write for the fleet (`synth --gitops FILE`). @default - none */
+  readonly gitops?: GitopsSettings;
+}
+
+/** This target's own options of a run. */
+function ownOptions(options: TargetOptions): KubernetesTargetOptions {
+  return (options.targetOptions?.kubernetes as KubernetesTargetOptions | undefined) ?? {};
 }
 
 /** The layout a run asks for, defaulted here and nowhere else. */
 function layoutOf(options: TargetOptions): Layout {
-  return (options.targetOptions?.kubernetes as KubernetesTargetOptions | undefined)?.layout ?? 'file-per-stack';
+  return ownOptions(options).layout ?? 'file-per-stack';
 }
 
 /**
