@@ -14,15 +14,25 @@ export interface SynthesizeOptions {
   readonly source: string;
   /** How Kubernetes objects are split into files. @default 'file-per-stack' */
   readonly layout?: Layout;
-  /** The targets to render, in the order their files are listed. @default - the kubernetes target */
-  readonly targets?: readonly TargetEntry[];
   /**
-   * Whether each target's files go into a directory named after it
-   * (`kubernetes/`, `ecs/`), so a tool pointed at one target's directory
-   * never reads another's files.
-   * @default - only when there are several targets
+   * The targets to render, in the order their files are listed. Kubernetes
+   * writes into the output directory itself, every other target into
+   * `<target>/`, whichever targets are selected (see {@link targetDirectory}).
+   * @default - the kubernetes target
    */
-  readonly targetDirectories?: boolean;
+  readonly targets?: readonly TargetEntry[];
+}
+
+/**
+ * The directory a target's files go into, relative to the output directory:
+ * '' for Kubernetes, `<name>/` for every other target. It depends on the
+ * target alone, so adding or removing another target never moves a file
+ * (issue 23): a GitOps tool's path and the files a user keeps beside the
+ * output (Compose's saplings-secrets.env and ssl/) stay valid. Kubernetes
+ * keeps the root because it is the default target, the one most outputs hold.
+ */
+export function targetDirectory(name: string): string {
+  return name === DEFAULT_TARGET ? '' : `${name}/`;
 }
 
 /** The files to write, and what the checks found that is not an error. */
@@ -72,8 +82,15 @@ export function processStacks(
   const targets = selectedTargets(options);
   const base = targetOptions(options);
   const results: StackResults = { files: targets.map(() => []), findings: [], problems: [] };
+  // A stack's folder of the file-per-resource layout sits beside the other targets' folders, at the root.
+  const folders = base.layout === 'file-per-resource' && targets.some((t) => t.directory === '') ? targets.map((t) => t.directory.slice(0, -1)).filter(Boolean) : [];
   stacks.forEach((stack, index) => {
     const location = { file: options.source, document: total > 1 ? offset + index + 1 : undefined };
+    if (folders.includes(stack.name)) {
+      const message = `"${stack.name}" is the folder of --target ${stack.name}, which the Kubernetes files of the file-per-resource layout would share; rename the stack, or use --layout file-per-stack`;
+      results.problems.push({ ...location, path: 'name', message });
+      return;
+    }
     targets.forEach(({ target, directory }, t) => {
       const missing = target.requires.filter((key) => !hasConfigKey(stack, key));
       if (missing.length) {
@@ -125,8 +142,7 @@ function targetOptions(options: SynthesizeOptions): TargetOptions {
 /** The targets to render, each with the directory its files go into: '' or `<name>/`. */
 function selectedTargets(options: SynthesizeOptions): { target: Target; directory: string }[] {
   const entries = options.targets ?? [findTarget(DEFAULT_TARGET)!];
-  const ownDirectories = options.targetDirectories ?? entries.length > 1;
-  return entries.map((entry) => ({ target: loadTarget(entry), directory: ownDirectories ? `${entry.name}/` : '' }));
+  return entries.map((entry) => ({ target: loadTarget(entry), directory: targetDirectory(entry.name) }));
 }
 
 /** Renders a stack for a target; input it refuses becomes problems, so every stack's are reported at once. */

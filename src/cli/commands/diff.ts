@@ -1,17 +1,16 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS } from '../../conventions/defaults';
-import { InputError } from '../../config/errors';
+import { formatProblem } from '../../config/errors';
 import { formatFinding } from '../../checks/findings';
-
-import { synthesizeFleet } from '../../synth/fleet';
-import { ALL_TARGETS, DEFAULT_TARGET, findTarget, targetEntries } from '../../targets';
+import { synthesizeToDirectory } from '../../synth/pipeline';
+import { ALL_TARGETS, DEFAULT_TARGET, targetEntries } from '../../targets';
 import { compareFiles } from '../../diff/compare';
 import { DIFF_FORMATS, DiffFormat, formatDiff } from '../../diff/format';
 import { filesAtRef, filesOnDisk } from '../../diff/sources';
 import { CliIO, Command, UsageError } from '../context';
-import { MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, loadStacks, parseByteSize, parseEnvironment } from './shared';
-import { parseLayout, parseTargets, resolveTargets } from './synth';
+import { MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, configInput, parseByteSize, parseEnvironment } from './shared';
+import { parseLayout, parseTargets } from './synth';
 
 export const diffCommand: Command = {
   name: 'diff',
@@ -70,7 +69,6 @@ invalid input.`;
     const format = parseDiffFormat(values.format);
     const environment = parseEnvironment(values.env);
     const layout = parseLayout(values.layout);
-    const requested = parseTargets(values.target);
     const maxConfigBytes = parseByteSize(values['max-config-size']);
     const against = values.against;
     if (against !== undefined && (against === '' || against.startsWith('-'))) {
@@ -78,26 +76,33 @@ invalid input.`;
     }
     const outDir = path.resolve(io.cwd, values.out ?? io.env.CDK8S_OUTDIR ?? 'dist');
 
-    const requireInlineValues = requested.some((name) => name === ALL_TARGETS || findTarget(name)?.writesInlineSecrets === true);
-    const { stacks, source, locate } = loadStacks(values.config, io, { environment, maxConfigBytes, requireInlineValues });
-    const { targets, targetDirectories } = resolveTargets(requested, stacks, io);
-    // The same pipeline as synth, so what is compared is exactly what synth would write.
-    const synthesized = await synthesizeFleet(stacks, { source, layout, targets, targetDirectories }).catch((err: unknown) => {
-      throw err instanceof InputError ? new InputError(locate(err.problems)) : err;
+    // The same call as synth --check, so what is compared is exactly what synth would write.
+    const result = await synthesizeToDirectory({
+      ...configInput(values.config, io, environment),
+      outDir,
+      environment,
+      targets: parseTargets(values.target),
+      layout,
+      check: true,
+      maxConfigBytes,
+      cwd: io.cwd,
+      env: io.env,
+      onWarning: (problem) => io.stderr(`⚠ ${formatProblem(problem)}\n`),
     });
-    for (const finding of synthesized.findings) io.stderr(`⚠ ${formatFinding(finding)}\n`);
-    const files = synthesized.files;
+    for (const s of result.skipped) io.stderr(`skipped target ${s.name}: stack ${s.stack} does not set ${s.missingKey}, which it requires\n`);
+    for (const finding of result.findings) io.stderr(`⚠ ${formatFinding(finding)}\n`);
+    const { files } = result;
 
     const shown = path.relative(io.cwd, outDir) || '.';
     const before = against === undefined ? filesOnDisk(outDir, files, shown) : filesAtRef(outDir, against, files, { cwd: io.cwd, env: io.env });
-    const result = compareFiles(before, new Map(files.map((f) => [f.path, f.content])), {
+    const comparison = compareFiles(before, new Map(files.map((f) => [f.path, f.content])), {
       against: against === undefined ? shown : `${shown} at ${against}`,
-      layout: { targets: targets.map((t) => t.name), targetDirectories, stacks: stacks.map((s) => s.name) },
+      layout: result.layout,
     });
-    io.stdout(formatDiff(result, format, { color: format === 'text' && useColor(io), showNoise: values['show-noise'] }));
+    io.stdout(formatDiff(comparison, format, { color: format === 'text' && useColor(io), showNoise: values['show-noise'] }));
     // https://kubernetes.io/docs/reference/kubectl/generated/kubectl_diff/: 0 no differences, 1 differences, >1 an error
     // (src/cli/index.ts turns this command's errors into 2).
-    return result.changed ? 1 : 0;
+    return comparison.changed ? 1 : 0;
   },
 };
 

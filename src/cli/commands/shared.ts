@@ -78,6 +78,17 @@ export function configFileOf(configFlag: string | undefined, io: CliIO): string 
   return configFlag ?? findDefaultConfig(io.cwd);
 }
 
+/** What synthesizeToDirectory reads for a command: the config file, or the built-in default's stacks. */
+export function configInput(
+  configFlag: string | undefined,
+  io: CliIO,
+  environment: Environment | undefined,
+): { configFile: string } | { stacks: StackConfig[]; source: string } {
+  const file = configFileOf(configFlag, io);
+  if (file !== undefined) return { configFile: file };
+  return { stacks: defaultStacks({ environment, onWarning: (p) => io.stderr(`⚠ ${formatProblem(p)}\n`) }), source: 'the built-in default config' };
+}
+
 /** Loads the stacks a command works on, and names where they came from for provenance. */
 export function loadStacks(configFlag: string | undefined, io: CliIO, { environment, maxConfigBytes, requireInlineValues }: StackLoadOptions = {}): CommandStacks {
   const file = configFileOf(configFlag, io);
