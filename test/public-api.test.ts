@@ -64,6 +64,7 @@ const CONFIG_EXPORTS = [
   'renderStack',
   'stackPropsFromConfig',
   'synthesize',
+  'synthesizeToDirectory',
   'targetEntries',
   'toYaml',
 ];
