@@ -20,6 +20,8 @@ export interface OutputFile {
   readonly target?: string;
   /** The stack it belongs to, for the record of generated files. @default - none ('-'): a file of the whole config */
   readonly stack?: string;
+  /** The digest of what its stack's files of its target were rendered from, recorded so a later run can reuse them. @default - none: rendered every run */
+  readonly input?: string;
 }
 
 /** How the output directory differs from what would be generated. The record of generated files is not listed. */
@@ -116,7 +118,7 @@ function planOutput(target: string, files: readonly OutputFile[], options: DiffO
   }
   for (const file of files) {
     const rel = path.normalize(file.path);
-    next.set(rel, { path: rel, target: file.target ?? NONE, stack: file.stack ?? NONE, sha256: sha256(file.content) });
+    next.set(rel, { path: rel, target: file.target ?? NONE, stack: file.stack ?? NONE, sha256: sha256(file.content), ...(file.input ? { input: file.input } : {}) });
   }
   const adoptedLeft = adopted.filter((e) => !keep.has(e.path)).map((e) => e.path);
   return {
@@ -213,7 +215,8 @@ function firstLine(file: string): string | undefined {
   });
 }
 
-function sha256(content: string): string {
+/** The sha256 of `content`, hex. */
+export function sha256(content: string): string {
   return createHash('sha256').update(content).digest('hex');
 }
 

@@ -10,7 +10,9 @@ import { Layout } from '../targets/kubernetes/layout';
 import { FleetWorkers, PARALLEL_THRESHOLD, synthesizeFleet } from './fleet';
 import { hasInterruptedRun } from './journal';
 import { OutputDiff, OutputFile, StagedOutput, WriteOptions, diffOutput, outputLockFree } from './output';
-import { Synthesized, targetDirectory } from './synthesize';
+import { Synthesized, SynthesizeOptions, targetDirectory, targetOptions } from './synthesize';
+import { builtCodeDigest, reusableFiles, stackInputDigest } from './incremental';
+import { OutputRecord, RECORD_FORMAT, readRecord } from './record';
 
 /** Options for {@link synthesizeToDirectory}. Give `configFile` or `stacks`. */
 export interface SynthesizeToDirectoryOptions {
@@ -52,6 +54,20 @@ export interface SynthesizeToDirectoryOptions {
   readonly output?: Pick<WriteOptions, 'fsOps' | 'lock'>;
   /** Called once the files are in place, before the run returns: a signal after it no longer undoes them. @default - nothing */
   readonly onCommitted?: () => void;
+  /**
+   * Reuse the files of stacks whose inputs (config document, built code,
+   * target, options) are those the output's record lists, and whose files
+   * still have the recorded sha256, instead of rendering and checking them
+   * again; false renders everything (`--no-cache`), and records their inputs
+   * all the same.
+   * @default true
+   */
+  readonly cache?: boolean;
+  /**
+   * The digest of the code the input digests are made with.
+   * @default - the digest `npm run build` recorded (lib/code-digest); none when running from the sources, so nothing is reused
+   */
+  readonly codeDigest?: string;
 }
 
 /** What {@link synthesizeToDirectory} did, or with `check`, would do. */
@@ -79,6 +95,8 @@ export interface SynthesizeToDirectoryResult {
   readonly diff?: OutputDiff;
   /** With `check`: the output holds a run stopped while writing, so it was not compared. @default false */
   readonly interruptedRun?: boolean;
+  /** How many stacks were rendered and checked; the others' files were reused from the output (see `cache`). */
+  readonly rendered: number;
 }
 
 /**
@@ -117,23 +135,36 @@ export async function synthesizeToDirectory(options: SynthesizeToDirectoryOption
     rootTarget: names.find((name) => targetDirectory(name) === ''),
     stacks: stacks.map((s) => s.name),
   };
-  // Whether threads pay is decided from the parsed documents: one worker's start-up (~0.3 s) outweighs a few stacks.
-  const pool = stacks.length >= PARALLEL_THRESHOLD && (options.workers ?? 2) >= 2 ? FleetWorkers.start(options.workers) : undefined;
+  // --no-cache still records the input digests, so the next run can reuse what this one rendered.
+  const codeDigest = options.codeDigest ?? builtCodeDigest();
+  const reused = codeDigest === undefined || options.cache === false ? new Map<string, OutputFile[]>() : reusableStacks(outDir, stacks, names, { source, layout: options.layout }, codeDigest);
+  const toRender = reused.size === 0 ? stacks : stacks.filter((s) => !reused.has(s.name));
+  // Whether threads pay is decided from the parsed documents to render: one worker's start-up (~0.3 s) outweighs a few stacks.
+  const pool = toRender.length >= PARALLEL_THRESHOLD && (options.workers ?? 2) >= 2 ? FleetWorkers.start(options.workers) : undefined;
   // A fleet's files are staged as its workers finish them, so the disk works while they render; nothing reaches the
   // output before everything is checked.
   const staging = options.check ? undefined : new StagedOutput(outDir, { force: options.force, ...options.output });
   try {
     let synthesized: Synthesized;
+    const fleetOptions = {
+      source,
+      layout: options.layout,
+      targets,
+      codeDigest,
+      onProgress: options.onProgress,
+      workers: options.workers,
+      signal: options.signal,
+    };
     try {
-      synthesized = await synthesizeFleet(stacks, {
-        source,
-        layout: options.layout,
-        targets,
-        onProgress: options.onProgress,
-        workers: options.workers,
+      synthesized = await synthesizeFleet(toRender, {
+        ...fleetOptions,
         pool,
         onFiles: staging && pool ? (batch) => staging.stage(batch) : undefined,
-        signal: options.signal,
+        reused: reused.size > 0 ? { allStacks: stacks, files: reused } : undefined,
+      }).catch((err: unknown) => {
+        // Problems name their stack by its document among the stacks rendered: render all to number them right.
+        if (err instanceof InputError && reused.size > 0) return synthesizeFleet(stacks, fleetOptions);
+        throw err;
       });
     } catch (err) {
       // A target's problems name config keys; find them in the file, as the schema's problems are.
@@ -145,7 +176,7 @@ export async function synthesizeToDirectory(options: SynthesizeToDirectoryOption
     await nextTurn();
     options.signal?.throwIfAborted();
     const { files, findings } = synthesized;
-    const base = { files, findings, warnings, skipped, source, stacks: layout.stacks, targets: names, layout };
+    const base = { files, findings, warnings, skipped, source, stacks: layout.stacks, targets: names, layout, rendered: toRender.length };
     const writeOptions = { force: options.force, prune: options.prune, targets: names, source };
     if (options.check) {
       // Writing nothing, a check cannot roll a stopped run back; comparing a half-changed directory would mislead.
@@ -159,6 +190,40 @@ export async function synthesizeToDirectory(options: SynthesizeToDirectoryOption
   } finally {
     staging?.close();
   }
+}
+
+/**
+ * The files of the stacks whose every selected target's files can be reused
+ * from `outDir` (see reusableFiles), by stack name. A record that cannot be
+ * read is no cache: every stack is rendered, and the write reports it.
+ */
+function reusableStacks(
+  outDir: string,
+  stacks: readonly StackConfig[],
+  targets: readonly string[],
+  options: SynthesizeOptions,
+  codeDigest: string,
+): Map<string, OutputFile[]> {
+  const reused = new Map<string, OutputFile[]>();
+  let record: OutputRecord;
+  try {
+    record = readRecord(outDir);
+  } catch {
+    return reused;
+  }
+  if (record.format < RECORD_FORMAT) return reused;
+  const base = targetOptions(options);
+  for (const stack of stacks) {
+    const files: OutputFile[] = [];
+    for (const target of targets) {
+      const input = stackInputDigest(codeDigest, stack, target, base);
+      const found = input === undefined ? undefined : reusableFiles(outDir, record, stack.name, target, input);
+      if (found === undefined) break;
+      files.push(...found);
+    }
+    if (files.length > 0 && new Set(files.map((f) => f.target)).size === targets.length) reused.set(stack.name, files);
+  }
+  return reused;
 }
 
 /** One turn of the event loop, in which Node delivers a signal that came during synchronous work. */

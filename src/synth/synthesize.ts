@@ -4,6 +4,7 @@ import { runChecks } from '../checks';
 import { Finding, FindingsError } from '../checks/findings';
 import { OutputFile } from './output';
 import { provenanceHeader } from './provenance';
+import { stackInputDigest } from './incremental';
 import { DEFAULT_TARGET, TargetEntry, findTarget, loadTarget } from '../targets';
 import { RenderOptions, Target, TargetOptions, TargetOutput, hasConfigKey } from '../targets/target';
 import { Layout } from '../targets/kubernetes/layout';
@@ -21,6 +22,13 @@ export interface SynthesizeOptions {
    * @default - the kubernetes target
    */
   readonly targets?: readonly TargetEntry[];
+  /**
+   * The digest of the built code (see builtCodeDigest): files of a stack and
+   * target whose checks found nothing then carry the digest of their inputs,
+   * for the record, so a later run can reuse them.
+   * @default - no input digests
+   */
+  readonly codeDigest?: string;
 }
 
 /**
@@ -101,8 +109,13 @@ export function processStacks(
       const output = renderOrCollect(target, stack, { ...base, location }, results.problems);
       if (!output) return;
       const inDirectory = (file: string) => directory + file;
-      results.findings.push(...checkOutput(target, output, stack).map((f) => (f.file ? { ...f, file: inDirectory(f.file) } : f)));
+      const found = checkOutput(target, output, stack);
+      results.findings.push(...found.map((f) => (f.file ? { ...f, file: inDirectory(f.file) } : f)));
       const secretFiles = filesWithSecretValues(output);
+      // Only files a later run may reuse as they are carry their inputs: none that a warning or note of this run
+      // would have to repeat, none with Secret values.
+      const reusable = options.codeDigest !== undefined && secretFiles.size === 0 && found.every((f) => f.severity === 'info');
+      const input = reusable ? stackInputDigest(options.codeDigest!, stack, target.name, base) : undefined;
       results.files[t].push(
         ...output.files.map((f) => ({
           path: inDirectory(f.path),
@@ -110,6 +123,7 @@ export function processStacks(
           ...(secretFiles.has(f.path) ? { secret: true } : {}),
           target: target.name,
           stack: stack.name,
+          ...(input ? { input } : {}),
         })),
       );
     });
@@ -118,8 +132,18 @@ export function processStacks(
   return results;
 }
 
-/** Merges the results of consecutive chunks of `stacks`, adds the root files, and throws on any error. */
-export function finish(stacks: readonly StackConfig[], chunks: readonly StackResults[], options: SynthesizeOptions): Synthesized {
+/**
+ * Merges the results of consecutive chunks of `stacks`, adds the root files,
+ * and throws on any error. With `reused`, the files of those stacks (by name)
+ * come from there instead, and `stacks` are every stack of the config, in
+ * order, of which the chunks rendered the others.
+ */
+export function finish(
+  stacks: readonly StackConfig[],
+  chunks: readonly StackResults[],
+  options: SynthesizeOptions,
+  reused?: ReadonlyMap<string, readonly OutputFile[]>,
+): Synthesized {
   const problems = chunks.flatMap((c) => c.problems);
   if (problems.length) throw new InputError(problems);
   const findings = chunks.flatMap((c) => c.findings);
@@ -127,20 +151,28 @@ export function finish(stacks: readonly StackConfig[], chunks: readonly StackRes
   if (errors.length) throw new FindingsError(errors);
   const base = targetOptions(options);
   const names = stacks.map((s) => s.name);
+  const stackFiles = (t: number, targetName: string): OutputFile[] => {
+    const rendered = chunks.flatMap((c) => c.files[t]);
+    if (!reused?.size) return rendered;
+    // In config order, as a full render lists them.
+    const byStack = new Map<string, OutputFile[]>();
+    for (const file of rendered) byStack.set(file.stack ?? '', [...(byStack.get(file.stack ?? '') ?? []), file]);
+    return names.flatMap((stack) => byStack.get(stack) ?? (reused.get(stack) ?? []).filter((f) => f.target === targetName));
+  };
   const files = selectedTargets(options).flatMap(({ target, directory }, t) => [
-    ...chunks.flatMap((c) => c.files[t]),
+    ...stackFiles(t, target.name),
     ...(target.rootFiles?.(names, base) ?? []).map((f) => ({ path: directory + f.path, content: f.content, target: target.name })),
   ]);
   return { files, findings: findings.filter((f) => f.severity !== 'info') };
 }
 
 /** The options every target renders with. */
-function targetOptions(options: SynthesizeOptions): TargetOptions {
+export function targetOptions(options: SynthesizeOptions): TargetOptions {
   return { source: options.source, header: provenanceHeader(options.source), layout: options.layout ?? 'file-per-stack' };
 }
 
 /** The targets to render, each with the directory its files go into: '' or `<name>/`. */
-function selectedTargets(options: SynthesizeOptions): { target: Target; directory: string }[] {
+export function selectedTargets(options: SynthesizeOptions): { target: Target; directory: string }[] {
   const entries = options.targets ?? [findTarget(DEFAULT_TARGET)!];
   return entries.map((entry) => ({ target: loadTarget(entry), directory: targetDirectory(entry.name) }));
 }

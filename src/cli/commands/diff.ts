@@ -9,7 +9,7 @@ import { compareFiles } from '../../diff/compare';
 import { DIFF_FORMATS, DiffFormat, formatDiff } from '../../diff/format';
 import { filesAtRef, filesOnDisk } from '../../diff/sources';
 import { CliIO, Command, UsageError } from '../context';
-import { MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, configInput, parseByteSize, parseEnvironment } from './shared';
+import { MAX_CONFIG_SIZE_HELP, NO_CACHE_HELP, RENDER_OPTIONS, configInput, parseByteSize, parseEnvironment } from './shared';
 import { parseLayout, parseTargets } from './synth';
 
 export const diffCommand: Command = {
@@ -46,6 +46,7 @@ Options:
       --format F     text (default; coloured on a terminal unless NO_COLOR is
                      set), markdown (a pull-request comment) or json (for tools)
       --show-noise   List the checksum annotations and provenance headers too
+${NO_CACHE_HELP}
 ${MAX_CONFIG_SIZE_HELP}
       --debug        Show stack traces for unexpected errors
   -h, --help         Show this help
@@ -85,6 +86,7 @@ invalid input.`;
       layout,
       check: true,
       maxConfigBytes,
+      cache: !values['no-cache'],
       cwd: io.cwd,
       env: io.env,
       onWarning: (problem) => io.stderr(`⚠ ${formatProblem(problem)}\n`),

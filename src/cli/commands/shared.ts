@@ -33,8 +33,14 @@ export const RENDER_OPTIONS = {
   env: { type: 'string', short: 'e' },
   layout: { type: 'string', short: 'l' },
   target: { type: 'string', short: 't', multiple: true },
+  'no-cache': { type: 'boolean' },
   ...MAX_CONFIG_SIZE_OPTION,
 } as const;
+
+/** Help text for `--no-cache`. */
+export const NO_CACHE_HELP = `      --no-cache     Render and check every stack; by default a stack whose
+                     config, options and saplings-k8s build are those DIR's
+                     record lists, and whose files are unchanged, is reused`;
 
 /** Help text for {@link MAX_CONFIG_SIZE_OPTION}. */
 export const MAX_CONFIG_SIZE_HELP = `      --max-config-size N  Refuse a config file larger than N bytes (units: KiB, MiB,

@@ -10,13 +10,13 @@ import { RECORD_FILE } from '../../synth/record';
 import { ALL_TARGETS, DEFAULT_TARGET, targetEntries } from '../../targets';
 import { LAYOUTS, Layout } from '../../targets/kubernetes/layout';
 import { CliIO, Command, UsageError } from '../context';
-import { MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, configInput, parseByteSize, parseEnvironment } from './shared';
+import { MAX_CONFIG_SIZE_HELP, NO_CACHE_HELP, RENDER_OPTIONS, configInput, parseByteSize, parseEnvironment } from './shared';
 
 export const synthCommand: Command = {
   name: 'synth',
   summary: 'Write one <name>.k8s.yaml per stack of the config',
   get usage() {
-    return `Usage: saplings-k8s synth [--config FILE] [--out DIR] [--env NAME] [--target T]... [--layout L] [--check] [--force] [--prune]
+    return `Usage: saplings-k8s synth [--config FILE] [--out DIR] [--env NAME] [--target T]... [--layout L] [--check] [--force] [--prune] [--no-cache]
 
 Validates the config and writes <name>.k8s.yaml for each of its stacks, or
 the files of the targets selected with --target. Every file is checked before
@@ -48,6 +48,7 @@ Options:
       --prune        Also remove recorded files of targets this run does not
                      render, and files an older version wrote, that this run
                      does not write
+${NO_CACHE_HELP}
 ${MAX_CONFIG_SIZE_HELP}
       --debug        Show stack traces for unexpected errors
   -h, --help         Show this help`;
@@ -83,6 +84,7 @@ ${MAX_CONFIG_SIZE_HELP}
         force: values.force,
         prune: values.prune,
         maxConfigBytes,
+        cache: !values['no-cache'],
         cwd: io.cwd,
         env: io.env,
         onWarning: (problem) => io.stderr(`⚠ ${formatProblem(problem)}\n`),
