@@ -16,10 +16,17 @@
  *   (c) other targets: a fleet of 1000 for compose, cloudrun and ecs against
  *       the Kubernetes fleet of the same size.
  *   (d) imports: bench/require.js, on the same installed project.
+ *   (e) incremental fleets (issue 24): a cold synth of the fleet into a
+ *       folder, then one tenant's image changed and synth run again into the
+ *       same folder (median of 3 such edits); with --fleet-10k also for
+ *       10,000 stacks, where the goals are: the edit ≤ 10% of the cold run,
+ *       cold 10,000 ≤ 10 × cold 1,000, peak memory ≤ 1 GiB. The 10,000
+ *       rows take minutes, so they are behind the flag:
+ *       `node bench/fleet.js --fleet-10k`.
  *
- * --quick uses 100 stacks instead of 1000 for (a) and (c). --baselines adds
- * the naive single-App cdk8s build and kustomize for the fleets. Not a test:
- * nothing here fails the build.
+ * --quick uses 100 stacks instead of 1000 for (a), (c) and (e). --baselines
+ * adds the naive single-App cdk8s build and kustomize for the fleets. Not a
+ * test: nothing here fails the build.
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -30,6 +37,7 @@ const { installPackage } = require('./install');
 
 const QUICK = process.argv.includes('--quick');
 const BASELINES = process.argv.includes('--baselines');
+const FLEET_10K = process.argv.includes('--fleet-10k');
 const FLEET = QUICK ? 100 : 1000;
 const work = workDir();
 const fmt = (s) => (s === undefined ? 'n/a' : s < 10 ? s.toFixed(2) : s.toFixed(1));
@@ -109,6 +117,30 @@ for (const target of ['kubernetes', 'compose', 'cloudrun', 'ecs']) {
 }
 log('done\n');
 
+// (e) incremental: one config file edited in place (its name is in every header, so a copy would change every
+// stack's inputs), synthesized into one folder.
+function incremental(n) {
+  const config = path.join(work, `fleet-incremental-${n}.yaml`);
+  fs.copyFileSync(fleetConfig(work, n), config);
+  const out = path.join(work, `out-incremental-${n}`);
+  fs.rmSync(out, { recursive: true, force: true });
+  const run = () => timed(process.execPath, ['-r', path.join(__dirname, 'rss.js'), pkg.bin, 'synth', '--config', config, '--out', out], { cwd: work });
+  log(`${n} stacks, incremental… `);
+  const cold = run();
+  const edits = [];
+  for (let i = 1; i <= 3; i++) {
+    const tenant = `tenant-${String((i * 7) % n).padStart(4, '0')}`;
+    const text = fs.readFileSync(config, 'utf8');
+    const edited = text.replace(new RegExp(`(name: ${tenant}\nenvironment: production\nimage: saplings:)[0-9.]+`), (_m, head) => `${head}1.0.${i}`);
+    if (edited === text) throw new Error(`no image of ${tenant} to edit`);
+    fs.writeFileSync(config, edited);
+    edits.push(run());
+  }
+  log('done\n');
+  return { n, cold, edit: { seconds: median(edits.map((r) => r.seconds)), spread: edits.map((r) => r.seconds) }, peakMiB: Math.max(cold.peakMiB ?? 0, ...edits.map((r) => r.peakMiB ?? 0)) };
+}
+const incrementalRows = [incremental(FLEET), ...(FLEET_10K ? [incremental(10000)] : [])];
+
 const cpus = os.cpus();
 const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() || 'unknown';
 console.log(
@@ -137,6 +169,23 @@ line('(b) single stack, cold: synth ÷ bare cdk8s-plus script (medians of 7)', `
 for (const target of ['compose', 'cloudrun', 'ecs']) {
   const ratio = targets[target].seconds / targets.kubernetes.seconds;
   line(`(c) ${target} fleet ÷ kubernetes fleet, ${FLEET} stacks`, `${ratio.toFixed(2)} (${fmt(targets[target].seconds)} s / ${fmt(targets.kubernetes.seconds)} s)`, '≤ 1.0', ratio <= 1);
+}
+
+for (const r of incrementalRows) {
+  const ratio = r.edit.seconds / r.cold.seconds;
+  line(
+    `(e) one tenant changed ÷ cold synth, ${r.n} stacks (edits: ${r.edit.spread.map(fmt).join(', ')} s)`,
+    `${ratio.toFixed(3)} (${fmt(r.edit.seconds)} s / ${fmt(r.cold.seconds)} s)`,
+    '≤ 0.10',
+    ratio <= 0.1,
+  );
+}
+const at10k = incrementalRows.find((r) => r.n === 10000);
+if (at10k) {
+  const cold1k = rows.find((r) => r.n === 1000)?.cli.seconds ?? incrementalRows[0].cold.seconds;
+  line('(e) cold 10,000 ÷ cold 1,000', `${(at10k.cold.seconds / cold1k).toFixed(2)} (${fmt(at10k.cold.seconds)} s / ${fmt(cold1k)} s)`, '≤ 10', at10k.cold.seconds / cold1k <= 10);
+  line('(e) one tenant changed, 10,000 stacks', `${fmt(at10k.edit.seconds)} s`, '≤ 1.0 s (aim)', at10k.edit.seconds <= 1);
+  line('(e) peak memory, 10,000 stacks', `${at10k.peakMiB.toFixed(0)} MiB`, '≤ 1024 MiB', at10k.peakMiB <= 1024);
 }
 
 // (d) imports, on the same installed project.

@@ -45,6 +45,25 @@ async function build() {
   }
   execFileSync(process.execPath, [path.join(__dirname, 'build-caches.js')], { stdio: 'inherit' });
   await require('./bundle').bundleAll(lib);
+  writeCodeDigest();
+}
+
+/**
+ * lib/code-digest: the sha256 of every file the build made (path and
+ * content), which synth puts into each stack's input digest
+ * (src/synth/incremental.ts), so reused output never outlives a code change,
+ * even one the version string does not show. V8 code caches (*.cache) are
+ * left out: they follow from the code and differ from machine to machine.
+ */
+function writeCodeDigest() {
+  const hash = require('node:crypto').createHash('sha256');
+  const files = fs
+    .readdirSync(lib, { recursive: true, encoding: 'utf8' })
+    .filter((f) => !f.endsWith('.cache') && f !== 'code-digest' && fs.statSync(path.join(lib, f)).isFile())
+    .map((f) => f.split(path.sep).join('/'))
+    .sort();
+  for (const file of files) hash.update(`${file}\0`).update(fs.readFileSync(path.join(lib, file))).update('\0');
+  fs.writeFileSync(path.join(lib, 'code-digest'), `${hash.digest('hex')}\n`);
 }
 
 build().catch((err) => {

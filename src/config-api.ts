@@ -25,6 +25,7 @@ export { TextPosition } from './config/yaml';
 export { stackPropsFromConfig } from './targets/kubernetes/stack-props';
 export { renderStack, toYaml, RenderedStack } from './targets/kubernetes/render';
 export { synthesize, SynthesizeOptions, Synthesized } from './synth/synthesize';
+export { synthesizeToDirectory, SynthesizeToDirectoryOptions, SynthesizeToDirectoryResult } from './synth/pipeline';
 export {
   Target,
   TargetEntry,

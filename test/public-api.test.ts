@@ -67,6 +67,7 @@ const CONFIG_EXPORTS = [
   'renderStack',
   'stackPropsFromConfig',
   'synthesize',
+  'synthesizeToDirectory',
   'targetEntries',
   'toYaml',
 ];

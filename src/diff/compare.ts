@@ -9,8 +9,10 @@ import { isHiddenLine, isHiddenValue, isSecretBearingText } from './redaction';
 export interface DiffLayout {
   /** The targets rendered, in order. */
   readonly targets: readonly string[];
-  /** Whether each target writes into `<target>/`. */
+  /** Whether each target writes into `<target>/`, but {@link rootTarget}. */
   readonly targetDirectories: boolean;
+  /** The target that writes into the output directory itself. @default - none */
+  readonly rootTarget?: string;
   /** The stacks of the config, in order. */
   readonly stacks: readonly string[];
 }
@@ -100,8 +102,9 @@ export function compareFiles(before: ReadonlyMap<string, string>, after: Readonl
  */
 export function placeFile(file: string, layout: DiffLayout): { stack: string; target: string } {
   const parts = file.split('/');
-  let target = layout.targets[0] ?? '';
-  if (layout.targetDirectories && parts.length > 1) target = parts.shift()!;
+  let target = layout.rootTarget ?? layout.targets[0] ?? '';
+  const inTargetDirectory = layout.rootTarget === undefined || (parts[0] !== layout.rootTarget && layout.targets.includes(parts[0]));
+  if (layout.targetDirectories && parts.length > 1 && inTargetDirectory) target = parts.shift()!;
   if (parts.length === 1 && parts[0] === 'kustomization.yaml') return { stack: '', target };
   return { stack: parts.length > 1 ? parts[0] : parts[0].split('.')[0], target };
 }

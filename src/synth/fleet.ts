@@ -39,6 +39,13 @@ export interface FleetOptions extends SynthesizeOptions {
    * @default - the run is not stopped
    */
   readonly signal?: AbortSignal;
+  /**
+   * Files of stacks a previous run rendered from the same inputs, by stack
+   * name (see reusableFiles): `stacks` are then the others, which are
+   * rendered, and `allStacks` every stack of the config, in order.
+   * @default - every stack is rendered
+   */
+  readonly reused?: { readonly allStacks: readonly StackConfig[]; readonly files: ReadonlyMap<string, readonly OutputFile[]> };
 }
 
 /** A message from a fleet worker. */
@@ -184,17 +191,18 @@ export async function synthesizeFleet(stacks: readonly StackConfig[], options: F
   const total = stacks.length;
   let done = 0;
   const tick = () => options.onProgress?.(++done, total);
-  const { onProgress: _onProgress, workers: count, pool: started, onFiles, signal, ...synthOptions } = options;
+  const { onProgress: _onProgress, workers: count, pool: started, onFiles, signal, reused, ...synthOptions } = options;
+  const all = reused?.allStacks ?? stacks;
   const parallel = total >= PARALLEL_THRESHOLD && (count ?? 2) >= 2;
   if (!parallel) {
     started?.close();
-    return finish(stacks, [processStacks(stacks, synthOptions, 0, total, tick)], synthOptions);
+    return finish(all, [processStacks(stacks, synthOptions, 0, total, tick)], synthOptions, reused?.files);
   }
   const pool = started ?? FleetWorkers.start(Math.min(count ?? defaultWorkerCount(), Math.ceil(total / BATCH_SIZE)));
   // Under ts-jest there is no compiled worker; the in-process path gives the same output.
-  if (!pool) return finish(stacks, [processStacks(stacks, synthOptions, 0, total, tick)], synthOptions);
+  if (!pool) return finish(all, [processStacks(stacks, synthOptions, 0, total, tick)], synthOptions, reused?.files);
   try {
-    return finish(stacks, await pool.run(stacks, synthOptions, tick, onFiles, signal), synthOptions);
+    return finish(all, await pool.run(stacks, synthOptions, tick, onFiles, signal), synthOptions, reused?.files);
   } finally {
     pool.close();
   }

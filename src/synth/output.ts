@@ -106,7 +106,7 @@ function planOutput(target: string, files: readonly OutputFile[], options: DiffO
   }
   for (const file of files) {
     const rel = path.normalize(file.path);
-    next.set(rel, { path: rel, target: file.target ?? NONE, stack: file.stack ?? NONE, sha256: sha256(file.content) });
+    next.set(rel, { path: rel, target: file.target ?? NONE, stack: file.stack ?? NONE, sha256: sha256(file.content), ...(file.input ? { input: file.input } : {}) });
   }
   const adoptedLeft = adopted.filter((e) => !keep.has(e.path)).map((e) => e.path);
   return {
@@ -203,7 +203,8 @@ function firstLine(file: string): string | undefined {
   });
 }
 
-function sha256(content: string): string {
+/** The sha256 of `content`, hex. */
+export function sha256(content: string): string {
   return createHash('sha256').update(content).digest('hex');
 }
 

@@ -15,8 +15,9 @@ import { PROVENANCE_MARKER, packageVersion } from './provenance';
  * generated files"): `#` comment lines, which `sha256sum -c` skips, and
  * `sha256sum` lines (`<sha256>  <path>`). A line `#> key=value ...` sets the
  * attributes of the file lines below it, `target` and `stack` today; unknown
- * keys are kept by readers, so a later version can add some (per-stack input
- * digests) without a new format. Format 1, written by saplings-k8s 0.1 as
+ * keys are kept by readers, so a later version can add some without a new
+ * format; `input` (the digest of what a stack's files of a target were
+ * rendered from, see stackInputDigest) is one. Format 1, written by saplings-k8s 0.1 as
  * "the manifest of generated files", listed only files without a header and
  * had no `# record-format:` line.
  *
@@ -42,6 +43,12 @@ export interface RecordEntry {
   readonly stack: string;
   /** The sha256 of its content, hex. */
   readonly sha256: string;
+  /**
+   * The digest of everything its stack's files for its target were rendered
+   * from (see stackInputDigest): a later run with the same inputs reuses the
+   * files instead of rendering them again. @default - none: always rendered
+   */
+  readonly input?: string;
 }
 
 /** What a record file holds. */
@@ -79,7 +86,8 @@ export function readRecord(target: string): OutputRecord {
     const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
     if (!match) continue;
     const rel = checkedRelativePath(match[2], file, target);
-    entries.set(rel, { path: rel, target: attributes.target ?? NONE, stack: attributes.stack ?? NONE, sha256: match[1] });
+    const input = attributes.input !== undefined && /^[0-9a-f]{64}$/.test(attributes.input) ? { input: attributes.input } : {};
+    entries.set(rel, { path: rel, target: attributes.target ?? NONE, stack: attributes.stack ?? NONE, sha256: match[1], ...input });
   }
   return { format: format ? Number(format[1]) : 1, entries };
 }
@@ -94,7 +102,7 @@ export function formatRecord(entries: Iterable<RecordEntry>): string {
   ];
   let group = '';
   for (const entry of sorted) {
-    const attributes = `#> target=${entry.target} stack=${entry.stack}`;
+    const attributes = `#> target=${entry.target} stack=${entry.stack}${entry.input === undefined ? '' : ` input=${entry.input}`}`;
     if (attributes !== group) lines.push((group = attributes));
     lines.push(`${entry.sha256}  ${entry.path}`);
   }

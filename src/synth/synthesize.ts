@@ -4,6 +4,7 @@ import { runChecks } from '../checks';
 import { Finding, findingsError } from '../checks/findings';
 import { OutputFile } from './output';
 import { provenanceHeader } from './provenance';
+import { stackInputDigest } from './incremental';
 import { DEFAULT_TARGET, TargetEntry, findTarget, loadTarget } from '../targets';
 import { RenderOptions, Target, TargetOptions, TargetOutput, hasConfigKey } from '../targets/target';
 import { Layout } from '../targets/kubernetes/layout';
@@ -26,19 +27,36 @@ export interface SynthesizeOptions {
    * @default - none
    */
   readonly targetOptions?: Readonly<Record<string, unknown>>;
-  /** The targets to render, in the order their files are listed. @default - the kubernetes target */
+  /**
+   * The targets to render, in the order their files are listed. Kubernetes
+   * writes into the output directory itself, every other target into
+   * `<target>/`, whichever targets are selected (see {@link targetDirectory}).
+   * @default - the kubernetes target
+   */
   readonly targets?: readonly TargetEntry[];
   /**
-   * Whether each target's files go into a directory named after it
-   * (`kubernetes/`, `ecs/`), so a tool pointed at one target's directory
-   * never reads another's files.
-   * @default - only when there are several targets
+   * The digest of the built code (see builtCodeDigest): files of a stack and
+   * target whose checks found nothing then carry the digest of their inputs,
+   * for the record, so a later run can reuse them.
+   * @default - no input digests
    */
-  readonly targetDirectories?: boolean;
+  readonly codeDigest?: string;
   /** The Kubernetes version the manifests are for: checked against its API, named in the Pod Security labels. @default '1.28' */
   readonly kubeVersion?: KubeVersion;
   /** The fleet's Argo CD and Flux settings, for their objects. @default - none are written */
   readonly gitops?: GitopsSettings;
+}
+
+/**
+ * The directory a target's files go into, relative to the output directory:
+ * '' for Kubernetes, `<name>/` for every other target. It depends on the
+ * target alone, so adding or removing another target never moves a file
+ * (issue 23): a GitOps tool's path and the files a user keeps beside the
+ * output (Compose's saplings-secrets.env and ssl/) stay valid. Kubernetes
+ * keeps the root because it is the default target, the one most outputs hold.
+ */
+export function targetDirectory(name: string): string {
+  return name === DEFAULT_TARGET ? '' : `${name}/`;
 }
 
 /** The files to write, and what the checks found that is not an error. */
@@ -88,8 +106,16 @@ export function processStacks(
   const targets = selectedTargets(options);
   const base = targetOptions(options);
   const results: StackResults = { files: targets.map(() => []), findings: [], problems: [] };
+  // A stack's folder of the file-per-resource layout sits beside the other targets' folders, at the root.
+  const layout = options.layout ?? (options.targetOptions?.kubernetes as { layout?: Layout } | undefined)?.layout;
+  const folders = layout === 'file-per-resource' && targets.some((t) => t.directory === '') ? targets.map((t) => t.directory.slice(0, -1)).filter(Boolean) : [];
   stacks.forEach((stack, index) => {
     const location = { file: options.source, document: total > 1 ? offset + index + 1 : undefined };
+    if (folders.includes(stack.name)) {
+      const message = `"${stack.name}" is the folder of --target ${stack.name}, which the Kubernetes files of the file-per-resource layout would share; rename the stack, or use --layout file-per-stack`;
+      results.problems.push({ ...location, path: 'name', message });
+      return;
+    }
     targets.forEach(({ target, directory }, t) => {
       const missing = target.requires.filter((key) => !hasConfigKey(stack, key));
       if (missing.length) {
@@ -100,8 +126,13 @@ export function processStacks(
       const output = renderOrCollect(target, stack, { ...base, location }, results.problems);
       if (!output) return;
       const inDirectory = (file: string) => directory + file;
-      results.findings.push(...checkOutput(target, output, stack, options.kubeVersion).map((f) => (f.file ? { ...f, file: inDirectory(f.file) } : f)));
+      const found = checkOutput(target, output, stack, options.kubeVersion);
+      results.findings.push(...found.map((f) => (f.file ? { ...f, file: inDirectory(f.file) } : f)));
       const secretFiles = filesWithSecretValues(output);
+      // Only files a later run may reuse as they are carry their inputs: none that a warning or note of this run
+      // would have to repeat, none with Secret values.
+      const reusable = options.codeDigest !== undefined && secretFiles.size === 0 && found.every((f) => f.severity === 'info');
+      const input = reusable ? stackInputDigest(options.codeDigest!, stack, target.name, base) : undefined;
       results.files[t].push(
         ...output.files.map((f) => ({
           path: inDirectory(f.path),
@@ -109,6 +140,7 @@ export function processStacks(
           ...(secretFiles.has(f.path) ? { secret: true } : {}),
           target: target.name,
           stack: stack.name,
+          ...(input ? { input } : {}),
         })),
       );
     });
@@ -117,8 +149,18 @@ export function processStacks(
   return results;
 }
 
-/** Merges the results of consecutive chunks of `stacks`, adds the root files, and throws on any error. */
-export function finish(stacks: readonly StackConfig[], chunks: readonly StackResults[], options: SynthesizeOptions): Synthesized {
+/**
+ * Merges the results of consecutive chunks of `stacks`, adds the root files,
+ * and throws on any error. With `reused`, the files of those stacks (by name)
+ * come from there instead, and `stacks` are every stack of the config, in
+ * order, of which the chunks rendered the others.
+ */
+export function finish(
+  stacks: readonly StackConfig[],
+  chunks: readonly StackResults[],
+  options: SynthesizeOptions,
+  reused?: ReadonlyMap<string, readonly OutputFile[]>,
+): Synthesized {
   const problems = chunks.flatMap((c) => c.problems);
   if (problems.length) throw inputError(problems);
   const findings = chunks.flatMap((c) => c.findings);
@@ -126,15 +168,23 @@ export function finish(stacks: readonly StackConfig[], chunks: readonly StackRes
   if (errors.length) throw findingsError(errors);
   const base = targetOptions(options);
   const names = stacks.map((s) => s.name);
+  const stackFiles = (t: number, targetName: string): OutputFile[] => {
+    const rendered = chunks.flatMap((c) => c.files[t]);
+    if (!reused?.size) return rendered;
+    // In config order, as a full render lists them.
+    const byStack = new Map<string, OutputFile[]>();
+    for (const file of rendered) byStack.set(file.stack ?? '', [...(byStack.get(file.stack ?? '') ?? []), file]);
+    return names.flatMap((stack) => byStack.get(stack) ?? (reused.get(stack) ?? []).filter((f) => f.target === targetName));
+  };
   const files = selectedTargets(options).flatMap(({ target, directory }, t) => [
-    ...chunks.flatMap((c) => c.files[t]),
+    ...stackFiles(t, target.name),
     ...(target.rootFiles?.(names, base) ?? []).map((f) => ({ path: directory + f.path, content: f.content, target: target.name })),
   ]);
   return { files, findings: findings.filter((f) => f.severity !== 'info') };
 }
 
 /** The options every target renders with. */
-function targetOptions(options: SynthesizeOptions): TargetOptions {
+export function targetOptions(options: SynthesizeOptions): TargetOptions {
   const { layout, gitops, targetOptions } = options;
   const kubernetes = { ...(targetOptions?.kubernetes as object | undefined), ...(layout !== undefined ? { layout } : {}), ...(gitops !== undefined ? { gitops } : {}) };
   const ownOptions = layout === undefined && gitops === undefined ? targetOptions : { ...targetOptions, kubernetes };
@@ -147,10 +197,9 @@ function targetOptions(options: SynthesizeOptions): TargetOptions {
 }
 
 /** The targets to render, each with the directory its files go into: '' or `<name>/`. */
-function selectedTargets(options: SynthesizeOptions): { target: Target; directory: string }[] {
+export function selectedTargets(options: SynthesizeOptions): { target: Target; directory: string }[] {
   const entries = options.targets ?? [findTarget(DEFAULT_TARGET)!];
-  const ownDirectories = options.targetDirectories ?? entries.length > 1;
-  return entries.map((entry) => ({ target: loadTarget(entry), directory: ownDirectories ? `${entry.name}/` : '' }));
+  return entries.map((entry) => ({ target: loadTarget(entry), directory: targetDirectory(entry.name) }));
 }
 
 /** Renders a stack for a target; input it refuses becomes problems, so every stack's are reported at once. */

@@ -20,6 +20,8 @@ export interface OutputFile {
   readonly target?: string;
   /** The stack it belongs to, for the record of generated files. @default - none ('-'): a file of the whole config */
   readonly stack?: string;
+  /** The digest of what its stack's files of its target were rendered from, recorded so a later run can reuse them. @default - none: rendered every run */
+  readonly input?: string;
 }
 
 /** What a target is told about the run it renders for. */

@@ -57,7 +57,7 @@ describe('env var names that Object.prototype has', () => {
     const out = path.join(dir, 'out');
     const yamlDocs = (file: string) => YAML.parseAllDocuments(fs.readFileSync(path.join(out, file), 'utf8')).map((d) => d.toJS());
 
-    const configMap = yamlDocs('kubernetes/demo.k8s.yaml').find((o) => o.kind === 'ConfigMap' && o.data?.LOG_LEVEL);
+    const configMap = yamlDocs('demo.k8s.yaml').find((o) => o.kind === 'ConfigMap' && o.data?.LOG_LEVEL);
     expect(picked(ownEntries(configMap.data))).toStrictEqual(expected);
 
     const compose = yamlDocs('compose/demo/compose.yaml')[0];

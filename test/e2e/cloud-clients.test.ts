@@ -51,13 +51,13 @@ for argument in sys.argv[1:]:
 sys.exit(1 if failed else 0)
 `;
 
-/** Synthesizes an example, changed by `edit` and with `extra` appended, for `target`; returns the output directory. */
+/** Synthesizes an example, changed by `edit` and with `extra` appended, for `target`; returns the target's directory of the output. */
 function synth(target: string, example: string, extra = '', edit = (text: string) => text): string {
   const cwd = tempDir('saplings-clouds-e2e-');
   fs.writeFileSync(path.join(cwd, 'saplings.yaml'), edit(fs.readFileSync(path.join(ROOT, 'examples', example), 'utf8')) + extra);
   const run = runCli(['synth', '--target', target, '--out', 'out'], cwd);
   expect({ status: run.status, stderr: run.stderr }).toMatchObject({ status: 0 });
-  return path.join(cwd, 'out');
+  return path.join(cwd, 'out', target);
 }
 
 function python(interpreter: string, args: string[]): { status: number | null; output: string } {

@@ -119,7 +119,7 @@ export class LiveStack {
     fs.writeFileSync(path.join(root, 'config.yaml'), YAML.stringify({ name, ...config }));
     const synth = runCli(['synth', '-c', 'config.yaml', '--target', 'compose', '--out', 'out'], root);
     if (synth.status !== 0) throw new Error(`synth failed:\n${synth.stderr}`);
-    this.dir = path.join(root, 'out', name);
+    this.dir = path.join(root, 'out', 'compose', name);
     this.writeEnvFile();
     if (fs.readFileSync(this.composeFile, 'utf8').includes('./ssl:')) this.writeCertificate();
   }

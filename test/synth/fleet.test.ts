@@ -47,6 +47,6 @@ describe('synthesizeFleet with several targets on worker threads', () => {
     expect(threaded.files.map((f) => f.path)).toStrictEqual(single.files.map((f) => f.path));
     expect(threaded).toStrictEqual(single);
     expect(single.files.at(-1)).toStrictEqual({ path: 'fake-json/s69.fake.json', content: '{"service":"s69"}\n', target: 'fake-json', stack: 's69' });
-    expect(single.files.filter((f) => f.path === 'kubernetes/kustomization.yaml')).toHaveLength(1);
+    expect(single.files.filter((f) => f.path === 'kustomization.yaml')).toHaveLength(1);
   });
 });

@@ -215,9 +215,9 @@ describe('writeOutput stays inside the output directory', () => {
     fs.writeFileSync(path.join(other, 'kustomization.yaml'), 'theirs\n');
     const out = path.join(base, 'dist');
     fs.mkdirSync(out);
-    fs.symlinkSync(other, path.join(out, 'kubernetes'));
+    fs.symlinkSync(other, path.join(out, 'fake-json'));
     expect(() => writeOutput(out, generate({ web: 4 }))).toThrow(
-      `${out}/kubernetes is a symbolic link, and saplings-k8s does not write through links inside --out; replace it with a directory, or choose another --out`,
+      `${out}/fake-json is a symbolic link, and saplings-k8s does not write through links inside --out; replace it with a directory, or choose another --out`,
     );
     expect(snapshotDir(other)).toStrictEqual({ 'kustomization.yaml': 'theirs\n' });
   });

@@ -27,23 +27,38 @@ describe('synthesize through the target seam', () => {
     expect(synthesize(stacks, { source, targets: [kubernetes] })).toStrictEqual(byDefault);
   });
 
-  test('with several targets, each writes into a directory named after it, target by target, root files last', () => {
+  test('Kubernetes writes into the output itself and every other target into its own directory, target by target, root files last', () => {
     const single = synthesize(stacks, { source, layout: 'file-per-resource' });
     const several = synthesize(stacks, { source, layout: 'file-per-resource', targets: [kubernetes, FAKE_JSON_TARGET] });
-    expect(several.files.map((f) => f.path)).toStrictEqual([
-      ...single.files.map((f) => `kubernetes/${f.path}`),
-      'fake-json/web.fake.json',
-      'fake-json/api.fake.json',
-    ]);
-    // A file's content does not depend on the directory it goes into.
+    expect(several.files.map((f) => f.path)).toStrictEqual([...single.files.map((f) => f.path), 'fake-json/web.fake.json', 'fake-json/api.fake.json']);
+    // A file's content does not depend on the other targets.
     expect(several.files.slice(0, single.files.length).map((f) => f.content)).toStrictEqual(single.files.map((f) => f.content));
     expect(several.files.at(-1)!.content).toBe('{\n  "service": "api",\n  "image": "saplings:1.0.0",\n  "workers": 8,\n  "environment": {}\n}\n');
   });
 
-  test('targetDirectories puts even one target into its directory', () => {
-    expect(synthesize(stacks, { source, targets: [kubernetes], targetDirectories: true }).files.map((f) => f.path)).toStrictEqual([
-      'kubernetes/web.k8s.yaml',
-      'kubernetes/api.k8s.yaml',
+  test('paths never move: each target writes the same files whichever other targets are selected', () => {
+    const entries = [kubernetes, findTarget('compose')!, FAKE_JSON_TARGET];
+    const filesOf = (targets: typeof entries) =>
+      synthesize(stacks, { source, targets }).files.map((f) => `${f.target}: ${f.path}`);
+    const alone = entries.flatMap((entry) => filesOf([entry]));
+    // Every order and subset of the targets gives each target's files at the paths it has alone.
+    for (const subset of [entries, [...entries].reverse(), [entries[1], entries[2]], [entries[0], entries[2]]]) {
+      for (const file of filesOf(subset)) expect(alone).toContain(file);
+    }
+    expect(alone).toContain('compose: compose/web/compose.yaml');
+    expect(alone).toContain('kubernetes: web.k8s.yaml');
+  });
+
+  test('a stack named like another target\'s folder is refused in the file-per-resource layout, where their folders would meet', () => {
+    const err = thrownBy(() => synthesize([stackConfig({ name: 'compose' })], { source, layout: 'file-per-resource', targets: [kubernetes, findTarget('compose')!] }));
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).problems).toStrictEqual([
+      {
+        file: source,
+        document: undefined,
+        path: 'name',
+        message: '"compose" is the folder of --target compose, which the Kubernetes files of the file-per-resource layout would share; rename the stack, or use --layout file-per-stack',
+      },
     ]);
   });
 
@@ -57,7 +72,7 @@ describe('synthesize through the target seam', () => {
 
   test('the leak guard reads every target\'s output, and findings name the file in its target\'s directory', () => {
     const leaky = stackConfig({ name: 'web', app: { maxWorkers: 4, config: { NOTE: 'sk-proj-abc123def456ghi789jkl012' } } });
-    const err = thrownBy(() => synthesize([leaky], { source, targets: [FAKE_JSON_TARGET], targetDirectories: true }));
+    const err = thrownBy(() => synthesize([leaky], { source, targets: [FAKE_JSON_TARGET] }));
     expect(err).toBeInstanceOf(FindingsError);
     expect((err as FindingsError).findings).toStrictEqual([
       expect.objectContaining({ severity: 'error', rule: 'leak-credential', file: 'fake-json/web.fake.json', object: 'FakeService/web', path: 'environment.NOTE' }),

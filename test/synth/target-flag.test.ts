@@ -70,15 +70,15 @@ describe('synth --target with a second target', () => {
   beforeAll(() => (unregister = registerTarget(FAKE_JSON_TARGET)));
   afterAll(() => unregister());
 
-  test('several targets each write into <out>/<target>/, and every file is recorded', async () => {
+  test('Kubernetes writes into <out>, every other target into <out>/<target>/, and every file is recorded', async () => {
     const cwd = project(WITH_WORKERS);
     const run = await synth(cwd, '-t', 'kubernetes', '-t', 'fake-json');
     expect(run).toStrictEqual({
       status: 0,
       stdout: '',
-      stderr: 'wrote dist/kubernetes/web.k8s.yaml\nwrote dist/fake-json/web.fake.json\n',
+      stderr: 'wrote dist/web.k8s.yaml\nwrote dist/fake-json/web.fake.json\n',
     });
-    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([RECORD_FILE, 'fake-json/web.fake.json', 'kubernetes/web.k8s.yaml']);
+    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([RECORD_FILE, 'fake-json/web.fake.json', 'web.k8s.yaml']);
   });
 
   test('all takes every target whose keys the config sets', async () => {
@@ -87,10 +87,10 @@ describe('synth --target with a second target', () => {
     expect(run.status).toBe(0);
     // The config has no cloudrun: or ecs: keys; fake-json's it has.
     expect(run.stderr.startsWith(`${SKIPPED_CLOUDS}wrote `)).toBe(true);
-    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([RECORD_FILE, 'compose/web/compose.yaml', 'compose/web/nginx.conf', 'fake-json/web.fake.json', 'kubernetes/web.k8s.yaml']);
+    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([RECORD_FILE, 'compose/web/compose.yaml', 'compose/web/nginx.conf', 'fake-json/web.fake.json', 'web.k8s.yaml']);
   });
 
-  test('all names the targets it skips and why, and keeps the per-target directory for one target', async () => {
+  test('all names the targets it skips and why', async () => {
     const cwd = project();
     const run = await synth(cwd, '--target', 'all');
     expect(run).toStrictEqual({
@@ -98,16 +98,23 @@ describe('synth --target with a second target', () => {
       stdout: '',
       stderr:
         `${SKIPPED_CLOUDS}skipped target fake-json: stack web does not set app.maxWorkers, which it requires\n` +
-        'wrote dist/kubernetes/web.k8s.yaml\nwrote dist/compose/web/compose.yaml\nwrote dist/compose/web/nginx.conf\n',
+        'wrote dist/web.k8s.yaml\nwrote dist/compose/web/compose.yaml\nwrote dist/compose/web/nginx.conf\n',
     });
   });
 
-  test('moving from one target to several moves the Kubernetes files into kubernetes/, leaving no copy behind', async () => {
+  test('adding and removing targets moves no file, and a file kept beside the output stays where it was', async () => {
     const cwd = project(WITH_WORKERS);
-    expect((await synth(cwd)).status).toBe(0);
+    expect((await synth(cwd, '--target', 'compose')).status).toBe(0);
+    fs.writeFileSync(path.join(cwd, 'dist/compose/web/saplings-secrets.env'), 'OPENAI_API_KEY=kept\n');
+    const before = snapshotDir(path.join(cwd, 'dist'));
     const run = await synth(cwd, '--target', 'all');
-    expect(run.stderr).toContain('removed dist/web.k8s.yaml (no longer generated)\n');
-    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([RECORD_FILE, 'compose/web/compose.yaml', 'compose/web/nginx.conf', 'fake-json/web.fake.json', 'kubernetes/web.k8s.yaml']);
+    expect(run.stderr).not.toContain('removed');
+    const after = snapshotDir(path.join(cwd, 'dist'));
+    for (const file of Object.keys(before).filter((f) => f !== RECORD_FILE)) expect(after[file]).toBe(before[file]);
+    expect(Object.keys(after).sort()).toStrictEqual([RECORD_FILE, 'compose/web/compose.yaml', 'compose/web/nginx.conf', 'compose/web/saplings-secrets.env', 'fake-json/web.fake.json', 'web.k8s.yaml']);
+    // Back to Kubernetes alone: its file stays at the root, and the other targets' files stay recorded for their runs.
+    const alone = await synth(cwd);
+    expect(alone.stderr).toBe('unchanged dist/web.k8s.yaml\n');
   });
 
   test('a target named explicitly makes each key it lacks an input problem', async () => {
@@ -131,10 +138,10 @@ describe('synth --target with a second target', () => {
     expect(run.stderr).toBe('✖ saplings.yaml:12:3: app.maxWorkers: is required by --target fake-json; set it, or leave fake-json out of --target\n1 problem; nothing was written.\n');
   });
 
-  test('one non-Kubernetes target writes into --out itself', async () => {
+  test('one non-Kubernetes target writes into <out>/<target>/, as it does beside other targets', async () => {
     const cwd = project(WITH_WORKERS);
     expect((await synth(cwd, '--target', 'fake-json')).status).toBe(0);
-    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([RECORD_FILE, 'web.fake.json']);
+    expect(Object.keys(snapshotDir(path.join(cwd, 'dist'))).sort()).toStrictEqual([RECORD_FILE, 'fake-json/web.fake.json']);
   });
 
   test('--check covers every target\'s files', async () => {
@@ -148,7 +155,7 @@ describe('synth --target with a second target', () => {
     expect(run.stdout.split('\n').filter(Boolean).sort()).toStrictEqual([
       'would change dist/compose/web/compose.yaml',
       'would change dist/fake-json/web.fake.json',
-      'would change dist/kubernetes/web.k8s.yaml',
+      'would change dist/web.k8s.yaml',
     ]);
   });
 

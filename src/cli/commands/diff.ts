@@ -1,24 +1,22 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS } from '../../conventions/defaults';
-import { inputError, inputProblems } from '../../config/errors';
-
-import { synthesizeFleet } from '../../synth/fleet';
-import { ALL_TARGETS, DEFAULT_TARGET, findTarget, targetEntries } from '../../targets';
+import { synthesizeToDirectory } from '../../synth/pipeline';
+import { ALL_TARGETS, DEFAULT_TARGET, targetEntries } from '../../targets';
 import { compareFiles } from '../../diff/compare';
 import { DIFF_FORMATS, DiffFormat, formatDiff } from '../../diff/format';
 import { filesAtRef, filesOnDisk } from '../../diff/sources';
 import { CliIO, Command, usageError } from '../context';
 import { warningLine } from '../problem-formats';
-import { GITOPS_HELP, KUBE_VERSION_HELP, MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, loadGitops, loadStacks, parseByteSize, parseEnvironment, parseKubeVersion } from './shared';
-import { parseLayout, parseTargets, resolveTargets } from './synth';
+import { GITOPS_HELP, KUBE_VERSION_HELP, MAX_CONFIG_SIZE_HELP, NO_CACHE_HELP, RENDER_OPTIONS, configInput, loadGitops, parseKubeVersion, parseByteSize, parseEnvironment } from './shared';
+import { parseLayout, parseTargets } from './synth';
 
 export const diffCommand: Command = {
   name: 'diff',
   summary: 'Show what synth would change in DIR, object by object (exit 1 when it would)',
   get usage() {
     return `Usage: saplings-k8s diff [--config FILE] [--out DIR] [--env NAME] [--target T]... [--layout L] [--kube-version V]
-                         [--against GIT_REF] [--format text|markdown|json] [--show-noise]
+                         [--against GIT_REF] [--format text|markdown|json] [--show-noise] [--gitops FILE] [--no-cache]
 
 Renders the config as synth would, in memory, and compares it with the
 generated files in DIR, or with DIR as it was committed at GIT_REF (read
@@ -49,6 +47,7 @@ ${KUBE_VERSION_HELP}
                      set), markdown (a pull-request comment) or json (for tools)
       --show-noise   List the checksum annotations and provenance headers too
 ${GITOPS_HELP}
+${NO_CACHE_HELP}
 ${MAX_CONFIG_SIZE_HELP}
       --debug        Show stack traces for unexpected errors
   -h, --help         Show this help
@@ -74,7 +73,6 @@ invalid input.`;
     const layout = parseLayout(values.layout);
     const kubeVersion = parseKubeVersion(values['kube-version']);
     const gitops = loadGitops(values.gitops, layout, io);
-    const requested = parseTargets(values.target);
     const maxConfigBytes = parseByteSize(values['max-config-size']);
     const against = values.against;
     if (against !== undefined && (against === '' || against.startsWith('-'))) {
@@ -82,27 +80,36 @@ invalid input.`;
     }
     const outDir = path.resolve(io.cwd, values.out ?? io.env.CDK8S_OUTDIR ?? 'dist');
 
-    const requireInlineValues = requested.some((name) => name === ALL_TARGETS || findTarget(name)?.writesInlineSecrets === true);
-    const { stacks, source, locate } = loadStacks(values.config, io, { environment, maxConfigBytes, requireInlineValues });
-    const { targets, targetDirectories } = resolveTargets(requested, stacks, io);
-    // The same pipeline as synth, so what is compared is exactly what synth would write.
-    const synthesized = await synthesizeFleet(stacks, { source, layout, kubeVersion, targets, targetDirectories, gitops }).catch((err: unknown) => {
-      const problems = inputProblems(err);
-      throw problems ? inputError(locate(problems)) : err;
+    // The same call as synth --check, so what is compared is exactly what synth would write.
+    const result = await synthesizeToDirectory({
+      ...configInput(values.config, io, environment),
+      outDir,
+      environment,
+      targets: parseTargets(values.target),
+      layout,
+      kubeVersion,
+      gitops,
+      check: true,
+      maxConfigBytes,
+      cache: !values['no-cache'],
+      cwd: io.cwd,
+      env: io.env,
+      onWarning: (problem) => io.stderr(warningLine(problem)),
     });
-    for (const finding of synthesized.findings) io.stderr(warningLine(finding));
-    const files = synthesized.files;
+    for (const s of result.skipped) io.stderr(`skipped target ${s.name}: stack ${s.stack} does not set ${s.missingKey}, which it requires\n`);
+    for (const finding of result.findings) io.stderr(warningLine(finding));
+    const { files } = result;
 
     const shown = path.relative(io.cwd, outDir) || '.';
     const before = against === undefined ? filesOnDisk(outDir, files, shown) : filesAtRef(outDir, against, files, { cwd: io.cwd, env: io.env });
-    const result = compareFiles(before, new Map(files.map((f) => [f.path, f.content])), {
+    const comparison = compareFiles(before, new Map(files.map((f) => [f.path, f.content])), {
       against: against === undefined ? shown : `${shown} at ${against}`,
-      layout: { targets: targets.map((t) => t.name), targetDirectories, stacks: stacks.map((s) => s.name) },
+      layout: result.layout,
     });
-    io.stdout(formatDiff(result, format, { color: format === 'text' && useColor(io), showNoise: values['show-noise'] }));
+    io.stdout(formatDiff(comparison, format, { color: format === 'text' && useColor(io), showNoise: values['show-noise'] }));
     // https://kubernetes.io/docs/reference/kubectl/generated/kubectl_diff/: 0 no differences, 1 differences, >1 an error
     // (src/cli/index.ts turns this command's errors into 2).
-    return result.changed ? 1 : 0;
+    return comparison.changed ? 1 : 0;
   },
 };
 

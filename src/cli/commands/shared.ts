@@ -54,6 +54,7 @@ export const RENDER_OPTIONS = {
   target: { type: 'string', short: 't', multiple: true },
   ...KUBE_VERSION_OPTION,
   gitops: { type: 'string' },
+  'no-cache': { type: 'boolean' },
   ...MAX_CONFIG_SIZE_OPTION,
 } as const;
 
@@ -80,6 +81,11 @@ export function loadGitops(file: string | undefined, layout: Layout, io: CliIO):
   const { loadGitopsSettings } = require('../../targets/kubernetes/gitops/settings') as typeof import('../../targets/kubernetes/gitops/settings');
   return loadGitopsSettings(file, io.cwd);
 }
+
+/** Help text for `--no-cache`. */
+export const NO_CACHE_HELP = `      --no-cache     Render and check every stack; by default a stack whose
+                     config, options and saplings-k8s build are those DIR's
+                     record lists, and whose files are unchanged, is reused`;
 
 /** Help text for {@link MAX_CONFIG_SIZE_OPTION}. */
 export const MAX_CONFIG_SIZE_HELP = `      --max-config-size N  Refuse a config file larger than N bytes (units: KiB, MiB,
@@ -121,6 +127,17 @@ export interface CommandStacks {
 /** The config file a command reads (`--config`, else ./saplings.yaml), or undefined for the built-in default. */
 export function configFileOf(configFlag: string | undefined, io: CliIO): string | undefined {
   return configFlag ?? findDefaultConfig(io.cwd);
+}
+
+/** What synthesizeToDirectory reads for a command: the config file, or the built-in default's stacks. */
+export function configInput(
+  configFlag: string | undefined,
+  io: CliIO,
+  environment: Environment | undefined,
+): { configFile: string } | { stacks: StackConfig[]; source: string } {
+  const file = configFileOf(configFlag, io);
+  if (file !== undefined) return { configFile: file };
+  return { stacks: defaultStacks({ environment, onWarning: (p) => io.stderr(warningLine(p)) }), source: 'the built-in default config' };
 }
 
 /** Loads the stacks a command works on, and names where they came from for provenance. */

@@ -1,27 +1,21 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS } from '../../conventions/defaults';
-import { StackConfig } from '../../config/types';
-import { inputError, inputProblems } from '../../config/errors';
 import { outputChangeSummary } from '../../diff/summary';
-import type { DiffLayout } from '../../diff/compare';
-import { OutputDiff, OutputFile, StagedOutput, diffOutput, isEmptyDiff, outputLockFree } from '../../synth/output';
+import { OutputDiff, isEmptyDiff } from '../../synth/output';
+import { synthesizeToDirectory } from '../../synth/pipeline';
 import { RECORD_FILE } from '../../synth/record';
-import { ALL_TARGETS, DEFAULT_TARGET, TargetEntry, applicableTargets, findTarget, targetEntries } from '../../targets';
+import { ALL_TARGETS, DEFAULT_TARGET, targetEntries } from '../../targets';
 import { LAYOUTS, Layout } from '../../targets/kubernetes/layout';
-import { FleetWorkers, PARALLEL_THRESHOLD, synthesizeFleet } from '../../synth/fleet';
-import { Synthesized } from '../../synth/synthesize';
-import { hasInterruptedRun } from '../../synth/journal';
 import { CliIO, Command, usageError } from '../context';
 import { warningLine } from '../problem-formats';
-import { GITOPS_HELP, KUBE_VERSION_HELP, MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, configFileOf, loadGitops, loadStacks, parseByteSize, parseEnvironment, parseKubeVersion } from './shared';
+import { GITOPS_HELP, KUBE_VERSION_HELP, MAX_CONFIG_SIZE_HELP, NO_CACHE_HELP, RENDER_OPTIONS, configInput, loadGitops, parseKubeVersion, parseByteSize, parseEnvironment } from './shared';
 
 export const synthCommand: Command = {
   name: 'synth',
   summary: 'Write one <name>.k8s.yaml per stack of the config',
   get usage() {
-    return `Usage: saplings-k8s synth [--config FILE] [--out DIR] [--env NAME] [--target T]... [--layout L] [--kube-version V] [--check] [--force] [--prune]
+    return `Usage: saplings-k8s synth [--config FILE] [--out DIR] [--env NAME] [--target T]... [--layout L] [--kube-version V] [--check] [--force] [--prune] [--gitops FILE] [--no-cache]
 
 Validates the config and writes <name>.k8s.yaml for each of its stacks, or
 the files of the targets selected with --target. Every file is checked before
@@ -38,10 +32,10 @@ Options:
   -o, --out DIR      Output directory. Default: $CDK8S_OUTDIR or dist
   -e, --env NAME     Override environment in every stack: ${ENVIRONMENTS.join(', ')}
   -t, --target T     What to generate: ${targetEntries().map((e) => e.name).join(', ')}, or ${ALL_TARGETS}.
-                     Default: ${DEFAULT_TARGET}. Repeat it for several targets:
-                     each then writes into DIR/<target>/. "${ALL_TARGETS}" selects
-                     every target whose keys the config sets, always into
-                     DIR/<target>/, and names the ones it skips
+                     Default: ${DEFAULT_TARGET}. Repeat it for several targets.
+                     "${ALL_TARGETS}" selects every target whose keys the config
+                     sets, and names the ones it skips. Kubernetes always
+                     writes into DIR, every other target into DIR/<target>/
   -l, --layout L     For kubernetes: file-per-stack (default): <name>.k8s.yaml
                      per stack; file-per-resource: <name>/<NN>-<kind>-<name>.yaml
                      plus a kustomization.yaml per stack and one at the root
@@ -55,6 +49,7 @@ ${KUBE_VERSION_HELP}
                      render, and files an older version wrote, that this run
                      does not write
 ${GITOPS_HELP}
+${NO_CACHE_HELP}
 ${MAX_CONFIG_SIZE_HELP}
       --debug        Show stack traces for unexpected errors
   -h, --help         Show this help`;
@@ -76,70 +71,42 @@ ${MAX_CONFIG_SIZE_HELP}
     const layout = parseLayout(values.layout);
     const kubeVersion = parseKubeVersion(values['kube-version']);
     const gitops = loadGitops(values.gitops, layout, io);
-    const requested = parseTargets(values.target);
+    const targets = parseTargets(values.target);
     const maxConfigBytes = parseByteSize(values['max-config-size']);
-    // Threads for a fleet start now, and load their modules while this one parses the config.
-    const pool = looksLikeFleet(configFileOf(values.config, io), io, maxConfigBytes) ? FleetWorkers.start() : undefined;
-    // A fleet's files are staged as its workers finish them, so the disk works while they render; nothing
-    // reaches the output before everything is checked (see StagedOutput).
-    const staging = values.check ? undefined : new StagedOutput(outDir, { force: values.force });
-    const onFiles = staging && pool ? (batch: OutputFile[]) => staging.stage(batch) : undefined;
     const shown = path.relative(io.cwd, outDir) || '.';
     const interrupt = onInterrupt();
+    let progress: ReturnType<typeof progressLine> | undefined;
     try {
-      let synthesized: Synthesized;
-      let stackCount: number;
-      let source: string;
-      let targetNames: string[];
-      let layoutOfDiff: DiffLayout;
-      // Another run into DIR holds the lock: wait here, where a signal still stops this one, not in the lock's own wait.
-      if (staging) await outputLockFree(outDir, {}, interrupt.signal);
-      try {
-        // Inline Secret values are needed only by a target that writes them (`all` includes Kubernetes).
-        const requireInlineValues = requested.some((name) => name === ALL_TARGETS || findTarget(name)?.writesInlineSecrets === true);
-        const loaded = loadStacks(values.config, io, { environment, maxConfigBytes, requireInlineValues });
-        const { stacks, locate } = loaded;
-        source = loaded.source;
-        stackCount = stacks.length;
-        const { targets, targetDirectories } = resolveTargets(requested, stacks, io);
-        targetNames = targets.map((t) => t.name);
-        layoutOfDiff = { targets: targetNames, targetDirectories, stacks: stacks.map((s) => s.name) };
-        const progress = progressLine(io, stacks.length);
-        synthesized = await synthesizeFleet(stacks, {
-          source,
-          layout,
-          kubeVersion,
-          gitops,
-          targets,
-          targetDirectories,
-          onProgress: progress.update,
-          pool,
-          onFiles,
-          signal: interrupt.signal,
-        })
-          .catch((err: unknown) => {
-            // A target's problems name config keys; find them in the file, as the schema's problems are.
-            const problems = inputProblems(err);
-            throw problems ? inputError(locate(problems)) : err;
-          })
-          .finally(progress.clear);
-      } finally {
-        pool?.close();
-      }
-      // A signal that came while this thread rendered is handled now, before anything in the output changes.
-      await interrupt.settle();
-      interrupt.signal.throwIfAborted();
-      const { findings, files } = synthesized;
-      for (const finding of findings) io.stderr(warningLine(finding));
+      const result = await synthesizeToDirectory({
+        ...configInput(values.config, io, environment),
+        outDir,
+        environment,
+        targets,
+        layout,
+        kubeVersion,
+        gitops,
+        check: values.check,
+        force: values.force,
+        prune: values.prune,
+        maxConfigBytes,
+        cache: !values['no-cache'],
+        cwd: io.cwd,
+        env: io.env,
+        onWarning: (problem) => io.stderr(warningLine(problem)),
+        onProgress: (done, total) => (progress ??= progressLine(io, total)).update(done),
+        signal: interrupt.signal,
+        onCommitted: interrupt.committed,
+      }).finally(() => progress?.clear());
+      for (const s of result.skipped) io.stderr(`skipped target ${s.name}: stack ${s.stack} does not set ${s.missingKey}, which it requires\n`);
+      for (const finding of result.findings) io.stderr(warningLine(finding));
+      const { files } = result;
       const show = (file: string) => path.join(shown, file);
-      const writeOptions = { force: values.force, prune: values.prune, targets: targetNames, source };
       if (values.check) {
-        // --check writes nothing, so it cannot roll a killed run back; comparing a half-changed directory would mislead.
-        if (hasInterruptedRun(outDir)) {
+        if (result.interruptedRun) {
           io.stderr(`${shown} holds a run that was stopped while writing; run saplings-k8s synth to restore it, then check again\n`);
           return 1;
         }
-        const diff = diffOutput(outDir, files, writeOptions);
+        const diff = result.diff!;
         if (isEmptyDiff(diff)) {
           io.stderr(`${shown} is up to date (${files.length} file${files.length === 1 ? '' : 's'})\n`);
           return 0;
@@ -148,21 +115,19 @@ ${MAX_CONFIG_SIZE_HELP}
         for (const file of diff.changed) io.stdout(`would change ${show(file)}\n`);
         for (const file of diff.removed) io.stdout(`would remove ${show(file)}\n`);
         // What changes in those files, object by object, as `saplings-k8s diff` ends with it; on stderr, so stdout stays the list.
-        io.stderr(outputChangeSummary(outDir, files, layoutOfDiff, shown));
+        io.stderr(outputChangeSummary(outDir, files, result.layout, shown));
         io.stderr(`${shown} differs from the config; run saplings-k8s synth to update it (saplings-k8s diff shows each change)\n`);
         return 1;
       }
 
-      if (!staging!.locked) await outputLockFree(outDir, {}, interrupt.signal);
-      const diff = staging!.commit(files, writeOptions);
-      interrupt.committed();
+      const diff = result.diff!;
       const written = new Set([...diff.added, ...diff.changed]);
       if (files.length <= LIST_FILES_UP_TO) {
         for (const file of files) io.stderr(`${written.has(file.path) ? 'wrote' : 'unchanged'} ${show(file.path)}\n`);
         for (const file of diff.removed) io.stderr(`removed ${show(file)} (${values.prune ? 'pruned' : 'no longer generated'})\n`);
       } else {
         io.stderr(
-          `${shown}: ${stackCount} stacks, ${files.length} files: ${written.size} written, ` +
+          `${shown}: ${result.stacks.length} stacks, ${files.length} files: ${written.size} written, ` +
             `${files.length - written.size} unchanged, ${diff.removed.length} ${values.prune ? 'pruned' : 'removed'}\n`,
         );
       }
@@ -176,7 +141,6 @@ ${MAX_CONFIG_SIZE_HELP}
       io.stderr(`✖ stopped by ${err.signal}: ${err.committed ? `${shown} holds the new files` : `${shown} still holds the files it had before`}\n`);
       return err.exitCode;
     } finally {
-      staging?.close();
       interrupt.dispose();
     }
   },
@@ -237,23 +201,6 @@ function onInterrupt(): { signal: AbortSignal; settle: () => Promise<void>; comm
   };
 }
 
-/**
- * Whether a config file holds enough stacks for worker threads: counted by
- * its `---` document markers, before it is parsed. Only a regular file within
- * the size limit is read (loading reports anything else).
- */
-function looksLikeFleet(file: string | undefined, io: CliIO, maxConfigBytes: number): boolean {
-  if (file === undefined) return false;
-  try {
-    const resolved = path.resolve(io.cwd, file);
-    const stat = fs.statSync(resolved);
-    if (!stat.isFile() || stat.size > maxConfigBytes || stat.size < PARALLEL_THRESHOLD * 20) return false;
-    return (fs.readFileSync(resolved, 'utf8').match(/^---/gm)?.length ?? 0) + 1 >= PARALLEL_THRESHOLD;
-  } catch {
-    return false;
-  }
-}
-
 /** Beyond this many files, synth prints a summary instead of a line per file. */
 const LIST_FILES_UP_TO = 25;
 
@@ -287,25 +234,6 @@ export function parseTargets(values: readonly string[] | undefined): string[] {
     }
   }
   return values?.length ? [...new Set(values)] : [DEFAULT_TARGET];
-}
-
-/**
- * The targets to render for the requested names, and whether each writes
- * into a directory of its own. `all` always does, even when one target
- * applies, so the Kubernetes files do not move when a config later gains
- * another target's keys and a GitOps tool's path stays right.
- */
-export function resolveTargets(requested: readonly string[], stacks: readonly StackConfig[], io: CliIO): { targets: TargetEntry[]; targetDirectories: boolean } {
-  if (!requested.includes(ALL_TARGETS)) {
-    const targets = requested.map((name) => findTarget(name)!);
-    return { targets, targetDirectories: targets.length > 1 };
-  }
-  const { selected, skipped } = applicableTargets(stacks);
-  for (const s of skipped) {
-    io.stderr(`skipped target ${s.name}: stack ${s.stack} does not set ${s.missingKey}, which it requires\n`);
-  }
-  if (selected.length === 0) throw usageError(`--target ${ALL_TARGETS}: the config sets the keys of no target`);
-  return { targets: selected, targetDirectories: true };
 }
 
 /** Validates a `--layout` value. */

@@ -173,9 +173,9 @@ describe('saplings-k8s diff: stacks added and removed, other targets', () => {
     const result = await runMain(['diff', '-t', 'compose', '--format', 'json'], cwd);
     expect(result.status).toBe(1);
     const [stack] = JSON.parse(result.stdout).stacks;
-    expect(stack.changes.map((c: any) => [c.type, c.file])).toStrictEqual([['file', 'web/nginx.conf']]);
+    expect(stack.changes.map((c: any) => [c.type, c.file])).toStrictEqual([['file', 'compose/web/nginx.conf']]);
     const { lines } = stack.changes[0];
-    const old = fs.readFileSync(path.join(cwd, 'dist/web/nginx.conf'), 'utf8').split('\n');
+    const old = fs.readFileSync(path.join(cwd, 'dist/compose/web/nginx.conf'), 'utf8').split('\n');
     const n = old.findIndex((l) => l.includes('rate=5r/s')) + 1;
     expect(n).toBeGreaterThan(2);
     expect(lines).toStrictEqual([
@@ -196,7 +196,7 @@ describe('saplings-k8s diff: stacks added and removed, other targets', () => {
     expect(result.status).toBe(1);
     const changes = JSON.parse(result.stdout).stacks.flatMap((s: any) => s.changes);
     expect(changes).toHaveLength(1);
-    expect(changes[0]).toMatchObject({ change: 'changed', type: 'object', kind: 'Service', apiVersion: 'serving.knative.dev/v1', name: 'saplings-app', file: 'saplings.cloudrun.yaml' });
+    expect(changes[0]).toMatchObject({ change: 'changed', type: 'object', kind: 'Service', apiVersion: 'serving.knative.dev/v1', name: 'saplings-app', file: 'cloudrun/saplings.cloudrun.yaml' });
     expect(changes[0].fields.map((f: any) => [f.old, f.new])).toStrictEqual([[`${image}:1.0.0`, `${image}:1.1.0`]]);
     expect(changes[0].fields[0].path).toMatch(/^spec\.template\.spec\.containers\[(?:0|name=[a-z-]+)\]\.image$/);
   });

@@ -136,7 +136,7 @@ describe('development with secrets.source: inline and fromEnv, nothing exported'
     const cwd = withConfig(config);
     const run = await runMain(['synth', '--config', 'config.yaml', '--target', 'compose'], cwd, {});
     expect([run.status, run.stderr]).toStrictEqual([0, expect.not.stringContaining('has no value')]);
-    expect(filesUnder(path.join(cwd, 'dist')).map((f) => path.relative(cwd, f.file)).sort()).toStrictEqual([path.join('dist', RECORD_FILE), path.join('dist', 'saplings', 'compose.yaml')]);
+    expect(filesUnder(path.join(cwd, 'dist')).map((f) => path.relative(cwd, f.file)).sort()).toStrictEqual([path.join('dist', RECORD_FILE), path.join('dist', 'compose', 'saplings', 'compose.yaml')]);
   });
 
   test.each([['kubernetes'], ['all']])('--target %s, which writes the Secret, refuses each missing value and writes nothing', async (target) => {

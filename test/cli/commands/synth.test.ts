@@ -225,11 +225,11 @@ describe('synth removes only files its own record lists', () => {
     fs.writeFileSync(path.join(cwd, 'saplings.yaml'), base('web'));
     expect((await runMain(['synth', '--target', 'compose'], cwd)).status).toBe(0);
     expect(await runMain(['synth'], cwd)).toStrictEqual({ status: 0, stdout: '', stderr: 'wrote dist/web.k8s.yaml\n' });
-    expect(fs.existsSync(path.join(cwd, 'dist/web/compose.yaml'))).toBe(true);
+    expect(fs.existsSync(path.join(cwd, 'dist/compose/web/compose.yaml'))).toBe(true);
     expect(await runMain(['synth', '--prune'], cwd)).toStrictEqual({
       status: 0,
       stdout: '',
-      stderr: 'unchanged dist/web.k8s.yaml\nremoved dist/web/compose.yaml (pruned)\nremoved dist/web/nginx.conf (pruned)\n',
+      stderr: 'unchanged dist/web.k8s.yaml\nremoved dist/compose/web/compose.yaml (pruned)\nremoved dist/compose/web/nginx.conf (pruned)\n',
     });
     expect(fs.readdirSync(path.join(cwd, 'dist')).sort()).toStrictEqual([RECORD_FILE, 'web.k8s.yaml']);
   });

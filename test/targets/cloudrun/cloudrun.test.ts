@@ -375,7 +375,7 @@ describe('synth --target cloudrun', () => {
   const synth = (config: StackConfig) => synthesize([config], { source: 'saplings.yaml', targets: [findTarget('cloudrun')!] });
 
   test('writes one file, checked before it is written', () => {
-    expect(synth(stack()).files.map((f) => f.path)).toStrictEqual(['saplings.cloudrun.yaml']);
+    expect(synth(stack()).files.map((f) => f.path)).toStrictEqual(['cloudrun/saplings.cloudrun.yaml']);
   });
 
   test('a credential in a plain setting stops it, without echoing the value', () => {
@@ -388,7 +388,7 @@ describe('synth --target cloudrun', () => {
     }
     expect(error).toBeInstanceOf(FindingsError);
     const messages = (error as FindingsError).findings.map((f) => `${f.file}: ${f.rule}: ${f.path}`);
-    expect(messages).toContain('saplings.cloudrun.yaml: leak-credential: spec.template.spec.containers[0].env[7].value');
+    expect(messages).toContain('cloudrun/saplings.cloudrun.yaml: leak-credential: spec.template.spec.containers[0].env[7].value');
     expect((error as FindingsError).message).not.toContain('sk-proj');
   });
 

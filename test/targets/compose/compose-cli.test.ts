@@ -18,15 +18,15 @@ const EXAMPLES = fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.end
 describe('synth --target compose', () => {
   const cwd = tempDir('saplings-compose-');
 
-  test('writes <out>/<name>/compose.yaml and nginx.conf for the default config', async () => {
+  test('writes <out>/compose/<name>/compose.yaml and nginx.conf for the default config', async () => {
     const run = await runMain(['synth', '--target', 'compose', '--out', 'out'], cwd);
-    expect(run).toStrictEqual({ status: 0, stdout: '', stderr: 'wrote out/saplings/compose.yaml\nwrote out/saplings/nginx.conf\n' });
+    expect(run).toStrictEqual({ status: 0, stdout: '', stderr: 'wrote out/compose/saplings/compose.yaml\nwrote out/compose/saplings/nginx.conf\n' });
   });
 
-  test('with kubernetes too, each target writes into its own directory', async () => {
+  test('with kubernetes too, Compose writes where it does alone and Kubernetes into <out> itself', async () => {
     const run = await runMain(['synth', '--target', 'compose', '--target', 'kubernetes', '--out', 'both'], cwd);
     expect(run.status).toBe(0);
-    expect(Object.keys(snapshotDir(path.join(cwd, 'both'))).sort()).toStrictEqual(['.saplings-k8s-files', 'compose/saplings/compose.yaml', 'compose/saplings/nginx.conf', 'kubernetes/saplings.k8s.yaml']);
+    expect(Object.keys(snapshotDir(path.join(cwd, 'both'))).sort()).toStrictEqual(['.saplings-k8s-files', 'compose/saplings/compose.yaml', 'compose/saplings/nginx.conf', 'saplings.k8s.yaml']);
   });
 
   test('validate checks the Compose files of a directory with the target\'s checks, and passes them', async () => {
@@ -36,12 +36,12 @@ describe('synth --target compose', () => {
   });
 
   test('validate names a field of a Compose file the schema refuses, and fails', async () => {
-    const file = path.join(cwd, 'out', 'saplings', 'compose.yaml');
+    const file = path.join(cwd, 'out', 'compose', 'saplings', 'compose.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('    read_only: true\n', '    read_only: true\n    privileged_mode: true\n'));
     const run = await runMain(['validate', 'out'], cwd);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain(
-      'out/saplings/compose.yaml: ComposeProject/saplings: services.nginx.privileged_mode: error: unknown field "privileged_mode": the Compose Specification has no such field here [compose-schema]\n',
+      'out/compose/saplings/compose.yaml: ComposeProject/saplings: services.nginx.privileged_mode: error: unknown field "privileged_mode": the Compose Specification has no such field here [compose-schema]\n',
     );
   });
 });

@@ -387,7 +387,7 @@ describe('the checks before writing', () => {
     expect(error).toBeInstanceOf(FindingsError);
     const findings = (error as FindingsError).findings;
     expect(findings).toContainEqual(
-      expect.objectContaining({ rule: 'leak-credential', file: 'saplings/compose.yaml', object: 'ComposeProject/saplings', path: 'services.app.environment.UPSTREAM_URL' }),
+      expect.objectContaining({ rule: 'leak-credential', file: 'compose/saplings/compose.yaml', object: 'ComposeProject/saplings', path: 'services.app.environment.UPSTREAM_URL' }),
     );
     expect((error as Error).message).not.toContain('hunter2');
   });

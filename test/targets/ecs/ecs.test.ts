@@ -388,7 +388,7 @@ describe('synth --target ecs', () => {
     }
     expect(error).toBeInstanceOf(FindingsError);
     expect((error as FindingsError).findings.map((f) => `${f.file}: ${f.object}: ${f.path}: ${f.rule}`)).toStrictEqual([
-      'saplings.ecs-task-definition.json: EcsTaskDefinition/saplings-app: containerDefinitions[0].environment[7].value: leak-credential',
+      'ecs/saplings.ecs-task-definition.json: EcsTaskDefinition/saplings-app: containerDefinitions[0].environment[7].value: leak-credential',
     ]);
     expect((error as FindingsError).message).not.toContain('AKIA');
   });
@@ -398,13 +398,12 @@ describe('the CLI with both cloud examples', () => {
   test('synth --target writes them, and validate checks them, each file by its own target', async () => {
     const cwd = tempDir('saplings-clouds-');
     for (const [example, target] of [['ecs', 'ecs'], ['cloudrun', 'cloudrun']]) {
-      const run = await runMain(['synth', '-c', path.join(ROOT, `examples/${example}.yaml`), '--target', target, '--out', `out/${target}`], cwd);
+      const run = await runMain(['synth', '-c', path.join(ROOT, `examples/${example}.yaml`), '--target', target, '--out', 'out'], cwd);
       expect(run.status).toBe(0);
     }
     expect(Object.keys(snapshotDir(path.join(cwd, 'out'))).sort()).toStrictEqual([
-      'cloudrun/.saplings-k8s-files',
+      '.saplings-k8s-files',
       'cloudrun/saplings.cloudrun.yaml',
-      'ecs/.saplings-k8s-files',
       'ecs/saplings.ecs-service.json',
       'ecs/saplings.ecs-task-definition.json',
     ]);
