@@ -45,6 +45,9 @@ function ownPaths(libSrc, outDir) {
 /** Bundles `entry` (a module of lib/src) into `outfile`. */
 async function bundle(lib, entry, outfile) {
   const libSrc = path.join(lib, 'src');
+  // The default stacks' key of the modules bundled (src/config/default-stacks.ts), computed once here
+  // rather than by reading and hashing them on every run.
+  const defaultStacksKey = require(path.join(libSrc, 'config', 'default-stacks.js')).defaultStacksKey();
   const result = await esbuild.build({
     entryPoints: [entry],
     outfile,
@@ -54,6 +57,7 @@ async function bundle(lib, entry, outfile) {
     target: 'node20',
     external: EXTERNAL.flatMap((name) => [name, `${name}/*`]),
     banner: { js: "const __bundleDir = __dirname;" },
+    define: { SAPLINGS_BUNDLED_DEFAULT_STACKS_KEY: JSON.stringify(defaultStacksKey) },
     plugins: [ownPaths(libSrc, path.dirname(outfile))],
     // Smaller to parse on every run; names kept for --debug stack traces.
     minify: true,

@@ -37,11 +37,21 @@ const CACHE_FILE = path.join(__dirname, 'default-stacks.json');
 const ENV_KEYS: readonly ('' | Environment)[] = ['', 'development', 'staging', 'production'];
 
 /**
+ * In the CLI bundle only: the key of the modules the bundle was built from,
+ * which scripts/bundle.js computes with this function at build time and
+ * writes in as a constant (esbuild's `define`). Those modules, as they were
+ * then, are the code the bundle runs, so the key still describes it; and a run
+ * need not read and hash some thirty files to find it.
+ */
+declare const SAPLINGS_BUNDLED_DEFAULT_STACKS_KEY: string | undefined;
+
+/**
  * A digest of what the default stacks are computed from: the modules of
  * src/config and src/conventions and the targets' config fragments, as they
  * are loaded now (compiled or not), and zod's version.
  */
 export function defaultStacksKey(): string {
+  if (typeof SAPLINGS_BUNDLED_DEFAULT_STACKS_KEY === 'string') return SAPLINGS_BUNDLED_DEFAULT_STACKS_KEY;
   const hash = createHash('sha256');
   const extension = path.extname(__filename);
   const isModule = (f: string) => f.endsWith(extension) && !f.endsWith(`.d${extension}`);

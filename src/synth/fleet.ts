@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { StackConfig } from '../config/types';
 import type { OutputFile } from './output';
 import { StackResults, Synthesized, SynthesizeOptions, finish, processStacks } from './synthesize';
@@ -82,7 +82,10 @@ export class FleetWorkers {
   public static start(count: number = defaultWorkerCount()): FleetWorkers | undefined {
     const file = path.join(__dirname, 'fleet-worker.js');
     if (count < 2 || !fs.existsSync(file)) return undefined;
-    return new FleetWorkers(Array.from({ length: count }, () => new Worker(file)));
+    // Loaded here: a run without workers (a single stack) need not load Node's six worker modules.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Worker: WorkerThread } = require('node:worker_threads') as typeof import('node:worker_threads');
+    return new FleetWorkers(Array.from({ length: count }, () => new WorkerThread(file)));
   }
 
   private startError: unknown;

@@ -91,3 +91,36 @@ describe('the CLI bundle and its code cache', () => {
     expect(patched).toStrictEqual([]);
   });
 });
+
+/*
+ * A cold `synth` of the built-in default stack is the first thing a new user
+ * runs (BENCHMARKS.md, target (b)): it loads nothing that one stack does not use.
+ */
+describe('a single stack through the bin', () => {
+  /** Runs the bin's `synth` of the default stack with `preload` (JS) run first; what the preload printed on stderr. */
+  function synthWith(preload: string): string {
+    const cwd = tempDir();
+    const file = path.join(cwd, 'preload.js');
+    fs.writeFileSync(file, preload);
+    const run = spawnSync(process.execPath, ['-r', file, CLI, 'synth', '--out', 'out'], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(run.status).toBe(0);
+    return run.stderr.replace(/^wrote .*\n/m, '');
+  }
+
+  test('starts no worker threads and loads no worker_threads module', () => {
+    // Node loads internal/worker/js_transferable at startup in any process; node:worker_threads and internal/worker only on request.
+    const loaded = synthWith(
+      `process.on('exit', () => process.stderr.write(JSON.stringify(process.moduleLoadList.filter((m) => / (worker_threads|internal\\/worker)$/.test(m)))));`,
+    );
+    expect(JSON.parse(loaded)).toStrictEqual([]);
+  });
+
+  test('takes the default stacks from the build cache by the key written into the bundle, reading no module of src/config', () => {
+    const read = synthWith(
+      `const fs = require('fs'); const seen = []; const readdir = fs.readdirSync;` +
+        `fs.readdirSync = (dir, ...rest) => { seen.push(String(dir)); return readdir(dir, ...rest); };` +
+        `process.on('exit', () => process.stderr.write(JSON.stringify(seen.filter((d) => /[\\/\\\\]src[\\/\\\\](config|conventions)$/.test(d)))));`,
+    );
+    expect(JSON.parse(read)).toStrictEqual([]);
+  });
+});

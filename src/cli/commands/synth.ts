@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS } from '../../conventions/defaults';
-import { outputChangeSummary } from '../../diff/summary';
 import { OutputDiff, isEmptyDiff } from '../../synth/output';
 import { synthesizeToDirectory } from '../../synth/pipeline';
 import { RECORD_FILE } from '../../synth/record';
@@ -115,6 +114,9 @@ ${MAX_CONFIG_SIZE_HELP}
         for (const file of diff.changed) io.stdout(`would change ${show(file)}\n`);
         for (const file of diff.removed) io.stdout(`would remove ${show(file)}\n`);
         // What changes in those files, object by object, as `saplings-k8s diff` ends with it; on stderr, so stdout stays the list.
+        // diff's modules load only here, for --check with changes, never for a plain synth.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { outputChangeSummary } = require('../../diff/summary') as typeof import('../../diff/summary');
         io.stderr(outputChangeSummary(outDir, files, result.layout, shown));
         io.stderr(`${shown} differs from the config; run saplings-k8s synth to update it (saplings-k8s diff shows each change)\n`);
         return 1;

@@ -13,7 +13,7 @@ const cdk8s = () => ({
   ...(require('cdk8s') as Pick<typeof import('cdk8s'), 'App'>),
   ...(require('../../constructs/saplings-stack') as Pick<typeof import('../../constructs/saplings-stack'), 'SaplingsStack'>),
   ...(require('./stack-props') as Pick<typeof import('./stack-props'), 'stackPropsFromConfig'>),
-  ...(require('../../constructs/errors') as Pick<typeof import('../../constructs/errors'), 'validateConstructs'>),
+  ...(require('../../constructs/errors') as Pick<typeof import('../../constructs/errors'), 'synthesizeValidated'>),
 });
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -37,11 +37,10 @@ export interface RenderedStack {
  * @param kubeVersion the Kubernetes version the Pod Security labels name (default 1.28)
  */
 export function renderStack(config: StackConfig, kubeVersion?: KubeVersion): RenderedStack {
-  const { App, SaplingsStack, stackPropsFromConfig, validateConstructs } = cdk8s();
+  const { App, SaplingsStack, stackPropsFromConfig, synthesizeValidated } = cdk8s();
   const chart = new SaplingsStack(new App(), config.name, { ...stackPropsFromConfig(config), kubeVersion });
-  // cdk8s would run these rules only in app.synth(), and throw a plain Error.
-  validateConstructs(chart);
-  const objects = sortForApply(chart.toJson() as KubeObject[]);
+  // cdk8s alone would throw a plain Error for a failed rule, and knows no field rules or duplicates.
+  const objects = sortForApply(synthesizeValidated(chart) as KubeObject[]);
   return { name: config.name, objects: config.gitops.syncWaves ? withSyncWaves(objects) : objects };
 }
 
