@@ -10,14 +10,14 @@ import { compareFiles } from '../../diff/compare';
 import { DIFF_FORMATS, DiffFormat, formatDiff } from '../../diff/format';
 import { filesAtRef, filesOnDisk } from '../../diff/sources';
 import { CliIO, Command, UsageError } from '../context';
-import { MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, loadStacks, parseByteSize, parseEnvironment } from './shared';
+import { EXAMPLE_HELP, MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, loadStacks, parseByteSize, parseEnvironment } from './shared';
 import { parseLayout, parseTargets, resolveTargets } from './synth';
 
 export const diffCommand: Command = {
   name: 'diff',
   summary: 'Show what synth would change in DIR, object by object (exit 1 when it would)',
   get usage() {
-    return `Usage: saplings-k8s diff [--config FILE] [--out DIR] [--env NAME] [--target T]... [--layout L]
+    return `Usage: saplings-k8s diff [--config FILE | --example] [--out DIR] [--env NAME] [--target T]... [--layout L]
                          [--against GIT_REF] [--format text|markdown|json] [--show-noise]
 
 Renders the config as synth would, in memory, and compares it with the
@@ -35,8 +35,9 @@ the manifest of generated files only follow from other changes: they are
 counted but not listed, and do not make the exit status 1.
 
 Options:
-  -c, --config FILE  Config file, as for synth. Default: ./saplings.yaml if
-                     present, else the built-in production stack
+  -c, --config FILE  Config file, as for synth. Default: ./saplings.yaml, else
+                     ./saplings.yml; without either (or --example), diff fails
+${EXAMPLE_HELP}
   -o, --out DIR      The generated files to compare with. Default: $CDK8S_OUTDIR or dist
   -e, --env NAME     Override environment in every stack: ${ENVIRONMENTS.join(', ')}
   -t, --target T     As for synth: ${targetEntries().map((e) => e.name).join(', ')}, or ${ALL_TARGETS}.
@@ -79,7 +80,7 @@ invalid input.`;
     const outDir = path.resolve(io.cwd, values.out ?? io.env.CDK8S_OUTDIR ?? 'dist');
 
     const requireInlineValues = requested.some((name) => name === ALL_TARGETS || findTarget(name)?.writesInlineSecrets === true);
-    const { stacks, source, locate } = loadStacks(values.config, io, { environment, maxConfigBytes, requireInlineValues });
+    const { stacks, source, locate } = loadStacks(values.config, io, { environment, maxConfigBytes, requireInlineValues, example: values.example });
     const { targets, targetDirectories } = resolveTargets(requested, stacks, io);
     // The same pipeline as synth, so what is compared is exactly what synth would write.
     const synthesized = await synthesizeFleet(stacks, { source, layout, targets, targetDirectories }).catch((err: unknown) => {

@@ -15,13 +15,13 @@ import { FleetWorkers, PARALLEL_THRESHOLD, synthesizeFleet } from '../../synth/f
 import { Synthesized } from '../../synth/synthesize';
 import { hasInterruptedRun } from '../../synth/journal';
 import { CliIO, Command, UsageError } from '../context';
-import { MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, configFileOf, loadStacks, parseByteSize, parseEnvironment } from './shared';
+import { EXAMPLE_HELP, MAX_CONFIG_SIZE_HELP, RENDER_OPTIONS, configFileOf, loadStacks, parseByteSize, parseEnvironment } from './shared';
 
 export const synthCommand: Command = {
   name: 'synth',
   summary: 'Write one <name>.k8s.yaml per stack of the config',
   get usage() {
-    return `Usage: saplings-k8s synth [--config FILE] [--out DIR] [--env NAME] [--target T]... [--layout L] [--check] [--force] [--prune]
+    return `Usage: saplings-k8s synth [--config FILE | --example] [--out DIR] [--env NAME] [--target T]... [--layout L] [--check] [--force] [--prune]
 
 Validates the config and writes <name>.k8s.yaml for each of its stacks, or
 the files of the targets selected with --target. Every file is checked before
@@ -33,8 +33,9 @@ writes, never another file. Ctrl-C (SIGINT) or SIGTERM leaves DIR as it was
 
 Options:
   -c, --config FILE  Config file (YAML or JSON, one stack per document).
-                     Default: ./saplings.yaml if present, else the built-in
-                     production stack from the deployment guide.
+                     Default: ./saplings.yaml, else ./saplings.yml; without
+                     either (or --example), synth fails and writes nothing
+${EXAMPLE_HELP}
   -o, --out DIR      Output directory. Default: $CDK8S_OUTDIR or dist
   -e, --env NAME     Override environment in every stack: ${ENVIRONMENTS.join(', ')}
   -t, --target T     What to generate: ${targetEntries().map((e) => e.name).join(', ')}, or ${ALL_TARGETS}.
@@ -75,7 +76,7 @@ ${MAX_CONFIG_SIZE_HELP}
     const requested = parseTargets(values.target);
     const maxConfigBytes = parseByteSize(values['max-config-size']);
     // Threads for a fleet start now, and load their modules while this one parses the config.
-    const pool = looksLikeFleet(configFileOf(values.config, io), io, maxConfigBytes) ? FleetWorkers.start() : undefined;
+    const pool = looksLikeFleet(configFileOf(values.config, io, values.example), io, maxConfigBytes) ? FleetWorkers.start() : undefined;
     // A fleet's files are staged as its workers finish them, so the disk works while they render; nothing
     // reaches the output before everything is checked (see StagedOutput).
     const staging = values.check ? undefined : new StagedOutput(outDir, { force: values.force });
@@ -93,7 +94,7 @@ ${MAX_CONFIG_SIZE_HELP}
       try {
         // Inline Secret values are needed only by a target that writes them (`all` includes Kubernetes).
         const requireInlineValues = requested.some((name) => name === ALL_TARGETS || findTarget(name)?.writesInlineSecrets === true);
-        const loaded = loadStacks(values.config, io, { environment, maxConfigBytes, requireInlineValues });
+        const loaded = loadStacks(values.config, io, { environment, maxConfigBytes, requireInlineValues, example: values.example });
         const { stacks, locate } = loaded;
         source = loaded.source;
         stackCount = stacks.length;

@@ -7,14 +7,14 @@ import { Finding, formatFinding } from '../../checks/findings';
 import { KubeObject, renderStack } from '../../targets/kubernetes/render';
 import { targetForFile } from '../../targets';
 import { CliIO, Command, UsageError } from '../context';
-import { MAX_CONFIG_SIZE_HELP, MAX_CONFIG_SIZE_OPTION, loadStacks, parseByteSize, parseEnvironment } from './shared';
+import { EXAMPLE_HELP, EXAMPLE_OPTION, MAX_CONFIG_SIZE_HELP, MAX_CONFIG_SIZE_OPTION, loadStacks, parseByteSize, parseEnvironment } from './shared';
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/;
 
 export const validateCommand: Command = {
   name: 'validate',
   summary: 'Check a config and/or any Kubernetes manifests (API, security policy, leaks)',
-  usage: `Usage: saplings-k8s validate [--config FILE] [--env NAME] [PATH...]
+  usage: `Usage: saplings-k8s validate [--config FILE | --example] [--env NAME] [PATH...]
 
 Checks a config, existing manifests (anyone's, not only ours), or both:
   - the config against the schema, then the objects it synthesizes;
@@ -24,14 +24,15 @@ Checks a config, existing manifests (anyone's, not only ours), or both:
 PATH may be a file or a directory (its .yaml, .yml and .json files, recursively).
 Empty documents and a trailing --- are fine, as for kubectl; a List's items are
 checked one by one; a path that can't be read is a finding, and the rest is
-still checked. With neither --config nor PATH, checks ./saplings.yaml or the
-built-in stack.
+still checked. With neither --config nor PATH, checks ./saplings.yaml, else
+./saplings.yml, and fails when neither exists.
 
 Prints one line per finding: file: Kind/name: field.path: severity: message [rule]
 Exit status 1 when any finding is an error.
 
 Options:
   -c, --config FILE  Config file to check
+${EXAMPLE_HELP}
   -e, --env NAME     Override environment in every stack of the config, and
                      check the manifests for that environment (development
                      skips the policy and leak guard). Default for manifests:
@@ -41,14 +42,18 @@ ${MAX_CONFIG_SIZE_HELP}`,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseArgs({
       args,
-      options: { config: { type: 'string', short: 'c' }, env: { type: 'string', short: 'e' }, ...MAX_CONFIG_SIZE_OPTION },
+      options: { config: { type: 'string', short: 'c' }, env: { type: 'string', short: 'e' }, ...MAX_CONFIG_SIZE_OPTION, ...EXAMPLE_OPTION },
       allowPositionals: true,
     });
     const findings: Finding[] = [];
     let checked = 0;
 
-    if (values.config !== undefined || positionals.length === 0) {
-      const { stacks } = loadStacks(values.config, io, { environment: parseEnvironment(values.env), maxConfigBytes: parseByteSize(values['max-config-size']) });
+    if (values.config !== undefined || values.example || positionals.length === 0) {
+      const { stacks } = loadStacks(values.config, io, {
+        environment: parseEnvironment(values.env),
+        maxConfigBytes: parseByteSize(values['max-config-size']),
+        example: values.example,
+      });
       // A config's objects get exactly the checks synth runs for its environment.
       for (const stack of stacks) {
         const objects = renderStack(stack).objects;
