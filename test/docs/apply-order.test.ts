@@ -37,13 +37,11 @@ function applyOrderViolations(files: readonly OutputFile[]): string[] {
   return violations;
 }
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 /** The modules a snippet imports: the library from source, its peers as installed. */
 const MODULES: Record<string, unknown> = {
   'saplings-k8s': require('../../src'),
   'saplings-k8s/config': require('../../src/config-api'),
 };
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Runs a docs snippet as a chart author would, in a project with a saplings.yaml, and returns what it wrote. */
 function synthesizeSnippet(code: string): OutputFile[] {
@@ -56,7 +54,7 @@ function synthesizeSnippet(code: string): OutputFile[] {
   try {
     process.chdir(project);
     process.env.CDK8S_OUTDIR = out;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     const load = (name: string) => MODULES[name] ?? require(name);
     new Function('require', 'exports', js)(load, {});
   } finally {
