@@ -103,7 +103,7 @@ for (const n of [1, 100, ...(QUICK ? [] : [1000])]) {
 // (b) a single stack, cold: the built-in default stack against the bare cdk8s-plus script.
 log('single stack… ');
 const [single, bare] = interleavedMedians(7, [
-  () => synthRun(work, 'single', []),
+  () => synthRun(work, 'single', ['--example']),
   () => timed(process.execPath, [pkg.bare, path.join(work, 'bare')]),
 ]);
 log('done\n');

@@ -48,7 +48,7 @@ const aliases = write(
 function manifests(objects) {
   const dir = path.join(work, `manifests-${objects}`);
   fs.mkdirSync(dir);
-  run(['synth', '--out', path.join(work, 'one')]);
+  run(['synth', '--example', '--out', path.join(work, 'one')]);
   const stack = fs.readFileSync(path.join(work, 'one', 'saplings.k8s.yaml'), 'utf8');
   const perFile = stack.split('\n---\n').length;
   // One stack per file, each in its own namespace, as a fleet's output would be.

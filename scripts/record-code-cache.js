@@ -14,7 +14,7 @@ const say = (text) => {
   said += text;
 };
 cli
-  .main(['synth', '--out', out], { stdout: say, stderr: say, cwd: out, env: {}, stderrIsTTY: false })
+  .main(['synth', '--example', '--out', out], { stdout: say, stderr: say, cwd: out, env: {}, stderrIsTTY: false })
   .then((code) => {
     if (code !== 0) throw new Error(`the recording synth exited ${code}:\n${said}`);
     writeCodeCache();

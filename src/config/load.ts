@@ -143,6 +143,11 @@ export function validateStacks(
       return;
     }
     const input = options.environment ? { ...value, environment: options.environment } : value;
+    const own = (value as { environment?: unknown }).environment;
+    if (options.environment && own !== undefined && own !== options.environment && file !== DEFAULT_SOURCE) {
+      // A stack written for staging rendered as production (or back) is likely a mistake; say so rather than hide it.
+      options.onWarning?.({ ...at('environment', 'value'), message: `is ${showValue(own)} in the file; --env ${options.environment} overrides it` });
+    }
     // With the config keys of any target registered from outside the package.
     const StackConfigSchema = schema().registeredStackConfigSchema();
     const result = StackConfigSchema.safeParse(input);

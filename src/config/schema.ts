@@ -429,8 +429,10 @@ const alertsSchema = z
     runbookBaseUrl: z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
       .refine((url) => !url.includes('#'), { error: "must have no '#' fragment: each alert adds its own anchor" })
-      .default(SEED.monitoring.runbookBaseUrl)
-      .describe("Each alert's runbook_url is this, '#' and the alert name in lowercase; an http(s) URL without a fragment. Defaults to the README on npm, whose Runbook headings are the alert names"),
+      .optional()
+      .describe(
+        "Where your runbook is: each alert's runbook_url is this, '#' and the alert name in lowercase (e.g. https://wiki.example.com/saplings#saplingshigherrorrate); an http(s) URL without a fragment. Unset, alerts carry no runbook_url rather than a link to a page that may not exist; docs/runbook.md in the package has a section per alert to copy",
+      ),
     errorRate: z
       .strictObject({ percent: percentAbove(alertsDefaults.errorRate.percent).describe('SaplingsHighErrorRate: percent of requests answered 5xx over 5m'), for: alertFor(alertsDefaults.errorRate.for) })
       .prefault({}),

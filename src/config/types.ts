@@ -221,8 +221,8 @@ export interface StackConfig {
     alerts: {
       /** Create a prometheus-operator PrometheusRule <name>-alerts with the six alerts of the runbook (when monitoring is enabled) */
       enabled: boolean;
-      /** Each alert's runbook_url is this, '#' and the alert name in lowercase; an http(s) URL without a fragment. Defaults to the README on npm, whose Runbook headings are the alert names */
-      runbookBaseUrl: string;
+      /** Where your runbook is: each alert's runbook_url is this, '#' and the alert name in lowercase (e.g. https://wiki.example.com/saplings#saplingshigherrorrate); an http(s) URL without a fragment. Unset, alerts carry no runbook_url rather than a link to a page that may not exist; docs/runbook.md in the package has a section per alert to copy */
+      runbookBaseUrl?: string;
       errorRate: {
         /** SaplingsHighErrorRate: percent of requests answered 5xx over 5m */
         percent: number;
@@ -622,7 +622,7 @@ export interface StackConfigInput {
     alerts?: {
       /** Create a prometheus-operator PrometheusRule <name>-alerts with the six alerts of the runbook (when monitoring is enabled) */
       enabled?: boolean;
-      /** Each alert's runbook_url is this, '#' and the alert name in lowercase; an http(s) URL without a fragment. Defaults to the README on npm, whose Runbook headings are the alert names */
+      /** Where your runbook is: each alert's runbook_url is this, '#' and the alert name in lowercase (e.g. https://wiki.example.com/saplings#saplingshigherrorrate); an http(s) URL without a fragment. Unset, alerts carry no runbook_url rather than a link to a page that may not exist; docs/runbook.md in the package has a section per alert to copy */
       runbookBaseUrl?: string;
       errorRate?: {
         /** SaplingsHighErrorRate: percent of requests answered 5xx over 5m */

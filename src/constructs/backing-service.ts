@@ -5,6 +5,7 @@ import { backingServiceNames } from '../conventions/names';
 import { ComputeResources } from './resources';
 import { RunAsUser } from './security';
 import { TrafficPolicy } from './traffic-policy';
+import { trafficPeerOf } from './pod-peer';
 import { buildWorkload } from './workload';
 
 /** A port a backing service listens on. */
@@ -139,5 +140,14 @@ export class BackingService extends Construct {
     this.container = workload.container;
     this.service = workload.service;
     this.trafficPolicy = new TrafficPolicy(this, 'TrafficPolicy', { name: props.name, podLabels: this.selectorLabels });
+  }
+
+  /**
+   * Lets the pods of `workload` (any cdk8s-plus workload, Pod or
+   * `Pods.select()`) connect on every port, by adding them to the ingress
+   * NetworkPolicy. Once any client is allowed, pods not allowed are cut off.
+   */
+  public allowFrom(workload: kplus.IPodSelector): void {
+    this.trafficPolicy.allowFrom(trafficPeerOf(this, 'allowFrom', workload), this.ports.map((p) => ({ port: p.number })));
   }
 }

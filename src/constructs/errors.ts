@@ -68,13 +68,15 @@ export class SaplingsValidationError extends SaplingsError {
  */
 export function validateConstructs(scope: IConstruct): void {
   const firstByIdentity = new Map<string, ApiObject>();
+  const ruledByRoot = scope === scope.node.root && DUPLICATE_RULE_ROOTS.has(scope);
   const problems = scope.node.findAll().flatMap((c) => {
     const messages = [...c.node.validate()];
     if (ApiObject.isApiObject(c)) {
       const json: unknown = c.toJson();
       // An object whose construct added fieldRulesValidation was checked by c.node.validate() above.
       if (!WITH_FIELD_RULES.has(c)) messages.push(...fieldRuleMessages(c, json));
-      const duplicate = duplicateMessage(c, json, firstByIdentity);
+      // The root's own rule (addDuplicateNamesValidation) reports duplicates when the whole app is validated.
+      const duplicate = ruledByRoot ? undefined : duplicateMessage(c, namespaceOf(json), firstByIdentity);
       if (duplicate) messages.push(duplicate);
     }
     return messages.map((message) => ({ constructPath: c.node.path, message }));
@@ -134,9 +136,40 @@ function fieldRuleMessages(apiObject: ApiObject, json: unknown): string[] {
   return fieldRuleViolations(json).map((v) => [`${apiObject.kind}/${apiObject.name}`, toDotPath(v.path), v.message].filter((part) => part).join(': '));
 }
 
-function duplicateMessage(apiObject: ApiObject, json: unknown, firstByIdentity: Map<string, ApiObject>): string | undefined {
+/** Roots that carry the duplicate-names rule, so it is added once per app. */
+const DUPLICATE_RULE_ROOTS = new WeakSet<IConstruct>();
+
+/**
+ * Adds the duplicate rule of {@link validateConstructs} (the same kind,
+ * namespace and name twice) to the app `scope` belongs to, as a
+ * `node.addValidation()` rule on its root, so that `app.synth()`,
+ * `Testing.synth()` and `cdk8s synth` refuse duplicates too: cdk8s validates
+ * the whole app before it synthesizes any chart (App.synth and
+ * App._synthChart, https://cdk8s.io/docs/latest/reference/cdk8s/typescript/#synth).
+ */
+export function addDuplicateNamesValidation(scope: IConstruct): void {
+  const root = scope.node.root;
+  if (DUPLICATE_RULE_ROOTS.has(root)) return;
+  DUPLICATE_RULE_ROOTS.add(root);
+  // metadata.namespace, not toJson(): serializing every object here would double what synth costs.
+  root.node.addValidation({
+    validate: () => {
+      const firstByIdentity = new Map<string, ApiObject>();
+      return root.node
+        .findAll()
+        .filter(ApiObject.isApiObject)
+        .flatMap((o) => duplicateMessage(o, o.metadata.namespace ?? '', firstByIdentity) ?? []);
+    },
+  });
+}
+
+function namespaceOf(json: unknown): string {
   const metadata = typeof json === 'object' && json !== null ? (json as { metadata?: { namespace?: unknown } }).metadata : undefined;
-  const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : '';
+  return typeof metadata?.namespace === 'string' ? metadata.namespace : '';
+}
+
+// Names both construct paths, so the message says which two constructs collide wherever it is reported.
+function duplicateMessage(apiObject: ApiObject, namespace: string, firstByIdentity: Map<string, ApiObject>): string | undefined {
   const identity = JSON.stringify([apiObject.apiGroup, apiObject.kind, namespace, apiObject.name]);
   const first = firstByIdentity.get(identity);
   if (!first) {
@@ -145,7 +178,7 @@ function duplicateMessage(apiObject: ApiObject, json: unknown, firstByIdentity: 
   }
   const where = namespace ? ` in namespace ${JSON.stringify(namespace)}` : '';
   return (
-    `${apiObject.kind} ${JSON.stringify(apiObject.name)}${where} is also synthesized by ${first.node.path}; ` +
+    `${apiObject.kind} ${JSON.stringify(apiObject.name)}${where} is synthesized by ${first.node.path} and again by ${apiObject.node.path}; ` +
     'the later object would overwrite the earlier on apply: give one of the constructs another name'
   );
 }

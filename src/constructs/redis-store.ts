@@ -5,12 +5,13 @@ import { REDIS_PASSWORD_KEY, REDIS_USER, redisMemoryArgs } from '../conventions/
 import { Environment, SEED } from '../conventions/defaults';
 import { BackingService, BackingServiceStorage, ServiceConnection } from './backing-service';
 import { propsError } from './errors';
+import { uniqueName } from './unique-names';
 import { ComputeResourceOverrides, memoryBytes, withDefaultResources } from './resources';
 import { ResolvedSecretKey, RunAsUser, SecretKeyReference, envFromSecretKey, requireSecretKey } from './security';
 
 /** Props for {@link RedisStore}. */
 export interface RedisStoreProps {
-  /** Object name prefix; the Service is `<name>-service`. @default 'redis' */
+  /** Object name prefix; the Service is `<name>-service`. @default 'redis' for the first RedisStore in a namespace, else named from the construct id (see uniqueName) */
   readonly name?: string;
   /** Redis image. @default 'redis:7-alpine' */
   readonly image?: string;
@@ -77,7 +78,7 @@ export class RedisStore extends Construct {
     const password = this.password ? envFromSecretKey(this.password) : undefined;
     const resources = withDefaultResources(this, props.resources, SEED.redis.resources);
     this.workload = new BackingService(this, 'Workload', {
-      name: props.name ?? SEED.redis.name,
+      name: uniqueName(this, 'RedisStore', props.name, SEED.redis.name),
       component: 'redis',
       image: props.image ?? SEED.redis.image,
       runAsUser: props.runAsUser ?? REDIS_USER,
@@ -112,6 +113,15 @@ export class RedisStore extends Construct {
         ? { REDIS_PASSWORD: password, REDIS_URL: kplus.EnvValue.fromValue(`redis://:$(REDIS_PASSWORD)@${this.service.name}:${this.port}`) }
         : {},
     };
+  }
+
+  /**
+   * Lets a workload of your own (a CronJob, a Deployment, `Pods.select()`)
+   * reach Redis: its pods join the ingress NetworkPolicy, which otherwise
+   * admits only the SaplingsApps given this store. It still needs {@link connection}.
+   */
+  public allowFrom(workload: kplus.IPodSelector): void {
+    this.workload.allowFrom(workload);
   }
 }
 

@@ -61,7 +61,7 @@ export interface SaplingsAlertsProps {
   readonly autoscaler?: Autoscaler;
   /** The namespace the app runs in, which every expression is scoped to. @default - the chart's namespace */
   readonly namespace?: string;
-  /** Where the runbook is: each alert's `runbook_url` is this, `#`, and the alert name in lowercase. @default 'https://www.npmjs.com/package/saplings-k8s' */
+  /** Where your runbook is: each alert's `runbook_url` is this, `#`, and the alert name in lowercase. @default - no `runbook_url`: a default would point at a page your team may not have */
   readonly runbookBaseUrl?: string;
   /** 5xx ratio alert. @default - above 5 % for 5m */
   readonly errorRate?: ErrorRateAlertOptions;
@@ -89,7 +89,7 @@ export interface AlertRule {
   readonly for: string;
   /** Labels added to the alert. */
   readonly labels: Record<string, string>;
-  /** `summary`, `description` and `runbook_url`. */
+  /** `summary`, `description`, and `runbook_url` when a runbook base URL is given. */
   readonly annotations: Record<string, string>;
 }
 
@@ -117,8 +117,8 @@ export class SaplingsAlerts extends Construct {
     const { app } = props;
     const series = appSeries(this, app, props.namespace);
     const { namespace } = series;
-    const runbookBaseUrl = props.runbookBaseUrl ?? SEED.monitoring.runbookBaseUrl;
-    if (!/^https?:\/\/[^\s#]+$/.test(runbookBaseUrl)) {
+    const { runbookBaseUrl } = props;
+    if (runbookBaseUrl !== undefined && !/^https?:\/\/[^\s#]+$/.test(runbookBaseUrl)) {
       throw propsError(this, `'runbookBaseUrl' is ${JSON.stringify(runbookBaseUrl)}; give an http(s) URL without a '#' fragment (each alert adds its own anchor)`);
     }
     const d = SEED.monitoring.alerts;
@@ -145,13 +145,14 @@ export class SaplingsAlerts extends Construct {
     }
 
     const { namespaceMatcher: ns, service, pods, claims: claimSelector } = series;
-    const runbook = (alert: string) => `${runbookBaseUrl}#${alert.toLowerCase()}`;
+    // runbook_url only where a runbook is known to exist: Alertmanager and Grafana show it as a link to follow.
+    const runbook = (alert: string): Record<string, string> => (runbookBaseUrl === undefined ? {} : { runbook_url: `${runbookBaseUrl}#${alert.toLowerCase()}` });
     const rule = (alert: string, severity: 'warning' | 'critical', expr: string, forDuration: string, summary: string, description: string): AlertRule => ({
       alert,
       expr,
       for: forDuration,
       labels: { severity, namespace },
-      annotations: { summary, description, runbook_url: runbook(alert) },
+      annotations: { summary, description, ...runbook(alert) },
     });
 
     const rules: AlertRule[] = [

@@ -11,6 +11,7 @@ import { isPrototypeKey, renderDataLinearly } from './config-map-json';
 import { RedisStore } from './redis-store';
 import { ComputeResourceOverrides, withDefaultResources } from './resources';
 import { propsError } from './errors';
+import { uniqueName } from './unique-names';
 import { SidecarOptions, addSidecar, toEnvValues } from './sidecar';
 import { ResolvedSecretKey, RunAsUser, secretOf } from './security';
 import { TrafficPolicy, dnsRules } from './traffic-policy';
@@ -40,7 +41,7 @@ const SINGLE_WRITER_MODES: readonly string[] = ['ReadWriteOnce', 'ReadWriteOnceP
 export interface SaplingsAppProps extends AppSettingChoices {
   /** Container image, pinned by tag or digest. */
   readonly image: string;
-  /** Prefix of every object name and value of the `app` label. @default 'saplings' */
+  /** Prefix of every object name and value of the `app` label. @default 'saplings' for the first SaplingsApp in a namespace, else named from the construct id (see uniqueName) */
   readonly name?: string;
   /** Port gunicorn listens on. @default 8000 */
   readonly port?: number;
@@ -156,7 +157,7 @@ export class SaplingsApp extends Construct {
 
   constructor(scope: Construct, id: string, props: SaplingsAppProps) {
     super(scope, id);
-    this.name = props.name ?? SEED.name;
+    this.name = uniqueName(this, 'SaplingsApp', props.name, SEED.name);
     this.environment = props.environment ?? 'production';
     this.port = props.port ?? SEED.app.port;
     this.redis = props.redis;

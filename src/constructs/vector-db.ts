@@ -7,12 +7,13 @@ import { appObjectNames, backingServiceNames } from '../conventions/names';
 import { BackingService, BackingServicePort, BackingServiceStorage, ServiceConnection } from './backing-service';
 import { ComputeResourceOverrides, memoryBytes, withDefaultResources } from './resources';
 import { ResolvedSecretKey, RunAsUser, SecretKeyReference, envFromSecretKey, requireSecretKey } from './security';
+import { uniqueName } from './unique-names';
 
 /** Props for {@link VectorDb}. */
 export interface VectorDbProps {
   /** Which engine to run. */
   readonly engine: VectorDbEngine;
-  /** Object name prefix; the Service is `<name>-service`. @default - the engine name */
+  /** Object name prefix; the Service is `<name>-service`. @default - the engine name for the first VectorDb of that engine in a namespace, else named from the construct id (see uniqueName) */
   readonly name?: string;
   /** Image. @default - pgvector/pgvector:0.8.0-pg16 or qdrant/qdrant:v1.13.4-unprivileged */
   readonly image?: string;
@@ -150,7 +151,7 @@ export class VectorDb extends Construct {
     super(scope, id);
     this.engine = props.engine;
     const spec = ENGINES[props.engine];
-    const name = props.name ?? props.engine;
+    const name = uniqueName(this, 'VectorDb', props.name, props.engine);
     this.environment = props.environment ?? 'production';
     // Secure by default, as the CLI is: only development runs Qdrant without an API key unless told otherwise.
     const requireApiKey = props.requireApiKey ?? this.environment !== 'development';
@@ -192,6 +193,15 @@ export class VectorDb extends Construct {
       const volume = kplus.Volume.fromConfigMap(this, 'InitScriptsVolume', this.initScripts, { name: 'initdb' });
       this.workload.container.mount(POSTGRES_INIT_SCRIPTS_PATH, volume, { readOnly: true });
     }
+  }
+
+  /**
+   * Lets a workload of your own (a CronJob, a Deployment, `Pods.select()`)
+   * reach the database on its ports: its pods join the ingress NetworkPolicy,
+   * which otherwise admits only the SaplingsApps given this database.
+   */
+  public allowFrom(workload: kplus.IPodSelector): void {
+    this.workload.allowFrom(workload);
   }
 }
 

@@ -101,8 +101,6 @@ export const SEED = {
     healthCheck: { interval: 30, timeout: 5, retries: 3, startPeriod: 30 },
   },
   monitoring: {
-    // The README on the package's npm page, where the Runbook section's headings are the alert names.
-    runbookBaseUrl: 'https://www.npmjs.com/package/saplings-k8s',
     alerts: {
       errorRate: { percent: 5, for: '5m' },
       latency: { p95Seconds: 2, for: '10m' },

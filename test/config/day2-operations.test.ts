@@ -14,7 +14,6 @@ describe('day-2 operations config', () => {
       dashboard: false,
       alerts: {
         enabled: true,
-        runbookBaseUrl: 'https://www.npmjs.com/package/saplings-k8s',
         errorRate: { percent: 5, for: '5m' },
         latency: { p95Seconds: 2, for: '10m' },
         restarts: { count: 3, window: '15m', for: '0s' },

@@ -42,8 +42,8 @@ describe('validateConstructs: the API server field rules on every ApiObject', ()
 
   test('GIVEN two SaplingsApps with the same name in one chart THEN each duplicate object is reported, naming both construct paths', () => {
     const chart = new Chart(new App(), 'stack');
-    new SaplingsApp(chart, 'First', { image: 'saplings:1.0.0' });
-    new SaplingsApp(chart, 'Second', { image: 'saplings:1.0.0' });
+    new SaplingsApp(chart, 'First', { image: 'saplings:1.0.0', name: 'same' });
+    new SaplingsApp(chart, 'Second', { image: 'saplings:1.0.0', name: 'same' });
 
     const problems = problemsOf(chart);
 
@@ -52,7 +52,7 @@ describe('validateConstructs: the API server field rules on every ApiObject', ()
     expect(problems.find((p) => p.constructPath === 'stack/Second/Deployment/Resource')).toStrictEqual({
       constructPath: 'stack/Second/Deployment/Resource',
       message:
-        'Deployment "saplings-app" is also synthesized by stack/First/Deployment/Resource; ' +
+        'Deployment "same-app" is synthesized by stack/First/Deployment/Resource and again by stack/Second/Deployment/Resource; ' +
         'the later object would overwrite the earlier on apply: give one of the constructs another name',
     });
   });

@@ -20,7 +20,7 @@ describe('synth --target all, the Compose files, with the real clients', () => {
   beforeAll(() => {
     for (const example of EXAMPLES) {
       const out = example ? path.basename(example, '.yaml') : 'default';
-      const run = runCli(['synth', ...(example ? ['-c', path.join(ROOT, 'examples', example)] : []), '--target', 'all', '--out', out], cwd, ENV);
+      const run = runCli(['synth', ...(example ? ['-c', path.join(ROOT, 'examples', example)] : ['--example']), '--target', 'all', '--out', out], cwd, ENV);
       if (run.status !== 0) throw new Error(`synth of ${out} failed: ${run.stderr}`);
       outs.push(out);
     }

@@ -83,7 +83,7 @@ describe('the output lock', () => {
   test('a run waits while another process holds the lock, then completes', async () => {
     const cwd = tempDir();
     const { token } = holdLock(cwd);
-    const run = runAsync(['synth'], cwd);
+    const run = runAsync(['synth', '--example'], cwd);
     // No fixed sleep: wait until the run has read the holder's token (and so found it alive).
     await readBy(token, run);
     expect(fs.readdirSync(path.join(cwd, 'dist'))).toStrictEqual([LOCK_DIR]);
@@ -95,7 +95,7 @@ describe('the output lock', () => {
   test('a run waiting for the lock stops on SIGTERM: exit 143, nothing written, the holder\'s lock untouched', async () => {
     const cwd = tempDir();
     const { lock, token } = holdLock(cwd);
-    const child = spawn(process.execPath, [CLI, 'synth'], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'synth', '--example'], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));

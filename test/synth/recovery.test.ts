@@ -98,7 +98,7 @@ describe('a journal planted in --out', () => {
     fs.mkdirSync(path.join(x, 'elsewhere'));
     fs.mkdirSync(path.join(x, 'dist'));
     fs.symlinkSync(path.join(x, 'elsewhere'), path.join(x, 'dist', LOCK_DIR));
-    const run = await runMain(['synth', '--out', 'dist'], x);
+    const run = await runMain(['synth', '--example', '--out', 'dist'], x);
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(
       `✖ ${path.join(x, 'dist', LOCK_DIR)} is a symbolic link, not a lock saplings-k8s made; remove it and run saplings-k8s synth again; ${path.join(x, 'dist')} still holds the files it had before\n`,

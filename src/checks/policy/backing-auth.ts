@@ -64,6 +64,8 @@ function maySet(env: ContainerEnv, names: readonly string[]): boolean {
 }
 
 function checkRedis(template: PodTemplate, c: ContainerRef, runs: string, sink: PolicyReporter): void {
+  // A client (redis-cli in a CronJob, a script that calls it) holds no data to protect.
+  if (!runsRedisServer(c.container)) return;
   const words = [...asList(c.container.command), ...asList(c.container.args)];
   // `sh -c "redis-server --requirepass …"` counts too.
   if (words.some((word) => typeof word === 'string' && word.includes('--requirepass'))) return;
@@ -76,6 +78,35 @@ function checkRedis(template: PodTemplate, c: ContainerRef, runs: string, sink: 
     `${runs} without --requirepass, so anyone who reaches its port reads and writes its data; ` +
       `add args --requirepass $(REDIS_PASSWORD), with REDIS_PASSWORD from a Secret (valueFrom.secretKeyRef)`,
   );
+}
+
+/** Programs that run a Redis server. */
+const REDIS_SERVERS: ReadonlySet<string> = new Set(['redis-server', 'redis-sentinel']);
+
+/** Shells whose script argument may start the server. */
+const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
+
+/**
+ * Whether a container of a Redis image runs the server rather than a client
+ * such as redis-cli. `command` replaces the image's ENTRYPOINT and `args` its
+ * CMD (https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#notes);
+ * the official image's ENTRYPOINT, docker-entrypoint.sh, runs its CMD
+ * `redis-server`, and puts `redis-server` before arguments that start with `-`
+ * or end in `.conf`
+ * (https://github.com/docker-library/redis/blob/master/7.2/alpine/docker-entrypoint.sh).
+ */
+function runsRedisServer(container: Json): boolean {
+  const strings = (value: unknown) => asList(value).filter((w): w is string => typeof w === 'string');
+  const args = strings(container.args);
+  let words = container.command !== undefined ? [...strings(container.command), ...args] : ['docker-entrypoint.sh', ...(args.length > 0 ? args : ['redis-server'])];
+  const program = (word: string | undefined) => (word ?? '').slice((word ?? '').lastIndexOf('/') + 1);
+  if (program(words[0]) === 'docker-entrypoint.sh') {
+    words = words.slice(1);
+    if (words.length === 0 || words[0].startsWith('-') || words[0].endsWith('.conf')) return true;
+  }
+  if (REDIS_SERVERS.has(program(words[0]))) return true;
+  // `sh -c "redis-server …"`: the script starts the server somewhere.
+  return SHELLS.has(program(words[0])) && words.slice(1).some((word) => /(^|[\s/;&|])redis-(server|sentinel)(\s|$)/.test(word));
 }
 
 function checkQdrant(template: PodTemplate, c: ContainerRef, env: ContainerEnv, runs: string, sink: PolicyReporter): void {

@@ -2,12 +2,12 @@ import { parseArgs } from 'node:util';
 import { mermaidDiagram } from '../../targets/kubernetes/diagram';
 import { renderStack } from '../../targets/kubernetes/render';
 import { CliIO, Command, usageError } from '../context';
-import { MAX_CONFIG_SIZE_HELP, MAX_CONFIG_SIZE_OPTION, loadStacks, parseByteSize, parseEnvironment } from './shared';
+import { EXAMPLE_HELP, EXAMPLE_OPTION, MAX_CONFIG_SIZE_HELP, MAX_CONFIG_SIZE_OPTION, loadStacks, parseByteSize, parseEnvironment } from './shared';
 
 export const diagramCommand: Command = {
   name: 'diagram',
   summary: 'Print a Mermaid flowchart of what a config deploys',
-  usage: `Usage: saplings-k8s diagram [--config FILE] [--env NAME] [--format mermaid]
+  usage: `Usage: saplings-k8s diagram [--config FILE | --example] [--env NAME] [--format mermaid]
 
 Prints a Mermaid flowchart per stack, drawn from the synthesized objects:
 Ingress → Service → Deployment, each Deployment's ConfigMap, Secret and claims,
@@ -18,7 +18,8 @@ For a config with several stacks it prints Markdown: a heading and a fenced
 mermaid block per stack.
 
 Options:
-  -c, --config FILE   Config file (default ./saplings.yaml or the built-in stack)
+  -c, --config FILE   Config file (default ./saplings.yaml, else ./saplings.yml)
+${EXAMPLE_HELP}
   -e, --env NAME      Override environment
       --format F      mermaid (the only format; SVG needs a browser renderer,
                       which nothing offline provides)
@@ -27,13 +28,17 @@ ${MAX_CONFIG_SIZE_HELP}`,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parseArgs({
       args,
-      options: { config: { type: 'string', short: 'c' }, env: { type: 'string', short: 'e' }, format: { type: 'string' }, ...MAX_CONFIG_SIZE_OPTION },
+      options: { config: { type: 'string', short: 'c' }, env: { type: 'string', short: 'e' }, format: { type: 'string' }, ...MAX_CONFIG_SIZE_OPTION, ...EXAMPLE_OPTION },
       allowPositionals: false,
     });
     if (values.format !== undefined && values.format !== 'mermaid') {
       throw usageError(`--format must be mermaid, got "${values.format}"; SVG rendering needs a browser, which saplings-k8s does not download`);
     }
-    const { stacks } = loadStacks(values.config, io, { environment: parseEnvironment(values.env), maxConfigBytes: parseByteSize(values['max-config-size']) });
+    const { stacks } = loadStacks(values.config, io, {
+      environment: parseEnvironment(values.env),
+      maxConfigBytes: parseByteSize(values['max-config-size']),
+      example: values.example,
+    });
     if (stacks.length === 1) {
       io.stdout(mermaidDiagram(renderStack(stacks[0]).objects));
       return 0;

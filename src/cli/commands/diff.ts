@@ -8,14 +8,14 @@ import { DIFF_FORMATS, DiffFormat, formatDiff } from '../../diff/format';
 import { filesAtRef, filesOnDisk } from '../../diff/sources';
 import { CliIO, Command, usageError } from '../context';
 import { warningLine } from '../problem-formats';
-import { GITOPS_HELP, KUBE_VERSION_HELP, MAX_CONFIG_SIZE_HELP, NO_CACHE_HELP, RENDER_OPTIONS, configInput, loadGitops, parseKubeVersion, parseByteSize, parseEnvironment } from './shared';
+import { GITOPS_HELP, KUBE_VERSION_HELP, MAX_CONFIG_SIZE_HELP, NO_CACHE_HELP, RENDER_OPTIONS, EXAMPLE_HELP, configInput, loadGitops, parseKubeVersion, parseByteSize, parseEnvironment } from './shared';
 import { parseLayout, parseTargets } from './synth';
 
 export const diffCommand: Command = {
   name: 'diff',
   summary: 'Show what synth would change in DIR, object by object (exit 1 when it would)',
   get usage() {
-    return `Usage: saplings-k8s diff [--config FILE] [--out DIR] [--env NAME] [--target T]... [--layout L] [--kube-version V]
+    return `Usage: saplings-k8s diff [--config FILE | --example] [--out DIR] [--env NAME] [--target T]... [--layout L] [--kube-version V]
                          [--against GIT_REF] [--format text|markdown|json] [--show-noise] [--gitops FILE] [--no-cache]
 
 Renders the config as synth would, in memory, and compares it with the
@@ -33,8 +33,9 @@ the manifest of generated files only follow from other changes: they are
 counted but not listed, and do not make the exit status 1.
 
 Options:
-  -c, --config FILE  Config file, as for synth. Default: ./saplings.yaml if
-                     present, else the built-in production stack
+  -c, --config FILE  Config file, as for synth. Default: ./saplings.yaml, else
+                     ./saplings.yml; without either (or --example), diff fails
+${EXAMPLE_HELP}
   -o, --out DIR      The generated files to compare with. Default: $CDK8S_OUTDIR or dist
   -e, --env NAME     Override environment in every stack: ${ENVIRONMENTS.join(', ')}
   -t, --target T     As for synth: ${targetEntries().map((e) => e.name).join(', ')}, or ${ALL_TARGETS}.
@@ -82,7 +83,7 @@ invalid input.`;
 
     // The same call as synth --check, so what is compared is exactly what synth would write.
     const result = await synthesizeToDirectory({
-      ...configInput(values.config, io, environment),
+      ...configInput(values.config, io, environment, values.example),
       outDir,
       environment,
       targets: parseTargets(values.target),

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ENVIRONMENTS, Environment } from '../../conventions/defaults';
-import { Problem } from '../../config/errors';
+import { Problem, inputError } from '../../config/errors';
 import { DEFAULT_MAX_CONFIG_BYTES, defaultStacks, loadConfig } from '../../config/load';
 import { StackConfig } from '../../config/types';
 import { KUBERNETES_VERSION, KUBE_VERSIONS, KubeVersion, isKubeVersion } from '../../conventions/kube-version';
@@ -13,10 +13,24 @@ import type { GitopsSettings } from '../../targets/kubernetes/gitops/settings';
 /** The config file commands pick up from the working directory when `--config` is not given. */
 export const DEFAULT_CONFIG_FILE = 'saplings.yaml';
 
-/** `saplings.yaml` in `cwd`, if it exists. */
+/** The files looked for, in order, when `--config` is not given; `init` writes the first. */
+export const DEFAULT_CONFIG_FILES: readonly string[] = [DEFAULT_CONFIG_FILE, 'saplings.yml'];
+
+/** The first of {@link DEFAULT_CONFIG_FILES} in `cwd`, if any exists. */
 export function findDefaultConfig(cwd: string): string | undefined {
-  return fs.existsSync(path.join(cwd, DEFAULT_CONFIG_FILE)) ? DEFAULT_CONFIG_FILE : undefined;
+  return DEFAULT_CONFIG_FILES.find((file) => fs.existsSync(path.join(cwd, file)));
 }
+
+/** The flag that asks for the built-in example stack instead of a config file. */
+export const EXAMPLE_OPTION = { example: { type: 'boolean' } } as const;
+
+/** Help text for {@link EXAMPLE_OPTION}. */
+export const EXAMPLE_HELP = `      --example      Use the built-in example: the deployment guide's production
+                     stack (image saplings:1.0.0, host api.your-domain.com),
+                     instead of a config file`;
+
+/** Where output made from the built-in example says it came from (its provenance header). */
+export const EXAMPLE_SOURCE = 'the built-in example config (--example)';
 
 /** Validates an `--env` value. */
 export function parseEnvironment(value: string | undefined): Environment | undefined {
@@ -56,6 +70,7 @@ export const RENDER_OPTIONS = {
   gitops: { type: 'string' },
   'no-cache': { type: 'boolean' },
   ...MAX_CONFIG_SIZE_OPTION,
+  ...EXAMPLE_OPTION,
 } as const;
 
 /** Help text for the `--gitops` option of synth and diff. */
@@ -112,6 +127,8 @@ export interface StackLoadOptions {
   readonly maxConfigBytes?: number;
   /** Refuse an inline Secret that lacks a value. @default true */
   readonly requireInlineValues?: boolean;
+  /** Use the built-in example stack (`--example`) instead of a config file. @default false */
+  readonly example?: boolean;
 }
 
 /** The stacks a command works on. */
@@ -124,9 +141,31 @@ export interface CommandStacks {
   readonly locate: (problems: readonly Problem[]) => Problem[];
 }
 
-/** The config file a command reads (`--config`, else ./saplings.yaml), or undefined for the built-in default. */
-export function configFileOf(configFlag: string | undefined, io: CliIO): string | undefined {
-  return configFlag ?? findDefaultConfig(io.cwd);
+/**
+ * The config file a command reads: `--config`, else ./saplings.yaml, else
+ * ./saplings.yml; undefined for `--example`. Without any of them it throws:
+ * a command run in the wrong directory must not quietly render the example.
+ */
+export function configFileOf(configFlag: string | undefined, io: CliIO, example = false): string | undefined {
+  if (example) {
+    if (configFlag !== undefined) throw usageError(`--example and --config ${configFlag} exclude each other; pass one`);
+    return undefined;
+  }
+  const file = configFlag ?? findDefaultConfig(io.cwd);
+  if (file === undefined) throw inputError([noConfigProblem(io.cwd)]);
+  return file;
+}
+
+/** The problem of a command that found no config to read. */
+function noConfigProblem(cwd: string): Problem {
+  const looked = DEFAULT_CONFIG_FILES.map((file) => `./${file}`).join(' or ');
+  return {
+    file: cwd,
+    path: '',
+    message:
+      `has no ${looked}; run \`saplings-k8s init\` to write one, pass --config FILE, ` +
+      'or pass --example to render the built-in example stack (the guide\'s production stack for api.your-domain.com)',
+  };
 }
 
 /** What synthesizeToDirectory reads for a command: the config file, or the built-in default's stacks. */
@@ -134,19 +173,20 @@ export function configInput(
   configFlag: string | undefined,
   io: CliIO,
   environment: Environment | undefined,
+  example = false,
 ): { configFile: string } | { stacks: StackConfig[]; source: string } {
-  const file = configFileOf(configFlag, io);
+  const file = configFileOf(configFlag, io, example);
   if (file !== undefined) return { configFile: file };
-  return { stacks: defaultStacks({ environment, onWarning: (p) => io.stderr(warningLine(p)) }), source: 'the built-in default config' };
+  return { stacks: defaultStacks({ environment, onWarning: (p) => io.stderr(warningLine(p)) }), source: EXAMPLE_SOURCE };
 }
 
 /** Loads the stacks a command works on, and names where they came from for provenance. */
-export function loadStacks(configFlag: string | undefined, io: CliIO, { environment, maxConfigBytes, requireInlineValues }: StackLoadOptions = {}): CommandStacks {
-  const file = configFileOf(configFlag, io);
+export function loadStacks(configFlag: string | undefined, io: CliIO, { environment, maxConfigBytes, requireInlineValues, example }: StackLoadOptions = {}): CommandStacks {
+  const file = configFileOf(configFlag, io, example);
   if (file === undefined) {
     return {
       stacks: defaultStacks({ environment, onWarning: (p) => io.stderr(warningLine(p)) }),
-      source: 'the built-in default config',
+      source: EXAMPLE_SOURCE,
       locate: (problems) => [...problems],
     };
   }

@@ -8,13 +8,13 @@ import { ALL_TARGETS, DEFAULT_TARGET, targetEntries } from '../../targets';
 import { LAYOUTS, Layout } from '../../targets/kubernetes/layout';
 import { CliIO, Command, usageError } from '../context';
 import { warningLine } from '../problem-formats';
-import { GITOPS_HELP, KUBE_VERSION_HELP, MAX_CONFIG_SIZE_HELP, NO_CACHE_HELP, RENDER_OPTIONS, configInput, loadGitops, parseKubeVersion, parseByteSize, parseEnvironment } from './shared';
+import { GITOPS_HELP, KUBE_VERSION_HELP, MAX_CONFIG_SIZE_HELP, NO_CACHE_HELP, RENDER_OPTIONS, EXAMPLE_HELP, configInput, loadGitops, parseKubeVersion, parseByteSize, parseEnvironment } from './shared';
 
 export const synthCommand: Command = {
   name: 'synth',
   summary: 'Write one <name>.k8s.yaml per stack of the config',
   get usage() {
-    return `Usage: saplings-k8s synth [--config FILE] [--out DIR] [--env NAME] [--target T]... [--layout L] [--kube-version V] [--check] [--force] [--prune] [--gitops FILE] [--no-cache]
+    return `Usage: saplings-k8s synth [--config FILE | --example] [--out DIR] [--env NAME] [--target T]... [--layout L] [--kube-version V] [--check] [--force] [--prune] [--gitops FILE] [--no-cache]
 
 Validates the config and writes <name>.k8s.yaml for each of its stacks, or
 the files of the targets selected with --target. Every file is checked before
@@ -26,8 +26,9 @@ writes, never another file. Ctrl-C (SIGINT) or SIGTERM leaves DIR as it was
 
 Options:
   -c, --config FILE  Config file (YAML or JSON, one stack per document).
-                     Default: ./saplings.yaml if present, else the built-in
-                     production stack from the deployment guide.
+                     Default: ./saplings.yaml, else ./saplings.yml; without
+                     either (or --example), synth fails and writes nothing
+${EXAMPLE_HELP}
   -o, --out DIR      Output directory. Default: $CDK8S_OUTDIR or dist
   -e, --env NAME     Override environment in every stack: ${ENVIRONMENTS.join(', ')}
   -t, --target T     What to generate: ${targetEntries().map((e) => e.name).join(', ')}, or ${ALL_TARGETS}.
@@ -77,7 +78,7 @@ ${MAX_CONFIG_SIZE_HELP}
     let progress: ReturnType<typeof progressLine> | undefined;
     try {
       const result = await synthesizeToDirectory({
-        ...configInput(values.config, io, environment),
+        ...configInput(values.config, io, environment, values.example),
         outDir,
         environment,
         targets,

@@ -13,6 +13,8 @@ import {
   KUBE_VERSION_OPTION,
   MAX_CONFIG_SIZE_HELP,
   MAX_CONFIG_SIZE_OPTION,
+  EXAMPLE_HELP,
+  EXAMPLE_OPTION,
   loadStacks,
   parseByteSize,
   parseEnvironment,
@@ -24,7 +26,7 @@ const MANIFEST_FILE = /\.(ya?ml|json)$/;
 export const validateCommand: Command = {
   name: 'validate',
   summary: 'Check a config and/or any Kubernetes manifests (API, security policy, leaks)',
-  usage: `Usage: saplings-k8s validate [--config FILE] [--env NAME] [--kube-version V] [PATH...]
+  usage: `Usage: saplings-k8s validate [--config FILE | --example] [--env NAME] [--kube-version V] [PATH...]
 
 Checks a config, existing manifests (anyone's, not only ours), or both:
   - the config against the schema, then the objects it synthesizes;
@@ -35,14 +37,15 @@ Checks a config, existing manifests (anyone's, not only ours), or both:
 PATH may be a file or a directory (its .yaml, .yml and .json files, recursively).
 Empty documents and a trailing --- are fine, as for kubectl; a List's items are
 checked one by one; a path that can't be read is a finding, and the rest is
-still checked. With neither --config nor PATH, checks ./saplings.yaml or the
-built-in stack.
+still checked. With neither --config nor PATH, checks ./saplings.yaml, else
+./saplings.yml, and fails when neither exists.
 
 Prints one line per finding: file: Kind/name: field.path: severity: message [rule]
 Exit status 1 when any finding is an error.
 
 Options:
   -c, --config FILE  Config file to check
+${EXAMPLE_HELP}
   -e, --env NAME     Override environment in every stack of the config, and
                      check the manifests for that environment (development
                      skips the policy and leak guard). Default for manifests:
@@ -53,15 +56,19 @@ ${MAX_CONFIG_SIZE_HELP}`,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseArgs({
       args,
-      options: { config: { type: 'string', short: 'c' }, env: { type: 'string', short: 'e' }, ...KUBE_VERSION_OPTION, ...MAX_CONFIG_SIZE_OPTION },
+      options: { config: { type: 'string', short: 'c' }, env: { type: 'string', short: 'e' }, ...KUBE_VERSION_OPTION, ...MAX_CONFIG_SIZE_OPTION, ...EXAMPLE_OPTION },
       allowPositionals: true,
     });
     const findings: Finding[] = [];
     let checked = 0;
     const kubeVersion = parseKubeVersion(values['kube-version']);
 
-    if (values.config !== undefined || positionals.length === 0) {
-      const { stacks } = loadStacks(values.config, io, { environment: parseEnvironment(values.env), maxConfigBytes: parseByteSize(values['max-config-size']) });
+    if (values.config !== undefined || values.example || positionals.length === 0) {
+      const { stacks } = loadStacks(values.config, io, {
+        environment: parseEnvironment(values.env),
+        maxConfigBytes: parseByteSize(values['max-config-size']),
+        example: values.example,
+      });
       // A config's objects get exactly the checks synth runs for its environment.
       for (const stack of stacks) {
         const objects = renderStack(stack, kubeVersion).objects;

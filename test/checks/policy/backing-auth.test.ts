@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { Cron, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Finding } from '../../../src/checks/findings';
 import { runChecks } from '../../../src/checks';
@@ -60,6 +60,39 @@ describe('practice-backing-service-auth', () => {
     ['through a shell', { image: 'redis:7', command: ['sh', '-c', 'exec redis-server --requirepass "$REDIS_PASSWORD"'] }],
   ])('GIVEN Redis with --requirepass %s THEN nothing is flagged', (_how, container) => {
     expect(authFindings([deployment('cache', container)])).toStrictEqual([]);
+  });
+
+  // Issue 23, Why 5: a CronJob of the chart author's that runs redis-cli was flagged as a Redis server without auth.
+  test.each([
+    ['redis-cli as the command', { command: ['redis-cli', '-h', 'redis-service', 'BGSAVE'] }],
+    ['redis-cli as args to the entrypoint', { args: ['redis-cli', '-h', 'redis-service', 'PING'] }],
+    ['a shell script that calls redis-cli', { command: ['sh', '-c', 'redis-cli -h redis-service --scan | wc -l'] }],
+    ['redis-benchmark', { command: ['/usr/local/bin/redis-benchmark', '-h', 'redis-service'] }],
+  ])('GIVEN a Redis image running a client, %s, THEN nothing is flagged', (_what, container) => {
+    expect(authFindings([deployment('client', { image: 'redis:7-alpine', ...container })])).toStrictEqual([]);
+  });
+
+  test.each([
+    ['no command or args (the image runs redis-server)', {}],
+    ['options as args (the entrypoint puts redis-server first)', { args: ['--appendonly', 'yes'] }],
+    ['a config file as args', { args: ['/etc/redis/redis.conf'] }],
+    ['redis-server as the command', { command: ['redis-server'], args: ['--appendonly', 'yes'] }],
+    ['redis-server by its path in a shell script', { command: ['sh', '-c', 'exec /usr/local/bin/redis-server --appendonly yes'] }],
+  ])('GIVEN a Redis image running the server, %s, without --requirepass THEN it is flagged', (_what, container) => {
+    expect(authFindings([deployment('cache', { image: 'redis:7-alpine', ...container })])).toHaveLength(1);
+  });
+
+  test('GIVEN a chart author\'s CronJob running redis-cli beside a RedisStore THEN runChecks does not flag it', () => {
+    const chart = Testing.chart();
+    const secret = kplus.Secret.fromSecretName(chart, 'Secret', 'saplings-secrets');
+    const redis = new RedisStore(chart, 'Redis', { password: { secret } });
+    const job = new kplus.CronJob(chart, 'Snapshot', {
+      schedule: Cron.daily(),
+      containers: [{ image: 'redis:7-alpine', command: ['redis-cli', '-h', redis.service.name, 'BGSAVE'], envVariables: redis.connection.env, securityContext: { user: 999, group: 1000 } }],
+    });
+    redis.allowFrom(job);
+    const findings = runChecks(Testing.synth(chart), { environment: 'production' }).filter((f) => f.rule === RULE);
+    expect(findings).toStrictEqual([]);
   });
 
   test.each([

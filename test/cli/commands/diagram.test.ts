@@ -8,8 +8,8 @@ import { ROOT, hasStackTrace, runMain, tempDir } from '../../helpers/cli';
 describe('saplings-k8s diagram', () => {
   const cwd = tempDir();
 
-  test('with no config prints the default stack\'s flowchart on stdout and exits 0', async () => {
-    const run = await runMain(['diagram'], cwd);
+  test('with --example prints the default stack\'s flowchart on stdout and exits 0', async () => {
+    const run = await runMain(['diagram', '--example'], cwd);
     expect(run).toMatchObject({ status: 0, stderr: '' });
     expect(run.stdout.startsWith('flowchart ')).toBe(true);
     expect(run.stdout).toContain('Ingress_saplings_ingress --> Service_saplings_service');
@@ -17,7 +17,7 @@ describe('saplings-k8s diagram', () => {
   });
 
   test('--format mermaid is the same as the default', async () => {
-    expect(await runMain(['diagram', '--format', 'mermaid'], cwd)).toStrictEqual(await runMain(['diagram'], cwd));
+    expect(await runMain(['diagram', '--example', '--format', 'mermaid'], cwd)).toStrictEqual(await runMain(['diagram', '--example'], cwd));
   });
 
   test('draws the config it is given, with --env applied', async () => {

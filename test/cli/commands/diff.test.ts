@@ -277,7 +277,7 @@ describe('saplings-k8s diff --against', () => {
     const cwd = tempDir();
     const env = { ...gitEnv, HOME: cwd };
     execFileSync('git', ['init', '-q'], { cwd, env });
-    const result = await runMain(['diff', ...args], cwd, env);
+    const result = await runMain(['diff', '--example', ...args], cwd, env);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(hasStackTrace(result.stderr)).toBe(false);
@@ -297,10 +297,10 @@ describe('saplings-k8s diff exit status', () => {
 
   test('a directory a stopped run left half-written is an error (exit 2), not compared', async () => {
     const cwd = tempDir();
-    expect((await runMain(['synth'], cwd)).status).toBe(0);
+    expect((await runMain(['synth', '--example'], cwd)).status).toBe(0);
     fs.mkdirSync(path.join(cwd, 'dist', '.saplings-k8s-staging'));
     fs.writeFileSync(path.join(cwd, 'dist', '.saplings-k8s-staging', 'journal.json'), '{}');
-    const result = await runMain(['diff'], cwd);
+    const result = await runMain(['diff', '--example'], cwd);
     expect(result).toMatchObject({ status: 2, stdout: '' });
     expect(result.stderr).toBe('✖ dist holds a run that was stopped while writing; run saplings-k8s synth to restore it, then diff again\n');
     expect(hasStackTrace(result.stderr)).toBe(false);

@@ -57,8 +57,8 @@ describe('validate passes what synth writes', () => {
   // One synth per config into out/<config>/, then one validate over out/:
   // the policy relates the objects of one directory at a time.
   beforeAll(async () => {
-    synthRuns.set('(built-in default)', await runMain(['synth', '--out', 'out/default'], cwd));
-    synthRuns.set('file-per-resource', await runMain(['synth', '--layout', 'file-per-resource', '--out', 'out/per-resource'], cwd));
+    synthRuns.set('(built-in default)', await runMain(['synth', '--example', '--out', 'out/default'], cwd));
+    synthRuns.set('file-per-resource', await runMain(['synth', '--example', '--layout', 'file-per-resource', '--out', 'out/per-resource'], cwd));
     for (const example of examples.filter((e) => e !== 'inline-dev.yaml')) {
       synthRuns.set(example, await runMain(['synth', '--config', path.join(EXAMPLES, example), '--out', `out/${example}`], cwd));
     }

@@ -19,12 +19,12 @@ describe('synth --target compose', () => {
   const cwd = tempDir('saplings-compose-');
 
   test('writes <out>/compose/<name>/compose.yaml and nginx.conf for the default config', async () => {
-    const run = await runMain(['synth', '--target', 'compose', '--out', 'out'], cwd);
+    const run = await runMain(['synth', '--example', '--target', 'compose', '--out', 'out'], cwd);
     expect(run).toStrictEqual({ status: 0, stdout: '', stderr: 'wrote out/compose/saplings/compose.yaml\nwrote out/compose/saplings/nginx.conf\n' });
   });
 
   test('with kubernetes too, Compose writes where it does alone and Kubernetes into <out> itself', async () => {
-    const run = await runMain(['synth', '--target', 'compose', '--target', 'kubernetes', '--out', 'both'], cwd);
+    const run = await runMain(['synth', '--example', '--target', 'compose', '--target', 'kubernetes', '--out', 'both'], cwd);
     expect(run.status).toBe(0);
     expect(Object.keys(snapshotDir(path.join(cwd, 'both'))).sort()).toStrictEqual(['.saplings-k8s-files', 'compose/saplings/compose.yaml', 'compose/saplings/nginx.conf', 'saplings.k8s.yaml']);
   });
@@ -53,7 +53,7 @@ describe('--target all on the default config and every example', () => {
   beforeAll(async () => {
     for (const example of ['', ...EXAMPLES]) {
       const out = example ? path.basename(example, '.yaml') : 'default';
-      const config = example ? ['-c', path.join(ROOT, 'examples', example)] : [];
+      const config = example ? ['-c', path.join(ROOT, 'examples', example)] : ['--example'];
       const run = await runMain(['synth', ...config, '--target', 'all', '--out', out], cwd, ENV);
       if (run.status !== 0) throw new Error(`synth of ${out} failed: ${run.stderr}`);
       for (const [file, content] of Object.entries(snapshotDir(path.join(cwd, out)))) files[`${out}/${file}`] = content;

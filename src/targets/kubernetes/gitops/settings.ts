@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { InputError, Problem } from '../../../config/errors';
+import { Problem, inputError } from '../../../config/errors';
+import { SaplingsError } from '../../../conventions/diagnostic';
 import { parseYamlStream } from '../../../config/yaml';
 import { problemsFromZod } from '../../../config/zod-problems';
 
@@ -120,26 +121,26 @@ const MAX_SETTINGS_BYTES = 64 * 1024;
 export function loadGitopsSettings(file: string, cwd: string): GitopsSettings {
   const text = readSettings(file, path.resolve(cwd, file));
   const parsed = parseYamlStream(text);
-  if (parsed.problems.length) throw new InputError(parsed.problems.map((p) => ({ file, position: p.position, path: '', message: p.message })));
+  if (parsed.problems.length) throw inputError(parsed.problems.map((p) => ({ file, position: p.position, path: '', message: p.message })));
   if (parsed.values.length !== 1) {
-    throw new InputError([{ file, path: '', message: `holds ${parsed.values.length} YAML documents; the GitOps settings are one document with argocd and/or flux` }]);
+    throw inputError([{ file, path: '', message: `holds ${parsed.values.length} YAML documents; the GitOps settings are one document with argocd and/or flux` }]);
   }
   const { document, value } = parsed.values[0];
   const result = GitopsSettingsSchema.safeParse(value);
   if (result.success) return result.data;
   const problems: Problem[] = problemsFromZod(result.error, value, GitopsSettingsSchema, { file }, (keyPath, target) => parsed.locate(document, keyPath, target));
-  throw new InputError(problems);
+  throw inputError(problems);
 }
 
 function readSettings(file: string, resolved: string): string {
   try {
     const stat = fs.statSync(resolved);
-    if (!stat.isFile()) throw new InputError([{ file, path: '', message: 'is not a regular file; --gitops takes a YAML file of GitOps settings' }]);
-    if (stat.size > MAX_SETTINGS_BYTES) throw new InputError([{ file, path: '', message: `is over ${MAX_SETTINGS_BYTES / 1024} KiB; GitOps settings are a few keys` }]);
+    if (!stat.isFile()) throw inputError([{ file, path: '', message: 'is not a regular file; --gitops takes a YAML file of GitOps settings' }]);
+    if (stat.size > MAX_SETTINGS_BYTES) throw inputError([{ file, path: '', message: `is over ${MAX_SETTINGS_BYTES / 1024} KiB; GitOps settings are a few keys` }]);
     return fs.readFileSync(resolved, 'utf8');
   } catch (err) {
-    if (err instanceof InputError) throw err;
+    if (SaplingsError.isSaplingsError(err)) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError([{ file, path: '', message: code === 'ENOENT' ? 'file not found; --gitops takes a YAML file with argocd and/or flux settings' : `cannot be read (${code ?? String(err)})` }]);
+    throw inputError([{ file, path: '', message: code === 'ENOENT' ? 'file not found; --gitops takes a YAML file with argocd and/or flux settings' : `cannot be read (${code ?? String(err)})` }]);
   }
 }
