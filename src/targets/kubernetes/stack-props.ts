@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { SEED } from '../../conventions/defaults';
+import { redisImage, vectorDbImage } from '../../config/images';
 import { StackConfig } from '../../config/types';
 import { qdrantRequiresApiKey, redisRequiresPassword, requiredSecretKeys } from '../../config/secrets';
 import { SaplingsStackProps, StackAlertsOptions, StackGatewayOptions } from './saplings-stack';
@@ -54,9 +54,8 @@ export function stackPropsFromConfig(config: StackConfig): SaplingsStackProps {
       external: secrets.source === 'external' ? secrets.external : undefined,
       values: secrets.source === 'inline' ? secrets.values : undefined,
     },
-    // The default image is left to the stack, which pulls it from images.registry.
-    redis: config.redis.enabled ? { ...redis, image: redis.image === SEED.redis.image ? undefined : redis.image, requirePassword: redisRequiresPassword(config) } : false,
-    vectorDb: config.vectorDb.enabled ? { ...vectorDb, requireApiKey: qdrantRequiresApiKey(config) } : false,
+    redis: config.redis.enabled ? { ...redis, image: redisImage(config), requirePassword: redisRequiresPassword(config) } : false,
+    vectorDb: config.vectorDb.enabled ? { ...vectorDb, image: vectorDbImage(config), requireApiKey: qdrantRequiresApiKey(config) } : false,
     autoscaling: autoscalingEnabled ? autoscaling : false,
     ingress: ingressEnabled && api === 'ingress' ? { ...ingress, controllerNamespace: network.ingressControllerNamespace } : false,
     gateway: ingressEnabled && api === 'gateway' ? gatewayOptions(config) : false,
