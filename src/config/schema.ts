@@ -206,7 +206,7 @@ const keyRef = (nameKey: string) => z.strictObject({ name: dnsSubdomain.describe
 const extraEnvSchema = z
   .strictObject({
     name: envVarName,
-    value: z.unknown().optional(),
+    value: z.unknown().optional().describe('Refused: a plain value goes in app.config'),
     valueFrom: z
       .union(
         [
@@ -217,11 +217,13 @@ const extraEnvSchema = z
           z.strictObject({ resourceFieldRef: z.strictObject({ resource: z.enum(['limits.cpu', 'limits.memory', 'limits.ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage']), divisor: z.string().optional(), containerName: z.string().optional() }) }),
         ],
         { error: 'must be exactly one of secretKeyRef {name, key}, configMapKeyRef {name, key}, fieldRef {fieldPath} or resourceFieldRef {resource}' },
-      ),
+      )
+      .optional(),
   })
   .superRefine((e, ctx) => {
     // params.about: a value here may be a secret pasted by mistake, so the message never quotes it.
     if (e.value !== undefined) ctx.addIssue({ code: 'custom', path: ['value'], input: undefined, params: { about: 'key' }, message: 'plain values go in app.config (a ConfigMap entry); app.extraEnv takes only valueFrom: secretKeyRef, configMapKeyRef, fieldRef or resourceFieldRef' });
+    else if (e.valueFrom === undefined) ctx.addIssue({ code: 'custom', path: ['valueFrom'], input: undefined, message: 'is required: one of secretKeyRef {name, key}, configMapKeyRef {name, key}, fieldRef {fieldPath} or resourceFieldRef {resource}' });
   });
 
 // Volume sources a pod under Pod Security "restricted" may use (no hostPath):
@@ -1053,7 +1055,7 @@ function helmValuesProblems(stack: z.output<typeof StackConfigSchema>, ctx: z.Re
   if (stack.cloudrun) {
     for (const [key, value] of Object.entries(stack.metadata.labels)) {
       const problem = cloudRunLabelProblem(key, value);
-      if (problem) ctx.addIssue({ code: 'custom', path: ['metadata', 'labels', key], input: value, message: problem });
+      if (problem) ctx.addIssue({ code: 'custom', path: ['metadata', 'labels', key], input: problem.includes('keys') ? key : value, message: problem });
     }
   }
   if (stack.ecs) {
@@ -1064,8 +1066,10 @@ function helmValuesProblems(stack: z.output<typeof StackConfigSchema>, ctx: z.Re
         ctx.addIssue({ code: 'custom', path: ['metadata', 'labels', key], input: key, message: `is an ECS tag already (ecs.tags or ${ECS_OWN_TAG_KEYS.join(' and ')}), and a resource holds one value per tag key; keep one` });
       }
     }
-    const count = Object.keys(stack.metadata.labels).length + Object.keys(stack.ecs.tags).length + ECS_OWN_TAG_KEYS.length;
-    if (count > ECS_MAX_TAGS) {
+    const labels = Object.keys(stack.metadata.labels).length;
+    const count = labels + Object.keys(stack.ecs.tags).length + ECS_OWN_TAG_KEYS.length;
+    // Too many ecs.tags alone is ecs.tags' own problem.
+    if (labels > 0 && count > ECS_MAX_TAGS) {
       ctx.addIssue({ code: 'custom', path: ['metadata', 'labels'], input: count, message: `with ecs.tags and ${ECS_OWN_TAG_KEYS.join(' and ')} makes ${count} ECS tags, but a resource holds at most ${ECS_MAX_TAGS}; drop some` });
     }
   }

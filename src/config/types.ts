@@ -273,7 +273,7 @@ export interface StackConfig {
     extraEnv: Array<{
       name: string;
       value?: unknown;
-      valueFrom: {
+      valueFrom?: {
         secretKeyRef: {
           /** Secret name */
           name: string;
@@ -984,7 +984,7 @@ export interface StackConfigInput {
     extraEnv?: Array<{
       name: string;
       value?: unknown;
-      valueFrom: {
+      valueFrom?: {
         secretKeyRef: {
           /** Secret name */
           name: string;

@@ -82,7 +82,8 @@ function podSettings({ app, serviceAccount }: StackConfig): Partial<SaplingsStac
     priorityClassName: app.priorityClassName,
     imagePullPolicy: app.imagePullPolicy as kplus.ImagePullPolicy | undefined,
     serviceAccount: serviceAccount,
-    extraEnv: Object.fromEntries(app.extraEnv.map(({ name, valueFrom }) => [name, toEnvVarSource(valueFrom)])),
+    // The schema refuses an entry without valueFrom.
+    extraEnv: Object.fromEntries(app.extraEnv.flatMap(({ name, valueFrom }) => (valueFrom ? [[name, toEnvVarSource(valueFrom)]] : []))),
     extraVolumes: app.extraVolumes.map((v) =>
       'emptyDir' in v ? { ...v, emptyDir: { ...v.emptyDir, sizeLimit: v.emptyDir.sizeLimit === undefined ? undefined : Quantity.fromString(v.emptyDir.sizeLimit) } } : v,
     ),
@@ -90,7 +91,7 @@ function podSettings({ app, serviceAccount }: StackConfig): Partial<SaplingsStac
   };
 }
 
-function toEnvVarSource(source: StackConfig['app']['extraEnv'][number]['valueFrom']): kplus.k8s.EnvVarSource {
+function toEnvVarSource(source: NonNullable<StackConfig['app']['extraEnv'][number]['valueFrom']>): kplus.k8s.EnvVarSource {
   if (!('resourceFieldRef' in source)) return source;
   const { divisor, ...rest } = source.resourceFieldRef;
   return { resourceFieldRef: { ...rest, divisor: divisor === undefined ? undefined : kplus.k8s.Quantity.fromString(divisor) } };
