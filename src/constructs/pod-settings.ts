@@ -52,7 +52,8 @@ export function applyPodSettings(app: SaplingsApp, props: SaplingsAppProps): voi
     patch('containers/0/env/-', { name, valueFrom: kplus.k8s.toJson_EnvVarSource(valueFrom) });
   }
 
-  const volumeNames = new Set(deployment.volumes.map((v) => v.name));
+  // cdk8s-plus adds a mounted volume to the pod at synth; the mounts name them now.
+  const volumeNames = new Set([...deployment.volumes, ...deployment.containers.flatMap((c) => c.mounts.map((m) => m.volume))].map((v) => v.name));
   for (const volume of props.extraVolumes ?? []) {
     if (volumeNames.has(volume.name)) {
       throw SaplingsValidationError.of(app, `'extraVolumes' names ${volume.name}, a volume the pod has already (${[...volumeNames].join(', ')}); give it a name of its own`);

@@ -28,6 +28,9 @@ export const RECOMMENDED_LABEL_KEYS = {
 /** Label keys the tool sets itself: the selector label `app` and the recommended labels. */
 export const OWN_LABEL_KEYS: readonly string[] = ['app', ...Object.values(RECOMMENDED_LABEL_KEYS)];
 
+/** Labels the tool sets on some objects besides those: the Namespace's `name`, the Grafana sidecar's `grafana_dashboard`. */
+const OTHER_OWN_LABEL_KEYS: readonly string[] = ['name', 'grafana_dashboard'];
+
 /** What one object's recommended labels are made of. */
 export interface RecommendedLabelValues {
   /** The software it runs or belongs to: `saplings`, `redis`, `qdrant`, `pgvector`. */
@@ -74,8 +77,8 @@ export function userLabelKeyProblem(key: string, what: 'label' | 'annotation'): 
   if (syntax) return syntax;
   const prefix = key.includes('/') ? key.slice(0, key.indexOf('/')) : undefined;
   if (prefix !== undefined && RESERVED_PREFIXES.includes(prefix)) return `uses the prefix ${prefix}/, which Kubernetes reserves for its core components; use a prefix of your own domain`;
-  if (what === 'label' && OWN_LABEL_KEYS.includes(key)) {
-    return `is a label the tool sets itself (app and app.kubernetes.io/name, instance, component, part-of, managed-by, version); choose another key`;
+  if (what === 'label' && [...OWN_LABEL_KEYS, ...OTHER_OWN_LABEL_KEYS].includes(key)) {
+    return `is a label the tool sets itself (app, name on the Namespace, grafana_dashboard, and app.kubernetes.io/name, instance, component, part-of, managed-by, version); choose another key`;
   }
   return undefined;
 }
