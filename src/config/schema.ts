@@ -1055,7 +1055,9 @@ function helmValuesProblems(stack: z.output<typeof StackConfigSchema>, ctx: z.Re
   if (stack.cloudrun) {
     for (const [key, value] of Object.entries(stack.metadata.labels)) {
       const problem = cloudRunLabelProblem(key, value);
-      if (problem) ctx.addIssue({ code: 'custom', path: ['metadata', 'labels', key], input: problem.includes('keys') ? key : value, message: problem });
+      // params.about: a key's problem points at the key, which the path names.
+      const aboutKey = cloudRunLabelProblem(key, '') !== undefined;
+      if (problem) ctx.addIssue({ code: 'custom', path: ['metadata', 'labels', key], input: value, ...(aboutKey ? { params: { about: 'key' } } : {}), message: problem });
     }
   }
   if (stack.ecs) {
