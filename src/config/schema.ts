@@ -206,7 +206,7 @@ const keyRef = (nameKey: string) => z.strictObject({ name: dnsSubdomain.describe
 const extraEnvSchema = z
   .strictObject({
     name: envVarName,
-    value: z.unknown().optional().describe('Refused: a plain value goes in app.config'),
+    value: z.union([z.string(), z.number(), z.boolean()]).optional().describe('Refused: a plain value goes in app.config'),
     valueFrom: z
       .union(
         [

@@ -272,7 +272,8 @@ export interface StackConfig {
     /** Variables read from a Secret key, a ConfigMap key or the downward API (Kubernetes): [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]; plain values go in app.config */
     extraEnv: Array<{
       name: string;
-      value?: unknown;
+      /** Refused: a plain value goes in app.config */
+      value?: string | number | boolean;
       valueFrom?: {
         secretKeyRef: {
           /** Secret name */
@@ -983,7 +984,8 @@ export interface StackConfigInput {
     /** Variables read from a Secret key, a ConfigMap key or the downward API (Kubernetes): [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]; plain values go in app.config */
     extraEnv?: Array<{
       name: string;
-      value?: unknown;
+      /** Refused: a plain value goes in app.config */
+      value?: string | number | boolean;
       valueFrom?: {
         secretKeyRef: {
           /** Secret name */
