@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { App, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { loadConfigFile } from '../../../src/config/load';
+import { RedisStore } from '../../../src/constructs/redis-store';
 import { SaplingsApp } from '../../../src/constructs/saplings-app';
 import { SaplingsValidationError } from '../../../src/constructs/errors';
 import { renderStack } from '../../../src/targets/kubernetes/render';
@@ -172,6 +173,23 @@ describe('SaplingsApp props', () => {
     expect(manifests.filter((o) => o.kind === 'ServiceAccount')).toStrictEqual([]);
     expect(app.serviceAccount.name).toBe('platform-sa');
     expect(find(manifests, 'Deployment').spec.template.spec.containers[0].imagePullPolicy).toBe('Always');
+  });
+
+  test('GIVEN imagePullPolicy THEN every container of the pod has it: the app, its sidecars and wait-for-backends', () => {
+    const chart = Testing.chart();
+    const redis = new RedisStore(chart, 'Redis', { requirePassword: false });
+    new SaplingsApp(chart, 'App', {
+      image: 'saplings:latest',
+      redis,
+      imagePullPolicy: kplus.ImagePullPolicy.NEVER,
+      sidecars: [{ name: 'shipper', image: 'shipper:latest', resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '50m', memory: '32Mi' } } }],
+    });
+    const spec = Testing.synth(chart).find((o) => o.kind === 'Deployment' && o.metadata.name === 'saplings-app').spec.template.spec;
+    expect([...spec.containers, ...spec.initContainers].map((c: any) => `${c.name}: ${c.imagePullPolicy}`)).toStrictEqual([
+      'saplings: Never',
+      'shipper: Never',
+      'wait-for-backends: Never',
+    ]);
   });
 
   test('GIVEN a SaplingsStack label that the stack already sets to another value THEN it is refused', () => {
