@@ -25,7 +25,7 @@ export type {
   StackVectorDbOptions,
 } from './constructs/saplings-stack';
 export { SaplingsApp } from './constructs/saplings-app';
-export type { SaplingsAppProps, AppStorage, InternetEgress } from './constructs/saplings-app';
+export type { SaplingsAppProps, AppStorage, AppServiceAccount, InternetEgress } from './constructs/saplings-app';
 export type { SidecarOptions } from './constructs/sidecar';
 export { WAIT_FOR_BACKENDS_CONTAINER } from './constructs/wait-for-backends';
 export { BackingService } from './constructs/backing-service';

@@ -7,13 +7,14 @@ import { NODE_DNS_RESOLVER_CIDRS, PRIVATE_IPV4_RANGES } from '../conventions/cid
 import { hostnameError } from '../conventions/field-rules';
 import { VECTOR_DB_IMAGES } from '../conventions/backing-services';
 import { MAX_STACK_NAME_LENGTH } from './stack-name';
+import { MAX_ANNOTATION_BYTES, cloudRunLabelProblem, labelKeyProblem, labelValueProblem, userLabelKeyProblem } from '../conventions/labels';
 import { PROMETHEUS_DURATION_HELP, isPositivePrometheusDuration, isPrometheusDuration } from '../conventions/prometheus-duration';
 import { nginxSizeProblem } from '../targets/compose/defaults';
 import { ENV_VAR_NAME, envVarName, imageReference, port } from './fields';
 import type { TargetConfig, TargetConfigIssue } from '../targets/target-config';
 import type { StackConfig, StackConfigInput } from './types';
 import { cloudRunConfig } from '../targets/cloudrun/config';
-import { ecsConfig } from '../targets/ecs/config';
+import { ECS_MAX_TAGS, ECS_OWN_TAG_KEYS, ecsConfig } from '../targets/ecs/config';
 import { composeConfig } from '../targets/compose/config';
 import { registeredTargetConfigs } from '../targets';
 
@@ -97,6 +98,152 @@ const storageSchema = (defaults: { size: string; storageClassName: string }) =>
     })
     .prefault({});
 
+const labelKey = z.string().superRefine((key, ctx) => {
+  const problem = labelKeyProblem(key);
+  if (problem) ctx.addIssue({ code: 'custom', input: key, message: problem });
+});
+const labelValue = z.string().superRefine((value, ctx) => {
+  const problem = labelValueProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', input: value, message: problem });
+});
+
+/** Labels a user adds to our objects: label syntax, and none of the keys Kubernetes reserves or the tool sets. */
+const userLabels = (_on: string) =>
+  z
+    .record(
+      z.string().superRefine((key, ctx) => {
+        const problem = userLabelKeyProblem(key, 'label');
+        if (problem) ctx.addIssue({ code: 'custom', input: key, message: problem });
+      }),
+      labelValue,
+    )
+    .default({});
+
+/** Annotations a user adds: label-key syntax, any string value, at most 256 KiB in all (the API server's limit). */
+const userAnnotations = z
+  .record(
+    z.string().superRefine((key, ctx) => {
+      const problem = userLabelKeyProblem(key, 'annotation');
+      if (problem) ctx.addIssue({ code: 'custom', input: key, message: problem });
+    }),
+    z.string(),
+  )
+  // https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations/#syntax-and-character-set
+  .refine((a) => configDataBytes(a) <= MAX_ANNOTATION_BYTES, { error: `must hold at most ${MAX_ANNOTATION_BYTES} bytes of keys and values (the API server's limit for one object's annotations)` })
+  .default({});
+
+// The pod spec's scheduling fields, shaped as the Kubernetes API takes them:
+// https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#scheduling
+const tolerationSchema = z
+  .strictObject({
+    key: labelKey.optional().describe('Taint key; empty with operator Exists tolerates every taint'),
+    operator: z.enum(['Equal', 'Exists']).default('Equal').describe('Equal: key and value match; Exists: the key is present'),
+    value: labelValue.optional().describe('Taint value, with operator Equal'),
+    effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional().describe('Taint effect; empty: every effect'),
+    tolerationSeconds: z.int().min(0).optional().describe('NoExecute only: how long the pod stays bound after the taint appears'),
+  })
+  .superRefine((t, ctx) => {
+    // "If the operator is Exists, the value should be empty": https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
+    if (t.operator === 'Exists' && t.value !== undefined) ctx.addIssue({ code: 'custom', path: ['value'], input: t.value, message: 'must be empty with operator Exists; remove it or use operator: Equal' });
+    if (t.operator === 'Equal' && t.key === undefined) ctx.addIssue({ code: 'custom', path: ['key'], input: undefined, message: 'is required with operator Equal; use operator: Exists to tolerate every taint' });
+    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') {
+      ctx.addIssue({ code: 'custom', path: ['tolerationSeconds'], input: t.tolerationSeconds, message: 'applies only to effect: NoExecute' });
+    }
+  });
+
+const labelSelectorRequirement = z.strictObject({
+  key: labelKey,
+  operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+  values: z.array(labelValue).optional(),
+});
+const labelSelectorSchema = z.strictObject({
+  matchLabels: z.record(labelKey, labelValue).optional(),
+  matchExpressions: z.array(labelSelectorRequirement).optional(),
+});
+const nodeSelectorTerm = z.strictObject({
+  matchExpressions: z.array(z.strictObject({ key: labelKey, operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt']), values: z.array(z.string()).optional() })).optional(),
+  matchFields: z.array(z.strictObject({ key: z.string().min(1), operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt']), values: z.array(z.string()).optional() })).optional(),
+});
+const podAffinityTerm = z.strictObject({
+  topologyKey: labelKey,
+  labelSelector: labelSelectorSchema.optional(),
+  namespaces: z.array(dnsLabel()).optional(),
+  namespaceSelector: labelSelectorSchema.optional(),
+  matchLabelKeys: z.array(labelKey).optional(),
+  mismatchLabelKeys: z.array(labelKey).optional(),
+});
+const weight = z.int().min(1).max(100);
+const podAffinitySchema = z.strictObject({
+  requiredDuringSchedulingIgnoredDuringExecution: z.array(podAffinityTerm).optional(),
+  preferredDuringSchedulingIgnoredDuringExecution: z.array(z.strictObject({ weight, podAffinityTerm })).optional(),
+});
+const affinitySchema = z.strictObject({
+  nodeAffinity: z
+    .strictObject({
+      requiredDuringSchedulingIgnoredDuringExecution: z.strictObject({ nodeSelectorTerms: z.array(nodeSelectorTerm).min(1) }).optional(),
+      preferredDuringSchedulingIgnoredDuringExecution: z.array(z.strictObject({ weight, preference: nodeSelectorTerm })).optional(),
+    })
+    .optional(),
+  podAffinity: podAffinitySchema.optional(),
+  podAntiAffinity: podAffinitySchema.optional(),
+});
+const topologySpreadSchema = z.strictObject({
+  maxSkew: z.int().min(1),
+  topologyKey: labelKey,
+  whenUnsatisfiable: z.enum(['DoNotSchedule', 'ScheduleAnyway']),
+  labelSelector: labelSelectorSchema.optional().describe("Pods counted; defaults to the app's pods"),
+  minDomains: z.int().min(1).optional(),
+  matchLabelKeys: z.array(labelKey).optional(),
+  nodeAffinityPolicy: z.enum(['Honor', 'Ignore']).optional(),
+  nodeTaintsPolicy: z.enum(['Honor', 'Ignore']).optional(),
+});
+
+// An env var read from elsewhere; a plain value belongs in app.config. The sources the API takes:
+// https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#environment-variables
+const keyRef = (nameKey: string) => z.strictObject({ name: dnsSubdomain.describe(nameKey), key: z.string().regex(/^[-._a-zA-Z0-9]+$/, { error: 'must be a ConfigMap or Secret key: letters, digits, "-", "_" and "."' }), optional: z.boolean().optional() });
+const extraEnvSchema = z
+  .strictObject({
+    name: envVarName,
+    value: z.union([z.string(), z.number(), z.boolean()]).optional().describe('Refused: a plain value goes in app.config'),
+    valueFrom: z
+      .union(
+        [
+          z.strictObject({ secretKeyRef: keyRef('Secret name') }),
+          z.strictObject({ configMapKeyRef: keyRef('ConfigMap name') }),
+          // https://kubernetes.io/docs/concepts/workloads/pods/downward-api/#downwardapi-fieldRef
+          z.strictObject({ fieldRef: z.strictObject({ fieldPath: z.string().regex(/^(metadata\.(name|namespace|uid|labels\['[^']+'\]|annotations\['[^']+'\])|spec\.(nodeName|serviceAccountName)|status\.(hostIP|hostIPs|podIP|podIPs))$/, { error: 'must be a downward API field: metadata.name, metadata.namespace, metadata.uid, metadata.labels[\'KEY\'], metadata.annotations[\'KEY\'], spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP (and their plural forms)' }), apiVersion: z.literal('v1').optional() }) }),
+          z.strictObject({ resourceFieldRef: z.strictObject({ resource: z.enum(['limits.cpu', 'limits.memory', 'limits.ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage']), divisor: z.string().optional(), containerName: z.string().optional() }) }),
+        ],
+        { error: 'must be exactly one of secretKeyRef {name, key}, configMapKeyRef {name, key}, fieldRef {fieldPath} or resourceFieldRef {resource}' },
+      )
+      .optional(),
+  })
+  .superRefine((e, ctx) => {
+    // params.about: a value here may be a secret pasted by mistake, so the message never quotes it.
+    if (e.value !== undefined) ctx.addIssue({ code: 'custom', path: ['value'], input: undefined, params: { about: 'key' }, message: 'plain values go in app.config (a ConfigMap entry); app.extraEnv takes only valueFrom: secretKeyRef, configMapKeyRef, fieldRef or resourceFieldRef' });
+    else if (e.valueFrom === undefined) ctx.addIssue({ code: 'custom', path: ['valueFrom'], input: undefined, message: 'is required: one of secretKeyRef {name, key}, configMapKeyRef {name, key}, fieldRef {fieldPath} or resourceFieldRef {resource}' });
+  });
+
+// Volume sources a pod under Pod Security "restricted" may use (no hostPath):
+// https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+const keyToPath = z.strictObject({ key: z.string().min(1), path: z.string().min(1), mode: z.int().min(0).max(0o777).optional() });
+const extraVolumeSchema = z.union(
+  [
+    z.strictObject({ name: dnsLabel(), configMap: z.strictObject({ name: dnsSubdomain, items: z.array(keyToPath).optional(), defaultMode: z.int().min(0).max(0o777).optional(), optional: z.boolean().optional() }) }),
+    z.strictObject({ name: dnsLabel(), secret: z.strictObject({ secretName: dnsSubdomain, items: z.array(keyToPath).optional(), defaultMode: z.int().min(0).max(0o777).optional(), optional: z.boolean().optional() }) }),
+    z.strictObject({ name: dnsLabel(), emptyDir: z.strictObject({ medium: z.enum(['', 'Memory']).optional(), sizeLimit: size.optional() }) }),
+    z.strictObject({ name: dnsLabel(), persistentVolumeClaim: z.strictObject({ claimName: dnsSubdomain, readOnly: z.boolean().optional() }) }),
+    z.strictObject({ name: dnsLabel(), csi: z.strictObject({ driver: dnsSubdomain, readOnly: z.boolean().optional(), volumeAttributes: z.record(z.string(), z.string()).optional() }) }),
+  ],
+  { error: 'must be {name, and one of configMap, secret, emptyDir, persistentVolumeClaim or csi} (sources allowed under Pod Security "restricted")' },
+);
+const extraVolumeMountSchema = z.strictObject({
+  name: dnsLabel().describe('A volume of app.extraVolumes'),
+  mountPath: z.string().regex(/^\/[^:]*$/, { error: 'must be an absolute path without ":"' }),
+  readOnly: z.boolean().optional(),
+  subPath: z.string().regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$)).*$/, { error: 'must be a relative path without ".."' }).optional(),
+});
+
 const appSchema = z
   .strictObject({
     port: port.default(SEED.app.port).describe('Port gunicorn listens on'),
@@ -157,8 +304,59 @@ const appSchema = z
       .max(3600)
       .default(SEED.app.waitForBackendsSeconds)
       .describe('Seconds the init container wait-for-backends waits for Redis and the vector DB to accept TCP connections before the pod fails to start (the kubelet then retries with back-off); 0: no init container'),
+    podLabels: userLabels('the pods of the app').describe("Labels on the app's pods only (Kubernetes), e.g. {team: search}; they never select"),
+    podAnnotations: userAnnotations.describe("Annotations on the app's pods only (Kubernetes), e.g. {\"prometheus.io/scrape\": \"false\"}"),
+    nodeSelector: z
+      .record(labelKey, labelValue)
+      .optional()
+      .describe('Node labels the app\'s pods must run on (Kubernetes), e.g. {"kubernetes.io/arch": amd64}'),
+    tolerations: z
+      .array(tolerationSchema)
+      .optional()
+      .describe('Taints the app\'s pods tolerate (Kubernetes), e.g. [{key: dedicated, operator: Equal, value: llm, effect: NoSchedule}]'),
+    affinity: affinitySchema
+      .optional()
+      .describe('Node and pod (anti-)affinity of the app\'s pods (Kubernetes), as the pod spec\'s affinity: nodeAffinity, podAffinity, podAntiAffinity'),
+    topologySpreadConstraints: z
+      .array(topologySpreadSchema)
+      .optional()
+      .describe("Replaces the app's spread over zones and nodes (Kubernetes); unset keeps it: maxSkew 1 per topology.kubernetes.io/zone and kubernetes.io/hostname, ScheduleAnyway, selecting the app's pods"),
+    priorityClassName: dnsSubdomain.optional().describe("PriorityClass of the app's pods (Kubernetes), which must exist in the cluster"),
+    imagePullPolicy: z
+      .enum(['Always', 'IfNotPresent', 'Never'])
+      .optional()
+      .describe("Pull policy of the app container, its init container and sidecars (Kubernetes); defaults to IfNotPresent for a pinned image and Always for :latest or no tag"),
+    extraEnv: z
+      .array(extraEnvSchema)
+      .default([])
+      .describe('Variables read from a Secret key, a ConfigMap key or the downward API (Kubernetes): [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]; plain values go in app.config'),
+    extraVolumes: z
+      .array(extraVolumeSchema)
+      .default([])
+      .describe("Volumes added to the app's pods (Kubernetes): a configMap, secret, emptyDir, persistentVolumeClaim or csi source, by name"),
+    extraVolumeMounts: z
+      .array(extraVolumeMountSchema)
+      .default([])
+      .describe("Mounts of extraVolumes into the app container (Kubernetes); they may not cover the app's own mounts (/app/data, /app/logs, /app/prometheus-multiproc, /tmp)"),
   })
-  .prefault({});
+  .prefault({})
+  .superRefine((app, ctx) => {
+    const volumes = new Set<string>();
+    app.extraVolumes.forEach((v, i) => {
+      if (volumes.has(v.name)) ctx.addIssue({ code: 'custom', path: ['extraVolumes', i, 'name'], input: v.name, message: `${v.name} is the name of an earlier volume; give each volume a name of its own` });
+      volumes.add(v.name);
+    });
+    app.extraVolumeMounts.forEach((m, i) => {
+      if (!volumes.has(m.name)) {
+        ctx.addIssue({ code: 'custom', path: ['extraVolumeMounts', i, 'name'], input: m.name, message: `names no volume of app.extraVolumes (${[...volumes].join(', ') || 'none'}); add the volume there first` });
+      }
+    });
+    const names = new Set<string>();
+    app.extraEnv.forEach((e, i) => {
+      if (names.has(e.name)) ctx.addIssue({ code: 'custom', path: ['extraEnv', i, 'name'], input: e.name, message: `${e.name} is set by an earlier entry of app.extraEnv; keep one` });
+      names.add(e.name);
+    });
+  });
 
 /**
  * The API server refuses a ConfigMap whose data exceeds 1 MiB. app.config
@@ -508,6 +706,37 @@ function targetKeys<T extends readonly TargetConfig[]>(configs: T): { [C in T[nu
   return Object.fromEntries(configs.map((c) => [c.key, c.schema])) as { [C in T[number] as C['key']]: C['schema'] };
 }
 
+const metadataSchema = z
+  .strictObject({
+    labels: userLabels('every object').describe('Labels on every object the stack writes (Kubernetes objects and pod templates, Compose services, the Cloud Run service, ECS tags), e.g. {team: search, cost-center: "42"}'),
+    annotations: userAnnotations.describe('Annotations on every Kubernetes object the stack writes, e.g. {owner: "search@example.com"}'),
+  })
+  .prefault({});
+
+const serviceAccountSchema = z
+  .strictObject({
+    create: z.boolean().default(true).describe('Create the app\'s ServiceAccount (Kubernetes); false: the pods run as the existing account named by serviceAccount.name'),
+    name: dnsSubdomain.optional().describe("Name of the app's ServiceAccount; defaults to <name>-app; required with create: false"),
+    annotations: userAnnotations.describe('Annotations on the created ServiceAccount, e.g. {"eks.amazonaws.com/role-arn": arn:aws:iam::123456789012:role/saplings} (IRSA) or {"iam.gke.io/gcp-service-account": saplings@PROJECT.iam.gserviceaccount.com} (Workload Identity)'),
+  })
+  .prefault({})
+  .superRefine((sa, ctx) => {
+    if (!sa.create && sa.name === undefined) ctx.addIssue({ code: 'custom', path: ['name'], input: undefined, message: 'is required with create: false: the name of the existing ServiceAccount the pods run as' });
+    if (!sa.create && Object.keys(sa.annotations).length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['annotations'], input: undefined, message: 'applies only to a ServiceAccount the stack creates (create: true); annotate your existing account where it is defined' });
+    }
+  });
+
+const imagesSchema = z
+  .strictObject({
+    registry: z
+      .string()
+      .regex(/^[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, { error: 'must be a registry host with an optional port and path, such as registry.example.com or registry.example.com:5000/mirror' })
+      .optional()
+      .describe('Registry of every image the tool picks by default (Redis, the vector DB, nginx); Docker Hub names in full: redis:7-alpine becomes <registry>/library/redis:7-alpine. Images set in the config are used as written'),
+  })
+  .prefault({});
+
 /** The stack's own keys, before the targets' fragments. */
 const stackKeys = {
     $schema: z.string().optional().describe('JSON Schema reference for editors; ignored'),
@@ -527,6 +756,9 @@ const stackKeys = {
     network: networkSchema,
     gitops: gitopsSchema,
     output: outputSchema,
+    metadata: metadataSchema.describe('Labels and annotations on every object'),
+    serviceAccount: serviceAccountSchema.describe("The app's Kubernetes ServiceAccount (Cloud Run's is cloudrun.serviceAccount)"),
+    images: imagesSchema.describe('Where the images the tool picks by default are pulled from'),
 };
 
 /** The stack schema with `configs`' keys, each checked by its own schema and its {@link TargetConfig.stackRules}. */
@@ -585,6 +817,7 @@ function stackRules(stack: StackConfig, ctx: z.RefinementCtx): void {
       // params.about: the problem is the key itself, so the message points at it and says nothing of its value.
       if (reserved ?? secret) ctx.addIssue({ code: 'custom', path: ['app', 'config', key], input: undefined, params: { about: 'key' }, message: (reserved ?? secret)! });
     }
+    helmValuesProblems(stack, ctx);
     const namespace = stack.namespace ?? stack.name;
     if (SYSTEM_NAMESPACES.includes(namespace)) {
       ctx.addIssue({
@@ -644,6 +877,40 @@ function stackRules(stack: StackConfig, ctx: z.RefinementCtx): void {
         input: 'inline',
         message: `inline writes secret values into the manifests and is allowed only in development, not ${stack.environment}; use existing or external`,
       });
+    }
+  }
+}
+
+/** The Helm-values keys' rules that span sections: extra env names, labels on targets with narrower syntax. */
+function helmValuesProblems(stack: StackConfig, ctx: z.RefinementCtx): void {
+  stack.app.extraEnv.forEach((e, i) => {
+    const problem =
+      reservedEnvProblem(e.name) ??
+      (e.name in stack.app.config ? 'is set in app.config too; keep one of the two' : undefined) ??
+      (stack.secrets.keys.includes(e.name) ? 'is a key of the app Secret (secrets.keys), whose value the app already receives; remove it here' : undefined);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['app', 'extraEnv', i, 'name'], input: e.name, message: problem });
+  });
+  if (stack.cloudrun) {
+    for (const [key, value] of Object.entries(stack.metadata.labels)) {
+      const problem = cloudRunLabelProblem(key, value);
+      // params.about: a key's problem points at the key, which the path names.
+      const aboutKey = cloudRunLabelProblem(key, '') !== undefined;
+      if (problem) ctx.addIssue({ code: 'custom', path: ['metadata', 'labels', key], input: value, ...(aboutKey ? { params: { about: 'key' } } : {}), message: problem });
+    }
+  }
+  if (stack.ecs) {
+    // Each label is an ECS tag too: at most 50 per resource, one value per key.
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-using-tags.html#tag-restrictions
+    for (const key of Object.keys(stack.metadata.labels)) {
+      if (key in stack.ecs.tags || (ECS_OWN_TAG_KEYS as readonly string[]).includes(key)) {
+        ctx.addIssue({ code: 'custom', path: ['metadata', 'labels', key], input: key, message: `is an ECS tag already (ecs.tags or ${ECS_OWN_TAG_KEYS.join(' and ')}), and a resource holds one value per tag key; keep one` });
+      }
+    }
+    const labels = Object.keys(stack.metadata.labels).length;
+    const count = labels + Object.keys(stack.ecs.tags).length + ECS_OWN_TAG_KEYS.length;
+    // Too many ecs.tags alone is ecs.tags' own problem.
+    if (labels > 0 && count > ECS_MAX_TAGS) {
+      ctx.addIssue({ code: 'custom', path: ['metadata', 'labels'], input: count, message: `with ecs.tags and ${ECS_OWN_TAG_KEYS.join(' and ')} makes ${count} ECS tags, but a resource holds at most ${ECS_MAX_TAGS}; drop some` });
     }
   }
 }

@@ -71,6 +71,291 @@ export interface StackConfig {
     imagePullSecrets: Array<string>;
     /** Seconds the init container wait-for-backends waits for Redis and the vector DB to accept TCP connections before the pod fails to start (the kubelet then retries with back-off); 0: no init container */
     waitForBackends: number;
+    /** Labels on the app's pods only (Kubernetes), e.g. {team: search}; they never select */
+    podLabels: {
+      [key: string]: string;
+    };
+    /** Annotations on the app's pods only (Kubernetes), e.g. {"prometheus.io/scrape": "false"} */
+    podAnnotations: {
+      [key: string]: string;
+    };
+    /** Node labels the app's pods must run on (Kubernetes), e.g. {"kubernetes.io/arch": amd64} */
+    nodeSelector?: {
+      [key: string]: string;
+    };
+    /** Taints the app's pods tolerate (Kubernetes), e.g. [{key: dedicated, operator: Equal, value: llm, effect: NoSchedule}] */
+    tolerations?: Array<{
+      /** Taint key; empty with operator Exists tolerates every taint */
+      key?: string;
+      /** Equal: key and value match; Exists: the key is present */
+      operator: "Equal" | "Exists";
+      /** Taint value, with operator Equal */
+      value?: string;
+      /** Taint effect; empty: every effect */
+      effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+      /** NoExecute only: how long the pod stays bound after the taint appears */
+      tolerationSeconds?: number;
+    }>;
+    /** Node and pod (anti-)affinity of the app's pods (Kubernetes), as the pod spec's affinity: nodeAffinity, podAffinity, podAntiAffinity */
+    affinity?: {
+      nodeAffinity?: {
+        requiredDuringSchedulingIgnoredDuringExecution?: {
+          nodeSelectorTerms: Array<{
+            matchExpressions?: Array<{
+              key: string;
+              operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
+              values?: Array<string>;
+            }>;
+            matchFields?: Array<{
+              key: string;
+              operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
+              values?: Array<string>;
+            }>;
+          }>;
+        };
+        preferredDuringSchedulingIgnoredDuringExecution?: Array<{
+          weight: number;
+          preference: {
+            matchExpressions?: Array<{
+              key: string;
+              operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
+              values?: Array<string>;
+            }>;
+            matchFields?: Array<{
+              key: string;
+              operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
+              values?: Array<string>;
+            }>;
+          };
+        }>;
+      };
+      podAffinity?: {
+        requiredDuringSchedulingIgnoredDuringExecution?: Array<{
+          topologyKey: string;
+          labelSelector?: {
+            matchLabels?: {
+              [key: string]: string;
+            };
+            matchExpressions?: Array<{
+              key: string;
+              operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+              values?: Array<string>;
+            }>;
+          };
+          namespaces?: Array<string>;
+          namespaceSelector?: {
+            matchLabels?: {
+              [key: string]: string;
+            };
+            matchExpressions?: Array<{
+              key: string;
+              operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+              values?: Array<string>;
+            }>;
+          };
+          matchLabelKeys?: Array<string>;
+          mismatchLabelKeys?: Array<string>;
+        }>;
+        preferredDuringSchedulingIgnoredDuringExecution?: Array<{
+          weight: number;
+          podAffinityTerm: {
+            topologyKey: string;
+            labelSelector?: {
+              matchLabels?: {
+                [key: string]: string;
+              };
+              matchExpressions?: Array<{
+                key: string;
+                operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+                values?: Array<string>;
+              }>;
+            };
+            namespaces?: Array<string>;
+            namespaceSelector?: {
+              matchLabels?: {
+                [key: string]: string;
+              };
+              matchExpressions?: Array<{
+                key: string;
+                operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+                values?: Array<string>;
+              }>;
+            };
+            matchLabelKeys?: Array<string>;
+            mismatchLabelKeys?: Array<string>;
+          };
+        }>;
+      };
+      podAntiAffinity?: {
+        requiredDuringSchedulingIgnoredDuringExecution?: Array<{
+          topologyKey: string;
+          labelSelector?: {
+            matchLabels?: {
+              [key: string]: string;
+            };
+            matchExpressions?: Array<{
+              key: string;
+              operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+              values?: Array<string>;
+            }>;
+          };
+          namespaces?: Array<string>;
+          namespaceSelector?: {
+            matchLabels?: {
+              [key: string]: string;
+            };
+            matchExpressions?: Array<{
+              key: string;
+              operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+              values?: Array<string>;
+            }>;
+          };
+          matchLabelKeys?: Array<string>;
+          mismatchLabelKeys?: Array<string>;
+        }>;
+        preferredDuringSchedulingIgnoredDuringExecution?: Array<{
+          weight: number;
+          podAffinityTerm: {
+            topologyKey: string;
+            labelSelector?: {
+              matchLabels?: {
+                [key: string]: string;
+              };
+              matchExpressions?: Array<{
+                key: string;
+                operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+                values?: Array<string>;
+              }>;
+            };
+            namespaces?: Array<string>;
+            namespaceSelector?: {
+              matchLabels?: {
+                [key: string]: string;
+              };
+              matchExpressions?: Array<{
+                key: string;
+                operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+                values?: Array<string>;
+              }>;
+            };
+            matchLabelKeys?: Array<string>;
+            mismatchLabelKeys?: Array<string>;
+          };
+        }>;
+      };
+    };
+    /** Replaces the app's spread over zones and nodes (Kubernetes); unset keeps it: maxSkew 1 per topology.kubernetes.io/zone and kubernetes.io/hostname, ScheduleAnyway, selecting the app's pods */
+    topologySpreadConstraints?: Array<{
+      maxSkew: number;
+      topologyKey: string;
+      whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway";
+      /** Pods counted; defaults to the app's pods */
+      labelSelector?: {
+        matchLabels?: {
+          [key: string]: string;
+        };
+        matchExpressions?: Array<{
+          key: string;
+          operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+          values?: Array<string>;
+        }>;
+      };
+      minDomains?: number;
+      matchLabelKeys?: Array<string>;
+      nodeAffinityPolicy?: "Honor" | "Ignore";
+      nodeTaintsPolicy?: "Honor" | "Ignore";
+    }>;
+    /** PriorityClass of the app's pods (Kubernetes), which must exist in the cluster */
+    priorityClassName?: string;
+    /** Pull policy of the app container, its init container and sidecars (Kubernetes); defaults to IfNotPresent for a pinned image and Always for :latest or no tag */
+    imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
+    /** Variables read from a Secret key, a ConfigMap key or the downward API (Kubernetes): [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]; plain values go in app.config */
+    extraEnv: Array<{
+      name: string;
+      /** Refused: a plain value goes in app.config */
+      value?: string | number | boolean;
+      valueFrom?: {
+        secretKeyRef: {
+          /** Secret name */
+          name: string;
+          key: string;
+          optional?: boolean;
+        };
+      } | {
+        configMapKeyRef: {
+          /** ConfigMap name */
+          name: string;
+          key: string;
+          optional?: boolean;
+        };
+      } | {
+        fieldRef: {
+          fieldPath: string;
+          apiVersion?: "v1";
+        };
+      } | {
+        resourceFieldRef: {
+          resource: "limits.cpu" | "limits.memory" | "limits.ephemeral-storage" | "requests.cpu" | "requests.memory" | "requests.ephemeral-storage";
+          divisor?: string;
+          containerName?: string;
+        };
+      };
+    }>;
+    /** Volumes added to the app's pods (Kubernetes): a configMap, secret, emptyDir, persistentVolumeClaim or csi source, by name */
+    extraVolumes: Array<{
+      name: string;
+      configMap: {
+        name: string;
+        items?: Array<{
+          key: string;
+          path: string;
+          mode?: number;
+        }>;
+        defaultMode?: number;
+        optional?: boolean;
+      };
+    } | {
+      name: string;
+      secret: {
+        secretName: string;
+        items?: Array<{
+          key: string;
+          path: string;
+          mode?: number;
+        }>;
+        defaultMode?: number;
+        optional?: boolean;
+      };
+    } | {
+      name: string;
+      emptyDir: {
+        medium?: "" | "Memory";
+        sizeLimit?: string;
+      };
+    } | {
+      name: string;
+      persistentVolumeClaim: {
+        claimName: string;
+        readOnly?: boolean;
+      };
+    } | {
+      name: string;
+      csi: {
+        driver: string;
+        readOnly?: boolean;
+        volumeAttributes?: {
+          [key: string]: string;
+        };
+      };
+    }>;
+    /** Mounts of extraVolumes into the app container (Kubernetes); they may not cover the app's own mounts (/app/data, /app/logs, /app/prometheus-multiproc, /tmp) */
+    extraVolumeMounts: Array<{
+      /** A volume of app.extraVolumes */
+      name: string;
+      mountPath: string;
+      readOnly?: boolean;
+      subPath?: string;
+    }>;
   };
   secrets: {
     /** Secret holding the app credentials; defaults to <name>-secrets */
@@ -294,6 +579,33 @@ export interface StackConfig {
     /** Escape the PrometheusRule annotations and Grafana dashboard text ({{ ... }}) for Helm, so a chart from `cdk8s synth --format helm` renders them unchanged; only for Helm-format output */
     helmSafeTemplates: boolean;
   };
+  /** Labels and annotations on every object */
+  metadata: {
+    /** Labels on every object the stack writes (Kubernetes objects and pod templates, Compose services, the Cloud Run service, ECS tags), e.g. {team: search, cost-center: "42"} */
+    labels: {
+      [key: string]: string;
+    };
+    /** Annotations on every Kubernetes object the stack writes, e.g. {owner: "search@example.com"} */
+    annotations: {
+      [key: string]: string;
+    };
+  };
+  /** The app's Kubernetes ServiceAccount (Cloud Run's is cloudrun.serviceAccount) */
+  serviceAccount: {
+    /** Create the app's ServiceAccount (Kubernetes); false: the pods run as the existing account named by serviceAccount.name */
+    create: boolean;
+    /** Name of the app's ServiceAccount; defaults to <name>-app; required with create: false */
+    name?: string;
+    /** Annotations on the created ServiceAccount, e.g. {"eks.amazonaws.com/role-arn": arn:aws:iam::123456789012:role/saplings} (IRSA) or {"iam.gke.io/gcp-service-account": saplings@PROJECT.iam.gserviceaccount.com} (Workload Identity) */
+    annotations: {
+      [key: string]: string;
+    };
+  };
+  /** Where the images the tool picks by default are pulled from */
+  images: {
+    /** Registry of every image the tool picks by default (Redis, the vector DB, nginx); Docker Hub names in full: redis:7-alpine becomes <registry>/library/redis:7-alpine. Images set in the config are used as written */
+    registry?: string;
+  };
   /** Google Cloud Run (--target cloudrun) */
   cloudrun?: {
     /** Google Cloud project (id or number), written as metadata.namespace, which Cloud Run reads as the project; else gcloud's --project decides */
@@ -472,6 +784,291 @@ export interface StackConfigInput {
     imagePullSecrets?: Array<string>;
     /** Seconds the init container wait-for-backends waits for Redis and the vector DB to accept TCP connections before the pod fails to start (the kubelet then retries with back-off); 0: no init container */
     waitForBackends?: number;
+    /** Labels on the app's pods only (Kubernetes), e.g. {team: search}; they never select */
+    podLabels?: {
+      [key: string]: string;
+    };
+    /** Annotations on the app's pods only (Kubernetes), e.g. {"prometheus.io/scrape": "false"} */
+    podAnnotations?: {
+      [key: string]: string;
+    };
+    /** Node labels the app's pods must run on (Kubernetes), e.g. {"kubernetes.io/arch": amd64} */
+    nodeSelector?: {
+      [key: string]: string;
+    };
+    /** Taints the app's pods tolerate (Kubernetes), e.g. [{key: dedicated, operator: Equal, value: llm, effect: NoSchedule}] */
+    tolerations?: Array<{
+      /** Taint key; empty with operator Exists tolerates every taint */
+      key?: string;
+      /** Equal: key and value match; Exists: the key is present */
+      operator?: "Equal" | "Exists";
+      /** Taint value, with operator Equal */
+      value?: string;
+      /** Taint effect; empty: every effect */
+      effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+      /** NoExecute only: how long the pod stays bound after the taint appears */
+      tolerationSeconds?: number;
+    }>;
+    /** Node and pod (anti-)affinity of the app's pods (Kubernetes), as the pod spec's affinity: nodeAffinity, podAffinity, podAntiAffinity */
+    affinity?: {
+      nodeAffinity?: {
+        requiredDuringSchedulingIgnoredDuringExecution?: {
+          nodeSelectorTerms: Array<{
+            matchExpressions?: Array<{
+              key: string;
+              operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
+              values?: Array<string>;
+            }>;
+            matchFields?: Array<{
+              key: string;
+              operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
+              values?: Array<string>;
+            }>;
+          }>;
+        };
+        preferredDuringSchedulingIgnoredDuringExecution?: Array<{
+          weight: number;
+          preference: {
+            matchExpressions?: Array<{
+              key: string;
+              operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
+              values?: Array<string>;
+            }>;
+            matchFields?: Array<{
+              key: string;
+              operator: "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt";
+              values?: Array<string>;
+            }>;
+          };
+        }>;
+      };
+      podAffinity?: {
+        requiredDuringSchedulingIgnoredDuringExecution?: Array<{
+          topologyKey: string;
+          labelSelector?: {
+            matchLabels?: {
+              [key: string]: string;
+            };
+            matchExpressions?: Array<{
+              key: string;
+              operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+              values?: Array<string>;
+            }>;
+          };
+          namespaces?: Array<string>;
+          namespaceSelector?: {
+            matchLabels?: {
+              [key: string]: string;
+            };
+            matchExpressions?: Array<{
+              key: string;
+              operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+              values?: Array<string>;
+            }>;
+          };
+          matchLabelKeys?: Array<string>;
+          mismatchLabelKeys?: Array<string>;
+        }>;
+        preferredDuringSchedulingIgnoredDuringExecution?: Array<{
+          weight: number;
+          podAffinityTerm: {
+            topologyKey: string;
+            labelSelector?: {
+              matchLabels?: {
+                [key: string]: string;
+              };
+              matchExpressions?: Array<{
+                key: string;
+                operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+                values?: Array<string>;
+              }>;
+            };
+            namespaces?: Array<string>;
+            namespaceSelector?: {
+              matchLabels?: {
+                [key: string]: string;
+              };
+              matchExpressions?: Array<{
+                key: string;
+                operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+                values?: Array<string>;
+              }>;
+            };
+            matchLabelKeys?: Array<string>;
+            mismatchLabelKeys?: Array<string>;
+          };
+        }>;
+      };
+      podAntiAffinity?: {
+        requiredDuringSchedulingIgnoredDuringExecution?: Array<{
+          topologyKey: string;
+          labelSelector?: {
+            matchLabels?: {
+              [key: string]: string;
+            };
+            matchExpressions?: Array<{
+              key: string;
+              operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+              values?: Array<string>;
+            }>;
+          };
+          namespaces?: Array<string>;
+          namespaceSelector?: {
+            matchLabels?: {
+              [key: string]: string;
+            };
+            matchExpressions?: Array<{
+              key: string;
+              operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+              values?: Array<string>;
+            }>;
+          };
+          matchLabelKeys?: Array<string>;
+          mismatchLabelKeys?: Array<string>;
+        }>;
+        preferredDuringSchedulingIgnoredDuringExecution?: Array<{
+          weight: number;
+          podAffinityTerm: {
+            topologyKey: string;
+            labelSelector?: {
+              matchLabels?: {
+                [key: string]: string;
+              };
+              matchExpressions?: Array<{
+                key: string;
+                operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+                values?: Array<string>;
+              }>;
+            };
+            namespaces?: Array<string>;
+            namespaceSelector?: {
+              matchLabels?: {
+                [key: string]: string;
+              };
+              matchExpressions?: Array<{
+                key: string;
+                operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+                values?: Array<string>;
+              }>;
+            };
+            matchLabelKeys?: Array<string>;
+            mismatchLabelKeys?: Array<string>;
+          };
+        }>;
+      };
+    };
+    /** Replaces the app's spread over zones and nodes (Kubernetes); unset keeps it: maxSkew 1 per topology.kubernetes.io/zone and kubernetes.io/hostname, ScheduleAnyway, selecting the app's pods */
+    topologySpreadConstraints?: Array<{
+      maxSkew: number;
+      topologyKey: string;
+      whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway";
+      /** Pods counted; defaults to the app's pods */
+      labelSelector?: {
+        matchLabels?: {
+          [key: string]: string;
+        };
+        matchExpressions?: Array<{
+          key: string;
+          operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+          values?: Array<string>;
+        }>;
+      };
+      minDomains?: number;
+      matchLabelKeys?: Array<string>;
+      nodeAffinityPolicy?: "Honor" | "Ignore";
+      nodeTaintsPolicy?: "Honor" | "Ignore";
+    }>;
+    /** PriorityClass of the app's pods (Kubernetes), which must exist in the cluster */
+    priorityClassName?: string;
+    /** Pull policy of the app container, its init container and sidecars (Kubernetes); defaults to IfNotPresent for a pinned image and Always for :latest or no tag */
+    imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
+    /** Variables read from a Secret key, a ConfigMap key or the downward API (Kubernetes): [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}]; plain values go in app.config */
+    extraEnv?: Array<{
+      name: string;
+      /** Refused: a plain value goes in app.config */
+      value?: string | number | boolean;
+      valueFrom?: {
+        secretKeyRef: {
+          /** Secret name */
+          name: string;
+          key: string;
+          optional?: boolean;
+        };
+      } | {
+        configMapKeyRef: {
+          /** ConfigMap name */
+          name: string;
+          key: string;
+          optional?: boolean;
+        };
+      } | {
+        fieldRef: {
+          fieldPath: string;
+          apiVersion?: "v1";
+        };
+      } | {
+        resourceFieldRef: {
+          resource: "limits.cpu" | "limits.memory" | "limits.ephemeral-storage" | "requests.cpu" | "requests.memory" | "requests.ephemeral-storage";
+          divisor?: string;
+          containerName?: string;
+        };
+      };
+    }>;
+    /** Volumes added to the app's pods (Kubernetes): a configMap, secret, emptyDir, persistentVolumeClaim or csi source, by name */
+    extraVolumes?: Array<{
+      name: string;
+      configMap: {
+        name: string;
+        items?: Array<{
+          key: string;
+          path: string;
+          mode?: number;
+        }>;
+        defaultMode?: number;
+        optional?: boolean;
+      };
+    } | {
+      name: string;
+      secret: {
+        secretName: string;
+        items?: Array<{
+          key: string;
+          path: string;
+          mode?: number;
+        }>;
+        defaultMode?: number;
+        optional?: boolean;
+      };
+    } | {
+      name: string;
+      emptyDir: {
+        medium?: "" | "Memory";
+        sizeLimit?: string | number;
+      };
+    } | {
+      name: string;
+      persistentVolumeClaim: {
+        claimName: string;
+        readOnly?: boolean;
+      };
+    } | {
+      name: string;
+      csi: {
+        driver: string;
+        readOnly?: boolean;
+        volumeAttributes?: {
+          [key: string]: string;
+        };
+      };
+    }>;
+    /** Mounts of extraVolumes into the app container (Kubernetes); they may not cover the app's own mounts (/app/data, /app/logs, /app/prometheus-multiproc, /tmp) */
+    extraVolumeMounts?: Array<{
+      /** A volume of app.extraVolumes */
+      name: string;
+      mountPath: string;
+      readOnly?: boolean;
+      subPath?: string;
+    }>;
   };
   secrets?: {
     /** Secret holding the app credentials; defaults to <name>-secrets */
@@ -694,6 +1291,33 @@ export interface StackConfigInput {
   output?: {
     /** Escape the PrometheusRule annotations and Grafana dashboard text ({{ ... }}) for Helm, so a chart from `cdk8s synth --format helm` renders them unchanged; only for Helm-format output */
     helmSafeTemplates?: boolean;
+  };
+  /** Labels and annotations on every object */
+  metadata?: {
+    /** Labels on every object the stack writes (Kubernetes objects and pod templates, Compose services, the Cloud Run service, ECS tags), e.g. {team: search, cost-center: "42"} */
+    labels?: {
+      [key: string]: string;
+    };
+    /** Annotations on every Kubernetes object the stack writes, e.g. {owner: "search@example.com"} */
+    annotations?: {
+      [key: string]: string;
+    };
+  };
+  /** The app's Kubernetes ServiceAccount (Cloud Run's is cloudrun.serviceAccount) */
+  serviceAccount?: {
+    /** Create the app's ServiceAccount (Kubernetes); false: the pods run as the existing account named by serviceAccount.name */
+    create?: boolean;
+    /** Name of the app's ServiceAccount; defaults to <name>-app; required with create: false */
+    name?: string;
+    /** Annotations on the created ServiceAccount, e.g. {"eks.amazonaws.com/role-arn": arn:aws:iam::123456789012:role/saplings} (IRSA) or {"iam.gke.io/gcp-service-account": saplings@PROJECT.iam.gserviceaccount.com} (Workload Identity) */
+    annotations?: {
+      [key: string]: string;
+    };
+  };
+  /** Where the images the tool picks by default are pulled from */
+  images?: {
+    /** Registry of every image the tool picks by default (Redis, the vector DB, nginx); Docker Hub names in full: redis:7-alpine becomes <registry>/library/redis:7-alpine. Images set in the config are used as written */
+    registry?: string;
   };
   /** Google Cloud Run (--target cloudrun) */
   cloudrun?: {

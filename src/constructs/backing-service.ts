@@ -135,6 +135,8 @@ export class BackingService extends Construct {
     // A backing service's claim is never per-pod: it runs one replica, under Recreate.
     if (!workload.dataClaim) throw new Error('unreachable: a backing service was built without its claim');
     this.dataClaim = workload.dataClaim;
+    // A backing service always creates its own account.
+    if (!(workload.serviceAccount instanceof kplus.ServiceAccount)) throw new Error('unreachable: a backing service was built without its ServiceAccount');
     this.serviceAccount = workload.serviceAccount;
     this.deployment = workload.deployment;
     this.container = workload.container;

@@ -17,6 +17,7 @@ import { ResolvedSecretKey, RunAsUser, secretOf } from './security';
 import { TrafficPolicy, dnsRules } from './traffic-policy';
 import { VectorDb } from './vector-db';
 import { addWaitForBackends } from './wait-for-backends';
+import { applyPodSettings } from './pod-settings';
 import { Workload, buildWorkload } from './workload';
 
 /** Persistent storage for the app's `/app/data` volume. */
@@ -85,6 +86,40 @@ export interface SaplingsAppProps extends AppSettingChoices {
   readonly externalDatabase?: ExternalDatabase;
   /** How long an init container waits for Redis and the vector DB to accept connections before the pod's start fails; `false` for no init container. @default - Duration.seconds(300) when the app has a Redis or vector DB */
   readonly waitForBackends?: Duration | false;
+  /** Labels on the app's pods only; they never select. @default - none */
+  readonly podLabels?: Record<string, string>;
+  /** Annotations on the app's pods. @default - none */
+  readonly podAnnotations?: Record<string, string>;
+  /** Node labels the pods must run on. @default - any node */
+  readonly nodeSelector?: Record<string, string>;
+  /** Taints the pods tolerate. @default - none */
+  readonly tolerations?: kplus.k8s.Toleration[];
+  /** Node and pod (anti-)affinity of the pods. @default - none */
+  readonly affinity?: kplus.k8s.Affinity;
+  /** Replaces the spread over zones and nodes; a constraint without a labelSelector counts the app's pods. @default - maxSkew 1 per zone and per node, ScheduleAnyway */
+  readonly topologySpreadConstraints?: kplus.k8s.TopologySpreadConstraint[];
+  /** PriorityClass of the pods, which must exist. @default - the cluster's default priority */
+  readonly priorityClassName?: string;
+  /** Pull policy of the app container, its init container and sidecars. @default - IfNotPresent for a pinned image, Always otherwise */
+  readonly imagePullPolicy?: kplus.ImagePullPolicy;
+  /** The pods' ServiceAccount: created (optionally named and annotated), or an existing one by name. @default - a ServiceAccount '<name>-app' the app creates, which mounts no API token */
+  readonly serviceAccount?: AppServiceAccount;
+  /** Variables the app container reads from a Secret key, a ConfigMap key or the downward API, as the API writes their `valueFrom`. @default - none */
+  readonly extraEnv?: Record<string, kplus.k8s.EnvVarSource>;
+  /** Volumes added to the pods. @default - none */
+  readonly extraVolumes?: kplus.k8s.Volume[];
+  /** Mounts of `extraVolumes` into the app container; they may not cover the app's own mounts. @default - none */
+  readonly extraVolumeMounts?: kplus.k8s.VolumeMount[];
+}
+
+/** The app's ServiceAccount. */
+export interface AppServiceAccount {
+  /** Create it; `false` runs the pods as the existing account `name`. @default true */
+  readonly create?: boolean;
+  /** Its name; required when `create` is false. @default - '<name>-app' */
+  readonly name?: string;
+  /** Annotations on the created account, such as IRSA's `eks.amazonaws.com/role-arn`. @default - none */
+  readonly annotations?: Record<string, string>;
 }
 
 /** Where a database outside the cluster is. */
@@ -144,8 +179,8 @@ export class SaplingsApp extends Construct {
   public readonly dataVolume: kplus.Volume;
   /** Whether each pod has its own data claim. */
   public readonly perPodStorage: boolean;
-  /** The pods' own ServiceAccount, which mounts no API token. */
-  public readonly serviceAccount: kplus.ServiceAccount;
+  /** The pods' ServiceAccount: their own, which mounts no API token, or the existing one `serviceAccount` names. */
+  public readonly serviceAccount: kplus.IServiceAccount;
   /** Keeps all but one pod up during voluntary disruptions such as node drains. */
   public readonly disruptionBudget: kplus.k8s.KubePodDisruptionBudget;
   /** The pods' NetworkPolicies; an Ingress or ServiceMonitor adds its allow rule here. */
@@ -185,7 +220,8 @@ export class SaplingsApp extends Construct {
     this.waitForBackendsContainer = this.addWaitForBackends(props);
     this.applyLateReplicas(props.replicas);
     this.requireOneWriterPerClaim();
-    this.patchPodSpec(props.imagePullSecrets ?? [...SEED.app.imagePullSecrets]);
+    this.patchPodSpec(props.imagePullSecrets ?? [...SEED.app.imagePullSecrets], props.topologySpreadConstraints !== undefined);
+    applyPodSettings(this, props);
 
     // maxUnavailable 1 keeps at least minReplicas - 1 pods up at the HPA's floor,
     // drains one pod at a time above it, and never blocks a drain of the last pod.
@@ -224,6 +260,7 @@ export class SaplingsApp extends Construct {
     }
     return buildWorkload(this, {
       names: { deployment: names.deployment, service: names.service, dataClaim: names.dataClaim },
+      serviceAccount: props.serviceAccount,
       labels: this.selectorLabels,
       selectorLabels: this.selectorLabels,
       runAsUser: user,
@@ -384,15 +421,16 @@ export class SaplingsApp extends Construct {
   }
 
   /** Pod spec fields cdk8s-plus has no prop for. */
-  private patchPodSpec(pullSecrets: string[]): void {
+  private patchPodSpec(pullSecrets: string[], spreadGiven: boolean): void {
     if (pullSecrets.length > 0) {
       // cdk8s-plus takes a single registry secret; the guide's pod spec takes a list.
       ApiObject.of(this.deployment).addJsonPatch(
         JsonPatch.add('/spec/template/spec/imagePullSecrets', pullSecrets.map((name) => ({ name }))),
       );
     }
-    // Spread replicas over zones, then nodes, so one failure never takes them all.
+    // Spread replicas over zones, then nodes, so one failure never takes them all; given constraints replace these.
     // ScheduleAnyway: a single-zone or small cluster still schedules every replica.
+    if (spreadGiven) return;
     ApiObject.of(this.deployment).addJsonPatch(
       JsonPatch.add(
         '/spec/template/spec/topologySpreadConstraints',

@@ -20,6 +20,8 @@ import { REDIS_PASSWORD_KEY, VECTOR_DB } from '../conventions/backing-services';
 import { Environment, SEED } from '../conventions/defaults';
 import { KUBERNETES_VERSION, KUBE_VERSIONS, KubeVersion, isKubeVersion } from '../conventions/kube-version';
 import { appObjectNames } from '../conventions/names';
+import { PART_OF, withRegistry } from '../conventions/labels';
+import { applyStackMetadata } from './stack-metadata';
 
 /**
  * Pod Security Admission enforces, audits and warns on "restricted", pinned to
@@ -120,6 +122,12 @@ export interface SaplingsStackProps {
   readonly alerts?: StackAlertsOptions | false;
   /** Grafana dashboard options, or `false` for none. @default false */
   readonly dashboard?: StackDashboardOptions | false;
+  /** Labels on every object and pod template, besides the recommended `app.kubernetes.io/*` ones the stack writes itself. @default - none */
+  readonly labels?: Record<string, string>;
+  /** Annotations on every object. @default - none */
+  readonly annotations?: Record<string, string>;
+  /** Registry of the images the stack picks by default (Redis, the vector DB); Docker Hub names are written in full (`<registry>/library/redis:7-alpine`). An image given in the options is used as written. @default - Docker Hub */
+  readonly imageRegistry?: string;
   /** Annotate the app's, Redis's and the vector DB's Deployments for stakater Reloader, which rolls them when a Secret they read and the stack does not write (existing or external) changes. Reloader must be installed. @default false */
   readonly secretReloader?: boolean;
 }
@@ -187,11 +195,12 @@ export class SaplingsStack extends Chart {
     this.secret = appSecretOrSecret instanceof AppSecret ? appSecretOrSecret : undefined;
 
     if (redis instanceof RedisStore) this.redis = redis;
-    else if (redisOptions) this.redis = this.newRedis(redisOptions, props.app.environment, redisPassword ? appSecretOrSecret : undefined);
+    else if (redisOptions) this.redis = this.newRedis({ ...redisOptions, image: redisOptions.image ?? withRegistry(SEED.redis.image, props.imageRegistry) }, props.app.environment, redisPassword ? appSecretOrSecret : undefined);
     if (vectorDb instanceof VectorDb) this.vectorDb = vectorDb;
     else if (vectorDbOptions) {
       this.vectorDb = new VectorDb(this, 'VectorDb', {
         ...vectorDbOptions,
+        image: vectorDbOptions.image ?? withRegistry(VECTOR_DB[vectorDbOptions.engine ?? SEED.vectorDb.engine].image, props.imageRegistry),
         environment: props.app.environment,
         requireApiKey: vectorDbApiKey,
         credentials: { secret: appSecretOrSecret },
@@ -213,6 +222,7 @@ export class SaplingsStack extends Chart {
     this.dashboard = props.dashboard
       ? new GrafanaDashboard(this, 'Dashboard', { ...props.dashboard, app: this.app, autoscaler: this.autoscaler, namespace })
       : undefined;
+    applyStackMetadata(this, { instance: name, components: stackComponents(this.vectorDb?.engine), fallback: STACK_COMPONENTS.App, labels: props.labels ?? {}, annotations: props.annotations ?? {} });
     if (props.secretReloader) {
       // Postgres reads POSTGRES_PASSWORD only when it initializes an empty data directory, so rolling it on a
       // Secret change restarts the database to no effect; the runbook's rotation changes the role first (ALTER USER).
@@ -272,6 +282,27 @@ export class SaplingsStack extends Chart {
       password: passwordSecret ? { secret: passwordSecret } : undefined,
     });
   }
+}
+
+/** Role and software of the objects under each child of the stack, for the recommended labels. */
+const STACK_COMPONENTS = {
+  Namespace: { component: 'namespace', name: PART_OF },
+  Isolation: { component: 'network-policy', name: PART_OF },
+  Secret: { component: 'secret', name: PART_OF },
+  Redis: { component: 'redis', name: 'redis' },
+  App: { component: 'app', name: PART_OF },
+  Autoscaler: { component: 'autoscaler', name: PART_OF },
+  Ingress: { component: 'ingress', name: PART_OF },
+  Route: { component: 'ingress', name: PART_OF },
+  Gateway: { component: 'ingress', name: PART_OF },
+  AcmeSolverAccess: { component: 'ingress', name: PART_OF },
+  Monitoring: { component: 'monitoring', name: PART_OF },
+  Alerts: { component: 'monitoring', name: PART_OF },
+  Dashboard: { component: 'monitoring', name: PART_OF },
+} as const;
+
+function stackComponents(engine: string | undefined): Record<string, { component: string; name: string }> {
+  return { ...STACK_COMPONENTS, VectorDb: { component: 'vector-db', name: engine ?? 'vector-db' } };
 }
 
 function isSecretOptions(secret: AppSecret | kplus.ISecret | StackSecretOptions): secret is StackSecretOptions {

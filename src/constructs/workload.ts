@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { pullPolicyFor, selectPods } from './pods';
 import { rollOnConfigChange } from './rollout';
 import { ComputeResources, claimStorageQuantity, keepResourceSpelling, newClaim, toContainerResources } from './resources';
+import { propsError } from './errors';
 import { RunAsUser, mountScratch, restrictedContainerContext, restrictedPodContext } from './security';
 
 /** An emptyDir mounted into the container, besides the scratch paths. */
@@ -24,6 +25,8 @@ export interface WorkloadEmptyDir {
 export interface WorkloadOptions {
   /** Object names of the Deployment (and its ServiceAccount), the Service and the claim. */
   readonly names: { readonly deployment: string; readonly service: string; readonly dataClaim: string };
+  /** The pods' ServiceAccount: created (named and annotated as given), or an existing one by name. @default - created, named after the Deployment */
+  readonly serviceAccount?: { readonly create?: boolean; readonly name?: string; readonly annotations?: Record<string, string> };
   /** Labels on every object and on the pods. */
   readonly labels: Record<string, string>;
   /** Labels the Deployment and the Service select the pods by. */
@@ -63,8 +66,8 @@ export interface Workload {
   readonly dataClaim?: kplus.PersistentVolumeClaim;
   /** The data volume of the pod. */
   readonly dataVolume: kplus.Volume;
-  /** The pods' own ServiceAccount, which mounts no API token. */
-  readonly serviceAccount: kplus.ServiceAccount;
+  /** The pods' ServiceAccount: their own, which mounts no API token, or an existing one. */
+  readonly serviceAccount: kplus.IServiceAccount;
   /** The Deployment. */
   readonly deployment: kplus.Deployment;
   /** Its only container. */
@@ -92,10 +95,15 @@ export function buildWorkload(scope: Construct, o: WorkloadOptions): Workload {
         accessMode: o.storage.accessMode,
       });
 
-  const serviceAccount = new kplus.ServiceAccount(scope, 'ServiceAccount', {
-    metadata: { name: o.names.deployment, labels: o.labels },
-    automountToken: false,
-  });
+  const account = o.serviceAccount ?? {};
+  // An existing account is only referenced; its annotations (IRSA, Workload Identity) are its owner's.
+  const serviceAccount =
+    account.create === false
+      ? kplus.ServiceAccount.fromServiceAccountName(scope, 'ServiceAccount', requireAccountName(scope, account.name))
+      : new kplus.ServiceAccount(scope, 'ServiceAccount', {
+          metadata: { name: account.name ?? o.names.deployment, labels: o.labels, annotations: account.annotations },
+          automountToken: false,
+        });
 
   const deployment = new kplus.Deployment(scope, 'Deployment', {
     ...o.deployment,
@@ -131,6 +139,11 @@ export function buildWorkload(scope: Construct, o: WorkloadOptions): Workload {
   });
   selectPods(deployment, service, o.selectorLabels);
   return { dataClaim, dataVolume, serviceAccount, deployment, container, service };
+}
+
+function requireAccountName(scope: Construct, name: string | undefined): string {
+  if (name === undefined) throw propsError(scope, "'serviceAccount.create' is false, so 'serviceAccount.name' must name the existing ServiceAccount the pods run as");
+  return name;
 }
 
 /** cdk8s-plus' Volume has factories for every source but `ephemeral`; its constructor takes the source as written. */

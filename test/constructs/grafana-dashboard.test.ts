@@ -47,7 +47,15 @@ describe('GrafanaDashboard', () => {
     const dashboard = JSON.parse(json) as { uid: string; title: string; panels: Panel[] };
 
     test("THEN it is a ConfigMap with the Grafana sidecar's label, holding the dashboard's JSON", () => {
-      expect(configMap.metadata.labels).toStrictEqual({ app: 'saplings', grafana_dashboard: '1' });
+      expect(configMap.metadata.labels).toStrictEqual({
+        app: 'saplings',
+        grafana_dashboard: '1',
+        'app.kubernetes.io/name': 'saplings',
+        'app.kubernetes.io/instance': 'saplings',
+        'app.kubernetes.io/component': 'monitoring',
+        'app.kubernetes.io/part-of': 'saplings',
+        'app.kubernetes.io/managed-by': 'saplings-k8s',
+      });
       expect(Object.keys(configMap.data)).toStrictEqual(['saplings-dashboard.json']);
       expect(dashboard.title).toBe('Saplings saplings (saplings)');
       expect(dashboard.uid.length).toBeLessThanOrEqual(40);

@@ -23,6 +23,11 @@ describe('the default stack (the guide\'s production stack)', () => {
       name: 'saplings',
       labels: {
         name: 'saplings',
+        'app.kubernetes.io/name': 'saplings',
+        'app.kubernetes.io/instance': 'saplings',
+        'app.kubernetes.io/component': 'namespace',
+        'app.kubernetes.io/part-of': 'saplings',
+        'app.kubernetes.io/managed-by': 'saplings-k8s',
         'pod-security.kubernetes.io/enforce': 'restricted',
         'pod-security.kubernetes.io/enforce-version': 'v1.28',
         'pod-security.kubernetes.io/audit': 'restricted',

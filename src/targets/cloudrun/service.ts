@@ -74,7 +74,10 @@ export function cloudRunService(stack: StackConfig, location: Pick<Problem, 'fil
       name,
       // Cloud Run reads the namespace as the project; without one, gcloud's --project decides.
       ...(config.project !== undefined ? { namespace: config.project } : {}),
-      ...(config.region !== undefined ? { labels: { 'cloud.googleapis.com/location': config.region } } : {}),
+      // metadata.labels, checked against Cloud Run's label syntax at load: https://cloud.google.com/run/docs/configuring/services/labels
+      ...(config.region !== undefined || Object.keys(stack.metadata.labels).length > 0
+        ? { labels: { ...stack.metadata.labels, ...(config.region !== undefined ? { 'cloud.googleapis.com/location': config.region } : {}) } }
+        : {}),
       annotations: {
         'run.googleapis.com/ingress': config.ingress,
         // Services are private by default: without this, every caller needs roles/run.invoker and anyone else gets 403.

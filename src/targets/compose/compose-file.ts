@@ -2,6 +2,7 @@ import { COMPOSE_DEFAULTS } from './config';
 import type { StackConfig } from '../../config/types';
 import { qdrantRequiresApiKey, redisRequiresPassword, requiredSecretKeys } from '../../config/secrets';
 import { ENVIRONMENT_DATA_DIRS, PROMETHEUS_MULTIPROC_DIR, appCommand, requestTimeoutSeconds } from '../../conventions/app-process';
+import { nginxImage, redisImage, vectorDbImage } from '../../config/images';
 import { REDIS_PASSWORD_KEY, REDIS_USER, RunAsUser, VECTOR_DB, VECTOR_DB_SECRET_KEYS, redisMemoryArgs } from '../../conventions/backing-services';
 import { SEED } from '../../conventions/defaults';
 import { appObjectNames } from '../../conventions/names';
@@ -30,6 +31,8 @@ export interface ComposeService {
   readonly depends_on?: Readonly<Record<string, { readonly condition: 'service_healthy' }>>;
   readonly deploy?: ComposeDeploy;
   readonly logging?: { readonly driver: string; readonly options: Readonly<Record<string, string>> };
+  /** metadata.labels: https://docs.docker.com/reference/compose-file/services/#labels */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** A service's `healthcheck`. */
@@ -167,7 +170,8 @@ export function composeProject(stack: StackConfig): ComposeStack {
   const frontEnd = stagingOrProduction && stack.ingress.enabled;
   const redisAuth = redisRequiresPassword(stack);
   const envFileEntries = envFileEntriesOf(stack);
-  const extras = stagingOrProduction ? { logging: COMPOSE_GUIDE.logging } : {};
+  const labels = Object.keys(stack.metadata.labels).length > 0 ? { labels: stack.metadata.labels } : {};
+  const extras = { ...(stagingOrProduction ? { logging: COMPOSE_GUIDE.logging } : {}), ...labels };
   const services: Record<string, ComposeService> = {};
   const volumes: Record<string, Record<string, never>> = { 'app-data': {} };
   const backends: string[] = [];
@@ -289,7 +293,7 @@ function redisService(stack: StackConfig, envFile: string, auth: boolean): Compo
   // maxmemory below the container's limit, so Redis evicts before the kernel kills it.
   const args = ['--appendonly', 'yes', '--dir', '/data', ...redisMemoryArgs(parseQuantity(stack.redis.resources.limits.memory) ?? 0)];
   return {
-    image: stack.redis.image,
+    image: redisImage(stack),
     user: userOf(REDIS_USER),
     command: auth ? ['sh', '-c', `exec redis-server ${args.join(' ')} --requirepass ${password}`] : ['redis-server', ...args],
     env_file: auth ? [envFile] : undefined,
@@ -312,7 +316,7 @@ function vectorDbService(stack: StackConfig, envFile: string): ComposeService {
   const { engine } = stack.vectorDb;
   const user = VECTOR_DB[engine].user;
   const common = {
-    image: stack.vectorDb.image ?? VECTOR_DB[engine].image,
+    image: vectorDbImage(stack),
     user: userOf(VECTOR_DB[engine].user),
     ...hardening(),
     networks: [NETWORKS.backend],
@@ -365,7 +369,7 @@ function nginxService(stack: StackConfig): ComposeService {
   const tls = stack.ingress.tls;
   const { bindAddress, ports, nginx } = composeSettings(stack);
   return {
-    image: nginx.image,
+    image: nginxImage(stack, nginx.image),
     user: userOf(nginxUser),
     // On SIGQUIT (the image's STOPSIGNAL) nginx finishes the requests it is serving, which the app may take this long for.
     stop_grace_period: `${requestTimeoutSeconds(stack.environment, stack.app) + COMPOSE_GUIDE.stopMarginSeconds}s`,

@@ -15,7 +15,7 @@ import type { TargetConfig } from '../target-config';
  * combination of such as a prefix for either keys or values". botocore's
  * patterns for TagKey and TagValue are ([\p{L}\p{Z}\p{N}_.:/=+\-@]*).
  */
-const ECS_MAX_TAGS = 50;
+export const ECS_MAX_TAGS = 50;
 /** The tags the ECS target sets on every task definition and service. */
 export const ECS_OWN_TAG_KEYS = ['Environment', 'Application'] as const;
 const ECS_TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;

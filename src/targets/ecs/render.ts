@@ -78,6 +78,9 @@ export function ecsDocuments(stack: StackConfig, location: Pick<Problem, 'file' 
     { key: 'Environment', value: stack.environment },
     { key: 'Application', value: stack.name },
     ...Object.entries(config.tags).map(([key, value]) => ({ key, value })),
+    // metadata.labels are tags too; the config refuses a key ecs.tags has, and more than 50 tags in all:
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-using-tags.html#tag-restrictions
+    ...Object.entries(stack.metadata.labels).map(([key, value]) => ({ key, value })),
   ];
   const taskDefinition = {
     family,

@@ -1,4 +1,6 @@
 import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { redisImage, vectorDbImage } from '../../config/images';
 import { StackConfig } from '../../config/types';
 import { qdrantRequiresApiKey, redisRequiresPassword, requiredSecretKeys } from '../../config/secrets';
 import { SaplingsStackProps, StackAlertsOptions, StackGatewayOptions } from '../../constructs/saplings-stack';
@@ -39,7 +41,11 @@ export function stackPropsFromConfig(config: StackConfig): SaplingsStackProps {
       dnsResolverCidrs: network.dnsResolverCidrs,
       externalDatabase: network.database,
       waitForBackends: app.waitForBackends === 0 ? false : Duration.seconds(app.waitForBackends),
+      ...podSettings(config),
     },
+    labels: config.metadata.labels,
+    annotations: config.metadata.annotations,
+    imageRegistry: config.images.registry,
     secretReloader: secrets.reloader,
     secret: {
       name: secrets.name,
@@ -48,8 +54,8 @@ export function stackPropsFromConfig(config: StackConfig): SaplingsStackProps {
       external: secrets.source === 'external' ? secrets.external : undefined,
       values: secrets.source === 'inline' ? secrets.values : undefined,
     },
-    redis: config.redis.enabled ? { ...redis, requirePassword: redisRequiresPassword(config) } : false,
-    vectorDb: config.vectorDb.enabled ? { ...vectorDb, requireApiKey: qdrantRequiresApiKey(config) } : false,
+    redis: config.redis.enabled ? { ...redis, image: redisImage(config), requirePassword: redisRequiresPassword(config) } : false,
+    vectorDb: config.vectorDb.enabled ? { ...vectorDb, image: vectorDbImage(config), requireApiKey: qdrantRequiresApiKey(config) } : false,
     autoscaling: autoscalingEnabled ? autoscaling : false,
     ingress: ingressEnabled && api === 'ingress' ? { ...ingress, controllerNamespace: network.ingressControllerNamespace } : false,
     gateway: ingressEnabled && api === 'gateway' ? gatewayOptions(config) : false,
@@ -58,6 +64,37 @@ export function stackPropsFromConfig(config: StackConfig): SaplingsStackProps {
     alerts: config.monitoring.enabled && config.monitoring.alerts.enabled ? { ...alertsOptions(config), helmSafeTemplates: config.output.helmSafeTemplates } : false,
     dashboard: config.monitoring.enabled && config.monitoring.dashboard ? { helmSafeTemplates: config.output.helmSafeTemplates } : false,
   };
+}
+
+/**
+ * The app's Helm-values-style pod settings. The config's shapes are the
+ * Kubernetes API's; only quantities become cdk8s Quantity objects.
+ */
+function podSettings({ app, serviceAccount }: StackConfig): Partial<SaplingsStackProps['app']> {
+  const { Quantity } = kplus.k8s;
+  return {
+    podLabels: app.podLabels,
+    podAnnotations: app.podAnnotations,
+    nodeSelector: app.nodeSelector,
+    tolerations: app.tolerations,
+    affinity: app.affinity,
+    topologySpreadConstraints: app.topologySpreadConstraints,
+    priorityClassName: app.priorityClassName,
+    imagePullPolicy: app.imagePullPolicy as kplus.ImagePullPolicy | undefined,
+    serviceAccount: serviceAccount,
+    // The schema refuses an entry without valueFrom.
+    extraEnv: Object.fromEntries(app.extraEnv.flatMap(({ name, valueFrom }) => (valueFrom ? [[name, toEnvVarSource(valueFrom)]] : []))),
+    extraVolumes: app.extraVolumes.map((v) =>
+      'emptyDir' in v ? { ...v, emptyDir: { ...v.emptyDir, sizeLimit: v.emptyDir.sizeLimit === undefined ? undefined : Quantity.fromString(v.emptyDir.sizeLimit) } } : v,
+    ),
+    extraVolumeMounts: app.extraVolumeMounts,
+  };
+}
+
+function toEnvVarSource(source: NonNullable<StackConfig['app']['extraEnv'][number]['valueFrom']>): kplus.k8s.EnvVarSource {
+  if (!('resourceFieldRef' in source)) return source;
+  const { divisor, ...rest } = source.resourceFieldRef;
+  return { resourceFieldRef: { ...rest, divisor: divisor === undefined ? undefined : kplus.k8s.Quantity.fromString(divisor) } };
 }
 
 /** The alerts of a config with monitoring and alerts on. */

@@ -90,7 +90,10 @@ describe('saplings-k8s diff on examples/inline-dev.yaml', () => {
       });
       const deployment = byObject['Deployment/saplings-dev-app'];
       expect(deployment.fields).toStrictEqual([
+        // The recommended version label follows the image tag, on the Deployment and its pod template only.
+        { path: 'metadata.labels["app.kubernetes.io/version"]', change: 'changed', old: '1.0.0', new: '1.1.0' },
         { path: 'spec.replicas', change: 'changed', old: 1, new: 2 },
+        { path: 'spec.template.metadata.labels["app.kubernetes.io/version"]', change: 'changed', old: '1.0.0', new: '1.1.0' },
         { path: 'spec.template.spec.containers[name=saplings].image', change: 'changed', old: 'saplings:1.0.0', new: 'saplings:1.1.0' },
         // The init container runs the app's image too (constructs/wait-for-backends.ts).
         { path: 'spec.template.spec.initContainers[name=wait-for-backends].image', change: 'changed', old: 'saplings:1.0.0', new: 'saplings:1.1.0' },
@@ -108,7 +111,9 @@ describe('saplings-k8s diff on examples/inline-dev.yaml', () => {
         '~ Secret saplings-dev/saplings-dev-secrets  (saplings-dev.k8s.yaml)',
         '    stringData.OPENAI_API_KEY: changed (value hidden)',
         '~ Deployment saplings-dev/saplings-dev-app  (saplings-dev.k8s.yaml)',
+        '    metadata.labels["app.kubernetes.io/version"]: "1.0.0" → "1.1.0"',
         '    spec.replicas: 1 → 2',
+        '    spec.template.metadata.labels["app.kubernetes.io/version"]: "1.0.0" → "1.1.0"',
         '    spec.template.spec.containers[name=saplings].image: "saplings:1.0.0" → "saplings:1.1.0"',
         '    spec.template.spec.initContainers[name=wait-for-backends].image: "saplings:1.0.0" → "saplings:1.1.0"',
         '',

@@ -151,7 +151,15 @@ describe('SaplingsStack with ingress.api: gateway', () => {
       expect(gateway.metadata).toStrictEqual({
         name: 'saplings-gateway',
         namespace: 'saplings',
-        labels: { app: 'saplings' },
+        // The recommended labels: the Gateway belongs to the stack's ingress.
+        labels: {
+          app: 'saplings',
+          'app.kubernetes.io/name': 'saplings',
+          'app.kubernetes.io/instance': 'saplings',
+          'app.kubernetes.io/component': 'ingress',
+          'app.kubernetes.io/part-of': 'saplings',
+          'app.kubernetes.io/managed-by': 'saplings-k8s',
+        },
         annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-prod' },
       });
       expect(gateway.spec).toStrictEqual({
