@@ -83,7 +83,7 @@ describe('--kube-version', () => {
     [['--kube-version', `v${NEWEST}`], `v${NEWEST}`],
   ])('synth %j pins the Pod Security labels to %s', async (flags, label) => {
     const dir = tempDir();
-    const run = await runMain(['synth', '--out', 'out', ...flags], dir);
+    const run = await runMain(['synth', '--example', '--out', 'out', ...flags], dir);
     expect(run.status).toBe(0);
     const [file] = fs.readdirSync(path.join(dir, 'out')).filter((f) => f.endsWith('.k8s.yaml'));
     const namespace = YAML.parseAllDocuments(fs.readFileSync(path.join(dir, 'out', file), 'utf8'))

@@ -102,7 +102,7 @@ describe('a single stack through the bin', () => {
     const cwd = tempDir();
     const file = path.join(cwd, 'preload.js');
     fs.writeFileSync(file, preload);
-    const run = spawnSync(process.execPath, ['-r', file, CLI, 'synth', '--out', 'out'], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH } });
+    const run = spawnSync(process.execPath, ['-r', file, CLI, 'synth', '--example', '--out', 'out'], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH } });
     expect(run.status).toBe(0);
     return run.stderr.replace(/^wrote .*\n/m, '');
   }

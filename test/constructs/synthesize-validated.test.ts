@@ -30,8 +30,9 @@ const charts: Record<string, () => Chart> = {
   },
   'two objects of one kind, namespace and name': () => {
     const chart = new Chart(new App(), 'stack');
-    new SaplingsApp(chart, 'First', { image: 'saplings:1.0.0' });
-    new SaplingsApp(chart, 'Second', { image: 'saplings:1.0.0' });
+    // Given the same name: without one, the second would be named from its id (unique-names.ts).
+    new SaplingsApp(chart, 'First', { name: 'same', image: 'saplings:1.0.0' });
+    new SaplingsApp(chart, 'Second', { name: 'same', image: 'saplings:1.0.0' });
     return chart;
   },
   'a failed addValidation rule': () => {

@@ -103,7 +103,7 @@ describe('names never collide', () => {
       }
       expect(error).toBeInstanceOf(SaplingsValidationError);
       const problems = (error as SaplingsValidationError).problems.filter((p) => p.message.startsWith('Deployment "same-app"'));
-      expect(problems).toStrictEqual([{ path: '', message }]);
+      expect(problems).toStrictEqual([{ constructPath: '', message }]);
     });
   });
 

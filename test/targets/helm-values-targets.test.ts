@@ -21,7 +21,8 @@ beforeAll(async () => {
   const cwd = tempDir('saplings-helm-values-');
   fs.writeFileSync(path.join(cwd, 'saplings.yaml'), CONFIG);
   for (const target of ['kubernetes', 'compose', 'cloudrun', 'ecs']) {
-    const run = await runMain(['synth', '-c', 'saplings.yaml', '--target', target, '--out', `out/${target}`], cwd);
+    // Each into out: Kubernetes writes there, every other target into out/<target>/.
+    const run = await runMain(['synth', '-c', 'saplings.yaml', '--target', target, '--out', 'out'], cwd);
     expect({ target, status: run.status, stderr: run.stderr.split('\n').filter((l) => !l.startsWith('wrote')).join('\n') }).toStrictEqual({ target, status: 0, stderr: '' });
   }
   out = path.join(cwd, 'out');
@@ -56,7 +57,7 @@ describe('a config with every Helm-values key', () => {
   });
 
   test('Kubernetes: the settings reach the app Deployment', () => {
-    const deployment = YAML.parseAllDocuments(read('kubernetes/saplings.k8s.yaml'))
+    const deployment = YAML.parseAllDocuments(read('saplings.k8s.yaml'))
       .map((d) => d.toJS())
       .find((o) => o?.kind === 'Deployment' && o.metadata.name === 'saplings-app');
     expect(deployment.spec.template.spec).toMatchObject({ priorityClassName: 'saplings-high', nodeSelector: { 'kubernetes.io/arch': 'amd64' } });
