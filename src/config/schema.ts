@@ -800,7 +800,7 @@ let lastComposed: { extra: readonly TargetConfig[]; schema: z.ZodType<StackConfi
 
 /** {@link stackConfigSchemaWith} the config fragments of the targets registered now; composed again only when they change. */
 export function registeredStackConfigSchema(): z.ZodType<StackConfig, StackConfigInput> {
-  const extra = registeredTargetConfigs();
+  const extra = registeredTargetConfigs() as TargetConfig[];
   if (!lastComposed || lastComposed.extra.length !== extra.length || lastComposed.extra.some((c, i) => c !== extra[i])) {
     lastComposed = { extra, schema: stackConfigSchemaWith(extra) };
   }

@@ -8,7 +8,7 @@ import { Finding } from '../checks/findings';
 import type { DiffLayout } from '../diff/compare';
 import { ALL_TARGETS, DEFAULT_TARGET, SkippedTarget, TargetEntry, applicableTargets, findTarget } from '../targets';
 import { Layout } from '../targets/kubernetes/layout';
-import type { GitopsSettings } from '../targets/kubernetes/gitops/settings';
+import type { GitopsSettings } from '../targets/kubernetes/gitops/types';
 import { FleetWorkers, PARALLEL_THRESHOLD, synthesizeFleet } from './fleet';
 import { hasInterruptedRun } from './journal';
 import { OutputDiff, OutputFile, StagedOutput, WriteOptions, diffOutput, outputLockFree } from './output';

@@ -9,7 +9,7 @@ import { DEFAULT_TARGET, TargetEntry, findTarget, loadTarget } from '../targets'
 import { RenderOptions, Target, TargetOptions, TargetOutput, hasConfigKey } from '../targets/target';
 import { Layout } from '../targets/kubernetes/layout';
 import { KubeVersion } from '../conventions/kube-version';
-import type { GitopsSettings } from '../targets/kubernetes/gitops/settings';
+import type { GitopsSettings } from '../targets/kubernetes/gitops/types';
 
 /** Options for {@link synthesize}. */
 export interface SynthesizeOptions {

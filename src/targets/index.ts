@@ -1,6 +1,5 @@
 import type { StackConfig } from '../config/types';
 import { Target, hasConfigKey } from './target';
-import type { TargetConfig } from './target-config';
 
 /**
  * Where a target is found: the module that exports it, loaded only when the
@@ -121,9 +120,15 @@ export function loadTarget(entry: TargetEntry): Target {
   return loadExport<Target>(entry.module, entry.exportName, 'target');
 }
 
-/** The config fragment of a target, if it has one, loading its module (never the render code) on first use. */
-export function loadTargetConfig(entry: TargetEntry): TargetConfig | undefined {
-  return entry.config && loadExport<TargetConfig>(entry.config.module, entry.config.exportName, 'config fragment');
+/**
+ * The config fragment of a target, if it has one, loading its module (never
+ * the render code) on first use. It is a `TargetConfig` (./target-config.ts),
+ * which config/schema.ts, its reader, types: that type names zod's, and this
+ * registry is part of `saplings-k8s/config`, whose declarations must name
+ * none, so they compile under a stock cdk8s tsconfig.
+ */
+export function loadTargetConfig(entry: TargetEntry): object | undefined {
+  return entry.config && loadExport<object>(entry.config.module, entry.config.exportName, 'config fragment');
 }
 
 /**
@@ -131,7 +136,7 @@ export function loadTargetConfig(entry: TargetEntry): TargetConfig | undefined {
  * in registry order: the stack schema adds their keys to the built-in ones
  * (config/schema.ts composes those, typed).
  */
-export function registeredTargetConfigs(): TargetConfig[] {
+export function registeredTargetConfigs(): object[] {
   return registered.filter((entry) => !BUILT_IN.includes(entry)).flatMap((entry) => loadTargetConfig(entry) ?? []);
 }
 

@@ -7,6 +7,7 @@ jest.mock('../../src/targets/ecs', () => (mockRenderLoads.push('ecs'), jest.requ
 import { parseConfigText, synthesize } from '../../src/config-api';
 import { StackConfigSchema } from '../../src/config/schema';
 import { loadTargetConfig, targetEntries } from '../../src/targets';
+import type { TargetConfig } from '../../src/targets/target-config';
 
 test('GIVEN a config with every target\'s key WHEN it is loaded and synthesized for Kubernetes THEN no other target\'s render code loads', () => {
   const stacks = parseConfigText('environment: staging\nimage: saplings:1.0.0\ncompose: {}\necs: { logStreamPrefix: web }\ncloudrun: { minScale: 0 }\n', 's.yaml');
@@ -16,7 +17,7 @@ test('GIVEN a config with every target\'s key WHEN it is loaded and synthesized 
 
 describe('GIVEN the built-in targets\' config fragments', () => {
   const fragments = targetEntries().flatMap((entry) => {
-    const config = loadTargetConfig(entry);
+    const config = loadTargetConfig(entry) as TargetConfig | undefined;
     return config ? [{ target: entry.name, config }] : [];
   });
 

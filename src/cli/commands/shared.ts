@@ -8,7 +8,7 @@ import { KUBERNETES_VERSION, KUBE_VERSIONS, KubeVersion, isKubeVersion } from '.
 import { CliIO, usageError } from '../context';
 import { warningLine } from '../problem-formats';
 import type { Layout } from '../../targets/kubernetes/layout';
-import type { GitopsSettings } from '../../targets/kubernetes/gitops/settings';
+import type { GitopsSettings } from '../../targets/kubernetes/gitops/types';
 
 /** The config file commands pick up from the working directory when `--config` is not given. */
 export const DEFAULT_CONFIG_FILE = 'saplings.yaml';

@@ -5,7 +5,7 @@ import { RenderOptions, Target, TargetOptions } from '../target';
 import { Layout, fileOf, rootFiles, stackFiles } from './layout';
 import { KubeObject, StackRenderer, toYaml } from './render';
 import { APPLICATION_SET_FILE, GITOPS_FOLDER, applicationSet, fluxKustomization, fluxKustomizationFile } from './gitops';
-import type { GitopsSettings } from './gitops/settings';
+import type { GitopsSettings } from './gitops/types';
 
 // One per process (and per fleet worker thread) and Kubernetes version: a fleet's stacks of one shape share a template.
 const renderers = new Map<KubeVersion | undefined, StackRenderer>();
@@ -51,7 +51,7 @@ export const kubernetesTarget: Target = {
     const argocd = ownOptions(options).gitops?.argocd;
     return [
       ...rootFiles(stackNames, layoutOf(options), options.header),
-      ...(argocd ? [{ path: APPLICATION_SET_FILE, content: toYaml([applicationSet(argocd)], options.header) }] : []),
+      ...(argocd ? [{ path: APPLICATION_SET_FILE, content: toYaml([applicationSet(argocd, otherTargetFolders(stackNames))], options.header) }] : []),
     ];
   },
 };
@@ -90,4 +90,19 @@ function renderOrExplain(stack: StackConfig, { location, kubeVersion }: RenderOp
     problems.push(...err.diagnostics.map((p) => ({ ...location, path: '', message: `[${p.constructPath}] ${p.message}` })));
     return undefined;
   }
+}
+
+/**
+ * The folders every other target writes into beside the stack folders
+ * (`compose/`, `ecs/`: Kubernetes keeps the root, see synth's targetDirectory),
+ * which the ApplicationSet must not take for stacks; a stack of that name
+ * keeps its folder (synth refuses the two together).
+ */
+function otherTargetFolders(stackNames: readonly string[]): string[] {
+  // Loaded here, not at the top: the registry requires this module.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { targetEntries } = require('..') as typeof import('..');
+  return targetEntries()
+    .map((entry) => entry.name)
+    .filter((name) => name !== kubernetesTarget.name && !stackNames.includes(name));
 }

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../../../conventions/kube-object';
-import type { GitopsSettings } from './settings';
+import type { GitopsSettings } from './types';
 
 /*
  * The objects that make Argo CD or Flux deploy a fleet: each stack is
@@ -42,7 +42,7 @@ type FluxSettings = NonNullable<GitopsSettings['flux']>;
  * config (a new folder after synth and commit) gets its Application, and a
  * removed one loses it, without the ApplicationSet changing. Paths are globs,
  * and an `exclude: true` entry removes the matching folders (here the GitOps
- * folder itself); `{{.path.path}}` is the matched folder and
+ * folder itself, and the folders other targets write beside the stacks); `{{.path.path}}` is the matched folder and
  * `{{.path.basename}}` its last segment, the stack name.
  * https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Generators-Git/#git-generator-directories
  *
@@ -55,8 +55,9 @@ type FluxSettings = NonNullable<GitopsSettings['flux']>;
  * each wave after the previous one is healthy.
  * https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/
  */
-export function applicationSet(argocd: ArgoSettings): KubeObject {
+export function applicationSet(argocd: ArgoSettings, otherFolders: readonly string[] = []): KubeObject {
   const folder = folderOf(argocd.path);
+  const excluded = [GITOPS_FOLDER, ...otherFolders];
   const { server, name, namespace } = argocd.destination;
   return {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -74,7 +75,7 @@ export function applicationSet(argocd: ArgoSettings): KubeObject {
           git: {
             repoURL: argocd.repoURL,
             revision: argocd.targetRevision,
-            directories: [{ path: within(folder, '*') }, { path: within(folder, GITOPS_FOLDER), exclude: true }],
+            directories: [{ path: within(folder, '*') }, ...excluded.map((name) => ({ path: within(folder, name), exclude: true }))],
           },
         },
       ],

@@ -5,6 +5,7 @@ import { Problem, inputError } from '../../../config/errors';
 import { SaplingsError } from '../../../conventions/diagnostic';
 import { parseYamlStream } from '../../../config/yaml';
 import { problemsFromZod } from '../../../config/zod-problems';
+import type { GitopsSettings } from './types';
 
 /*
  * The fleet's GitOps settings: one small document (`synth --gitops FILE`)
@@ -111,8 +112,13 @@ export const GitopsSettingsSchema = z
     }
   });
 
-/** A fleet's validated GitOps settings. */
-export type GitopsSettings = z.infer<typeof GitopsSettingsSchema>;
+export type { ArgoSettings, FluxSettings, GitopsSettings } from './types';
+
+// The schema gives exactly the plain interfaces the options name (both ways), or this fails to compile.
+type Parsed = z.infer<typeof GitopsSettingsSchema>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesTypes: Same<Parsed, GitopsSettings> = true;
+void schemaMatchesTypes;
 
 /** Largest settings file read: it holds a dozen keys. */
 const MAX_SETTINGS_BYTES = 64 * 1024;

@@ -106,7 +106,19 @@ describe('Argo CD', () => {
     expect(appSet.spec.template.spec.syncPolicy).toBeUndefined();
     expect(appSet.spec.syncPolicy).toBeUndefined();
     expect(appSet.spec.template.spec.destination).toStrictEqual({ name: 'eu-west' });
-    expect(appSet.spec.generators[0].git.directories).toStrictEqual([{ path: '*' }, { path: 'gitops', exclude: true }]);
+    expect(appSet.spec.generators[0].git.directories).toStrictEqual([
+      { path: '*' },
+      ...['gitops', 'compose', 'cloudrun', 'ecs'].map((folder) => ({ path: folder, exclude: true })),
+    ]);
+  });
+
+  test("the folders other targets write beside the stacks' are no Applications; a stack of such a name still is one", () => {
+    const files = synthFleet();
+    const besides = ['compose/alpha/compose.yaml', 'ecs/alpha.ecs-service.json', 'cloudrun/alpha.cloudrun.yaml'].map((f) => `deploy/dist/${f}`);
+    const apps = generateApplications(objectOf(files, APPLICATION_SET_FILE), [...files.map((f) => `deploy/dist/${f.path}`), ...besides]);
+    expect(apps.map((a) => a.metadata.name)).toStrictEqual(['saplings-alpha', 'saplings-beta', 'saplings-gamma']);
+    const named = synthFleet(SETTINGS, [...FLEET, { name: 'ecs' }]);
+    expect(generateApplications(objectOf(named, APPLICATION_SET_FILE), named.map((f) => `deploy/dist/${f.path}`)).map((a) => a.metadata.name)).toContain('saplings-ecs');
   });
 
   test('preserveResourcesOnDeletion keeps a removed stack\'s objects', () => {
