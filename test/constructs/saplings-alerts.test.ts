@@ -67,10 +67,10 @@ describe('SaplingsAlerts', () => {
       expect(expr.SaplingsNoReadyPods).toBe('kube_deployment_status_replicas_ready{namespace="saplings",deployment="saplings-app"} < 1');
     });
 
-    test("THEN the README's Runbook has a heading per alert, whose anchor is the runbook URL's", () => {
-      const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
-      // A team that copies the README's Runbook to its wiki points runbookBaseUrl there; it runs to the end of the file or the next section.
-      const start = readme.indexOf('\n## Runbook\n');
+    test("THEN the runbook's Alerts section has a heading per alert, whose anchor is the runbook URL's", () => {
+      const readme = readFileSync(join(__dirname, '../../docs/runbook.md'), 'utf8');
+      // A team that copies the runbook's Alerts to its wiki points runbookBaseUrl there; it runs to the end of the file or the next section.
+      const start = readme.indexOf('\n## Alerts\n');
       expect(start).toBeGreaterThan(0);
       const end = readme.indexOf('\n## ', start + 1);
       const runbook = readme.slice(start, end === -1 ? undefined : end);
