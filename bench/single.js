@@ -35,7 +35,7 @@ const load = [os.loadavg()[0]];
 const samples = { synth: [], bare: [] };
 for (let i = 0; i < RUNS; i++) {
   const fresh = path.join(work, `out-${i}`);
-  samples.synth.push(run(bin, ['synth', '--out', fresh]));
+  samples.synth.push(run(bin, ['synth', '--example', '--out', fresh]));
   samples.bare.push(run(path.join(project, 'bare-deployment.js'), [path.join(work, `bare-${i}`)]));
 }
 load.push(os.loadavg()[0]);
