@@ -5,7 +5,7 @@ import { StackConfig } from '../config/types';
 import { TargetOptions } from '../targets/target';
 import { readRegularFile } from './fs-ops';
 import { OutputFile, sha256 } from './output';
-import { OutputRecord } from './record';
+import { OutputRecord, RecordEntry } from './record';
 
 /**
  * The file `npm run build` writes into lib/ (scripts/build.js): the sha256 of
@@ -46,6 +46,20 @@ export function stackInputDigest(codeDigest: string, stack: StackConfig, target:
   return createHash('sha256').update(canonicalJson({ code: codeDigest, target, options, stack })).digest('hex');
 }
 
+/**
+ * The digest of the exact text of a stack's config document with everything
+ * else its validated stack and files of `target` come from: the code, the
+ * target, its options and the `--env` override. Equal digests mean the same
+ * stack, so a later run takes its name and namespace from the record instead
+ * of parsing and validating the document. Only recorded for stacks that have
+ * an input digest (no inline secrets, whose values may come from the
+ * environment) and that gave no warning, which a skipped document would not
+ * repeat.
+ */
+export function documentDigest(codeDigest: string, text: string, target: string, options: TargetOptions, environment: string | undefined): string {
+  return createHash('sha256').update(canonicalJson({ code: codeDigest, target, options, environment: environment ?? null, document: text })).digest('hex');
+}
+
 /** JSON with the keys of every object sorted, so equal values give equal text. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
@@ -61,8 +75,20 @@ export function canonicalJson(value: unknown): string {
  * corrupted). A record is never trusted beyond what the files confirm.
  */
 export function reusableFiles(outDir: string, record: OutputRecord, stack: string, target: string, input: string): OutputFile[] | undefined {
-  const entries = [...record.entries.values()].filter((e) => e.target === target && e.stack === stack);
-  if (entries.length === 0 || entries.some((e) => e.input !== input)) return undefined;
+  return verifiedFiles(outDir, record, stack, target, (e) => e.input === input);
+}
+
+/**
+ * Like {@link reusableFiles}, for a stack known by its document's digest
+ * `source` (see documentDigest): the files keep their recorded input digest.
+ */
+export function knownFiles(outDir: string, record: OutputRecord, stack: string, target: string, source: string): OutputFile[] | undefined {
+  return verifiedFiles(outDir, record, stack, target, (e) => e.source === source && e.input !== undefined);
+}
+
+function verifiedFiles(outDir: string, record: OutputRecord, stack: string, target: string, matches: (entry: RecordEntry) => boolean): OutputFile[] | undefined {
+  const entries = grouped(record).get(`${target}\0${stack}`) ?? [];
+  if (entries.length === 0 || !entries.every(matches) || new Set(entries.map((e) => e.input)).size !== 1) return undefined;
   const files: OutputFile[] = [];
   for (const entry of entries) {
     let content: string | undefined;
@@ -72,7 +98,24 @@ export function reusableFiles(outDir: string, record: OutputRecord, stack: strin
       return undefined;
     }
     if (content === undefined || sha256(content) !== entry.sha256) return undefined;
-    files.push({ path: entry.path, content, target, stack, input });
+    files.push({ path: entry.path, content, target, stack, input: entry.input });
   }
   return files;
+}
+
+// Entries by target and stack, made once per record: filtering every entry for each stack was quadratic in a fleet.
+const groups = new WeakMap<OutputRecord, Map<string, RecordEntry[]>>();
+
+function grouped(record: OutputRecord): Map<string, RecordEntry[]> {
+  const found = groups.get(record);
+  if (found) return found;
+  const made = new Map<string, RecordEntry[]>();
+  groups.set(record, made);
+  for (const entry of record.entries.values()) {
+    const key = `${entry.target}\0${entry.stack}`;
+    const group = made.get(key);
+    if (group) group.push(entry);
+    else made.set(key, [entry]);
+  }
+  return made;
 }

@@ -106,7 +106,7 @@ function planOutput(target: string, files: readonly OutputFile[], options: DiffO
   }
   for (const file of files) {
     const rel = path.normalize(file.path);
-    next.set(rel, { path: rel, target: file.target ?? NONE, stack: file.stack ?? NONE, sha256: sha256(file.content), ...(file.input ? { input: file.input } : {}) });
+    next.set(rel, { path: rel, target: file.target ?? NONE, stack: file.stack ?? NONE, sha256: sha256(file.content), ...(file.input ? { input: file.input } : {}), ...(file.input && file.source ? { source: file.source, namespace: file.namespace } : {}) });
   }
   const adoptedLeft = adopted.filter((e) => !keep.has(e.path)).map((e) => e.path);
   return {
