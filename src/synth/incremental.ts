@@ -99,8 +99,17 @@ function verifiedFiles(outDir: string, record: OutputRecord, stack: string, targ
     }
     if (content === undefined || sha256(content) !== entry.sha256) return undefined;
     files.push({ path: entry.path, content, target, stack, input: entry.input });
+    verifiedContent.set(record, (verifiedContent.get(record) ?? new Map()).set(entry.path, { content, sha256: entry.sha256 }));
   }
   return files;
+}
+
+// What verifiedFiles read and found to have the recorded sha256, by record and path, so the write need not read it again.
+const verifiedContent = new WeakMap<OutputRecord, Map<string, { content: string; sha256: string }>>();
+
+/** The files of `record` that {@link reusableFiles} or {@link knownFiles} read and verified: their content and sha256, by path. */
+export function verifiedFilesOf(record: OutputRecord): ReadonlyMap<string, { readonly content: string; readonly sha256: string }> {
+  return verifiedContent.get(record) ?? new Map();
 }
 
 // Entries by target and stack, made once per record: filtering every entry for each stack was quadratic in a fleet.

@@ -14,7 +14,7 @@ import { FleetWorkers, PARALLEL_THRESHOLD, synthesizeFleet } from './fleet';
 import { hasInterruptedRun } from './journal';
 import { OutputDiff, OutputFile, StagedOutput, WriteOptions, diffOutput, outputLockFree } from './output';
 import { Synthesized, SynthesizeOptions, targetDirectory, targetOptions } from './synthesize';
-import { builtCodeDigest, documentDigest, knownFiles, reusableFiles, stackInputDigest } from './incremental';
+import { builtCodeDigest, documentDigest, knownFiles, reusableFiles, stackInputDigest, verifiedFilesOf } from './incremental';
 import { OutputRecord, RECORD_FORMAT, readRecord } from './record';
 
 /** Options for {@link synthesizeToDirectory}. Give `configFile` or `stacks`. */
@@ -206,7 +206,8 @@ export async function synthesizeToDirectory(options: SynthesizeToDirectoryOption
     const { findings } = synthesized;
     const files = texts ? withDocumentDigests(synthesized.files, all, texts, warnings, codeDigest, base, options.environment) : synthesized.files;
     const result = { files, findings, warnings, skipped, source, stacks: layout.stacks, targets: names, layout, rendered: toRender.length };
-    const writeOptions = { force: options.force, prune: options.prune, targets: names, source };
+    // The reused files were read and verified against the record moments ago: the write compares them by that.
+    const writeOptions = { force: options.force, prune: options.prune, targets: names, source, verified: record ? verifiedFilesOf(record) : undefined };
     if (options.check) {
       // Writing nothing, a check cannot roll a stopped run back; comparing a half-changed directory would mislead.
       if (hasInterruptedRun(outDir)) return { ...result, interruptedRun: true };
