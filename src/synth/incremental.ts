@@ -57,7 +57,18 @@ export function stackInputDigest(codeDigest: string, stack: StackConfig, target:
  * repeat.
  */
 export function documentDigest(codeDigest: string, text: string, target: string, options: TargetOptions, environment: string | undefined): string {
-  return createHash('sha256').update(canonicalJson({ code: codeDigest, target, options, environment: environment ?? null, document: text })).digest('hex');
+  return documentDigester(codeDigest, target, options, environment)(text);
+}
+
+/** {@link documentDigest} for many documents: the canonical form of everything but the text is made once. */
+export function documentDigester(codeDigest: string, target: string, options: TargetOptions, environment: string | undefined): (text: string) => string {
+  const rest = canonicalJson({ code: codeDigest, target, options, environment: environment ?? null });
+  const digests = new Map<string, string>();
+  return (text) => {
+    let digest = digests.get(text);
+    if (digest === undefined) digests.set(text, (digest = createHash('sha256').update(rest).update('\0').update(text).digest('hex')));
+    return digest;
+  };
 }
 
 /** JSON with the keys of every object sorted, so equal values give equal text. */

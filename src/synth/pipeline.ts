@@ -14,7 +14,7 @@ import { FleetWorkers, PARALLEL_THRESHOLD, synthesizeFleet } from './fleet';
 import { hasInterruptedRun } from './journal';
 import { OutputDiff, OutputFile, StagedOutput, WriteOptions, diffOutput, outputLockFree } from './output';
 import { Synthesized, SynthesizeOptions, targetDirectory, targetOptions } from './synthesize';
-import { builtCodeDigest, documentDigest, knownFiles, reusableFiles, stackInputDigest, verifiedFilesOf } from './incremental';
+import { builtCodeDigest, documentDigester, knownFiles, reusableFiles, stackInputDigest, verifiedFilesOf } from './incremental';
 import { OutputRecord, RECORD_FORMAT, readRecord } from './record';
 
 /** Options for {@link synthesizeToDirectory}. Give `configFile` or `stacks`. */
@@ -152,7 +152,13 @@ export async function synthesizeToDirectory(options: SynthesizeToDirectoryOption
   const knownTargets = requested.includes(ALL_TARGETS) ? undefined : requested;
   const reused = new Map<string, OutputFile[]>();
   // Always given, so that documents are read one by one as in a run with a cache, with the same messages.
-  const known = knownStacks(outDir, record, knownTargets, codeDigest, base, options.environment, reused);
+  const digesters = new Map<string, (text: string) => string>();
+  const digestOf = (target: string, text: string) => {
+    let digester = digesters.get(target);
+    if (!digester) digesters.set(target, (digester = documentDigester(codeDigest!, target, base, options.environment)));
+    return digester(text);
+  };
+  const known = knownStacks(outDir, record, knownTargets, codeDigest === undefined ? undefined : digestOf, reused);
   const { stacks, all, texts, locate } = readStacks(options, requested, cwd, onWarning, known);
   const { targets, skipped } = resolveTargets(requested, stacks, source);
   const names = targets.map((t) => t.name);
@@ -204,7 +210,7 @@ export async function synthesizeToDirectory(options: SynthesizeToDirectoryOption
     await nextTurn();
     options.signal?.throwIfAborted();
     const { findings } = synthesized;
-    const files = texts ? withDocumentDigests(synthesized.files, all, texts, warnings, codeDigest, base, options.environment) : synthesized.files;
+    const files = texts ? withDocumentDigests(synthesized.files, all, texts, warnings, codeDigest === undefined ? undefined : digestOf) : synthesized.files;
     const result = { files, findings, warnings, skipped, source, stacks: layout.stacks, targets: names, layout, rendered: toRender.length };
     // The reused files were read and verified against the record moments ago: the write compares them by that.
     const writeOptions = { force: options.force, prune: options.prune, targets: names, source, verified: record ? verifiedFilesOf(record) : undefined };
@@ -269,9 +275,7 @@ function knownStacks(
   outDir: string,
   record: OutputRecord | undefined,
   targets: readonly string[] | undefined,
-  codeDigest: string | undefined,
-  base: TargetOptions,
-  environment: Environment | undefined,
+  digestOf: ((target: string, text: string) => string) | undefined,
   reused: Map<string, OutputFile[]>,
 ): (text: string) => KnownStack | undefined {
   const bySource = new Map<string, KnownStack>();
@@ -279,11 +283,11 @@ function knownStacks(
     if (entry.source !== undefined) bySource.set(`${entry.target}\0${entry.source}`, { name: entry.stack, namespace: entry.namespace! });
   }
   return (text) => {
-    if (codeDigest === undefined || bySource.size === 0 || targets === undefined || /inline|fromEnv/.test(text)) return undefined;
+    if (digestOf === undefined || bySource.size === 0 || targets === undefined || /inline|fromEnv/.test(text)) return undefined;
     let stack: KnownStack | undefined;
     const files: OutputFile[] = [];
     for (const target of targets) {
-      const digest = documentDigest(codeDigest, text, target, base, environment);
+      const digest = digestOf(target, text);
       const found = bySource.get(`${target}\0${digest}`);
       if (found === undefined || (stack !== undefined && found.name !== stack.name)) return undefined;
       const verified = knownFiles(outDir, record!, found.name, target, digest);
@@ -306,11 +310,9 @@ function withDocumentDigests(
   stacks: readonly (StackConfig | KnownStack)[],
   texts: readonly string[],
   warnings: readonly Problem[],
-  codeDigest: string | undefined,
-  base: TargetOptions,
-  environment: Environment | undefined,
+  digestOf: ((target: string, text: string) => string) | undefined,
 ): OutputFile[] {
-  if (codeDigest === undefined) return [...files];
+  if (digestOf === undefined) return [...files];
   // A warning without a document number cannot be placed: then no stack is recorded as known.
   if (warnings.some((w) => w.document === undefined)) return [...files];
   const warned = new Set(warnings.map((w) => w.document! - 1));
@@ -318,14 +320,9 @@ function withDocumentDigests(
   stacks.forEach((stack, i) => {
     if (!warned.has(i)) documents.set(stack.name, { text: texts[i], namespace: stack.namespace ?? stack.name });
   });
-  const digests = new Map<string, string>();
   return files.map((file) => {
     const document = file.input && file.stack && file.target ? documents.get(file.stack) : undefined;
-    if (!document) return file;
-    const key = `${file.target}\0${file.stack}`;
-    let digest = digests.get(key);
-    if (digest === undefined) digests.set(key, (digest = documentDigest(codeDigest, document.text, file.target!, base, environment)));
-    return { ...file, source: digest, namespace: document.namespace };
+    return document ? { ...file, source: digestOf(file.target!, document.text), namespace: document.namespace } : file;
   });
 }
 
