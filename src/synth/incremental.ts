@@ -71,6 +71,17 @@ export function documentDigester(codeDigest: string, target: string, options: Ta
   };
 }
 
+/**
+ * What the record's `source=` holds for a stack's files of a target: the
+ * first half of the document digest (the key a later run looks it up by)
+ * and the first half of a digest of it with the files' input digest, so an
+ * `input=` changed by hand no longer matches and the stack is validated and
+ * rendered again.
+ */
+export function recordedSource(documentDigest: string, input: string): string {
+  return documentDigest.slice(0, 32) + createHash('sha256').update(`${documentDigest}\0${input}`).digest('hex').slice(0, 32);
+}
+
 /** JSON with the keys of every object sorted, so equal values give equal text. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
@@ -91,10 +102,11 @@ export function reusableFiles(outDir: string, record: OutputRecord, stack: strin
 
 /**
  * Like {@link reusableFiles}, for a stack known by its document's digest
- * `source` (see documentDigest): the files keep their recorded input digest.
+ * (see documentDigest and recordedSource): the files keep their recorded
+ * input digest, which `source=` vouches for.
  */
-export function knownFiles(outDir: string, record: OutputRecord, stack: string, target: string, source: string): OutputFile[] | undefined {
-  return verifiedFiles(outDir, record, stack, target, (e) => e.source === source && e.input !== undefined);
+export function knownFiles(outDir: string, record: OutputRecord, stack: string, target: string, documentDigest: string): OutputFile[] | undefined {
+  return verifiedFiles(outDir, record, stack, target, (e) => e.input !== undefined && e.source === recordedSource(documentDigest, e.input));
 }
 
 function verifiedFiles(outDir: string, record: OutputRecord, stack: string, target: string, matches: (entry: RecordEntry) => boolean): OutputFile[] | undefined {

@@ -14,7 +14,7 @@ import { FleetWorkers, PARALLEL_THRESHOLD, synthesizeFleet } from './fleet';
 import { hasInterruptedRun } from './journal';
 import { OutputDiff, OutputFile, StagedOutput, WriteOptions, diffOutput, outputLockFree } from './output';
 import { Synthesized, SynthesizeOptions, targetDirectory, targetOptions } from './synthesize';
-import { builtCodeDigest, documentDigester, knownFiles, reusableFiles, stackInputDigest, verifiedFilesOf } from './incremental';
+import { builtCodeDigest, documentDigester, knownFiles, recordedSource, reusableFiles, stackInputDigest, verifiedFilesOf } from './incremental';
 import { OutputRecord, RECORD_FORMAT, readRecord } from './record';
 
 /** Options for {@link synthesizeToDirectory}. Give `configFile` or `stacks`. */
@@ -280,7 +280,7 @@ function knownStacks(
 ): (text: string) => KnownStack | undefined {
   const bySource = new Map<string, KnownStack>();
   for (const entry of record?.entries.values() ?? []) {
-    if (entry.source !== undefined) bySource.set(`${entry.target}\0${entry.source}`, { name: entry.stack, namespace: entry.namespace! });
+    if (entry.source !== undefined) bySource.set(`${entry.target}\0${entry.source.slice(0, 32)}`, { name: entry.stack, namespace: entry.namespace! });
   }
   return (text) => {
     if (digestOf === undefined || bySource.size === 0 || targets === undefined || /inline|fromEnv/.test(text)) return undefined;
@@ -288,7 +288,7 @@ function knownStacks(
     const files: OutputFile[] = [];
     for (const target of targets) {
       const digest = digestOf(target, text);
-      const found = bySource.get(`${target}\0${digest}`);
+      const found = bySource.get(`${target}\0${digest.slice(0, 32)}`);
       if (found === undefined || (stack !== undefined && found.name !== stack.name)) return undefined;
       const verified = knownFiles(outDir, record!, found.name, target, digest);
       if (verified === undefined) return undefined;
@@ -322,7 +322,7 @@ function withDocumentDigests(
   });
   return files.map((file) => {
     const document = file.input && file.stack && file.target ? documents.get(file.stack) : undefined;
-    return document ? { ...file, source: digestOf(file.target!, document.text), namespace: document.namespace } : file;
+    return document ? { ...file, source: recordedSource(digestOf(file.target!, document.text), file.input!), namespace: document.namespace } : file;
   });
 }
 

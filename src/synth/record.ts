@@ -51,7 +51,7 @@ export interface RecordEntry {
   readonly input?: string;
   /**
    * The digest of the exact text of its stack's config document with the
-   * code, target, options and `--env` (see documentDigest): a later run
+   * code, target, options and `--env`, bound to `input` (see recordedSource): a later run
    * whose document has the same text takes the stack as known, without
    * parsing or validating it. Only with `input`. @default - none
    */

@@ -110,7 +110,8 @@ type TextEdit =
   | { kind: 'whitespace'; at: number }
   | { kind: 'reorder'; seed: number }
   | { kind: 'copy'; at: number }
-  | { kind: 'tamper-source'; at: number };
+  | { kind: 'tamper-source'; at: number }
+  | { kind: 'tamper-input'; at: number };
 
 const textEdit: fc.Arbitrary<TextEdit> = fc.oneof(
   fc.record({ kind: fc.constant('image' as const), at: fc.nat(), tag: fc.stringMatching(/^[0-9]\.[0-9]\.[0-9]$/) }),
@@ -118,6 +119,7 @@ const textEdit: fc.Arbitrary<TextEdit> = fc.oneof(
   fc.record({ kind: fc.constant('reorder' as const), seed: fc.nat() }),
   fc.record({ kind: fc.constant('copy' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('tamper-source' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('tamper-input' as const), at: fc.nat() }),
 );
 
 async function outcome(cwd: string, text: string, cache: boolean) {
@@ -147,10 +149,11 @@ describe('incremental synth of a config file', () => {
             const file = path.join(cwd, 'out', RECORD_FILE);
             if (!fs.existsSync(file)) continue;
             const lines = fs.readFileSync(file, 'utf8').split('\n');
+            const key = e.kind === 'tamper-source' ? 'source' : 'input';
             const sources = lines.map((l, j) => (/ source=[0-9a-f]{64}/.test(l) ? j : -1)).filter((j) => j >= 0);
             if (sources.length === 0) continue;
             const j = sources[e.at % sources.length];
-            lines[j] = lines[j].replace(/source=([0-9a-f])/, (_m, c: string) => `source=${c === 'a' ? 'b' : 'a'}`);
+            lines[j] = lines[j].replace(new RegExp(`${key}=([0-9a-f])`), (_m, c: string) => `${key}=${c === 'a' ? 'b' : 'a'}`);
             fs.writeFileSync(file, lines.join('\n'));
           }
         }
