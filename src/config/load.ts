@@ -25,6 +25,22 @@ export interface LoadOptions {
   readonly maxConfigBytes?: number;
   /** Refuse an inline Secret (development) that lacks a value: only output that holds the Secret needs them all. @default true */
   readonly requireInlineValues?: boolean;
+  /**
+   * Stacks the caller already knows by the exact text of their document: a
+   * document for which it returns a stack's name and namespace is neither
+   * parsed nor validated (in a stream of two documents or more), and
+   * {@link LoadedConfig.known} holds it in place of a stack.
+   * @default - every document is parsed and validated
+   */
+  readonly known?: (documentText: string) => KnownStack | undefined;
+}
+
+/** A stack a caller knows from an earlier run by its document's text (see {@link LoadOptions.known}). */
+export interface KnownStack {
+  /** Its name. */
+  readonly name: string;
+  /** Its namespace (its name, where the document sets none). */
+  readonly namespace: string;
 }
 
 /** The default limit on a config file's size: far above any real fleet, far below what exhausts memory. */
@@ -65,14 +81,107 @@ export interface LoadedConfig {
    * a position, are returned as they are.
    */
   locate(problems: readonly Problem[]): Problem[];
+  /**
+   * With {@link LoadOptions.known}: every stack of the file in order, each
+   * the validated stack, or the known one its document's text stood for
+   * (not in `stacks`). @default - `stacks`
+   */
+  readonly known?: readonly (StackConfig | KnownStack)[];
+  /** With `known`: the exact text of each one's document. @default - none */
+  readonly texts?: readonly string[];
 }
 
 /** Like {@link loadConfigFile}, keeping the text to locate later problems in. Throws {@link inputError}. */
 export function loadConfig(file: string, options: LoadOptions = {}): LoadedConfig {
   const limit = options.maxConfigBytes ?? DEFAULT_MAX_CONFIG_BYTES;
   const text = readText(file, path.resolve(options.cwd ?? process.cwd(), file), limit);
+  const locate = (problems: readonly Problem[]) => locateProblems(problems, file, text);
+  const documents = options.known ? splitDocuments(text) : undefined;
+  if (documents && documents.length > 1) {
+    const { stacks, texts } = parseKnownConfig(documents, documents.map((d) => options.known!(d.text)), file, options);
+    return { stacks: stacks.filter((s): s is StackConfig => !isKnown(s)), known: stacks, texts, locate };
+  }
   // Only the text is kept: the parsed document model of a large fleet is many times its size, and is needed only on error.
-  return { stacks: parseConfigText(text, file, options), locate: (problems) => locateProblems(problems, file, text) };
+  return { stacks: parseConfigText(text, file, options), locate };
+}
+
+/** Whether a stack of {@link LoadedConfig.known} was known rather than validated. */
+export function isKnown(stack: StackConfig | KnownStack): stack is KnownStack {
+  return !('environment' in stack);
+}
+
+/** One document of a YAML stream: its exact text, and the 1-based line it starts on. */
+export interface DocumentText {
+  readonly text: string;
+  readonly line: number;
+}
+
+/**
+ * Splits a YAML stream into its documents' text without parsing it, or
+ * undefined for a stream this cannot do safely (directives, `...` end
+ * markers). A line starting `---` at column 1 always starts a document: the
+ * YAML spec forbids such a line inside any scalar (c-forbidden,
+ * https://yaml.org/spec/1.2.2/#912-document-markers), and aliases never
+ * cross documents. Comments and blank lines before the first marker belong to
+ * the first document, as the parser counts them.
+ */
+export function splitDocuments(text: string): DocumentText[] | undefined {
+  if (/^(?:%|\.\.\.(?:[ \t\r]|$))/m.test(text)) return undefined;
+  const starts = [{ offset: 0, line: 1 }];
+  let first = true;
+  for (let offset = 0, line = 1; offset < text.length; line += 1) {
+    const end = text.indexOf('\n', offset);
+    const next = end < 0 ? text.length : end + 1;
+    if (text.startsWith('---', offset) && (next - offset === 3 || ' \t\r\n'.includes(text[offset + 3]))) {
+      if (!(first && blankOrComments(text.slice(0, offset)))) starts.push({ offset, line });
+      first = false;
+    }
+    offset = next;
+  }
+  return starts.map((s, i) => ({ text: text.slice(s.offset, starts[i + 1]?.offset ?? text.length), line: s.line }));
+}
+
+function blankOrComments(text: string): boolean {
+  return text.split('\n').every((l) => /^\s*(?:#.*)?$/.test(l));
+}
+
+/** Parses and validates the documents not known, each on its own, with positions in the whole file. */
+function parseKnownConfig(
+  documents: readonly DocumentText[],
+  known: readonly (KnownStack | undefined)[],
+  file: string,
+  options: LoadOptions,
+): { stacks: (StackConfig | KnownStack)[]; texts: string[] } {
+  const values: unknown[] = [];
+  const texts: string[] = [];
+  const knownAt = new Map<number, KnownStack>();
+  const locators: StackLocator[] = [];
+  const problems: Problem[] = [];
+  const shift = (line: number) => (p: TextPosition | undefined) => (p === undefined ? undefined : { line: p.line + line - 1, column: p.column });
+  documents.forEach((document, index) => {
+    const at = shift(document.line);
+    // Parsed only where a problem must be located in it.
+    let parsed: ReturnType<typeof parseYamlStream> | undefined;
+    const locate: StackLocator = (_i, keyPath, target) => at((parsed ??= parseYamlStream(document.text)).locate(1, keyPath, target));
+    const stack = known[index];
+    if (stack) {
+      knownAt.set(values.length, stack);
+      values.push(undefined);
+      texts.push(document.text);
+      locators.push(locate);
+      return;
+    }
+    parsed = parseYamlStream(document.text);
+    for (const p of parsed.problems) problems.push({ file, document: index + 1, position: at(p.position), path: '', message: p.message });
+    for (const v of parsed.values) {
+      values.push(v.value);
+      texts.push(document.text);
+      locators.push(locate);
+    }
+  });
+  if (problems.length) throw inputError(problems);
+  if (values.length === 0) throw inputError([{ file, position: { line: 1, column: 1 }, path: '', message: EMPTY_CONFIG }]);
+  return { stacks: validateEntries(values, file, options, (index, keyPath, target) => locators[index](index, keyPath, target), knownAt), texts };
 }
 
 /**
@@ -94,6 +203,8 @@ export function locateProblems(problems: readonly Problem[], file: string, text:
   });
 }
 
+const EMPTY_CONFIG = 'is empty; a stack needs at least "environment" and "image" (run `saplings-k8s init` for a starter)';
+
 /** Parses and validates config text (YAML or JSON, one stack per YAML document). Throws {@link inputError}. */
 export function parseConfigText(text: string, file: string, options: LoadOptions = {}): StackConfig[] {
   const parsed = parseYamlStream(text);
@@ -111,7 +222,7 @@ export function parseConfigText(text: string, file: string, options: LoadOptions
   const values = parsed.values.map((v) => v.value);
   if (values.length === 0) {
     throw inputError([
-      { file, position: { line: 1, column: 1 }, path: '', message: 'is empty; a stack needs at least "environment" and "image" (run `saplings-k8s init` for a starter)' },
+      { file, position: { line: 1, column: 1 }, path: '', message: EMPTY_CONFIG },
     ]);
   }
   // Empty documents are skipped, so the n-th value is not always the n-th document.
@@ -133,9 +244,24 @@ export function validateStacks(
   options: LoadOptions = {},
   locate: StackLocator = () => undefined,
 ): StackConfig[] {
+  return validateEntries(values, file, options, locate, new Map()) as StackConfig[];
+}
+
+function validateEntries(
+  values: unknown[],
+  file: string,
+  options: LoadOptions,
+  locate: StackLocator,
+  known: ReadonlyMap<number, KnownStack>,
+): (StackConfig | KnownStack)[] {
   const problems: Problem[] = [];
-  const stacks: StackConfig[] = [];
+  const stacks: (StackConfig | KnownStack)[] = [];
   values.forEach((value, index) => {
+    const knownStack = known.get(index);
+    if (knownStack) {
+      stacks.push(knownStack);
+      return;
+    }
     const location = { file, document: values.length > 1 ? index + 1 : undefined };
     const at = (dotted: string, target: PositionTarget) => ({ ...location, position: locate(index, dotted ? dotted.split('.') : [], target), path: dotted });
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -231,7 +357,7 @@ function missingInlineValues(stack: StackConfig): string[] {
   return requiredSecretKeys(stack).filter((key) => stack.secrets.values?.[key] === undefined);
 }
 
-function collisions(stacks: StackConfig[], file: string, locate: StackLocator): Problem[] {
+function collisions(stacks: readonly (StackConfig | KnownStack)[], file: string, locate: StackLocator): Problem[] {
   const problems: Problem[] = [];
   const seen = { name: new Map<string, number>(), namespace: new Map<string, number>() };
   stacks.forEach((stack, index) => {
@@ -243,7 +369,8 @@ function collisions(stacks: StackConfig[], file: string, locate: StackLocator): 
           file,
           document: index + 1,
           // A namespace left out is the stack's name, so that is what to change.
-          position: locate(index, [key === 'namespace' && stack.namespace === undefined ? 'name' : key], 'value'),
+          // A known stack's namespace equal to its name is taken as left out.
+          position: locate(index, [key === 'namespace' && (isKnown(stack) ? stack.namespace === stack.name : stack.namespace === undefined) ? 'name' : key], 'value'),
           path: key,
           message: `${showValue(keys[key])} is already used by document ${first}; each stack needs its own ${key}`,
         });

@@ -45,7 +45,7 @@ export interface FleetOptions extends SynthesizeOptions {
    * rendered, and `allStacks` every stack of the config, in order.
    * @default - every stack is rendered
    */
-  readonly reused?: { readonly allStacks: readonly StackConfig[]; readonly files: ReadonlyMap<string, readonly OutputFile[]> };
+  readonly reused?: { readonly allStacks: readonly Pick<StackConfig, 'name'>[]; readonly files: ReadonlyMap<string, readonly OutputFile[]> };
 }
 
 /** A message from a fleet worker. */

@@ -5,7 +5,7 @@ import { StackConfig } from '../config/types';
 import { TargetOptions } from '../targets/target';
 import { readRegularFile } from './fs-ops';
 import { OutputFile, sha256 } from './output';
-import { OutputRecord } from './record';
+import { OutputRecord, RecordEntry } from './record';
 
 /**
  * The file `npm run build` writes into lib/ (scripts/build.js): the sha256 of
@@ -46,6 +46,42 @@ export function stackInputDigest(codeDigest: string, stack: StackConfig, target:
   return createHash('sha256').update(canonicalJson({ code: codeDigest, target, options, stack })).digest('hex');
 }
 
+/**
+ * The digest of the exact text of a stack's config document with everything
+ * else its validated stack and files of `target` come from: the code, the
+ * target, its options and the `--env` override. Equal digests mean the same
+ * stack, so a later run takes its name and namespace from the record instead
+ * of parsing and validating the document. Only recorded for stacks that have
+ * an input digest (no inline secrets, whose values may come from the
+ * environment) and that gave no warning, which a skipped document would not
+ * repeat.
+ */
+export function documentDigest(codeDigest: string, text: string, target: string, options: TargetOptions, environment: string | undefined): string {
+  return documentDigester(codeDigest, target, options, environment)(text);
+}
+
+/** {@link documentDigest} for many documents: the canonical form of everything but the text is made once. */
+export function documentDigester(codeDigest: string, target: string, options: TargetOptions, environment: string | undefined): (text: string) => string {
+  const rest = canonicalJson({ code: codeDigest, target, options, environment: environment ?? null });
+  const digests = new Map<string, string>();
+  return (text) => {
+    let digest = digests.get(text);
+    if (digest === undefined) digests.set(text, (digest = createHash('sha256').update(rest).update('\0').update(text).digest('hex')));
+    return digest;
+  };
+}
+
+/**
+ * What the record's `source=` holds for a stack's files of a target: the
+ * first half of the document digest (the key a later run looks it up by)
+ * and the first half of a digest of it with the files' input digest, so an
+ * `input=` changed by hand no longer matches and the stack is validated and
+ * rendered again.
+ */
+export function recordedSource(documentDigest: string, input: string): string {
+  return documentDigest.slice(0, 32) + createHash('sha256').update(`${documentDigest}\0${input}`).digest('hex').slice(0, 32);
+}
+
 /** JSON with the keys of every object sorted, so equal values give equal text. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
@@ -61,8 +97,21 @@ export function canonicalJson(value: unknown): string {
  * corrupted). A record is never trusted beyond what the files confirm.
  */
 export function reusableFiles(outDir: string, record: OutputRecord, stack: string, target: string, input: string): OutputFile[] | undefined {
-  const entries = [...record.entries.values()].filter((e) => e.target === target && e.stack === stack);
-  if (entries.length === 0 || entries.some((e) => e.input !== input)) return undefined;
+  return verifiedFiles(outDir, record, stack, target, (e) => e.input === input);
+}
+
+/**
+ * Like {@link reusableFiles}, for a stack known by its document's digest
+ * (see documentDigest and recordedSource): the files keep their recorded
+ * input digest, which `source=` vouches for.
+ */
+export function knownFiles(outDir: string, record: OutputRecord, stack: string, target: string, documentDigest: string): OutputFile[] | undefined {
+  return verifiedFiles(outDir, record, stack, target, (e) => e.input !== undefined && e.source === recordedSource(documentDigest, e.input));
+}
+
+function verifiedFiles(outDir: string, record: OutputRecord, stack: string, target: string, matches: (entry: RecordEntry) => boolean): OutputFile[] | undefined {
+  const entries = grouped(record).get(`${target}\0${stack}`) ?? [];
+  if (entries.length === 0 || !entries.every(matches) || new Set(entries.map((e) => e.input)).size !== 1) return undefined;
   const files: OutputFile[] = [];
   for (const entry of entries) {
     let content: string | undefined;
@@ -72,7 +121,33 @@ export function reusableFiles(outDir: string, record: OutputRecord, stack: strin
       return undefined;
     }
     if (content === undefined || sha256(content) !== entry.sha256) return undefined;
-    files.push({ path: entry.path, content, target, stack, input });
+    files.push({ path: entry.path, content, target, stack, input: entry.input });
+    verifiedContent.set(record, (verifiedContent.get(record) ?? new Map()).set(entry.path, { content, sha256: entry.sha256 }));
   }
   return files;
+}
+
+// What verifiedFiles read and found to have the recorded sha256, by record and path, so the write need not read it again.
+const verifiedContent = new WeakMap<OutputRecord, Map<string, { content: string; sha256: string }>>();
+
+/** The files of `record` that {@link reusableFiles} or {@link knownFiles} read and verified: their content and sha256, by path. */
+export function verifiedFilesOf(record: OutputRecord): ReadonlyMap<string, { readonly content: string; readonly sha256: string }> {
+  return verifiedContent.get(record) ?? new Map();
+}
+
+// Entries by target and stack, made once per record: filtering every entry for each stack was quadratic in a fleet.
+const groups = new WeakMap<OutputRecord, Map<string, RecordEntry[]>>();
+
+function grouped(record: OutputRecord): Map<string, RecordEntry[]> {
+  const found = groups.get(record);
+  if (found) return found;
+  const made = new Map<string, RecordEntry[]>();
+  groups.set(record, made);
+  for (const entry of record.entries.values()) {
+    const key = `${entry.target}\0${entry.stack}`;
+    const group = made.get(key);
+    if (group) group.push(entry);
+    else made.set(key, [entry]);
+  }
+  return made;
 }

@@ -48,6 +48,13 @@ export interface DiffOptions {
    * @default - nothing is adopted
    */
   readonly source?: string;
+  /**
+   * Files the caller read from the output directory during this run and
+   * found to have their recorded sha256, by path: their content and that
+   * sha256. A file to write with exactly that content is taken as unchanged
+   * without reading it again. @default - every file is read
+   */
+  readonly verified?: ReadonlyMap<string, { readonly content: string; readonly sha256: string }>;
 }
 
 /** The changes a run makes, and the record it leaves. */
@@ -86,7 +93,12 @@ function planOutput(target: string, files: readonly OutputFile[], options: DiffO
 
   const added: string[] = [];
   const changed: string[] = [];
+  const verified = (file: OutputFile) => {
+    const found = options.verified?.get(path.normalize(file.path));
+    return found !== undefined && found.content === file.content ? found : undefined;
+  };
   for (const file of files) {
+    if (verified(file)) continue;
     const kind = entryKind(target, file.path);
     if (kind === 'absent') added.push(file.path);
     else if (kind === 'other' || !hasContent(path.join(target, file.path), file.content)) changed.push(file.path);
@@ -106,7 +118,7 @@ function planOutput(target: string, files: readonly OutputFile[], options: DiffO
   }
   for (const file of files) {
     const rel = path.normalize(file.path);
-    next.set(rel, { path: rel, target: file.target ?? NONE, stack: file.stack ?? NONE, sha256: sha256(file.content), ...(file.input ? { input: file.input } : {}) });
+    next.set(rel, { path: rel, target: file.target ?? NONE, stack: file.stack ?? NONE, sha256: verified(file)?.sha256 ?? sha256(file.content), ...(file.input ? { input: file.input } : {}), ...(file.input && file.source ? { source: file.source, namespace: file.namespace } : {}) });
   }
   const adoptedLeft = adopted.filter((e) => !keep.has(e.path)).map((e) => e.path);
   return {

@@ -2,18 +2,19 @@ import * as path from 'node:path';
 import { Environment } from '../conventions/defaults';
 import { Problem, inputError, inputProblems } from '../config/errors';
 import type { KubeVersion } from '../conventions/kube-version';
-import { loadConfig } from '../config/load';
+import { KnownStack, LoadOptions, loadConfig } from '../config/load';
 import { StackConfig } from '../config/types';
 import { Finding } from '../checks/findings';
 import type { DiffLayout } from '../diff/compare';
 import { ALL_TARGETS, DEFAULT_TARGET, SkippedTarget, TargetEntry, applicableTargets, findTarget } from '../targets';
 import { Layout } from '../targets/kubernetes/layout';
+import { TargetOptions } from '../targets/target';
 import type { GitopsSettings } from '../targets/kubernetes/gitops/types';
 import { FleetWorkers, PARALLEL_THRESHOLD, synthesizeFleet } from './fleet';
 import { hasInterruptedRun } from './journal';
 import { OutputDiff, OutputFile, StagedOutput, WriteOptions, diffOutput, outputLockFree } from './output';
 import { Synthesized, SynthesizeOptions, targetDirectory, targetOptions } from './synthesize';
-import { builtCodeDigest, reusableFiles, stackInputDigest } from './incremental';
+import { builtCodeDigest, documentDigester, knownFiles, recordedSource, reusableFiles, stackInputDigest, verifiedFilesOf } from './incremental';
 import { OutputRecord, RECORD_FORMAT, readRecord } from './record';
 
 /** Options for {@link synthesizeToDirectory}. Give `configFile` or `stacks`. */
@@ -134,17 +135,9 @@ export async function synthesizeToDirectory(options: SynthesizeToDirectoryOption
   // Another run into the output holds its lock: wait without blocking the thread, where the signal still stops this one.
   if (!options.check) await outputLockFree(outDir, options.output, options.signal);
 
-  const { stacks, source, locate } = readStacks(options, requested, cwd, onWarning);
-  const { targets, skipped } = resolveTargets(requested, stacks, source);
-  const names = targets.map((t) => t.name);
-  const layout: DiffLayout = {
-    targets: names,
-    targetDirectories: true,
-    rootTarget: names.find((name) => targetDirectory(name) === ''),
-    stacks: stacks.map((s) => s.name),
-  };
   // --no-cache still records the input digests, so the next run can reuse what this one rendered.
   const codeDigest = options.codeDigest ?? builtCodeDigest();
+  const source = options.source ?? options.configFile ?? 'the library';
   // What each target renders with; the input digests cover all of it, so a changed option renders everything.
   const renderOptions: SynthesizeOptions = {
     source,
@@ -153,7 +146,29 @@ export async function synthesizeToDirectory(options: SynthesizeToDirectoryOption
     kubeVersion: options.kubeVersion,
     gitops: options.gitops,
   };
-  const reused = codeDigest === undefined || options.cache === false ? new Map<string, OutputFile[]>() : reusableStacks(outDir, stacks, names, renderOptions, codeDigest);
+  const base = targetOptions(renderOptions);
+  const record = codeDigest === undefined || options.cache === false ? undefined : usableRecord(outDir);
+  // `all` picks targets from every stack's keys, so it needs every document validated.
+  const knownTargets = requested.includes(ALL_TARGETS) ? undefined : requested;
+  const reused = new Map<string, OutputFile[]>();
+  // Always given, so that documents are read one by one as in a run with a cache, with the same messages.
+  const digesters = new Map<string, (text: string) => string>();
+  const digestOf = (target: string, text: string) => {
+    let digester = digesters.get(target);
+    if (!digester) digesters.set(target, (digester = documentDigester(codeDigest!, target, base, options.environment)));
+    return digester(text);
+  };
+  const known = knownStacks(outDir, record, knownTargets, codeDigest === undefined ? undefined : digestOf, reused);
+  const { stacks, all, texts, locate } = readStacks(options, requested, cwd, onWarning, known);
+  const { targets, skipped } = resolveTargets(requested, stacks, source);
+  const names = targets.map((t) => t.name);
+  const layout: DiffLayout = {
+    targets: names,
+    targetDirectories: true,
+    rootTarget: names.find((name) => targetDirectory(name) === ''),
+    stacks: all.map((s) => s.name),
+  };
+  if (record) for (const [name, files] of reusableStacks(outDir, record, stacks, names, base, codeDigest!)) reused.set(name, files);
   const toRender = reused.size === 0 ? stacks : stacks.filter((s) => !reused.has(s.name));
   // Whether threads pay is decided from the parsed documents to render: one worker's start-up (~0.3 s) outweighs a few stacks.
   const pool = toRender.length >= PARALLEL_THRESHOLD && (options.workers ?? 2) >= 2 ? FleetWorkers.start(options.workers) : undefined;
@@ -175,11 +190,14 @@ export async function synthesizeToDirectory(options: SynthesizeToDirectoryOption
         ...fleetOptions,
         pool,
         onFiles: staging && pool ? (batch) => staging.stage(batch) : undefined,
-        reused: reused.size > 0 ? { allStacks: stacks, files: reused } : undefined,
+        reused: reused.size > 0 ? { allStacks: all, files: reused } : undefined,
       }).catch((err: unknown) => {
-        // Problems name their stack by its document among the stacks rendered: render all to number them right.
-        if (inputProblems(err) && reused.size > 0) return synthesizeFleet(stacks, fleetOptions);
-        throw err;
+        // Problems name their stack by its document among the stacks rendered: number them among all stacks. The
+        // reused stacks have none, as they had none when their files were rendered from the same inputs.
+        const problems = inputProblems(err);
+        if (!problems || reused.size === 0) throw err;
+        const order = new Map(all.map((s, i) => [s.name, i + 1]));
+        throw inputError(problems.map((p) => ({ ...p, document: all.length > 1 ? order.get(toRender[(p.document ?? 1) - 1]?.name ?? '') : undefined })));
       });
     } catch (err) {
       // A target's problems name config keys; find them in the file, as the schema's problems are.
@@ -191,44 +209,48 @@ export async function synthesizeToDirectory(options: SynthesizeToDirectoryOption
     // A signal that came while this thread rendered is handled now, before anything in the output changes.
     await nextTurn();
     options.signal?.throwIfAborted();
-    const { files, findings } = synthesized;
-    const base = { files, findings, warnings, skipped, source, stacks: layout.stacks, targets: names, layout, rendered: toRender.length };
-    const writeOptions = { force: options.force, prune: options.prune, targets: names, source };
+    const { findings } = synthesized;
+    const files = texts ? withDocumentDigests(synthesized.files, all, texts, warnings, codeDigest === undefined ? undefined : digestOf) : synthesized.files;
+    const result = { files, findings, warnings, skipped, source, stacks: layout.stacks, targets: names, layout, rendered: toRender.length };
+    // The reused files were read and verified against the record moments ago: the write compares them by that.
+    const writeOptions = { force: options.force, prune: options.prune, targets: names, source, verified: record ? verifiedFilesOf(record) : undefined };
     if (options.check) {
       // Writing nothing, a check cannot roll a stopped run back; comparing a half-changed directory would mislead.
-      if (hasInterruptedRun(outDir)) return { ...base, interruptedRun: true };
-      return { ...base, diff: diffOutput(outDir, files, writeOptions) };
+      if (hasInterruptedRun(outDir)) return { ...result, interruptedRun: true };
+      return { ...result, diff: diffOutput(outDir, files, writeOptions) };
     }
     if (!staging!.locked) await outputLockFree(outDir, options.output, options.signal);
     const diff = staging!.commit(files, writeOptions);
     options.onCommitted?.();
-    return { ...base, diff };
+    return { ...result, diff };
   } finally {
     staging?.close();
   }
 }
 
+/** The output's record, if one of this format can be read: one that cannot is no cache, and the write reports it. */
+function usableRecord(outDir: string): OutputRecord | undefined {
+  try {
+    const record = readRecord(outDir);
+    return record.format < RECORD_FORMAT ? undefined : record;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The files of the stacks whose every selected target's files can be reused
- * from `outDir` (see reusableFiles), by stack name. A record that cannot be
- * read is no cache: every stack is rendered, and the write reports it.
+ * from `outDir` (see reusableFiles), by stack name.
  */
 function reusableStacks(
   outDir: string,
+  record: OutputRecord,
   stacks: readonly StackConfig[],
   targets: readonly string[],
-  options: SynthesizeOptions,
+  base: TargetOptions,
   codeDigest: string,
 ): Map<string, OutputFile[]> {
   const reused = new Map<string, OutputFile[]>();
-  let record: OutputRecord;
-  try {
-    record = readRecord(outDir);
-  } catch {
-    return reused;
-  }
-  if (record.format < RECORD_FORMAT) return reused;
-  const base = targetOptions(options);
   for (const stack of stacks) {
     const files: OutputFile[] = [];
     for (const target of targets) {
@@ -242,6 +264,68 @@ function reusableStacks(
   return reused;
 }
 
+/**
+ * The config loader's {@link LoadOptions.known}: a document whose exact text
+ * the record lists for every target (see documentDigest), with files that
+ * still have their recorded sha256, is its recorded stack, and its files go
+ * into `reused`. Never a document that may hold inline secrets, whose values
+ * can come from the environment.
+ */
+function knownStacks(
+  outDir: string,
+  record: OutputRecord | undefined,
+  targets: readonly string[] | undefined,
+  digestOf: ((target: string, text: string) => string) | undefined,
+  reused: Map<string, OutputFile[]>,
+): (text: string) => KnownStack | undefined {
+  const bySource = new Map<string, KnownStack>();
+  for (const entry of record?.entries.values() ?? []) {
+    if (entry.source !== undefined) bySource.set(`${entry.target}\0${entry.source.slice(0, 32)}`, { name: entry.stack, namespace: entry.namespace! });
+  }
+  return (text) => {
+    if (digestOf === undefined || bySource.size === 0 || targets === undefined || /inline|fromEnv/.test(text)) return undefined;
+    let stack: KnownStack | undefined;
+    const files: OutputFile[] = [];
+    for (const target of targets) {
+      const digest = digestOf(target, text);
+      const found = bySource.get(`${target}\0${digest.slice(0, 32)}`);
+      if (found === undefined || (stack !== undefined && found.name !== stack.name)) return undefined;
+      const verified = knownFiles(outDir, record!, found.name, target, digest);
+      if (verified === undefined) return undefined;
+      stack = found;
+      files.push(...verified);
+    }
+    if (stack) reused.set(stack.name, files);
+    return stack;
+  };
+}
+
+/**
+ * `files` with the digest of their stack's document (and its namespace), so
+ * a later run with the same document text skips validating it: only files
+ * with an input digest, of stacks that gave no warning.
+ */
+function withDocumentDigests(
+  files: readonly OutputFile[],
+  stacks: readonly (StackConfig | KnownStack)[],
+  texts: readonly string[],
+  warnings: readonly Problem[],
+  digestOf: ((target: string, text: string) => string) | undefined,
+): OutputFile[] {
+  if (digestOf === undefined) return [...files];
+  // A warning without a document number cannot be placed: then no stack is recorded as known.
+  if (warnings.some((w) => w.document === undefined)) return [...files];
+  const warned = new Set(warnings.map((w) => w.document! - 1));
+  const documents = new Map<string, { text: string; namespace: string }>();
+  stacks.forEach((stack, i) => {
+    if (!warned.has(i)) documents.set(stack.name, { text: texts[i], namespace: stack.namespace ?? stack.name });
+  });
+  return files.map((file) => {
+    const document = file.input && file.stack && file.target ? documents.get(file.stack) : undefined;
+    return document ? { ...file, source: recordedSource(digestOf(file.target!, document.text), file.input!), namespace: document.namespace } : file;
+  });
+}
+
 /** One turn of the event loop, in which Node delivers a signal that came during synchronous work. */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -253,10 +337,16 @@ function readStacks(
   requested: readonly string[],
   cwd: string,
   onWarning: (problem: Problem) => void,
-): { stacks: readonly StackConfig[]; source: string; locate: (problems: readonly Problem[]) => Problem[] } {
+  known: LoadOptions['known'],
+): {
+  stacks: readonly StackConfig[];
+  all: readonly (StackConfig | KnownStack)[];
+  texts?: readonly string[];
+  locate: (problems: readonly Problem[]) => Problem[];
+} {
   if (options.configFile === undefined) {
     if (options.stacks === undefined) throw new TypeError('synthesizeToDirectory needs configFile or stacks');
-    return { stacks: options.stacks, source: options.source ?? 'the library', locate: (problems) => [...problems] };
+    return { stacks: options.stacks, all: options.stacks, locate: (problems) => [...problems] };
   }
   // Inline Secret values are needed only by a target that writes them (`all` includes Kubernetes).
   const requireInlineValues = requested.some((name) => name === ALL_TARGETS || findTarget(name)?.writesInlineSecrets === true);
@@ -267,8 +357,9 @@ function readStacks(
     onWarning,
     maxConfigBytes: options.maxConfigBytes,
     requireInlineValues,
+    known,
   });
-  return { stacks: config.stacks, source: options.source ?? options.configFile, locate: (problems) => config.locate(problems) };
+  return { stacks: config.stacks, all: config.known ?? config.stacks, texts: config.texts, locate: (problems) => config.locate(problems) };
 }
 
 /**

@@ -49,6 +49,15 @@ export interface RecordEntry {
    * files instead of rendering them again. @default - none: always rendered
    */
   readonly input?: string;
+  /**
+   * The digest of the exact text of its stack's config document with the
+   * code, target, options and `--env`, bound to `input` (see recordedSource): a later run
+   * whose document has the same text takes the stack as known, without
+   * parsing or validating it. Only with `input`. @default - none
+   */
+  readonly source?: string;
+  /** Its stack's namespace, for a later run's check that no two stacks share one; only with `source`. @default - none */
+  readonly namespace?: string;
 }
 
 /** What a record file holds. */
@@ -86,8 +95,13 @@ export function readRecord(target: string): OutputRecord {
     const match = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
     if (!match) continue;
     const rel = checkedRelativePath(match[2], file, target);
-    const input = attributes.input !== undefined && /^[0-9a-f]{64}$/.test(attributes.input) ? { input: attributes.input } : {};
-    entries.set(rel, { path: rel, target: attributes.target ?? NONE, stack: attributes.stack ?? NONE, sha256: match[1], ...input });
+    const hex = (value: string | undefined) => value !== undefined && /^[0-9a-f]{64}$/.test(value);
+    const input = hex(attributes.input) ? { input: attributes.input } : {};
+    const source =
+      hex(attributes.input) && hex(attributes.source) && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(attributes.namespace ?? '')
+        ? { source: attributes.source, namespace: attributes.namespace }
+        : {};
+    entries.set(rel, { path: rel, target: attributes.target ?? NONE, stack: attributes.stack ?? NONE, sha256: match[1], ...input, ...source });
   }
   return { format: format ? Number(format[1]) : 1, entries };
 }
@@ -102,7 +116,8 @@ export function formatRecord(entries: Iterable<RecordEntry>): string {
   ];
   let group = '';
   for (const entry of sorted) {
-    const attributes = `#> target=${entry.target} stack=${entry.stack}${entry.input === undefined ? '' : ` input=${entry.input}`}`;
+    const source = entry.input === undefined || entry.source === undefined ? '' : ` source=${entry.source} namespace=${entry.namespace}`;
+    const attributes = `#> target=${entry.target} stack=${entry.stack}${entry.input === undefined ? '' : ` input=${entry.input}`}${source}`;
     if (attributes !== group) lines.push((group = attributes));
     lines.push(`${entry.sha256}  ${entry.path}`);
   }

@@ -156,7 +156,7 @@ export function processStacks(
  * order, of which the chunks rendered the others.
  */
 export function finish(
-  stacks: readonly StackConfig[],
+  stacks: readonly Pick<StackConfig, 'name'>[],
   chunks: readonly StackResults[],
   options: SynthesizeOptions,
   reused?: ReadonlyMap<string, readonly OutputFile[]>,

@@ -22,6 +22,10 @@ export interface OutputFile {
   readonly stack?: string;
   /** The digest of what its stack's files of its target were rendered from, recorded so a later run can reuse them. @default - none: rendered every run */
   readonly input?: string;
+  /** The digest of its stack's config document's text (with `input`), recorded so a later run can skip validating it. @default - none */
+  readonly source?: string;
+  /** Its stack's namespace, recorded with `source`. @default - none */
+  readonly namespace?: string;
 }
 
 /** What a target is told about the run it renders for. */

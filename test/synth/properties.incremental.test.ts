@@ -99,3 +99,72 @@ describe('incremental synth', () => {
     expect(reusedSome).toBeGreaterThan(0);
   });
 });
+
+/*
+ * Property: with a config file, documents whose exact text the record lists
+ * are not validated again, and the run still writes (or refuses) exactly what
+ * a full render does, over random edits of the stream's text.
+ */
+type TextEdit =
+  | { kind: 'image'; at: number; tag: string }
+  | { kind: 'whitespace'; at: number }
+  | { kind: 'reorder'; seed: number }
+  | { kind: 'copy'; at: number }
+  | { kind: 'tamper-source'; at: number }
+  | { kind: 'tamper-input'; at: number };
+
+const textEdit: fc.Arbitrary<TextEdit> = fc.oneof(
+  fc.record({ kind: fc.constant('image' as const), at: fc.nat(), tag: fc.stringMatching(/^[0-9]\.[0-9]\.[0-9]$/) }),
+  fc.record({ kind: fc.constant('whitespace' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('reorder' as const), seed: fc.nat() }),
+  fc.record({ kind: fc.constant('copy' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('tamper-source' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('tamper-input' as const), at: fc.nat() }),
+);
+
+async function outcome(cwd: string, text: string, cache: boolean) {
+  fs.writeFileSync(path.join(cwd, 'fleet.yaml'), text);
+  try {
+    await synthesizeToDirectory({ configFile: 'fleet.yaml', cwd, outDir: 'out', codeDigest: CODE, cache });
+    return { files: snapshotDir(path.join(cwd, 'out')) };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}
+
+describe('incremental synth of a config file', () => {
+  test('writes or refuses exactly what a full render does, after random edits of the documents\' text', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 2, max: 4 }), fc.array(textEdit, { minLength: 1, maxLength: 3 }), async (count, edits) => {
+        let docs = Array.from({ length: count }, (_v, i) => `---\nname: s${i}\nenvironment: production\nimage: saplings:1.0.${i}\n`);
+        const cwd = tempDir('saplings-prop-inc-');
+        await outcome(cwd, docs.join(''), true);
+        for (const e of edits) {
+          const i = 'at' in e ? e.at % docs.length : 0;
+          if (e.kind === 'image') docs = docs.map((d, j) => (j === i ? d.replace(/saplings:[0-9.]+/, `saplings:${e.tag}`) : d));
+          else if (e.kind === 'whitespace') docs = docs.map((d, j) => (j === i ? `${d}\n# note\n` : d));
+          else if (e.kind === 'reorder') docs = docs.map((d, j) => ({ d, k: (j * 7 + e.seed) % 11 })).sort((a, b) => a.k - b.k).map((x) => x.d);
+          else if (e.kind === 'copy') docs = [...docs, docs[i]];
+          else {
+            const file = path.join(cwd, 'out', RECORD_FILE);
+            if (!fs.existsSync(file)) continue;
+            const lines = fs.readFileSync(file, 'utf8').split('\n');
+            const key = e.kind === 'tamper-source' ? 'source' : 'input';
+            const sources = lines.map((l, j) => (/ source=[0-9a-f]{64}/.test(l) ? j : -1)).filter((j) => j >= 0);
+            if (sources.length === 0) continue;
+            const j = sources[e.at % sources.length];
+            lines[j] = lines[j].replace(new RegExp(`${key}=([0-9a-f])`), (_m, c: string) => `${key}=${c === 'a' ? 'b' : 'a'}`);
+            fs.writeFileSync(file, lines.join('\n'));
+          }
+        }
+        const text = docs.join('');
+        const incremental = await outcome(cwd, text, true);
+        const full = await outcome(tempDir('saplings-prop-full-'), text, false);
+        if ('error' in full) expect(incremental.error).toBe(full.error);
+        else expect(incremental.files).toStrictEqual(full.files);
+        fs.rmSync(cwd, { recursive: true, force: true });
+      }),
+      { numRuns: runs(15) },
+    );
+  });
+});
