@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { RedisStore, SaplingsApp, SaplingsValidationError, VectorDb, validateConstructs } from '../../src';
+import { tempDir } from '../helpers/cli';
 import { Manifest } from '../helpers/objects';
 
 // Issue 23, Why 2: two constructs of a kind in one namespace emitted the same objects, and only validateConstructs noticed.
@@ -58,7 +59,8 @@ describe('names never collide', () => {
   });
 
   test('GIVEN RedisStores with default names in two namespaces THEN both keep the default name', () => {
-    const app = new App();
+    // Into a temp folder: a bare App writes to ./dist, which would be the checkout's.
+    const app = new App({ outdir: tempDir('saplings-unique-') });
     const a = new RedisStore(new Chart(app, 'a', { namespace: 'a' }), 'Redis', dev);
     const b = new RedisStore(new Chart(app, 'b', { namespace: 'b' }), 'Cache', dev);
     expect([a.service.name, b.service.name]).toStrictEqual(['redis-service', 'redis-service']);
